@@ -1,0 +1,82 @@
+// Bundles every deliverable of NemoCognition.
+//   node esbuild.mjs               development build (sourcemaps, not minified)
+//   node esbuild.mjs --watch       rebuild on change
+//   node esbuild.mjs --production  minified, external sourcemaps (used by `npm run package`)
+import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(fileURLToPath(import.meta.url));
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const out = join(root, 'dist');
+
+const common = {
+  bundle: true,
+  sourcemap: production ? 'linked' : 'inline',
+  minify: production,
+  logLevel: 'info',
+  legalComments: 'none',
+};
+
+/** Node-side bundles (CommonJS). `vscode` is provided by the host at run time. */
+const nodeTargets = [
+  { entryPoints: { extension: 'src/extension.ts' }, external: ['vscode'] },
+  { entryPoints: { cli: 'src/cli/main.ts' }, banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: { bench: 'bench/main.ts' } },
+  // Runs inside the agent's own Node (24) process, loaded by OpenClaw as a plugin.
+  { entryPoints: { 'openclaw-plugin/index': 'src/core/bridge/openclaw/plugin/index.ts' }, format: 'esm', outExtension: { '.js': '.mjs' } },
+].filter((t) => Object.values(t.entryPoints).every((p) => existsSync(join(root, p))));
+
+const builds = nodeTargets.map((t) => ({
+  ...common,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  outdir: out,
+  ...t,
+}));
+
+/** The replay webview: a browser ES module, loaded by nonce under a strict CSP. */
+if (existsSync(join(root, 'webview/src/main.tsx'))) {
+  builds.push({
+    ...common,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'esm',
+    entryPoints: { main: 'webview/src/main.tsx' },
+    outdir: join(out, 'webview'),
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    loader: { '.css': 'css', '.ttf': 'file', '.woff2': 'file' },
+  });
+}
+
+function copyAssets() {
+  mkdirSync(out, { recursive: true });
+  copyFileSync(join(root, 'node_modules/sql.js/dist/sql-wasm.wasm'), join(out, 'sql-wasm.wasm'));
+  buildNative();
+}
+
+/** The Landlock launcher is a small C program; build it when a compiler exists. */
+function buildNative() {
+  const src = join(root, 'src/core/sandbox/local/native/nc-landlock.c');
+  if (!existsSync(src)) return;
+  mkdirSync(join(out, 'native'), { recursive: true });
+  try {
+    execFileSync('cc', ['-O2', '-Wall', '-o', join(out, 'native/nc-landlock'), src], { stdio: 'inherit' });
+  } catch (e) {
+    console.warn(`[esbuild.mjs] could not compile the Landlock launcher (${e.message}); the local sandbox will say so when used.`);
+  }
+}
+
+copyAssets();
+if (watch) {
+  const ctxs = await Promise.all(builds.map((b) => esbuild.context(b)));
+  await Promise.all(ctxs.map((c) => c.watch()));
+  console.log('[esbuild.mjs] watching…');
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}
