@@ -1,0 +1,90 @@
+/**
+ * Removes secrets from anything on its way to a sink (store, spans, logs,
+ * Phoenix). Two layers: exact values registered at run time (the user's API
+ * key, the gateway and supervisor secrets) in all their encoded forms, and
+ * patterns for well-known credential shapes. Replacement: `[REDACTED:<kind>]`.
+ */
+import { encodedForms } from './encodings';
+import { SECRET_PATTERNS, type SecretPattern } from './patterns';
+
+/** Shorter values would redact ordinary words; a real secret is never this short. */
+export const MIN_SECRET_LENGTH = 6;
+
+interface Known {
+  form: string;
+  kind: string;
+}
+
+export class Scrubber {
+  private known: Known[] = [];
+  private readonly patterns: readonly SecretPattern[];
+
+  constructor(opts: { patterns?: readonly SecretPattern[]; secrets?: Array<{ value: string; kind?: string }> } = {}) {
+    this.patterns = opts.patterns ?? SECRET_PATTERNS;
+    for (const s of opts.secrets ?? []) this.addSecret(s.value, s.kind);
+  }
+
+  /** Registers a value that must never reach a sink. Returns false when it is too short to register safely. */
+  addSecret(value: string | undefined | null, kind = 'secret'): boolean {
+    if (!value || value.length < MIN_SECRET_LENGTH) return false;
+    const have = new Set(this.known.map((k) => k.form));
+    for (const form of encodedForms(value)) {
+      if (!have.has(form)) this.known.push({ form, kind });
+    }
+    // Longest first, so a secret that contains another is replaced whole.
+    this.known.sort((a, b) => b.form.length - a.form.length);
+    return true;
+  }
+
+  get knownCount(): number {
+    return this.known.length;
+  }
+
+  scrub(text: string): string {
+    if (!text) return text;
+    let out = text;
+    for (const k of this.known) {
+      if (out.includes(k.form)) out = out.split(k.form).join(`[REDACTED:${k.kind}]`);
+    }
+    for (const p of this.patterns) {
+      p.re.lastIndex = 0;
+      if (!p.re.test(out)) continue;
+      p.re.lastIndex = 0;
+      out = out.replace(p.re, (...m: unknown[]) => {
+        const kept = p.keep ? (m.slice(1, 1 + p.keep) as Array<string | undefined>).map((g) => g ?? '').join('') : '';
+        return `${kept}[REDACTED:${p.kind}]`;
+      });
+    }
+    return out;
+  }
+
+  /** True when `text` holds something scrub() would replace. */
+  contains(text: string): boolean {
+    return this.scrub(text) !== text;
+  }
+
+  /**
+   * Returns a copy of `value` with every string (at any depth of plain objects
+   * and arrays) scrubbed. Object keys are kept: they are names, not values.
+   */
+  scrubDeep<T>(value: T): T {
+    return this.deep(value, new WeakMap()) as T;
+  }
+
+  private deep(v: unknown, seen: WeakMap<object, unknown>): unknown {
+    if (typeof v === 'string') return this.scrub(v);
+    if (v === null || typeof v !== 'object') return v;
+    if (seen.has(v)) return seen.get(v);
+    if (Array.isArray(v)) {
+      const arr: unknown[] = [];
+      seen.set(v, arr);
+      for (const item of v) arr.push(this.deep(item, seen));
+      return arr;
+    }
+    if (Buffer.isBuffer(v) || v instanceof Uint8Array) return v;
+    const out: Record<string, unknown> = {};
+    seen.set(v, out);
+    for (const [k, item] of Object.entries(v as Record<string, unknown>)) out[k] = this.deep(item, seen);
+    return out;
+  }
+}
