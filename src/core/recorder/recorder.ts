@@ -1,0 +1,256 @@
+/**
+ * The recorder turns what happens during a run into store events, in order,
+ * with secrets scrubbed before anything reaches a sink, and tells listeners
+ * (the VS Code live view, the CLI) as it goes. It owns branch sequencing and
+ * refuses to touch a sealed branch itself, before the store would.
+ */
+import type { StoreEvent } from '../model/events';
+import { newId } from '../model/ids';
+import type { AttrValue, Attributes, Branch, BranchStatus, Node, NodeKind, NodeStatus, Run, RunStatus } from '../model/types';
+
+/** What the recorder needs of the store: durable, ordered appends. */
+export interface EventSink {
+  append(event: StoreEvent): Promise<number>;
+}
+
+/** What the recorder needs of the scrubber. */
+export interface TextRedactor {
+  scrub(text: string): string;
+}
+
+export interface RecorderListener {
+  run?(run: Run): void;
+  branch?(branch: Branch): void;
+  node?(node: Node): void;
+  /** A sink failed; the message says what to do. Recording continues in memory. */
+  sinkError?(error: Error): void;
+}
+
+export interface NodeInput {
+  kind: NodeKind;
+  name: string;
+  parentNodeId?: string | null;
+  startTime?: number;
+  endTime?: number | null;
+  status?: NodeStatus;
+  snapshotId?: string | null;
+  attributes?: Attributes;
+}
+
+export class Recorder {
+  private readonly branches = new Map<string, Branch>();
+  private readonly nodes = new Map<string, Node>();
+  private readonly nextSeq = new Map<string, number>();
+  private run: Run | null = null;
+  private chain: Promise<unknown> = Promise.resolve();
+  private failures: Error[] = [];
+
+  constructor(
+    private readonly sink: EventSink,
+    private readonly redactor: TextRedactor,
+    private readonly listener: RecorderListener = {},
+  ) {}
+
+  get currentRun(): Run | null {
+    return this.run;
+  }
+  get sinkFailures(): readonly Error[] {
+    return this.failures;
+  }
+  branch(id: string): Branch | undefined {
+    return this.branches.get(id);
+  }
+  node(id: string): Node | undefined {
+    return this.nodes.get(id);
+  }
+  nodesOf(branchId: string): Node[] {
+    return [...this.nodes.values()].filter((n) => n.branchId === branchId).sort((a, b) => a.seq - b.seq);
+  }
+  allBranches(): Branch[] {
+    return [...this.branches.values()];
+  }
+
+  async startRun(input: Omit<Run, 'id' | 'status' | 'endedAt' | 'startedAt'> & { id?: string; startedAt?: number }): Promise<Run> {
+    const run: Run = {
+      ...input,
+      id: input.id ?? newId('run'),
+      task: this.redactor.scrub(input.task),
+      meta: this.scrubAttrs(input.meta),
+      startedAt: input.startedAt ?? Date.now(),
+      status: 'running',
+      endedAt: null,
+    };
+    this.run = run;
+    const { status: _s, endedAt: _e, ...started } = run;
+    await this.emit({ type: 'run.started', run: started });
+    this.listener.run?.(run);
+    return run;
+  }
+
+  async endRun(status: RunStatus): Promise<void> {
+    const run = this.requireRun();
+    run.status = status;
+    run.endedAt = Date.now();
+    await this.emit({ type: 'run.ended', runId: run.id, status, at: run.endedAt });
+    this.listener.run?.(run);
+  }
+
+  async openBranch(input: { label: string; agentId: string; sandbox: string; parentNodeId: string | null }): Promise<Branch> {
+    const run = this.requireRun();
+    const parent = input.parentNodeId ? this.nodes.get(input.parentNodeId) : undefined;
+    if (input.parentNodeId && !parent) throw new Error(`Cannot fork from unknown node ${input.parentNodeId}.`);
+    const branch: Branch = {
+      id: newId('br'),
+      runId: run.id,
+      parentNodeId: input.parentNodeId,
+      parentBranchId: parent?.branchId ?? null,
+      agentId: input.agentId,
+      label: input.label,
+      sandbox: input.sandbox,
+      status: 'open',
+      openedAt: Date.now(),
+      sealedAt: null,
+      sealReason: null,
+    };
+    this.branches.set(branch.id, branch);
+    this.nextSeq.set(branch.id, 0);
+    await this.emit({
+      type: 'branch.opened',
+      branchId: branch.id,
+      runId: run.id,
+      parentNodeId: branch.parentNodeId,
+      parentBranchId: branch.parentBranchId,
+      agentId: branch.agentId,
+      label: branch.label,
+      sandbox: branch.sandbox,
+      at: branch.openedAt,
+    });
+    this.listener.branch?.(branch);
+    return branch;
+  }
+
+  async sealBranch(branchId: string, status: Exclude<BranchStatus, 'open'>, reason: string): Promise<Branch> {
+    const branch = this.requireOpenBranch(branchId);
+    // Close anything still open so the sealed branch is complete evidence.
+    for (const n of this.nodesOf(branchId)) {
+      if (n.endTime === null) await this.closeNode(n.id, { status: 'error', attributes: { 'nemocognition.closed_by_seal': true } });
+    }
+    branch.status = status;
+    branch.sealedAt = Date.now();
+    branch.sealReason = this.redactor.scrub(reason);
+    await this.emit({ type: 'branch.sealed', branchId, status, reason: branch.sealReason, at: branch.sealedAt });
+    this.listener.branch?.(branch);
+    return branch;
+  }
+
+  async appendNode(branchId: string, input: NodeInput): Promise<Node> {
+    const branch = this.requireOpenBranch(branchId);
+    const seq = this.nextSeq.get(branchId) ?? 0;
+    this.nextSeq.set(branchId, seq + 1);
+    const node: Node = {
+      id: newId('nd'),
+      runId: branch.runId,
+      branchId,
+      seq,
+      kind: input.kind,
+      name: this.redactor.scrub(input.name),
+      parentNodeId: input.parentNodeId ?? null,
+      startTime: input.startTime ?? Date.now(),
+      endTime: input.endTime === undefined ? Date.now() : input.endTime,
+      status: input.status ?? 'ok',
+      snapshotId: input.snapshotId ?? null,
+      attributes: this.scrubAttrs(input.attributes ?? {}),
+    };
+    this.nodes.set(node.id, node);
+    await this.emit({
+      type: 'node.appended',
+      nodeId: node.id,
+      runId: node.runId,
+      branchId,
+      kind: node.kind,
+      name: node.name,
+      parentNodeId: node.parentNodeId,
+      startTime: node.startTime,
+      endTime: node.endTime,
+      status: node.status,
+      snapshotId: node.snapshotId,
+      attributes: node.attributes,
+    });
+    this.listener.node?.(node);
+    return node;
+  }
+
+  async closeNode(nodeId: string, input: { status?: NodeStatus; attributes?: Attributes; snapshotId?: string | null; endTime?: number }): Promise<Node> {
+    const node = this.nodes.get(nodeId);
+    if (!node) throw new Error(`Unknown node ${nodeId}.`);
+    this.requireOpenBranch(node.branchId);
+    if (node.endTime !== null) return node;
+    node.endTime = input.endTime ?? Date.now();
+    node.status = input.status ?? 'ok';
+    const attrs = this.scrubAttrs(input.attributes ?? {});
+    node.attributes = { ...node.attributes, ...attrs };
+    if (input.snapshotId !== undefined) node.snapshotId = input.snapshotId;
+    await this.emit({
+      type: 'node.closed',
+      nodeId,
+      endTime: node.endTime,
+      status: node.status,
+      attributes: attrs,
+      ...(input.snapshotId !== undefined ? { snapshotId: input.snapshotId } : {}),
+    });
+    this.listener.node?.(node);
+    return node;
+  }
+
+  async recordSnapshot(input: { snapshotId: string; root: string; parentSnapshotId: string | null; reason: string; fileCount: number; changedCount: number }): Promise<void> {
+    await this.emit({ type: 'snapshot.recorded', runId: this.run?.id ?? null, at: Date.now(), ...input });
+  }
+
+  async attributeLines(nodeId: string, path: string, ranges: Array<[number, number]>): Promise<void> {
+    if (ranges.length === 0) return;
+    const run = this.requireRun();
+    await this.emit({ type: 'lines.attributed', runId: run.id, nodeId, path, ranges, at: Date.now() });
+  }
+
+  /** Waits until every event so far is durable (or has failed). */
+  async flush(): Promise<void> {
+    await this.chain;
+  }
+
+  private emit(event: StoreEvent): Promise<void> {
+    const p = this.chain.then(() => this.sink.append(event)).then(
+      () => undefined,
+      (err: unknown) => {
+        const e = err instanceof Error ? err : new Error(String(err));
+        this.failures.push(e);
+        this.listener.sinkError?.(e);
+      },
+    );
+    this.chain = p;
+    return p;
+  }
+
+  private scrubAttrs(attrs: Attributes): Attributes {
+    const out: Attributes = {};
+    for (const [k, v] of Object.entries(attrs)) out[k] = this.scrubValue(v);
+    return out;
+  }
+
+  private scrubValue(v: AttrValue): AttrValue {
+    if (typeof v === 'string') return this.redactor.scrub(v);
+    if (Array.isArray(v) && v.length > 0 && typeof v[0] === 'string') return (v as string[]).map((s) => this.redactor.scrub(s));
+    return v;
+  }
+
+  private requireRun(): Run {
+    if (!this.run) throw new Error('No run started.');
+    return this.run;
+  }
+
+  private requireOpenBranch(branchId: string): Branch {
+    const b = this.branches.get(branchId);
+    if (!b) throw new Error(`Unknown branch ${branchId}.`);
+    if (b.status !== 'open') throw new Error(`Branch ${b.label} is sealed (${b.status}); sealed branches are immutable evidence.`);
+    return b;
+  }
+}

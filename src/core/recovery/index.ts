@@ -1,0 +1,2 @@
+export { buildCorrectionPrompt, RECOVERY_MARKER, type CorrectionInput, type DeniedAction } from './correctionPrompt';
+export { needsRecovery, type TurnFacts, type RecoveryVerdict } from './decide';

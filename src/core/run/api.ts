@@ -1,0 +1,55 @@
+/**
+ * The supervised run's public surface, used by the VS Code commands and the CLI.
+ * Implemented in ./supervisor.ts (lead). No `vscode` import.
+ */
+import type { Branch, Node, Run } from '../model/types';
+
+export type DriverKind = 'local' | 'nemoclaw' | 'none';
+
+export interface ModelEndpoint {
+  /** OpenAI-compatible base URL, e.g. https://integrate.api.nvidia.com/v1 or the demo model's URL. */
+  baseUrl: string;
+  model: string;
+  /** The user's key (from SecretStorage). Never enters the sandbox, never recorded. */
+  apiKey?: string;
+  reasoning?: 'adaptive' | 'off';
+}
+
+export interface SupervisedRunOptions {
+  workspace: string;
+  task: string;
+  driver: DriverKind;
+  /** Run on another host over SSH (a ~/.ssh/config alias); undefined = this machine. */
+  remoteHost?: string;
+  model: ModelEndpoint;
+  /** OpenShell-style policy YAML; default: <workspace>/.nemocognition/policy.yaml or the built-in default. */
+  policyFile?: string;
+  maxRecoveries: number;
+  /** Per agent turn. */
+  timeoutMs: number;
+  snapshotIgnore?: string[];
+  /** Store folder; default <workspace>/.nemocognition. */
+  storeDir?: string;
+  signal?: AbortSignal;
+}
+
+export interface RunListener {
+  /** Human narration, streamed as the run goes ("Snapshot before exec: npm test", "Kernel denied write to /etc/x"). */
+  narration?(text: string, at: number): void;
+  phase?(phase: 'preparing' | 'agent' | 'recovering' | 'finishing', message: string): void;
+  branch?(branch: Branch): void;
+  node?(node: Node): void;
+}
+
+export interface RunSummary {
+  run: Run;
+  branches: Branch[];
+  denials: number;
+  recoveries: number;
+  snapshots: number;
+  toolCalls: number;
+  /** The branch whose result the user would restore (the last completed one), if any. */
+  resultBranchId: string | null;
+  /** A user-facing message when the run did not complete. */
+  problem?: { message: string; fix: string };
+}
