@@ -1,0 +1,26 @@
+import { parseArgs } from 'node:util';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Store } from '../../core/store/store';
+import { storeDirFor } from '../../core/store/paths';
+import { CliError } from '../errors';
+import { describeRuns, formatRunSummary } from '../inspectModel';
+
+export async function inspectCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, run: { type: 'string' } } });
+  const workspace = resolve(positionals[0] ?? '.');
+  const dir = storeDirFor(workspace);
+  if (!existsSync(dir)) {
+    throw new CliError(`No NemoCognition store in ${workspace}.`, 'Run `nemocog run` or `npm run demo -- --headless --workspace <dir>` there first.');
+  }
+  const store = await Store.open(dir);
+  try {
+    const runs = describeRuns(store, values.run);
+    if (values.json) console.log(JSON.stringify(runs.length === 1 ? runs[0] : { runs }, null, 2));
+    else for (const r of runs) console.log(formatRunSummary(r));
+    for (const w of store.openReport.warnings) console.error(`warning: ${w}`);
+  } finally {
+    await store.close();
+  }
+  return 0;
+}

@@ -1,0 +1,54 @@
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import type { DriverKind } from '../../core/run/api';
+import { runSupervised } from '../../core/run/supervisor';
+import { CliError } from '../errors';
+import { consoleListener, printSummary } from '../output';
+
+export const NIM_DEFAULTS = { baseUrl: 'https://integrate.api.nvidia.com/v1', model: 'nvidia/nemotron-3-super-120b-a12b' };
+
+export async function runCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      task: { type: 'string' },
+      workspace: { type: 'string' },
+      driver: { type: 'string', default: 'local' },
+      'model-url': { type: 'string', default: NIM_DEFAULTS.baseUrl },
+      model: { type: 'string', default: NIM_DEFAULTS.model },
+      'max-recoveries': { type: 'string', default: '2' },
+      'timeout-seconds': { type: 'string', default: '600' },
+      policy: { type: 'string' },
+      remote: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+  });
+  if (!values.task) throw new CliError('No task given.', 'Pass --task "what the agent should do".');
+  if (!values.workspace) throw new CliError('No workspace given.', 'Pass --workspace <folder the agent works on>.');
+  const driver = values.driver as DriverKind;
+  if (!['local', 'nemoclaw', 'none'].includes(driver)) throw new CliError(`Unknown driver "${driver}".`, 'Use --driver local, nemoclaw or none.');
+  const apiKey = process.env.NEMOCOG_API_KEY;
+  const controller = new AbortController();
+  process.once('SIGINT', () => {
+    console.error('\nnemocog: cancelling… (press Ctrl-C again to force)');
+    controller.abort();
+    process.once('SIGINT', () => process.exit(130));
+  });
+  const summary = await runSupervised(
+    {
+      workspace: resolve(values.workspace),
+      task: values.task,
+      driver,
+      remoteHost: values.remote,
+      model: { baseUrl: values['model-url']!, model: values.model!, apiKey, reasoning: 'adaptive' },
+      policyFile: values.policy ? resolve(values.policy) : undefined,
+      maxRecoveries: Number(values['max-recoveries']),
+      timeoutMs: Number(values['timeout-seconds']) * 1000,
+      signal: controller.signal,
+    },
+    values.json ? {} : consoleListener(),
+  );
+  if (values.json) console.log(JSON.stringify(summary, null, 2));
+  else printSummary(summary);
+  return summary.resultBranchId ? 0 : 1;
+}

@@ -1,0 +1,52 @@
+/**
+ * `nemocog`: NemoCognition's command line, over the same core as the extension.
+ *   nemocog run --task "..." --workspace <dir> [--driver local|nemoclaw|none] [--model-url U --model M]
+ *   nemocog demo [--headless] [--workspace <dir>] [--scenario deny-and-recover]
+ *   nemocog inspect [--json] <workspace>
+ *   nemocog restore <workspace> --node <nodeId> | --snapshot <id>
+ */
+import { runCommand } from './commands/run';
+import { demoCommand } from './commands/demo';
+import { inspectCommand } from './commands/inspect';
+import { restoreCommand } from './commands/restore';
+import { CliError } from './errors';
+
+const HELP = `nemocog: run coding agents under supervision, then inspect, replay and restore what they did.
+
+Usage:
+  nemocog run --task <text> --workspace <dir> [--driver local|nemoclaw|none] [--model-url <url> --model <id>]
+  nemocog demo [--headless] [--workspace <dir>] [--scenario <name>]
+  nemocog inspect [--json] <workspace>
+  nemocog restore <workspace> (--node <nodeId> | --snapshot <snapshotId>)
+
+The model key is read from NEMOCOG_API_KEY (never from arguments, never recorded).`;
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  run: runCommand,
+  demo: demoCommand,
+  inspect: inspectCommand,
+  restore: restoreCommand,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(HELP);
+    return name ? 0 : 2;
+  }
+  const cmd = COMMANDS[name];
+  if (!cmd) throw new CliError(`Unknown command "${name}".`, 'Run `nemocog --help` for the list of commands.');
+  return cmd(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof CliError) {
+      console.error(`nemocog: ${err.message}\n  → ${err.fix}`);
+      process.exit(err.exitCode);
+    }
+    console.error(`nemocog: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    process.exit(1);
+  },
+);
