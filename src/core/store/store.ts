@@ -1,0 +1,421 @@
+/**
+ * The crash-safe store. The journal (append-only, checksummed, fdatasync'd) is
+ * the source of truth; sql.js holds a materialised view for queries, exported
+ * atomically now and then so that opening only replays the journal's tail.
+ *
+ * append() validates the event against the view plus the events still in
+ * flight, so a refused event never reaches the disk; it resolves only once its
+ * batch is fdatasync'd (appends issued in the same tick share one sync).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Database } from 'sql.js';
+import { EVENT_SCHEMA_VERSION, type JournalRecord, type SnapshotRecorded, type StoreEvent } from '../model/events';
+import { nodeToSpan, type SpanRecord } from '../model/spans';
+import type { Branch, Node, Run } from '../model/types';
+import { applyRecord } from './apply';
+import type { AttributionFact } from './attribution';
+import { StoreOpenError, StoreRefusedError, StoreWriteError } from './errors';
+import { loadExport, removeStaleTemps, writeExport } from './exportfile';
+import { fsyncDirSync } from './fsutil';
+import { Journal } from './journal';
+import { WriterLock } from './lock';
+import * as q from './queries';
+import { MAX_PAYLOAD_BYTES } from './record';
+import { migrate, SCHEMA_VERSION, schemaVersionOf, writeMeta } from './schema';
+import { loadSqlJs } from './sqljs';
+import { DbState, OverlayState } from './state';
+import { validateEvent } from './validate';
+
+export { StoreLockedError, StoreOpenError, StoreRefusedError, StoreWriteError } from './errors';
+
+export type StoreLog = (level: 'info' | 'warn' | 'error', msg: string) => void;
+
+export interface StoreOptions {
+  /** Path of sql.js's `sql-wasm.wasm`; found next to the bundle or in node_modules when omitted. */
+  wasmPath?: string;
+  log?: StoreLog;
+  /** Export the database after this many events (default 500). */
+  exportEvery?: number;
+  /** ...or after this long with unexported events (default 30 s). */
+  exportIntervalMs?: number;
+  /** Journal segment size before rolling to a new file (default 32 MiB). */
+  segmentBytes?: number;
+}
+
+export interface OpenReport {
+  warnings: string[];
+  /** Journal records applied on top of the export. */
+  replayed: number;
+  /** The view was rebuilt from the whole journal (no usable export). */
+  rebuiltFromJournal: boolean;
+  /** Where a corrupt export was moved (kept, never deleted). */
+  corruptBackup?: string;
+  /** Schema version of the export before migrations ran (when it was older). */
+  migratedFrom?: number;
+  /** Journal seq included in the export that was loaded (0 if none). */
+  exportSeq: number;
+}
+
+interface Pending {
+  event: StoreEvent;
+  payload: string;
+  resolve: (seq: number) => void;
+  reject: (err: unknown) => void;
+}
+
+/** Older journal record versions are upgraded here; newer ones cannot be read. */
+function upgradeRecord(rec: JournalRecord, where: string): JournalRecord {
+  if (rec.v > EVENT_SCHEMA_VERSION) {
+    throw new StoreOpenError(
+      `The journal in ${where} holds events written by a newer NemoCognition (event version ${rec.v}; this one reads up to ${EVENT_SCHEMA_VERSION}). ` +
+        `Update the NemoCognition extension/CLI to open this store.`,
+    );
+  }
+  return rec;
+}
+
+export class Store {
+  private queue: Pending[] = [];
+  private flushing: Promise<void> | null = null;
+  private scheduled = false;
+  private closed = false;
+  private sinceExport = 0;
+  private exportChain: Promise<void> = Promise.resolve();
+  private exportQueued = false;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly overlay: OverlayState;
+  private readonly exportEvery: number;
+  private readonly log: StoreLog;
+
+  private constructor(
+    readonly dir: string,
+    private db: Database,
+    private readonly journal: Journal,
+    private readonly lock: WriterLock,
+    private exportHash: string | null,
+    readonly openReport: OpenReport,
+    opts: StoreOptions,
+  ) {
+    this.overlay = new OverlayState(new DbState(() => this.db));
+    this.exportEvery = Math.max(1, opts.exportEvery ?? 500);
+    this.log = opts.log ?? (() => {});
+    const interval = opts.exportIntervalMs ?? 30_000;
+    if (interval > 0) {
+      this.timer = setInterval(() => {
+        if (this.sinceExport > 0) this.scheduleExport();
+      }, interval);
+      this.timer.unref();
+    }
+  }
+
+  static async open(dir: string, opts: StoreOptions = {}): Promise<Store> {
+    const log: StoreLog = opts.log ?? (() => {});
+    const storeDir = path.resolve(dir);
+    fs.mkdirSync(path.join(storeDir, 'journal'), { recursive: true });
+    fsyncDirSync(storeDir);
+    const lock = WriterLock.acquire(storeDir, (m) => log('warn', m));
+    let db: Database | null = null;
+    let journal: Journal | null = null;
+    try {
+      const SQL = await loadSqlJs(opts.wasmPath);
+      removeStaleTemps(storeDir);
+      const warnings: string[] = [];
+      const warn = (m: string) => {
+        warnings.push(m);
+        log('warn', m);
+      };
+      const report: OpenReport = { warnings, replayed: 0, rebuiltFromJournal: false, exportSeq: 0 };
+      const loaded = loadExport(storeDir, SQL);
+      let exportHash: string | null = null;
+      if (loaded.kind === 'ok') {
+        db = loaded.db;
+        report.exportSeq = loaded.seq;
+        exportHash = loaded.hash;
+        loaded.warnings.forEach(warn);
+        const from = schemaVersionOf(db);
+        if (migrate(db).length > 0) {
+          report.migratedFrom = from;
+          log('info', `Migrated the store's database from schema version ${from} to ${SCHEMA_VERSION}.`);
+        }
+      } else {
+        db = new SQL.Database();
+        migrate(db);
+        writeMeta(db, 'journal_seq', 0);
+        if (loaded.kind === 'corrupt') {
+          report.rebuiltFromJournal = true;
+          report.corruptBackup = loaded.backup;
+          warn(
+            `The database export was corrupt (${loaded.reason}). It was kept as ${path.basename(loaded.backup)} ` +
+              `and the database was rebuilt from the journal; no recorded event is lost.`,
+          );
+        }
+      }
+      const opened = Journal.openSync(path.join(storeDir, 'journal'), report.exportSeq, opts.segmentBytes);
+      journal = opened.journal;
+      opened.recovery.warnings.forEach(warn);
+      if (loaded.kind === 'none' && opened.recovery.records.length > 0) report.rebuiltFromJournal = true;
+      if (report.exportSeq > opened.recovery.lastSeq) {
+        warn(
+          `The database export includes events up to #${report.exportSeq} but the journal ends at #${opened.recovery.lastSeq}: ` +
+            `journal files were removed or cut short. The export's data is kept; new events continue from #${report.exportSeq + 1}.`,
+        );
+        journal.bumpSeq(report.exportSeq);
+      }
+      const records = opened.recovery.records.map((r) => upgradeRecord(r, storeDir));
+      if (records.length > 0) {
+        db.exec('BEGIN');
+        for (const rec of records) {
+          try {
+            applyRecord(db, rec);
+          } catch (err) {
+            warn(`Journal event #${rec.seq} (${rec.event.type}) could not be applied to the database and was skipped: ${String(err)}`);
+          }
+        }
+        writeMeta(db, 'journal_seq', records[records.length - 1]!.seq);
+        db.exec('COMMIT');
+        report.replayed = records.length;
+      }
+      const store = new Store(storeDir, db, journal, lock, exportHash, report, opts);
+      if (report.replayed > 0 || report.migratedFrom !== undefined || loaded.kind !== 'ok') {
+        await store.exportNow().catch((err) => warn(`Could not write the database export after opening: ${String(err)}`));
+      }
+      return store;
+    } catch (err) {
+      journal?.close();
+      try {
+        db?.close();
+      } catch {
+        // already closed
+      }
+      lock.release();
+      throw err;
+    }
+  }
+
+  /** Seq of the last acknowledged (fsync'd) event. */
+  get lastSeq(): number {
+    return this.journal.lastSeq;
+  }
+
+  append(event: StoreEvent): Promise<number> {
+    return this.appendMany([event]).then((seqs) => seqs[0]!);
+  }
+
+  /** All or nothing at validation: if one event is refused, none is journaled. They share one fsync. */
+  appendMany(events: StoreEvent[]): Promise<number[]> {
+    if (this.closed) return Promise.reject(new StoreRefusedError(`The store at ${this.dir} is closed; reopen it to record more events.`));
+    const accepted: Array<Omit<Pending, 'resolve' | 'reject'>> = [];
+    try {
+      for (const event of events) {
+        validateEvent(event, this.overlay);
+        const payload = JSON.stringify(event);
+        if (Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES - 1024) {
+          throw new StoreRefusedError(
+            `Event ${event.type} is ${Buffer.byteLength(payload)} bytes, over the store's ${MAX_PAYLOAD_BYTES} byte limit per event; truncate large attributes (e.g. tool output) before recording.`,
+          );
+        }
+        this.overlay.note(event);
+        accepted.push({ event, payload });
+      }
+    } catch (err) {
+      this.overlay.reset(this.queue.map((p) => p.event).concat(this.inflightEvents));
+      return Promise.reject(err);
+    }
+    const promises = accepted.map(
+      (a) =>
+        new Promise<number>((resolve, reject) => {
+          this.queue.push({ ...a, resolve, reject });
+        }),
+    );
+    this.schedule();
+    return Promise.all(promises);
+  }
+
+  private inflightEvents: StoreEvent[] = [];
+
+  private schedule(): void {
+    if (this.scheduled || this.flushing) return;
+    this.scheduled = true;
+    // setImmediate, not a microtask: every append issued in this tick joins the batch.
+    setImmediate(() => {
+      this.scheduled = false;
+      this.flushing = this.flushLoop().finally(() => {
+        this.flushing = null;
+        if (this.queue.length > 0) this.schedule();
+      });
+    });
+  }
+
+  private async flushLoop(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0);
+      this.inflightEvents = batch.map((p) => p.event);
+      const ts = Date.now();
+      const first = this.journal.lastSeq + 1;
+      const recs = batch.map((p, i) => {
+        const seq = first + i;
+        return { seq, payload: Buffer.from(`{"v":${EVENT_SCHEMA_VERSION},"seq":${seq},"ts":${ts},"event":${p.payload}}`, 'utf8') };
+      });
+      try {
+        await this.journal.write(recs);
+      } catch (err) {
+        this.inflightEvents = [];
+        const e = err instanceof StoreWriteError ? err : new StoreWriteError(String(err));
+        this.log('error', e.message);
+        for (const p of batch) p.reject(e);
+        this.revalidateQueue();
+        continue;
+      }
+      this.inflightEvents = [];
+      this.applyBatch(recs.map((r, i) => ({ v: EVENT_SCHEMA_VERSION, seq: r.seq, ts, event: JSON.parse(batch[i]!.payload) as StoreEvent })));
+      this.overlay.reset(this.queue.map((p) => p.event));
+      batch.forEach((p, i) => p.resolve(recs[i]!.seq));
+      this.sinceExport += batch.length;
+      if (this.sinceExport >= this.exportEvery) this.scheduleExport();
+    }
+  }
+
+  /** After a failed write, queued events were validated against events that never landed: check them again. */
+  private revalidateQueue(): void {
+    const queued = this.queue.splice(0);
+    this.overlay.reset([]);
+    for (const p of queued) {
+      try {
+        validateEvent(p.event, this.overlay);
+        this.overlay.note(p.event);
+        this.queue.push(p);
+      } catch (err) {
+        p.reject(err);
+      }
+    }
+  }
+
+  private applyBatch(recs: JournalRecord[]): void {
+    try {
+      this.db.exec('BEGIN');
+      for (const rec of recs) {
+        try {
+          applyRecord(this.db, rec);
+        } catch (err) {
+          this.log('error', `Event #${rec.seq} is recorded in the journal but could not be applied to the database (it will be retried on the next open): ${String(err)}`);
+        }
+      }
+      writeMeta(this.db, 'journal_seq', recs[recs.length - 1]!.seq);
+      this.db.exec('COMMIT');
+    } catch (err) {
+      this.log('error', `The database view could not be updated (${String(err)}); the events are safe in the journal and the view is rebuilt on the next open.`);
+      try {
+        this.db.exec('ROLLBACK');
+      } catch {
+        // no transaction open
+      }
+    }
+  }
+
+  private scheduleExport(): void {
+    if (this.exportQueued) return;
+    this.exportQueued = true;
+    this.exportChain = this.exportChain.then(async () => {
+      this.exportQueued = false;
+      try {
+        await this.doExport();
+      } catch (err) {
+        this.log('warn', `Could not write the database export (the journal still holds every event): ${err instanceof Error ? err.message : String(err)}`);
+      }
+    });
+  }
+
+  private async doExport(): Promise<void> {
+    const pendingCount = this.sinceExport;
+    const bytes = this.db.export();
+    this.exportHash = await writeExport(this.dir, bytes, this.exportHash);
+    this.sinceExport = Math.max(0, this.sinceExport - pendingCount);
+  }
+
+  /** Exports now (after any export already under way). Rejects with StoreWriteError if it cannot be written. */
+  exportNow(): Promise<void> {
+    const p = this.exportChain.then(() => this.doExport());
+    this.exportChain = p.catch(() => {});
+    return p;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.scheduled || this.flushing || this.queue.length > 0) {
+      if (this.flushing) await this.flushing.catch(() => {});
+      else await new Promise<void>((r) => setImmediate(r));
+    }
+  }
+
+  /** Waits for pending appends, exports, releases the lock. Further appends are refused. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.drain();
+    if (this.timer) clearInterval(this.timer);
+    await this.exportChain;
+    if (this.sinceExport > 0) {
+      await this.doExport().catch((err) =>
+        this.log('warn', `Could not write the final database export (the journal still holds every event): ${err instanceof Error ? err.message : String(err)}`),
+      );
+    }
+    this.journal.close();
+    this.db.close();
+    this.lock.release();
+  }
+
+  // ---- queries -----------------------------------------------------------
+
+  listRuns(): Run[] {
+    return q.listRuns(this.db);
+  }
+  getRun(runId: string): Run | undefined {
+    return q.getRun(this.db, runId);
+  }
+  branchesOf(runId: string): Branch[] {
+    return q.branchesOf(this.db, runId);
+  }
+  getBranch(branchId: string): Branch | undefined {
+    return q.getBranch(this.db, branchId);
+  }
+  nodesOfBranch(branchId: string): Node[] {
+    return q.nodesOfBranch(this.db, branchId);
+  }
+  nodesOfRun(runId: string): Node[] {
+    return q.nodesOfRun(this.db, runId);
+  }
+  getNode(nodeId: string): Node | undefined {
+    return q.getNode(this.db, nodeId);
+  }
+  /** The node's span first, then the spans of every node causally under it (parentNodeId chain). */
+  spansOfNode(nodeId: string): SpanRecord[] {
+    const now = Date.now();
+    return q.nodeWithDescendants(this.db, nodeId).map((n) => nodeToSpan(n, now));
+  }
+  /** Undefined when the node has no snapshot or its snapshot.recorded event is not in the store. */
+  snapshotOfNode(nodeId: string): { snapshotId: string; root: string } | undefined {
+    const node = this.getNode(nodeId);
+    if (!node?.snapshotId) return undefined;
+    const s = this.snapshot(node.snapshotId);
+    return s ? { snapshotId: s.snapshotId, root: s.root } : undefined;
+  }
+  snapshot(snapshotId: string): SnapshotRecorded | undefined {
+    return q.snapshot(this.db, snapshotId);
+  }
+  /** Disjoint line ranges of `path` (workspace-relative), each with the node that last wrote it (by time, then journal order). */
+  attributionFor(path: string, runId?: string): AttributionFact[] {
+    return q.attributionFor(this.db, path, runId);
+  }
+
+  /** Acknowledged records after `afterSeq`, read from the journal files: a sink's own cursor (e.g. the Phoenix mirror). */
+  readJournal(afterSeq: number): Iterable<JournalRecord> {
+    const upto = this.lastSeq;
+    const where = this.dir;
+    const journal = this.journal;
+    return {
+      *[Symbol.iterator]() {
+        for (const rec of journal.read(afterSeq, upto)) yield upgradeRecord(rec, where);
+      },
+    };
+  }
+}
