@@ -1,0 +1,204 @@
+/**
+ * POST /v1/chat/completions: forwards the agent's request upstream with the
+ * user's key, relays the answer, records the call, and holds tool calls until
+ * the pre-tool-call hook has run.
+ */
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { newId } from '../model/ids';
+import { BodyTooLarge, drainThenClose, readBody } from './body';
+import type { GatewayContext } from './context';
+import { openAIError, sendJsonError } from './errors';
+import { describeUpstreamFailure } from './failures';
+import { toMessageRecord, contentText } from './messages';
+import { applyReasoning } from './reasoning';
+import { relayJson, relayStream, type CallState } from './relay';
+import type { ModelCallRecord, ToolResult } from './types';
+import { readAll, UpstreamRequest } from './upstream';
+
+function headerString(v: string | string[] | undefined): string | null {
+  if (Array.isArray(v)) return v[0] ?? null;
+  return typeof v === 'string' && v ? v : null;
+}
+
+/** Tool results in this request for tool calls the gateway handed out earlier. */
+function takeToolResults(ctx: GatewayContext, messages: unknown[], callId: string): ToolResult[] {
+  const out: ToolResult[] = [];
+  for (const m of messages as any[]) {
+    if (m?.role !== 'tool' || typeof m.tool_call_id !== 'string') continue;
+    if (!ctx.pendingToolCalls.delete(m.tool_call_id)) continue;
+    out.push({ toolCallId: m.tool_call_id, content: contentText(m.content).text ?? '', callId });
+  }
+  return out;
+}
+
+export async function handleChat(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const t0 = performance.now();
+  const startTime = Date.now();
+  const callId = newId('mc');
+
+  let raw: Buffer;
+  try {
+    raw = await readBody(req, ctx.maxBodyBytes);
+  } catch (e) {
+    if (e instanceof BodyTooLarge) {
+      drainThenClose(req, ctx.maxBodyBytes * 4);
+      sendJsonError(
+        res,
+        413,
+        openAIError(`Request body is larger than the gateway's limit of ${ctx.maxBodyBytes} bytes. Shorten the conversation or raise the limit.`, 'invalid_request_error', 'request_too_large'),
+        { connection: 'close' },
+      );
+      ctx.log('warn', `refused a ${req.headers['content-length'] ?? 'streamed'}-byte request body (limit ${ctx.maxBodyBytes})`);
+      return;
+    }
+    throw e;
+  }
+
+  let body: Record<string, unknown>;
+  try {
+    const parsed = JSON.parse(raw.toString('utf8'));
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || !Array.isArray(parsed.messages)) throw new Error('no messages array');
+    body = parsed;
+  } catch (e) {
+    sendJsonError(res, 400, openAIError(`The request is not a chat completion request (${(e as Error).message}).`, 'invalid_request_error', 'invalid_json'));
+    return;
+  }
+
+  const traceparent = headerString(req.headers.traceparent);
+  const stream = body.stream === true;
+  const messages = body.messages as unknown[];
+
+  const results = takeToolResults(ctx, messages, callId);
+  if (results.length) ctx.emit('onToolResults', ctx.opts.onToolResults, ctx.scrubber.scrubDeep(results));
+
+  const requestedModel = typeof body.model === 'string' ? body.model : null;
+  if (ctx.opts.model) body.model = ctx.opts.model;
+  applyReasoning(body, ctx.opts.reasoning, ctx.opts.reasoningBudget);
+  let injectedUsage = false;
+  if (stream) {
+    const so = body.stream_options;
+    const soObj = so && typeof so === 'object' && !Array.isArray(so) ? (so as Record<string, unknown>) : {};
+    if (soObj.include_usage !== true) {
+      // Token counts only come in the usage chunk; the client did not ask for it, so the relay drops it again.
+      body.stream_options = { ...soObj, include_usage: true };
+      injectedUsage = true;
+    }
+  }
+  const upstreamBody = Buffer.from(JSON.stringify(body), 'utf8');
+  const { messages: _m, tools, ...params } = body;
+  void _m;
+
+  const state: CallState = {
+    callId,
+    t0,
+    ttftMs: null,
+    traceparent,
+    stream,
+    injectedUsage,
+    clientGone: false,
+    hookError: null,
+  };
+  const base: Omit<ModelCallRecord, 'endTime' | 'latencyMs' | 'ttftMs' | 'status' | 'error' | 'upstreamStatus' | 'clientStatus' | 'response' | 'usage' | 'hookError'> = {
+    callId,
+    traceparent,
+    startTime,
+    stream,
+    request: {
+      model: requestedModel,
+      upstreamModel: typeof body.model === 'string' ? body.model : null,
+      messages: messages.map(toMessageRecord),
+      tools: Array.isArray(tools) ? tools : [],
+      invocationParameters: params,
+    },
+  };
+  ctx.emit('onModelCallStarted', ctx.opts.onModelCallStarted, ctx.scrubber.scrubDeep({ callId, startTime, model: base.request.upstreamModel, traceparent, stream }));
+
+  const finish = (partial: Pick<ModelCallRecord, 'status' | 'error' | 'upstreamStatus' | 'clientStatus' | 'response' | 'usage'>) => {
+    const endTime = Date.now();
+    const rec: ModelCallRecord = {
+      ...base,
+      ...partial,
+      endTime,
+      latencyMs: Math.round((performance.now() - t0) * 100) / 100,
+      ttftMs: state.ttftMs === null ? null : Math.round(state.ttftMs * 100) / 100,
+      hookError: state.hookError,
+    };
+    ctx.emit('onModelCall', ctx.opts.onModelCall, ctx.scrubber.scrubDeep(rec));
+  };
+  const noResponse = { id: null, model: null, message: null, finishReason: null };
+
+  const headers: OutgoingHttpHeaders = {
+    'content-type': 'application/json',
+    accept: stream ? 'text/event-stream' : 'application/json',
+    'content-length': String(upstreamBody.length),
+    'user-agent': 'nemocognition-gateway',
+  };
+  if (ctx.opts.upstreamApiKey) headers.authorization = `Bearer ${ctx.opts.upstreamApiKey}`;
+  if (traceparent) headers.traceparent = traceparent;
+  const tracestate = headerString(req.headers.tracestate);
+  if (tracestate) headers.tracestate = tracestate;
+
+  const up = new UpstreamRequest(new URL('chat/completions', ctx.base), {
+    method: 'POST',
+    headers,
+    body: upstreamBody,
+    agents: ctx.agents,
+    timeoutMs: ctx.upstreamTimeoutMs,
+  });
+  res.on('close', () => {
+    if (!res.writableFinished) {
+      state.clientGone = true;
+      up.abort(new Error('the agent closed the connection before the response was complete'));
+    }
+  });
+
+  let upRes: IncomingMessage;
+  try {
+    upRes = await up.response;
+  } catch (e) {
+    const f = describeUpstreamFailure(ctx, e);
+    sendJsonError(res, f.status, f.body);
+    ctx.log('error', f.message);
+    finish({ status: 'error', error: f.message, upstreamStatus: null, clientStatus: f.status, response: noResponse, usage: null });
+    return;
+  }
+
+  const status = upRes.statusCode ?? 502;
+  const ctype = String(upRes.headers['content-type'] ?? '');
+  if (status >= 400) {
+    // Upstream's own error (bad key, unknown model, rate limit): pass it on when it is JSON, wrap it when not.
+    let buf: Buffer;
+    try {
+      buf = await readAll(upRes, up, ctx.maxBodyBytes);
+    } catch (e) {
+      const f = describeUpstreamFailure(ctx, e);
+      sendJsonError(res, f.status, f.body);
+      finish({ status: 'error', error: f.message, upstreamStatus: status, clientStatus: f.status, response: noResponse, usage: null });
+      return;
+    } finally {
+      up.finish();
+    }
+    let parsed: any = null;
+    try {
+      parsed = JSON.parse(buf.toString('utf8'));
+    } catch {
+      parsed = null;
+    }
+    const upstreamMsg = typeof parsed?.error?.message === 'string' ? parsed.error.message : typeof parsed?.detail === 'string' ? parsed.detail : buf.toString('utf8').slice(0, 500);
+    const message = ctx.scrubber.scrub(`The model endpoint answered HTTP ${status}: ${upstreamMsg}`);
+    if (parsed && typeof parsed === 'object' && !res.headersSent) {
+      res.writeHead(status, { 'content-type': ctype || 'application/json', 'content-length': String(buf.length) });
+      res.end(buf);
+    } else {
+      sendJsonError(res, 502, openAIError(`${message} (not JSON). Check the model endpoint URL.`, 'upstream_error', 'bad_gateway'));
+    }
+    finish({ status: 'error', error: message, upstreamStatus: status, clientStatus: res.statusCode, response: noResponse, usage: null });
+    return;
+  }
+
+  const relay = stream && ctype.includes('text/event-stream') ? relayStream : relayJson;
+  const outcome = await relay(ctx, state, up, upRes, res);
+  up.finish();
+  finish({ ...outcome, upstreamStatus: status });
+}
