@@ -8,7 +8,6 @@
 import { runCommand } from './commands/run';
 import { demoCommand } from './commands/demo';
 import { inspectCommand } from './commands/inspect';
-import { restoreCommand } from './commands/restore';
 import { CliError } from './errors';
 
 const HELP = `nemocog: run coding agents under supervision, then inspect, replay and restore what they did.
@@ -25,7 +24,6 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   run: runCommand,
   demo: demoCommand,
   inspect: inspectCommand,
-  restore: restoreCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
