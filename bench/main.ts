@@ -1,0 +1,131 @@
+/**
+ * `npm run bench`: NemoCognition's snapshots vs a shadow git repository on
+ * synthetic workspaces, plus the supervision overheads. Not a test: it prints
+ * markdown tables and writes bench/results.json.
+ *
+ *   node dist/bench.js [--sizes 1000,10000,50000] [--checkpoints 50] [--seed 1]
+ *                      [--work-dir bench/work] [--out bench/results.json] [--keep] [--git-gc]
+ *                      [--only checkpoints,gateway,supervision]
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { machineInfo } from './machine';
+import { markdownTables, resultsJson } from './report';
+import { engineAvailability, makeAllMethods, methodKeys } from './methods';
+import { runSize, type SizeResult } from './sections/checkpoints';
+import { runGatewaySection } from './sections/gateway';
+import { runSupervisionSection } from './sections/supervision';
+
+interface Args {
+  sizes: number[];
+  checkpoints: number;
+  seed: number;
+  workDir: string;
+  out: string;
+  keep: boolean;
+  gitGc: boolean;
+  only: Set<string>;
+}
+
+function repoRoot(): string {
+  let d = __dirname;
+  for (let i = 0; i < 5; i++) {
+    if (existsSync(join(d, 'package.json'))) return d;
+    d = dirname(d);
+  }
+  return process.cwd();
+}
+
+function parseArgs(argv: string[], root: string): Args {
+  const a: Args = {
+    sizes: [1000, 10_000, 50_000],
+    checkpoints: 50,
+    seed: 1,
+    workDir: join(root, 'bench', 'work'),
+    out: join(root, 'bench', 'results.json'),
+    keep: false,
+    gitGc: false,
+    only: new Set(['checkpoints', 'gateway', 'supervision']),
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    const val = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${flag} needs a value (see the usage at the top of bench/main.ts).`);
+      return v;
+    };
+    if (flag === '--sizes') a.sizes = val().split(',').map((s) => Number(s.replace(/_/g, '')));
+    else if (flag === '--checkpoints') a.checkpoints = Number(val());
+    else if (flag === '--seed') a.seed = Number(val());
+    else if (flag === '--work-dir') a.workDir = resolve(val());
+    else if (flag === '--out') a.out = resolve(val());
+    else if (flag === '--keep') a.keep = true;
+    else if (flag === '--git-gc') a.gitGc = true;
+    else if (flag === '--only') a.only = new Set(val().split(','));
+    else throw new Error(`Unknown option ${flag}. Options: --sizes 1000,10000 --checkpoints N --seed N --work-dir DIR --out FILE --keep --git-gc --only checkpoints,gateway,supervision`);
+  }
+  if (a.sizes.some((s) => !Number.isInteger(s) || s < 10)) throw new Error('--sizes takes whole numbers of files (at least 10), e.g. --sizes 1000,10000.');
+  if (!Number.isInteger(a.checkpoints) || a.checkpoints < 10) throw new Error('--checkpoints needs a whole number of at least 10 (restore goes back to checkpoint #10).');
+  return a;
+}
+
+async function main(): Promise<void> {
+  const root = repoRoot();
+  const args = parseArgs(process.argv.slice(2), root);
+  const log = (l: string) => console.log(l);
+  const started = performance.now();
+  const machine = await machineInfo();
+  log(`NemoCognition bench: ${machine.cpus} cpus (${machine.cpu_model}), node ${machine.node}, ${machine.git}, ${machine.date}`);
+
+  const sizes: SizeResult[] = [];
+  const sections: Record<string, unknown> = {};
+  if (args.only.has('checkpoints')) {
+    const engine = await engineAvailability();
+    if (!engine.ok) log(`NemoCognition's snapshot engine is not available (${engine.reason}); only shadow git is measured.`);
+    const keys = methodKeys(engine.ok);
+    for (const files of args.sizes) {
+      log(`\n== ${files.toLocaleString('en-US')} files ==`);
+      const workDir = join(args.workDir, String(files));
+      mkdirSync(workDir, { recursive: true });
+      sizes.push(
+        await runSize({
+          files,
+          checkpoints: args.checkpoints,
+          seed: args.seed,
+          workDir,
+          keep: args.keep,
+          methodKeys: keys,
+          makeMethods: (dirs) => makeAllMethods(keys, { ...dirs, gitGc: args.gitGc }),
+          log,
+        }),
+      );
+    }
+    log('');
+    log(markdownTables(sizes));
+  }
+  if (args.only.has('gateway')) sections.gateway = await runGatewaySection(log);
+  if (args.only.has('supervision')) sections.supervision = await runSupervisionSection(log, args.workDir);
+
+  machine.load_average_end = loadavg().map((x) => Math.round(x * 100) / 100);
+  const json = resultsJson(sizes, {
+    machine,
+    config: {
+      sizes: args.sizes,
+      checkpoints: args.checkpoints,
+      seed: args.seed,
+      edits_per_checkpoint: { modify: 7, create: 2, delete: 1 },
+      command: `node dist/bench.js ${process.argv.slice(2).join(' ')}`.trim(),
+      total_seconds: Math.round((performance.now() - started) / 1000),
+    },
+    sections,
+  });
+  mkdirSync(dirname(args.out), { recursive: true });
+  writeFileSync(args.out, `${JSON.stringify(json, null, 2)}\n`);
+  log(`\nwrote ${args.out} (${Math.round((performance.now() - started) / 1000)} s in all)`);
+}
+
+main().catch((e: unknown) => {
+  console.error(`bench failed: ${(e as Error).stack ?? String(e)}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,25 @@
+/**
+ * One way of taking checkpoints of a workspace (NemoCognition's engine with a
+ * given change source, or a shadow git repository), driven identically by the
+ * harness.
+ */
+export interface CheckpointMethod {
+  /** Column label, e.g. "NemoCognition (watcher)". */
+  readonly label: string;
+  /** Key prefix in results.json, e.g. "checkpoint", "full_scan", "shadow_git". */
+  readonly key: string;
+  /** The workspace this method checkpoints (its own identical copy). */
+  readonly workspace: string;
+  /** Where its checkpoint data lives (measured for bytes on disk). */
+  readonly storeDir: string;
+  /** Prepares the store. Not timed. */
+  init(): Promise<void>;
+  /** Takes one checkpoint; `ms` is the wall time of exactly the checkpoint operation. */
+  checkpoint(label: string): Promise<{ ms: number; id: string }>;
+  /** Brings the workspace back to checkpoint `id`; `ms` is the wall time of the operation. */
+  restore(id: string): Promise<{ ms: number; note?: string }>;
+  /** Optional: a step after all timing (e.g. git gc) whose effect on disk is reported separately. */
+  compact?(): Promise<void>;
+  /** Releases watchers and handles. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,150 @@
+/**
+ * The checkpoint benchmark for one workspace size: identical copies of one
+ * generated workspace, one per method; the same edits applied to each copy
+ * right before that method's checkpoint; order of methods rotated every round
+ * so no method always runs on the warmer cache.
+ */
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CheckpointMethod } from '../method';
+import { diskUsage, treeDigest, type DiskUsage } from '../fsUtil';
+import { summarise, type Summary } from '../stats';
+import { applyEdits, EditStream, generateWorkspace, type GeneratedWorkspace } from '../workspace';
+import { STORE_DIR_NAME } from '../../src/core/snapshots/ignore';
+
+export interface MethodResult {
+  label: string;
+  key: string;
+  initialMs: number;
+  checkpoints: Summary;
+  samplesMs: number[];
+  restore: { ms: number; note?: string } | { error: string };
+  bytes: DiskUsage;
+  bytesAfterCompact?: DiskUsage;
+}
+
+export interface SizeResult {
+  files: number;
+  totalBytes: number;
+  byKind: GeneratedWorkspace['byKind'];
+  dirs: number;
+  maxDepth: number;
+  generateMs: number;
+  checkpoints: number;
+  restoredTo: number;
+  /** Every method's workspace held the same files after restore (and before, at the last checkpoint). */
+  identicalAfterCheckpoints: boolean;
+  identicalAfterRestore: boolean;
+  methods: MethodResult[];
+}
+
+export interface SizeOptions {
+  files: number;
+  checkpoints: number;
+  seed: number;
+  /** Scratch folder for this size; removed afterwards unless `keep`. */
+  workDir: string;
+  keep: boolean;
+  /** Builds the methods over their workspace copies (created empty by the harness). */
+  makeMethods: (dirs: { workspaceFor: (key: string) => string; storeFor: (key: string) => string; home: string }) => CheckpointMethod[];
+  methodKeys: readonly string[];
+  log: (line: string) => void;
+}
+
+export async function runSize(o: SizeOptions): Promise<SizeResult> {
+  rmSync(o.workDir, { recursive: true, force: true });
+  const workspaceFor = (key: string) => join(o.workDir, `ws-${key}`);
+  const storeFor = (key: string) => join(o.workDir, `store-${key}`);
+  const home = join(o.workDir, 'home');
+  mkdirSync(home, { recursive: true });
+  for (const k of o.methodKeys) mkdirSync(workspaceFor(k), { recursive: true });
+
+  const t0 = performance.now();
+  const ws = generateWorkspace(o.methodKeys.map(workspaceFor), o.files, o.seed);
+  const generateMs = performance.now() - t0;
+  o.log(`  generated ${o.files} files (${(ws.totalBytes / 1e6).toFixed(0)} MB, ${ws.dirs.length} folders, depth <= ${ws.maxDepth}) x${o.methodKeys.length} copies in ${(generateMs / 1000).toFixed(1)} s`);
+
+  const methods = o.makeMethods({ workspaceFor, storeFor, home });
+  try {
+    for (const m of methods) await m.init();
+
+    // The first checkpoint captures everything (reported, not part of the 50); a
+    // warm-up round with edits follows so that both sides run warm.
+    const initialMs = new Map<string, number>();
+    for (const m of methods) initialMs.set(m.key, (await m.checkpoint('baseline')).ms);
+    o.log(`  initial checkpoint: ${methods.map((m) => `${m.label} ${initialMs.get(m.key)!.toFixed(0)} ms`).join(', ')}`);
+
+    const edits = new EditStream(ws, o.seed, (p) => readFileSync(join(workspaceFor(o.methodKeys[0]!), p)));
+    const warm = edits.next();
+    for (const m of methods) {
+      applyEdits(m.workspace, warm);
+      await m.checkpoint('warm-up');
+    }
+
+    const samples = new Map<string, number[]>(methods.map((m) => [m.key, []]));
+    const ids = new Map<string, string[]>(methods.map((m) => [m.key, []]));
+    for (let i = 1; i <= o.checkpoints; i++) {
+      const round = edits.next();
+      for (let j = 0; j < methods.length; j++) {
+        const m = methods[(i + j) % methods.length]!;
+        applyEdits(m.workspace, round);
+        const r = await m.checkpoint(`cp${i}`);
+        samples.get(m.key)!.push(r.ms);
+        ids.get(m.key)!.push(r.id);
+      }
+      if (i % 10 === 0) o.log(`  ${i}/${o.checkpoints} checkpoints`);
+    }
+
+    const skip = [STORE_DIR_NAME];
+    const digests = (): string[] => methods.map((m) => treeDigest(m.workspace, skip).digest);
+    const identicalAfterCheckpoints = new Set(digests()).size === 1;
+
+    const restoredTo = Math.min(10, o.checkpoints);
+    const restores = new Map<string, MethodResult['restore']>();
+    for (const m of methods) {
+      try {
+        restores.set(m.key, await m.restore(ids.get(m.key)![restoredTo - 1]!));
+      } catch (e) {
+        restores.set(m.key, { error: (e as Error).message });
+      }
+    }
+    const identicalAfterRestore = new Set(digests()).size === 1;
+
+    const results: MethodResult[] = [];
+    for (const m of methods) {
+      const bytes = diskUsage(m.storeDir);
+      let bytesAfterCompact: DiskUsage | undefined;
+      if (m.compact) {
+        await m.compact();
+        bytesAfterCompact = diskUsage(m.storeDir);
+      }
+      const s = samples.get(m.key)!;
+      results.push({
+        label: m.label,
+        key: m.key,
+        initialMs: initialMs.get(m.key)!,
+        checkpoints: summarise(s),
+        samplesMs: s,
+        restore: restores.get(m.key)!,
+        bytes,
+        ...(bytesAfterCompact ? { bytesAfterCompact } : {}),
+      });
+    }
+    return {
+      files: o.files,
+      totalBytes: ws.totalBytes,
+      byKind: ws.byKind,
+      dirs: ws.dirs.length,
+      maxDepth: ws.maxDepth,
+      generateMs,
+      checkpoints: o.checkpoints,
+      restoredTo,
+      identicalAfterCheckpoints,
+      identicalAfterRestore,
+      methods: results,
+    };
+  } finally {
+    for (const m of methods) await m.close().catch(() => undefined);
+    if (!o.keep) rmSync(o.workDir, { recursive: true, force: true });
+  }
+}
