@@ -111,7 +111,7 @@ describe('gateway/streaming relay', function () {
       { data: usageChunk() },
       { data: '[DONE]' },
     ]);
-    let clientBytes = Buffer.alloc(0);
+    let clientBytes: Buffer = Buffer.alloc(0);
     const checks: string[] = [];
     hook = async () => {
       // At this point the agent must have the content but no tool call yet.
