@@ -1,0 +1,75 @@
+/**
+ * Typed view of the `nemocognition.*` settings (pure: takes a getter, so it is
+ * testable without VS Code). The API key is deliberately absent: it only ever
+ * lives in SecretStorage.
+ */
+import type { DriverKind } from '../../core/run/api';
+
+export type ModelPreset = 'nim-nemotron' | 'openai-compatible' | 'demo';
+
+export interface NcSettings {
+  modelPreset: ModelPreset;
+  modelEndpoint: string;
+  modelId: string;
+  reasoning: 'adaptive' | 'off';
+  phoenixEndpoint: string;
+  sandboxDriver: DriverKind;
+  policyFile: string;
+  remoteHost: string;
+  snapshotIgnore: string[];
+  maxStoreSizeMB: number;
+  storeLocation: string;
+  maxRecoveries: number;
+  timeoutSeconds: number;
+  gutterEnabled: boolean;
+}
+
+export const SETTINGS_SECTION = 'nemocognition';
+
+export const DEFAULTS: NcSettings = {
+  modelPreset: 'nim-nemotron',
+  modelEndpoint: 'https://integrate.api.nvidia.com/v1',
+  modelId: 'nvidia/nemotron-3-super-120b-a12b',
+  reasoning: 'adaptive',
+  phoenixEndpoint: 'http://127.0.0.1:6006',
+  sandboxDriver: 'local',
+  policyFile: '',
+  remoteHost: '',
+  snapshotIgnore: ['node_modules/**', '.git/**', 'dist/**', 'out/**', 'build/**', '.venv/**', '__pycache__/**', '*.log'],
+  maxStoreSizeMB: 2048,
+  storeLocation: '.nemocognition',
+  maxRecoveries: 2,
+  timeoutSeconds: 600,
+  gutterEnabled: true,
+};
+
+/** Reads `key` (relative to the section); a value of the wrong type falls back to the default. */
+export type SettingGetter = (key: string) => unknown;
+
+function pick<T>(get: SettingGetter, key: string, fallback: T, ok: (v: unknown) => boolean): T {
+  const v = get(key);
+  return v !== undefined && ok(v) ? (v as T) : fallback;
+}
+const isString = (v: unknown) => typeof v === 'string';
+const oneOf = (values: readonly string[]) => (v: unknown) => typeof v === 'string' && values.includes(v);
+const isPosNum = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+
+export function readSettings(get: SettingGetter): NcSettings {
+  const d = DEFAULTS;
+  return {
+    modelPreset: pick(get, 'model.preset', d.modelPreset, oneOf(['nim-nemotron', 'openai-compatible', 'demo'])),
+    modelEndpoint: pick(get, 'model.endpoint', d.modelEndpoint, isString).trim() || d.modelEndpoint,
+    modelId: pick(get, 'model.id', d.modelId, isString).trim() || d.modelId,
+    reasoning: pick(get, 'model.reasoning', d.reasoning, oneOf(['adaptive', 'off'])),
+    phoenixEndpoint: pick(get, 'phoenix.endpoint', d.phoenixEndpoint, isString).trim(),
+    sandboxDriver: pick(get, 'sandbox.driver', d.sandboxDriver, oneOf(['local', 'nemoclaw', 'none'])),
+    policyFile: pick(get, 'sandbox.policyFile', d.policyFile, isString).trim(),
+    remoteHost: pick(get, 'sandbox.remoteHost', d.remoteHost, isString).trim(),
+    snapshotIgnore: pick(get, 'snapshots.ignore', d.snapshotIgnore, (v) => Array.isArray(v) && v.every(isString)),
+    maxStoreSizeMB: pick(get, 'snapshots.maxStoreSizeMB', d.maxStoreSizeMB, isPosNum),
+    storeLocation: pick(get, 'store.location', d.storeLocation, isString).trim() || d.storeLocation,
+    maxRecoveries: Math.floor(pick(get, 'recovery.maxAttempts', d.maxRecoveries, isPosNum)),
+    timeoutSeconds: pick(get, 'agent.timeoutSeconds', d.timeoutSeconds, isPosNum),
+    gutterEnabled: pick(get, 'gutter.enabled', d.gutterEnabled, (v) => typeof v === 'boolean'),
+  };
+}

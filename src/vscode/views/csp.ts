@@ -1,0 +1,23 @@
+/**
+ * The Replay webview's Content-Security-Policy. Pure (no `vscode` import) so
+ * it can be tested: scripts only by a fresh nonce, styles from the extension's
+ * own resources or by nonce, never 'unsafe-inline' or 'unsafe-eval'.
+ */
+import { randomBytes } from 'node:crypto';
+
+/** 128 bits from the CSPRNG, base64url: a new one for every render. */
+export function makeNonce(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+export function buildCsp(cspSource: string, nonce: string): string {
+  if (!/^[\w-]{16,}$/.test(nonce)) throw new Error('CSP nonce must be at least 16 base64url characters');
+  if (/[;'"\s]/.test(cspSource.replace(/ /g, ''))) throw new Error(`Unexpected characters in webview cspSource: ${cspSource}`);
+  return [
+    `default-src 'none'`,
+    `script-src 'nonce-${nonce}'`,
+    `style-src ${cspSource} 'nonce-${nonce}'`,
+    `img-src ${cspSource} data:`,
+    `font-src ${cspSource}`,
+  ].join('; ');
+}

@@ -1,0 +1,98 @@
+/**
+ * Flattens a run into the rows the branch list shows (pure). Each branch is a
+ * header row followed by its nodes in order; a branch forked from a node (a
+ * recovery) is listed right under that node, one level deeper, so a failed
+ * branch and its recovery read as siblings under their fork point. Failed
+ * branches are never hidden: they are the evidence.
+ */
+import type { Branch, Node } from '../../../src/core/model/types';
+import type { RunDetail } from '../../../src/protocol/replay';
+
+export type Row =
+  | { type: 'branch'; key: string; branch: Branch; depth: number; nodeCount: number; collapsed: boolean }
+  | { type: 'node'; key: string; node: Node; depth: number; forks: number };
+
+export function buildRows(detail: RunDetail, collapsed: ReadonlySet<string>): Row[] {
+  const nodesByBranch = new Map<string, Node[]>();
+  const nodeIds = new Set<string>();
+  for (const n of detail.nodes) {
+    nodeIds.add(n.id);
+    const list = nodesByBranch.get(n.branchId) ?? [];
+    list.push(n);
+    nodesByBranch.set(n.branchId, list);
+  }
+  for (const list of nodesByBranch.values()) list.sort((a, b) => a.seq - b.seq);
+
+  const forksOf = new Map<string, Branch[]>();
+  const roots: Branch[] = [];
+  for (const b of [...detail.branches].sort((a, b) => a.openedAt - b.openedAt)) {
+    // A branch whose fork node is unknown (not recorded yet) is shown at the top level rather than lost.
+    if (b.parentNodeId && nodeIds.has(b.parentNodeId)) {
+      const list = forksOf.get(b.parentNodeId) ?? [];
+      list.push(b);
+      forksOf.set(b.parentNodeId, list);
+    } else roots.push(b);
+  }
+
+  const rows: Row[] = [];
+  const seen = new Set<string>();
+  const emit = (branch: Branch, depth: number) => {
+    if (seen.has(branch.id)) return; // defensive: a malformed store must not loop the view
+    seen.add(branch.id);
+    const nodes = nodesByBranch.get(branch.id) ?? [];
+    const isCollapsed = collapsed.has(branch.id);
+    rows.push({ type: 'branch', key: `b:${branch.id}`, branch, depth, nodeCount: nodes.length, collapsed: isCollapsed });
+    const byId = new Map(nodes.map((n) => [n.id, n]));
+    for (const node of nodes) {
+      const forks = forksOf.get(node.id) ?? [];
+      if (!isCollapsed) rows.push({ type: 'node', key: `n:${node.id}`, node, depth: depth + 1 + nestingOf(node, byId), forks: forks.length });
+      for (const f of forks) emit(f, depth + 1);
+    }
+  };
+  for (const r of roots) emit(r, 0);
+  return rows;
+}
+
+/** How deep a node sits under other nodes of its branch (a policy decision under its tool call). */
+function nestingOf(node: Node, byId: Map<string, Node>): number {
+  let depth = 0;
+  let cur = node.parentNodeId ? byId.get(node.parentNodeId) : undefined;
+  while (cur && depth < 4) {
+    depth++;
+    cur = cur.parentNodeId ? byId.get(cur.parentNodeId) : undefined;
+  }
+  return depth;
+}
+
+export type NavKey = 'ArrowDown' | 'ArrowUp' | 'Home' | 'End' | 'PageDown' | 'PageUp';
+export const NAV_KEYS: readonly string[] = ['ArrowDown', 'ArrowUp', 'Home', 'End', 'PageDown', 'PageUp'];
+
+/** The node selected after a navigation key, moving over node rows only. */
+export function moveSelection(rows: readonly Row[], currentNodeId: string | null, key: NavKey, page = 10): string | null {
+  const ids = rows.flatMap((r) => (r.type === 'node' ? [r.node.id] : []));
+  if (ids.length === 0) return null;
+  const i = currentNodeId ? ids.indexOf(currentNodeId) : -1;
+  const last = ids.length - 1;
+  let j: number;
+  switch (key) {
+    case 'ArrowDown':
+      j = i < 0 ? 0 : Math.min(last, i + 1);
+      break;
+    case 'ArrowUp':
+      j = i < 0 ? last : Math.max(0, i - 1);
+      break;
+    case 'Home':
+      j = 0;
+      break;
+    case 'End':
+      j = last;
+      break;
+    case 'PageDown':
+      j = i < 0 ? 0 : Math.min(last, i + page);
+      break;
+    case 'PageUp':
+      j = i < 0 ? 0 : Math.max(0, i - page);
+      break;
+  }
+  return ids[j] ?? null;
+}

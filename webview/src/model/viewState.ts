@@ -1,0 +1,135 @@
+/**
+ * The webview's state and how host messages change it (a pure reducer, so
+ * the panes re-render from one model and the logic is testable).
+ */
+import type { Node, Run } from '../../../src/core/model/types';
+import {
+  EMPTY_UI_STATE,
+  type ActiveRunView,
+  type HostMessage,
+  type NarrationLine,
+  type ReplayUiState,
+  type RunDetail,
+  type StoreStatus,
+} from '../../../src/protocol/replay';
+
+export const MAX_NARRATION = 500;
+
+export interface ViewState {
+  booted: boolean;
+  workspaceName: string | null;
+  store: { status: StoreStatus; message: string | null };
+  runs: Run[];
+  detail: RunDetail | null;
+  active: ActiveRunView | null;
+  narration: NarrationLine[];
+  gutterEnabled: boolean;
+  modelPreset: string;
+  ui: ReplayUiState;
+}
+
+export function initialState(ui: ReplayUiState = EMPTY_UI_STATE): ViewState {
+  return {
+    booted: false,
+    workspaceName: null,
+    store: { status: 'missing', message: null },
+    runs: [],
+    detail: null,
+    active: null,
+    narration: [],
+    gutterEnabled: true,
+    modelPreset: 'nim-nemotron',
+    ui,
+  };
+}
+
+export type Action =
+  | { type: 'host'; message: Exclude<HostMessage, { kind: 'reply' }> }
+  | { type: 'selectRun'; runId: string }
+  | { type: 'selectNode'; nodeId: string | null }
+  | { type: 'toggleBranch'; branchId: string }
+  | { type: 'detailLoaded'; detail: RunDetail | null };
+
+export function reduce(s: ViewState, a: Action): ViewState {
+  switch (a.type) {
+    case 'selectRun':
+      if (s.ui.selectedRunId === a.runId) return s;
+      return { ...s, ui: { ...s.ui, selectedRunId: a.runId, selectedNodeId: null } };
+    case 'selectNode':
+      return { ...s, ui: { ...s.ui, selectedNodeId: a.nodeId } };
+    case 'toggleBranch': {
+      const collapsed = s.ui.collapsed.includes(a.branchId) ? s.ui.collapsed.filter((b) => b !== a.branchId) : [...s.ui.collapsed, a.branchId];
+      return { ...s, ui: { ...s.ui, collapsed } };
+    }
+    case 'detailLoaded':
+      if (a.detail && a.detail.run.id !== s.ui.selectedRunId) return s; // a stale reply for a run no longer selected
+      return { ...s, detail: a.detail };
+    case 'host':
+      return onHost(s, a.message);
+  }
+}
+
+function onHost(s: ViewState, m: Exclude<HostMessage, { kind: 'reply' }>): ViewState {
+  if (m.kind === 'bootstrap') {
+    const b = m.state;
+    const knownRun = (id: string | null) => (id && b.runs.some((r) => r.id === id) ? id : null);
+    const selectedRunId = knownRun(s.ui.selectedRunId) ?? b.detail?.run.id ?? b.runs[0]?.id ?? null;
+    return {
+      ...s,
+      booted: true,
+      workspaceName: b.workspaceName,
+      store: b.store,
+      runs: b.runs,
+      detail: b.detail && b.detail.run.id === selectedRunId ? b.detail : s.detail?.run.id === selectedRunId ? s.detail : b.detail,
+      active: b.active,
+      narration: b.narration.slice(-MAX_NARRATION),
+      gutterEnabled: b.gutterEnabled,
+      modelPreset: b.modelPreset,
+      ui: { ...s.ui, selectedRunId },
+    };
+  }
+  const n = m.notification;
+  switch (n.type) {
+    case 'runsChanged': {
+      const selectedRunId = s.ui.selectedRunId ?? n.runs[0]?.id ?? null;
+      return { ...s, runs: n.runs, ui: { ...s.ui, selectedRunId } };
+    }
+    case 'runUpdated': {
+      const runs = upsertRun(s.runs, n.detail.run);
+      if (s.ui.selectedRunId && s.ui.selectedRunId !== n.detail.run.id) return { ...s, runs };
+      return { ...s, runs, detail: n.detail, ui: { ...s.ui, selectedRunId: n.detail.run.id } };
+    }
+    case 'nodeAppended':
+      if (!s.detail || s.detail.run.id !== n.node.runId) return s;
+      return { ...s, detail: { ...s.detail, nodes: upsertNode(s.detail.nodes, n.node) } };
+    case 'narration': {
+      const narration = [...s.narration, n.line];
+      return { ...s, narration: narration.length > MAX_NARRATION ? narration.slice(-MAX_NARRATION) : narration };
+    }
+    case 'activeRunChanged':
+      return { ...s, active: n.active };
+    case 'revealNode':
+      return { ...s, ui: { ...s.ui, selectedRunId: n.runId, selectedNodeId: n.nodeId } };
+    case 'storeStatus':
+      return { ...s, store: { status: n.status, message: n.message } };
+    case 'settingsChanged':
+      return { ...s, gutterEnabled: n.gutterEnabled, modelPreset: n.modelPreset };
+  }
+}
+
+function upsertRun(runs: Run[], run: Run): Run[] {
+  const i = runs.findIndex((r) => r.id === run.id);
+  if (i < 0) return [run, ...runs];
+  const copy = runs.slice();
+  copy[i] = run;
+  return copy;
+}
+
+/** A node is appended once and may be closed later: the later copy replaces the earlier one. */
+function upsertNode(nodes: Node[], node: Node): Node[] {
+  const i = nodes.findIndex((x) => x.id === node.id);
+  if (i < 0) return [...nodes, node];
+  const copy = nodes.slice();
+  copy[i] = node;
+  return copy;
+}
