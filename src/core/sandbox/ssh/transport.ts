@@ -152,7 +152,8 @@ export class SshTransport {
       remotePid = pid;
     });
     const wrapped = `printf '%s\\n' "${PID_MARKER}$$" >&2\n${script}`;
-    const running = runProcess(this.sshPath, [...this.baseArgs(), '-T', this.host, wrapped], {
+    // `ssh -T -F <config> <host> <command>`, plus -o options for reuse and liveness.
+    const running = runProcess(this.sshPath, ['-T', ...this.baseArgs(), this.host, wrapped], {
       env: this.opts.env,
       stdin: opts.stdin,
       timeoutMs: opts.timeoutMs,

@@ -1,0 +1,83 @@
+/**
+ * Runs a sandbox driver's commands on another host over SSH.
+ *
+ * - `nemoclaw` on a remote host needs no wrapper: construct
+ *   `new NemoClawDriver({ runner: new SshRunner(transport) })` and the
+ *   nemoclaw/openshell/ssh command lines run on that host.
+ * - `local` (kernel-enforced) on a remote host: the remote must have the
+ *   sandbox launcher (nc-landlock, and bwrap if used) installed; `wrap` turns
+ *   (spec, argv) into the launcher command line for that host (the lead wires
+ *   it to the local driver's command-line builder with the remote's paths).
+ *   checkAvailable verifies the launcher exists there.
+ * - `none`: plain commands on the remote host, unsandboxed (say so loudly).
+ *
+ * What the remote host needs: sshd reachable with key auth, a POSIX login
+ * shell, `ps`/`kill`/`tar`, the agent runtime (e.g. Node 24 + openclaw) and,
+ * for `local`, the launcher at `launcherPath`. The agent reaches the local
+ * model gateway and supervisor through reverse forwards (`forwardToLocal`).
+ * When VS Code runs in a Remote-SSH window the extension already runs on that
+ * host and needs none of this.
+ */
+import { SandboxUnavailableError, type ExecOptions, type ExecResult, type SandboxDriver, type SandboxSpec } from '../driver';
+import { SshError } from './errors';
+import type { SshTransport } from './transport';
+
+export interface RemoteSandboxDriverOptions {
+  transport: SshTransport;
+  kind: 'local' | 'none';
+  /** Builds the remote command line for one exec (launcher + policy + argv). Required for kind 'local'. */
+  wrap?: (spec: SandboxSpec, argv: string[], opts: ExecOptions) => string[];
+  /** Remote path of the sandbox launcher, checked by checkAvailable (kind 'local'). */
+  launcherPath?: string;
+}
+
+export class RemoteSandboxDriver implements SandboxDriver {
+  readonly kind: 'local' | 'none';
+  private readonly opts: RemoteSandboxDriverOptions;
+
+  constructor(opts: RemoteSandboxDriverOptions) {
+    if (opts.kind === 'local' && !opts.wrap) {
+      throw new Error('A remote "local" sandbox needs a wrap() that builds the launcher command line.');
+    }
+    this.opts = opts;
+    this.kind = opts.kind;
+  }
+
+  get transport(): SshTransport {
+    return this.opts.transport;
+  }
+
+  async checkAvailable(): Promise<void> {
+    const t = this.opts.transport;
+    try {
+      await t.connect();
+    } catch (err) {
+      if (err instanceof SshError) throw new SandboxUnavailableError(err.what, err.fix);
+      throw err;
+    }
+    if (this.kind === 'local' && this.opts.launcherPath) {
+      const r = await t.exec(['test', '-x', this.opts.launcherPath]);
+      if (r.exitCode !== 0) {
+        throw new SandboxUnavailableError(
+          `The sandbox launcher ${this.opts.launcherPath} is missing or not executable on ssh host "${t.host}".`,
+          `Copy dist/native/nc-landlock there (\`scp dist/native/nc-landlock ${t.host}:${this.opts.launcherPath}\`) or set the remote launcher path in the settings.`,
+        );
+      }
+    }
+  }
+
+  async exec(spec: SandboxSpec, argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    const cwd = opts.cwd ?? (spec.workdir || undefined);
+    const remoteArgv = this.opts.wrap ? this.opts.wrap(spec, argv, { ...opts, cwd }) : argv;
+    return this.opts.transport.exec(remoteArgv, { ...opts, cwd });
+  }
+
+  /** A port on the remote loopback that reaches `localPort` here (gateway, supervisor). */
+  forwardToLocal(localPort: number, remotePort = 0): Promise<number> {
+    return this.opts.transport.forwardRemote(remotePort, localPort);
+  }
+
+  close(): Promise<void> {
+    return this.opts.transport.close();
+  }
+}
