@@ -89,6 +89,25 @@ export async function handleChat(ctx: GatewayContext, req: IncomingMessage, res:
   const { messages: _m, tools, ...params } = body;
   void _m;
 
+  // Upstream first: building the record below must not delay the model's first token.
+  const headers: OutgoingHttpHeaders = {
+    'content-type': 'application/json',
+    accept: stream ? 'text/event-stream' : 'application/json',
+    'content-length': String(upstreamBody.length),
+    'user-agent': 'nemocognition-gateway',
+  };
+  if (ctx.opts.upstreamApiKey) headers.authorization = `Bearer ${ctx.opts.upstreamApiKey}`;
+  if (traceparent) headers.traceparent = traceparent;
+  const tracestate = headerString(req.headers.tracestate);
+  if (tracestate) headers.tracestate = tracestate;
+
+  const up = new UpstreamRequest(new URL('chat/completions', ctx.base), {
+    method: 'POST',
+    headers,
+    body: upstreamBody,
+    agents: ctx.agents,
+    timeoutMs: ctx.upstreamTimeoutMs,
+  });
   const state: CallState = {
     callId,
     t0,
@@ -128,24 +147,6 @@ export async function handleChat(ctx: GatewayContext, req: IncomingMessage, res:
   };
   const noResponse = { id: null, model: null, message: null, finishReason: null };
 
-  const headers: OutgoingHttpHeaders = {
-    'content-type': 'application/json',
-    accept: stream ? 'text/event-stream' : 'application/json',
-    'content-length': String(upstreamBody.length),
-    'user-agent': 'nemocognition-gateway',
-  };
-  if (ctx.opts.upstreamApiKey) headers.authorization = `Bearer ${ctx.opts.upstreamApiKey}`;
-  if (traceparent) headers.traceparent = traceparent;
-  const tracestate = headerString(req.headers.tracestate);
-  if (tracestate) headers.tracestate = tracestate;
-
-  const up = new UpstreamRequest(new URL('chat/completions', ctx.base), {
-    method: 'POST',
-    headers,
-    body: upstreamBody,
-    agents: ctx.agents,
-    timeoutMs: ctx.upstreamTimeoutMs,
-  });
   res.on('close', () => {
     if (!res.writableFinished) {
       state.clientGone = true;
