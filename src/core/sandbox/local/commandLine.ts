@@ -44,7 +44,9 @@ export function tmpInside(layout: Pick<SandboxLayout, 'bwrap' | 'privateTmp'>): 
 
 function bwrapArgs(layout: SandboxLayout): string[] {
   const args = ['--die-with-parent', '--unshare-pid', '--unshare-ipc', '--unshare-cgroup-try', '--new-session'];
-  if (layout.isRoot) args.push('--cap-drop', 'ALL');
+  // As root bwrap keeps every capability unless told otherwise; keep only
+  // CAP_SETPCAP, which the launcher needs to empty the bounding set (--drop-caps).
+  if (layout.isRoot) args.push('--cap-drop', 'ALL', '--cap-add', 'CAP_SETPCAP');
   // The host tree as it is (Landlock decides what is reachable), with a
   // private /dev, /proc for the new PID namespace and the sandbox's own /tmp.
   args.push('--bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--bind', layout.privateTmp, '/tmp');

@@ -202,7 +202,7 @@ export class LocalSandboxDriver implements SandboxDriver {
     const policy = expandPolicy(spec.policy, { ...this.options.variables, workspace: spec.workdir, tmp, home });
     const readWrite = [spec.workdir, ...policy.readWrite, ...(opts.extraReadWrite ?? [])];
     for (const p of readWrite) {
-      if (p !== tmp && !p.startsWith(`${tmp}/`) && !exists(p)) {
+      if (p !== tmp && p !== home && !exists(p)) {
         throw new Error(`The writable path ${p} (policy '${policy.name}' or extraReadWrite) does not exist; create it before starting the sandbox or remove it from the policy.`);
       }
     }
