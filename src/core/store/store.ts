@@ -177,9 +177,14 @@ export class Store {
         report.replayed = records.length;
       }
       const store = new Store(storeDir, db, journal, lock, exportHash, report, opts);
-      if (report.replayed > 0 || report.migratedFrom !== undefined || loaded.kind !== 'ok') {
-        await store.exportNow().catch((err) => warn(`Could not write the database export after opening: ${String(err)}`));
-      }
+      // A replayed tail is exported by the usual threshold/timer/close, keeping open fast; a rebuilt or migrated
+      // view is exported at once, so the corrupt/old file is replaced before anything else happens.
+      store.sinceExport = report.replayed;
+      if (report.migratedFrom !== undefined || loaded.kind !== 'ok') {
+        if (report.replayed > 0 || loaded.kind !== 'none') {
+          await store.exportNow().catch((err) => warn(`Could not write the database export after opening: ${err instanceof Error ? err.message : String(err)}`));
+        }
+      } else if (store.sinceExport >= store.exportEvery) store.scheduleExport();
       return store;
     } catch (err) {
       journal?.close();
