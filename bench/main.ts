@@ -12,7 +12,7 @@ import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { machineInfo } from './machine';
 import { markdownTables, resultsJson } from './report';
-import { engineAvailability, makeAllMethods, methodKeys } from './methods';
+import { ALL_METHOD_KEYS, makeMethods } from './methods';
 import { runSize, type SizeResult } from './sections/checkpoints';
 import { runGatewaySection } from './sections/gateway';
 import { runSupervisionSection } from './sections/supervision';
@@ -66,7 +66,7 @@ function parseArgs(argv: string[], root: string): Args {
     else throw new Error(`Unknown option ${flag}. Options: --sizes 1000,10000 --checkpoints N --seed N --work-dir DIR --out FILE --keep --git-gc --only checkpoints,gateway,supervision`);
   }
   if (a.sizes.some((s) => !Number.isInteger(s) || s < 10)) throw new Error('--sizes takes whole numbers of files (at least 10), e.g. --sizes 1000,10000.');
-  if (!Number.isInteger(a.checkpoints) || a.checkpoints < 10) throw new Error('--checkpoints needs a whole number of at least 10 (restore goes back to checkpoint #10).');
+  if (!Number.isInteger(a.checkpoints) || a.checkpoints < 5) throw new Error('--checkpoints needs a whole number of at least 5 (restore goes back to checkpoint #N/5).');
   return a;
 }
 
@@ -81,9 +81,7 @@ async function main(): Promise<void> {
   const sizes: SizeResult[] = [];
   const sections: Record<string, unknown> = {};
   if (args.only.has('checkpoints')) {
-    const engine = await engineAvailability();
-    if (!engine.ok) log(`NemoCognition's snapshot engine is not available (${engine.reason}); only shadow git is measured.`);
-    const keys = methodKeys(engine.ok);
+    const keys = ALL_METHOD_KEYS;
     for (const files of args.sizes) {
       log(`\n== ${files.toLocaleString('en-US')} files ==`);
       const workDir = join(args.workDir, String(files));
@@ -96,7 +94,7 @@ async function main(): Promise<void> {
           workDir,
           keep: args.keep,
           methodKeys: keys,
-          makeMethods: (dirs) => makeAllMethods(keys, { ...dirs, gitGc: args.gitGc }),
+          makeMethods: (dirs) => makeMethods(keys, { ...dirs, gitGc: args.gitGc }),
           log,
         }),
       );

@@ -1,5 +1,6 @@
-/** Which methods a run compares, and how each is built over its workspace copy. */
+/** Which methods a run compares, and how each is built over its own workspace copy. */
 import type { CheckpointMethod } from './method';
+import { EngineMethod } from './engineMethod';
 import { ShadowGitMethod } from './gitMethod';
 import { ENGINE_KEY, GIT_KEY, SCAN_KEY } from './report';
 
@@ -10,18 +11,13 @@ export interface MethodDirs {
   gitGc: boolean;
 }
 
-// TODO(nemocog): wire NemoCognition's engine (src/core/snapshots/index.ts) once it lands.
-export async function engineAvailability(): Promise<{ ok: true } | { ok: false; reason: string }> {
-  return { ok: false, reason: 'src/core/snapshots/index.ts is not there yet' };
-}
+export const ALL_METHOD_KEYS: readonly string[] = [ENGINE_KEY, SCAN_KEY, GIT_KEY];
 
-export function methodKeys(engine: boolean): string[] {
-  return engine ? [ENGINE_KEY, SCAN_KEY, GIT_KEY] : [GIT_KEY];
-}
-
-export function makeAllMethods(keys: readonly string[], d: MethodDirs): CheckpointMethod[] {
+export function makeMethods(keys: readonly string[], d: MethodDirs): CheckpointMethod[] {
   return keys.map((k) => {
     if (k === GIT_KEY) return new ShadowGitMethod(d.workspaceFor(k), d.storeFor(k), d.home, d.gitGc);
-    throw new Error(`no method ${k}`);
+    if (k === ENGINE_KEY) return new EngineMethod('NemoCognition (watcher)', k, d.workspaceFor(k), 'watcher');
+    if (k === SCAN_KEY) return new EngineMethod('NemoCognition (full scan)', k, d.workspaceFor(k), 'full-scan');
+    throw new Error(`Unknown method "${k}". Known: ${ALL_METHOD_KEYS.join(', ')}.`);
   });
 }

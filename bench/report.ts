@@ -66,6 +66,8 @@ export function sizeJson(size: SizeResult): Json {
       return rows;
     }),
   );
+  out.method_details = Object.fromEntries(size.methods.filter((m) => m.details).map((m) => [m.key, m.details]));
+  out.restore_notes = Object.fromEntries(size.methods.map((m) => [m.key, 'note' in m.restore ? m.restore.note : undefined]));
   out.samples_ms = Object.fromEntries(size.methods.map((m) => [m.key, m.samplesMs.map(round2)]));
   return out;
 }

@@ -21,6 +21,7 @@ export interface MethodResult {
   restore: { ms: number; note?: string } | { error: string };
   bytes: DiskUsage;
   bytesAfterCompact?: DiskUsage;
+  details?: Record<string, unknown>;
 }
 
 export interface SizeResult {
@@ -99,7 +100,8 @@ export async function runSize(o: SizeOptions): Promise<SizeResult> {
     const digests = (): string[] => methods.map((m) => treeDigest(m.workspace, skip).digest);
     const identicalAfterCheckpoints = new Set(digests()).size === 1;
 
-    const restoredTo = Math.min(10, o.checkpoints);
+    // #10 of 50 by default: far enough back that 40 rounds of edits must be undone.
+    const restoredTo = Math.max(1, Math.floor(o.checkpoints / 5));
     const restores = new Map<string, MethodResult['restore']>();
     for (const m of methods) {
       try {
@@ -128,6 +130,7 @@ export async function runSize(o: SizeOptions): Promise<SizeResult> {
         restore: restores.get(m.key)!,
         bytes,
         ...(bytesAfterCompact ? { bytesAfterCompact } : {}),
+        ...(m.details ? { details: m.details() } : {}),
       });
     }
     return {

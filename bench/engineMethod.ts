@@ -1,0 +1,59 @@
+/** NemoCognition's snapshot engine as a CheckpointMethod, with a chosen change source. */
+import { join } from 'node:path';
+import type { CheckpointMethod } from './method';
+import { SnapshotEngine, STORE_DIR_NAME, type ChangeSourceKind } from '../src/core/snapshots';
+
+export class EngineMethod implements CheckpointMethod {
+  readonly storeDir: string;
+  private engine: SnapshotEngine | undefined;
+  /** How each timed checkpoint learnt what changed (a watcher can fall back to a full walk). */
+  private readonly sources = new Map<string, number>();
+  private readonly notes = new Map<string, number>();
+
+  constructor(
+    readonly label: string,
+    readonly key: string,
+    readonly workspace: string,
+    private readonly changeSource: ChangeSourceKind,
+  ) {
+    // The store lives where the product puts it: inside the workspace, always ignored.
+    this.storeDir = join(workspace, STORE_DIR_NAME, 'snapshots');
+  }
+
+  async init(): Promise<void> {
+    this.engine = await SnapshotEngine.open(this.storeDir, { changeSource: this.changeSource });
+  }
+
+  private get eng(): SnapshotEngine {
+    if (!this.engine) throw new Error('EngineMethod used before init()');
+    return this.engine;
+  }
+
+  async checkpoint(label: string): Promise<{ ms: number; id: string }> {
+    const t0 = performance.now();
+    const rec = await this.eng.take(this.workspace, { reason: label });
+    const ms = performance.now() - t0;
+    this.sources.set(rec.changeSource, (this.sources.get(rec.changeSource) ?? 0) + 1);
+    if (rec.note) this.notes.set(rec.note, (this.notes.get(rec.note) ?? 0) + 1);
+    return { ms, id: rec.id };
+  }
+
+  async restore(id: string): Promise<{ ms: number; note?: string }> {
+    const t0 = performance.now();
+    const r = await this.eng.restore(id, this.workspace);
+    const ms = performance.now() - t0;
+    return { ms, note: `engine.restore (safety snapshot first): wrote ${r.written.length}, deleted ${r.deleted.length}` };
+  }
+
+  details(): Record<string, unknown> {
+    return {
+      change_sources: Object.fromEntries(this.sources),
+      notes: Object.fromEntries(this.notes),
+      size_on_disk_reported: this.engine?.sizeOnDisk(),
+    };
+  }
+
+  async close(): Promise<void> {
+    this.engine?.close();
+  }
+}
