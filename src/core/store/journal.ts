@@ -35,6 +35,8 @@ export class Journal {
   /** Bytes of the current (last) segment that hold whole, durable records. */
   private size = 0;
   private durableSeq = 0;
+  /** fdatasync calls made for appends (group commit makes this smaller than the number of records). */
+  syncs = 0;
 
   private constructor(
     readonly dir: string,
@@ -146,6 +148,7 @@ export class Journal {
     try {
       await writeFully(fd, buf, at);
       await fdatasyncAsync(fd);
+      this.syncs++;
     } catch (err) {
       try {
         await ftruncateAsync(fd, at);

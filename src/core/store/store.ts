@@ -203,6 +203,11 @@ export class Store {
     return this.journal.lastSeq;
   }
 
+  /** Counters for benchmarks and tests. */
+  get stats(): { syncs: number; lastSeq: number } {
+    return { syncs: this.journal.syncs, lastSeq: this.journal.lastSeq };
+  }
+
   append(event: StoreEvent): Promise<number> {
     return this.appendMany([event]).then((seqs) => seqs[0]!);
   }
