@@ -150,6 +150,17 @@ export class NemoClawDriver implements SandboxDriver {
     await this.cli(openshell.download(sandbox, sandboxPath, dest));
   }
 
+  /**
+   * `openshell sandbox upload <sandbox> <localPath> [dest]` (local path on the
+   * host running the CLI). NemoClaw snapshots hold only the agent manifest's
+   * state directories: files the agent works on must live under the agent's
+   * workspace directory (for OpenClaw, $OPENCLAW_WORKSPACE_DIR) to be in them.
+   */
+  async upload(sandbox: string, localPath: string, dest?: string): Promise<void> {
+    checkName(sandbox, 'sandbox');
+    await this.cli(openshell.upload(sandbox, localPath, dest));
+  }
+
   /** The SSH config OpenShell prints for `sandbox` (what Remote-SSH can use too). */
   async sshConfig(sandbox: string): Promise<string> {
     checkName(sandbox, 'sandbox');

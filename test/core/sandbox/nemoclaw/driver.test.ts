@@ -13,6 +13,7 @@ import { SandboxUnavailableError, type SandboxSpec } from '../../../../src/core/
 import { recoverySandboxName, SNAPSHOT_TIMESTAMP } from '../../../../src/core/sandbox/nemoclaw/commands';
 import { NemoClawDriver } from '../../../../src/core/sandbox/nemoclaw/driver';
 import { NemoClawError } from '../../../../src/core/sandbox/nemoclaw/errors';
+import { forkRecoverySandbox } from '../../../../src/core/sandbox/nemoclaw/recovery';
 import { LocalRunner, SshRunner } from '../../../../src/core/sandbox/ssh/host-runner';
 import { SshTransport } from '../../../../src/core/sandbox/ssh/transport';
 import { startSshd, type TestSshd } from '../../../support/sshd';
@@ -149,6 +150,51 @@ describe('NemoClawDriver against the documentation-faithful fake CLI', function 
     }
   });
 
+  it('recovers twice: forensic snapshot of each failed sandbox, fork from the baseline, exact command lines', async () => {
+    const main = 'nc-run4-main';
+    fakeCli(OPENSHELL, ['sandbox', 'create', '--name', main]);
+    const driver = new NemoClawDriver({ nemoclawPath: NEMOCLAW, openshellPath: OPENSHELL, env });
+    try {
+      await driver.exec(spec(main), ['sh', '-c', 'echo clean > state.txt']);
+      const baseline = await driver.createSnapshot(main);
+      await driver.exec(spec(main), ['sh', '-c', 'echo denied-1 > state.txt']);
+      fs.writeFileSync(log, '');
+
+      const first = await forkRecoverySandbox(driver, { mainSandbox: main, failedSandbox: main, baselineId: baseline.id, attempt: 1 });
+      assert.equal(first.sandbox, 'nc-run4-main-recovery-1');
+      await driver.exec(spec(first.sandbox), ['sh', '-c', 'echo denied-2 > state.txt']);
+      const second = await forkRecoverySandbox(driver, {
+        mainSandbox: main,
+        failedSandbox: first.sandbox,
+        baselineId: baseline.id,
+        attempt: 2,
+      });
+      assert.equal(second.sandbox, 'nc-run4-main-recovery-2');
+
+      assert.deepEqual(
+        calls().map((c) => [c.bin, ...c.argv]),
+        [
+          ['nemoclaw', 'nc-run4-main', 'snapshot', 'create'],
+          ['nemoclaw', 'nc-run4-main', 'snapshot', 'list'],
+          ['nemoclaw', 'nc-run4-main', 'snapshot', 'restore', baseline.id, '--to', 'nc-run4-main-recovery-1'],
+          ['openshell', 'sandbox', 'ssh-config', 'nc-run4-main-recovery-1'],
+          ['nemoclaw', 'nc-run4-main-recovery-1', 'snapshot', 'create'],
+          ['nemoclaw', 'nc-run4-main-recovery-1', 'snapshot', 'list'],
+          ['nemoclaw', 'nc-run4-main', 'snapshot', 'restore', baseline.id, '--to', 'nc-run4-main-recovery-2'],
+        ],
+      );
+      // Each sandbox holds what its branch left: the evidence stays, the fork starts clean.
+      const read = async (name: string): Promise<string> => (await driver.exec(spec(name), ['cat', 'state.txt'])).stdout;
+      assert.equal(await read(main), 'denied-1\n');
+      assert.equal(await read(first.sandbox), 'denied-2\n');
+      assert.equal(await read(second.sandbox), 'clean\n');
+      const forensicCopy = path.join(first.forensic.path!, 'state', 'state.txt');
+      assert.equal(fs.readFileSync(forensicCopy, 'utf8'), 'denied-1\n', 'the forensic snapshot captured the failed state');
+    } finally {
+      await driver.dispose();
+    }
+  });
+
   it('restores by exact timestamp even when newer snapshots exist, and can label snapshots', async () => {
     const name = 'nc-run2-main';
     fakeCli(OPENSHELL, ['sandbox', 'create', '--name', name]);
@@ -174,6 +220,24 @@ describe('NemoClawDriver against the documentation-faithful fake CLI', function 
       assert.equal(r2.stdout, 'two\n', 'a forced restore replaced the destination and the driver reconnected');
       const last = calls().filter((c) => c.argv.includes('restore')).pop()!;
       assert.deepEqual(last.argv, [name, 'snapshot', 'restore', second.id, '--to', `${name}-recovery-1`, '--force', '--yes']);
+    } finally {
+      await driver.dispose();
+    }
+  });
+
+  it('uploads a workspace into a sandbox with openshell sandbox upload', async () => {
+    const name = 'nc-run5-main';
+    fakeCli(OPENSHELL, ['sandbox', 'create', '--name', name]);
+    const src = path.join(home, 'workspace');
+    fs.mkdirSync(src);
+    fs.writeFileSync(path.join(src, 'README.md'), '# project\n');
+    fs.writeFileSync(log, '');
+    const driver = new NemoClawDriver({ nemoclawPath: NEMOCLAW, openshellPath: OPENSHELL, env });
+    try {
+      await driver.upload(name, src, '.openclaw/workspace');
+      const r = await driver.exec(spec(name), ['cat', '.openclaw/workspace/workspace/README.md']);
+      assert.equal(r.stdout, '# project\n');
+      assert.deepEqual(calls()[0], { bin: 'openshell', argv: ['sandbox', 'upload', name, src, '.openclaw/workspace'] });
     } finally {
       await driver.dispose();
     }
