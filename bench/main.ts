@@ -5,6 +5,7 @@
  *
  *   node dist/bench.js [--sizes 1000,10000,50000] [--checkpoints 50] [--seed 1]
  *                      [--work-dir bench/work] [--out bench/results.json] [--keep] [--git-gc]
+ *                      [--supervision-files 10000]
  *                      [--only checkpoints,gateway,supervision]
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -25,6 +26,7 @@ interface Args {
   out: string;
   keep: boolean;
   gitGc: boolean;
+  supervisionFiles: number;
   only: Set<string>;
 }
 
@@ -46,6 +48,7 @@ function parseArgs(argv: string[], root: string): Args {
     out: join(root, 'bench', 'results.json'),
     keep: false,
     gitGc: false,
+    supervisionFiles: 10_000,
     only: new Set(['checkpoints', 'gateway', 'supervision']),
   };
   for (let i = 0; i < argv.length; i++) {
@@ -62,8 +65,9 @@ function parseArgs(argv: string[], root: string): Args {
     else if (flag === '--out') a.out = resolve(val());
     else if (flag === '--keep') a.keep = true;
     else if (flag === '--git-gc') a.gitGc = true;
+    else if (flag === '--supervision-files') a.supervisionFiles = Number(val());
     else if (flag === '--only') a.only = new Set(val().split(','));
-    else throw new Error(`Unknown option ${flag}. Options: --sizes 1000,10000 --checkpoints N --seed N --work-dir DIR --out FILE --keep --git-gc --only checkpoints,gateway,supervision`);
+    else throw new Error(`Unknown option ${flag}. Options: --sizes 1000,10000 --checkpoints N --seed N --work-dir DIR --out FILE --keep --git-gc --supervision-files N --only checkpoints,gateway,supervision`);
   }
   if (a.sizes.some((s) => !Number.isInteger(s) || s < 10)) throw new Error('--sizes takes whole numbers of files (at least 10), e.g. --sizes 1000,10000.');
   if (!Number.isInteger(a.checkpoints) || a.checkpoints < 5) throw new Error('--checkpoints needs a whole number of at least 5 (restore goes back to checkpoint #N/5).');
@@ -103,7 +107,9 @@ async function main(): Promise<void> {
     log(markdownTables(sizes));
   }
   if (args.only.has('gateway')) sections.gateway = await runGatewaySection(log);
-  if (args.only.has('supervision')) sections.supervision = await runSupervisionSection(log, args.workDir);
+  if (args.only.has('supervision')) {
+    sections.supervision = await runSupervisionSection(log, { workDir: args.workDir, files: args.supervisionFiles, iterations: 30, seed: args.seed, keep: args.keep });
+  }
 
   machine.load_average_end = loadavg().map((x) => Math.round(x * 100) / 100);
   const json = resultsJson(sizes, {
