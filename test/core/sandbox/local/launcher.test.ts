@@ -53,6 +53,13 @@ describe('nc-landlock launcher', function () {
     assert.ok(existsSync(f));
   });
 
+  it('allows binding only the --bind-port ports', () => {
+    const listen = (port: number) => `require('net').createServer().listen(${port},'127.0.0.1',function(){console.log('listening');this.close()}).on('error',e=>console.log(e.code))`;
+    const port = 20000 + (process.pid % 20000);
+    const r = run([...ro, '--bind-port', String(port), '--', 'node', '-e', `${listen(port)};${listen(port + 1)}`]);
+    assert.deepEqual(r.stdout.trim().split('\n').sort(), ['EACCES', 'listening']);
+  });
+
   it('returns the command\'s own exit code', () => {
     assert.equal(run([...ro, '--', 'bash', '-c', 'exit 42']).code, 42);
   });
