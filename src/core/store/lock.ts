@@ -52,6 +52,39 @@ function readLock(file: string): LockInfo | null {
   }
 }
 
+/**
+ * Creates `file` holding `content`, atomically: written to a temp name, then hard-linked into place (link fails
+ * if the name exists), so no other process ever sees a lock file that is empty or half-written.
+ */
+function createWithContent(file: string, content: string): boolean {
+  const tmp = `${file}.new-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const fd = fs.openSync(tmp, 'wx');
+  try {
+    fs.writeSync(fd, content);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  try {
+    fs.linkSync(tmp, file);
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw err;
+    // No hard links on this filesystem: fall back to an exclusive create (a reader may briefly see it empty).
+    try {
+      fs.writeFileSync(file, content, { flag: 'wx' });
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw e;
+    }
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+}
+
 export class WriterLock {
   private constructor(readonly file: string) {}
 
@@ -59,18 +92,7 @@ export class WriterLock {
     const file = path.join(storeDir, 'writer.lock');
     const mine: LockInfo = { pid: process.pid, start: procStart(process.pid)?.start ?? null, host: os.hostname(), since: Date.now() };
     for (let attempt = 0; attempt < 5; attempt++) {
-      try {
-        const fd = fs.openSync(file, 'wx');
-        try {
-          fs.writeSync(fd, JSON.stringify(mine));
-          fs.fsyncSync(fd);
-        } finally {
-          fs.closeSync(fd);
-        }
-        return new WriterLock(file);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      }
+      if (createWithContent(file, JSON.stringify(mine))) return new WriterLock(file);
       const owner = readLock(file);
       if (owner && isAlive(owner)) {
         const who = owner.pid === process.pid ? 'this process (another Store instance)' : `process ${owner.pid} on ${owner.host}`;
