@@ -35,7 +35,7 @@ export const DEFAULTS: NcSettings = {
   sandboxDriver: 'local',
   policyFile: '',
   remoteHost: '',
-  snapshotIgnore: ['node_modules/**', '.git/**', 'dist/**', 'out/**', 'build/**', '.venv/**', '__pycache__/**', '*.log'],
+  snapshotIgnore: ['node_modules/', '.venv/', '__pycache__/', '.DS_Store'],
   maxStoreSizeMB: 2048,
   storeLocation: '.nemocognition',
   maxRecoveries: 2,

@@ -23,3 +23,6 @@ export function fromSnapshotUriParts(parts: { scheme: string; path: string; quer
   if (!path || path.split('/').some((s) => s === '..' || s === '.' || s === '')) throw new Error(`Snapshot URI has an invalid path "${parts.path}".`);
   return { snapshotId, path };
 }
+
+/** Stands for "no such file" on one side of a diff (an added or deleted file). */
+export const EMPTY_SNAPSHOT = 'empty';

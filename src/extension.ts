@@ -1,0 +1,68 @@
+/**
+ * NemoCognition's VS Code entry: creates the services, registers commands,
+ * the Replay view, the snapshot diff provider and the gutter markers, and
+ * pushes every disposable. Behaviour lives in src/vscode/.
+ */
+import * as vscode from 'vscode';
+import { registerCommands } from './vscode/commands';
+import { readSettings, SETTINGS_SECTION } from './vscode/config/settings';
+import { GutterController } from './vscode/decorations/gutterController';
+import { SnapshotContentProvider } from './vscode/diff/snapshotContentProvider';
+import { SNAPSHOT_SCHEME } from './vscode/diff/snapshotUri';
+import { RestoreService } from './vscode/restore/restoreService';
+import { RunController } from './vscode/run/runController';
+import { ApiKeyStore } from './vscode/secrets/apiKeyStore';
+import type { Services } from './vscode/services/services';
+import { SnapshotService } from './vscode/services/snapshotService';
+import { StoreService } from './vscode/services/storeService';
+import { workspacePaths } from './vscode/services/workspacePaths';
+import { ReplayViewProvider } from './vscode/views/replayViewProvider';
+
+export function activate(context: vscode.ExtensionContext): void {
+  const output = vscode.window.createOutputChannel('NemoCognition', { log: true });
+  const settings = () => readSettings((key) => vscode.workspace.getConfiguration(SETTINGS_SECTION).get(key));
+  // The first folder of a multi-root workspace is the one agents work on.
+  const paths = () => {
+    const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
+    return folder ? workspacePaths(folder.uri.fsPath, settings().storeLocation) : undefined;
+  };
+
+  const store = new StoreService(paths, output);
+  const snapshots = new SnapshotService(paths, () => settings().snapshotIgnore);
+  const apiKey = new ApiKeyStore(context.secrets);
+  const runs = new RunController({ output, store, apiKey, settings, paths });
+  const replay = new ReplayViewProvider({
+    extensionUri: context.extensionUri,
+    store,
+    runs,
+    settings,
+    workspaceName: () => vscode.workspace.workspaceFolders?.[0]?.name ?? null,
+    log: output,
+  });
+  const gutter = new GutterController(context.extensionUri, store, paths, () => settings().gutterEnabled);
+  const restore = new RestoreService(context.workspaceState, store, runs, snapshots, output);
+  const services: Services = { context, output, settings, paths, store, snapshots, apiKey, runs, replay, gutter, restore };
+
+  context.subscriptions.push(
+    output,
+    store,
+    snapshots,
+    runs,
+    replay,
+    gutter,
+    vscode.window.registerWebviewViewProvider(ReplayViewProvider.viewId, replay),
+    vscode.workspace.registerTextDocumentContentProvider(SNAPSHOT_SCHEME, new SnapshotContentProvider(snapshots)),
+    ...registerCommands(services),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration(SETTINGS_SECTION)) return;
+      if (e.affectsConfiguration(`${SETTINGS_SECTION}.store.location`)) void store.reset();
+      if (e.affectsConfiguration(`${SETTINGS_SECTION}.gutter.enabled`)) gutter.invalidate();
+      replay.settingsChanged();
+    }),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => void store.reset()),
+  );
+}
+
+export function deactivate(): void {
+  // Disposables pushed to context.subscriptions are drained by VS Code.
+}

@@ -1,0 +1,23 @@
+/** Every command id the extension registers (the package.json test checks both directions). */
+export const COMMANDS = {
+  runSupervisedAgent: 'nemocognition.runSupervisedAgent',
+  cancelRun: 'nemocognition.cancelRun',
+  openReplay: 'nemocognition.openReplay',
+  restoreNode: 'nemocognition.restoreNode',
+  restoreBranch: 'nemocognition.restoreBranch',
+  undoRestore: 'nemocognition.undoRestore',
+  openSnapshotDiff: 'nemocognition.openSnapshotDiff',
+  toggleGutterMarkers: 'nemocognition.toggleGutterMarkers',
+  setApiKey: 'nemocognition.setApiKey',
+  clearApiKey: 'nemocognition.clearApiKey',
+  showOutput: 'nemocognition.showOutput',
+  revealStep: 'nemocognition.revealStep',
+} as const;
+
+export const REPLAY_VIEW_ID = 'nemocognition.replay';
+
+export const CONTEXT_KEYS = {
+  running: 'nemocognition.running',
+  canUndoRestore: 'nemocognition.canUndoRestore',
+  hasStore: 'nemocognition.hasStore',
+} as const;

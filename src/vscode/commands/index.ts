@@ -1,0 +1,32 @@
+/** Registers every command (one file each). */
+import type * as vscode from 'vscode';
+import type { Services } from '../services/services';
+import { registerCancelRun } from './cancelRun';
+import { registerClearApiKey } from './clearApiKey';
+import { registerOpenReplay } from './openReplay';
+import { registerOpenSnapshotDiff } from './openSnapshotDiff';
+import { registerRestoreBranch } from './restoreBranch';
+import { registerRestoreNode } from './restoreNode';
+import { registerRevealStep } from './revealStep';
+import { registerRunSupervisedAgent } from './runSupervisedAgent';
+import { registerSetApiKey } from './setApiKey';
+import { registerShowOutput } from './showOutput';
+import { registerToggleGutterMarkers } from './toggleGutterMarkers';
+import { registerUndoRestore } from './undoRestore';
+
+export function registerCommands(s: Services): vscode.Disposable[] {
+  return [
+    registerRunSupervisedAgent(s),
+    registerCancelRun(s),
+    registerOpenReplay(s),
+    registerRestoreNode(s),
+    registerRestoreBranch(s),
+    registerUndoRestore(s),
+    registerOpenSnapshotDiff(s),
+    registerToggleGutterMarkers(s),
+    registerSetApiKey(s),
+    registerClearApiKey(s),
+    registerShowOutput(s),
+    registerRevealStep(s),
+  ];
+}

@@ -1,0 +1,24 @@
+/**
+ * Seam between the VS Code command and the core's supervised run. Loaded
+ * lazily so activation does not pay for the run machinery. The `demo` preset
+ * starts the scripted demo model shipped in the core and points the run at it.
+ */
+import type { ModelEndpoint, RunListener, RunSummary, SupervisedRunOptions } from '../../core/run/api';
+
+export async function runSupervisedAgent(opts: SupervisedRunOptions, listener: RunListener): Promise<RunSummary> {
+  const { runSupervised } = await import('../../core/run/supervisor');
+  return runSupervised(opts, listener);
+}
+
+export interface DemoEndpoint {
+  endpoint: ModelEndpoint;
+  close(): Promise<void>;
+}
+
+export const DEMO_SCENARIO = 'deny-and-recover';
+
+export async function startDemoEndpoint(): Promise<DemoEndpoint> {
+  const { startDemoModel } = await import('../../core/demo');
+  const m = await startDemoModel({ scenario: DEMO_SCENARIO });
+  return { endpoint: { baseUrl: m.baseUrl, model: m.model, reasoning: 'off' }, close: () => m.close() };
+}

@@ -1,0 +1,48 @@
+/**
+ * The workspace's snapshot engine, opened lazily with the user's ignore globs
+ * (restore must ignore exactly what the snapshots ignored, or it would delete
+ * ignored files). Full scans only: the extension host does not keep a
+ * watcher on the whole workspace just to answer an occasional diff.
+ */
+import * as fs from 'node:fs';
+import type * as vscode from 'vscode';
+import { SnapshotEngine } from '../../core/snapshots';
+import type { WorkspacePaths } from './workspacePaths';
+
+export class SnapshotService implements vscode.Disposable {
+  private engine: Promise<SnapshotEngine> | undefined;
+  private key = '';
+
+  constructor(
+    private readonly paths: () => WorkspacePaths | undefined,
+    private readonly ignore: () => string[],
+  ) {}
+
+  /** The engine for the current workspace; throws with a user-facing message when there is none. */
+  async get(): Promise<{ engine: SnapshotEngine; paths: WorkspacePaths }> {
+    const paths = this.paths();
+    if (!paths) throw new Error('No workspace folder is open. Open the folder the agent worked on, then try again.');
+    if (!fs.existsSync(paths.snapshotsDir)) {
+      throw new Error(`This workspace has no NemoCognition snapshots yet (${paths.snapshotsDir}). Run a supervised agent first.`);
+    }
+    const ignore = this.ignore();
+    const key = JSON.stringify([paths.snapshotsDir, ignore]);
+    if (!this.engine || key !== this.key) {
+      this.close();
+      this.key = key;
+      this.engine = SnapshotEngine.open(paths.snapshotsDir, { ignore, changeSource: 'full-scan' });
+      this.engine.catch(() => (this.engine = undefined));
+    }
+    return { engine: await this.engine, paths };
+  }
+
+  private close(): void {
+    const e = this.engine;
+    this.engine = undefined;
+    void e?.then((x) => x.close(), () => undefined);
+  }
+
+  dispose(): void {
+    this.close();
+  }
+}
