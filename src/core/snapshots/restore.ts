@@ -60,8 +60,9 @@ export function planTransform(from: TreeView, to: TreeView, ignore: IgnoreMatche
         walk(a.sub(x), b.sub(y), p);
       } else if (x && y && x.type === 'file' && y.type === 'file' && x.hash === y.hash) {
         ops.push({ op: 'chmod', path: p, entry: y });
-      } else if (x && y && x.type === 'file' && y.type === 'file') {
-        ops.push({ op: 'write', path: p, entry: y }); // replaced atomically by rename: no delete first
+      } else if (x && y && x.type !== 'dir' && y.type !== 'dir') {
+        // File or symlink over file or symlink: replaced atomically by rename, no delete first.
+        if (!ignore.matches(p, name, false)) ops.push({ op: y.type === 'file' ? 'write' : 'symlink', path: p, entry: y });
       } else {
         if (x) remove(a, x, p);
         if (y) create(b, y, p);

@@ -61,9 +61,9 @@ export function shapeOf(root: string, skip: ReadonlySet<string> = SKIP): Shape {
   return out;
 }
 
-export function assertSameTree(actual: string, expected: string, msg: string): void {
-  const a = shapeOf(actual);
-  const e = shapeOf(expected);
+export function assertSameTree(actual: string, expected: string, msg: string, skip: ReadonlySet<string> = SKIP): void {
+  const a = shapeOf(actual, skip);
+  const e = shapeOf(expected, skip);
   const keys = new Set([...Object.keys(a), ...Object.keys(e)]);
   const diffs: string[] = [];
   for (const k of [...keys].sort()) {

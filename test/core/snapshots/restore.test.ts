@@ -1,0 +1,136 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { SnapshotEngine } from '../../../src/core/snapshots';
+import { assertSameTree, referenceCopy, rmrf, shapeOf, tmpDir } from './helpers';
+
+/** Restore writes only what differs, deletes what the snapshot lacks (never ignored paths), and is undoable. */
+const NOT_SNAPSHOTTED = new Set(['.nemocognition', '.git', 'node_modules']);
+
+describe('snapshots: restore', function () {
+  this.timeout(60_000);
+  let base: string;
+  let ws: string;
+  let eng: SnapshotEngine;
+
+  beforeEach(async () => {
+    base = tmpDir('restore');
+    ws = path.join(base, 'ws');
+    fs.mkdirSync(path.join(ws, 'src/deep'), { recursive: true });
+    for (let i = 0; i < 200; i++) fs.writeFileSync(path.join(ws, `src/f${i}.txt`), `file ${i}\n`.repeat(i + 1));
+    fs.writeFileSync(path.join(ws, 'src/deep/run.sh'), '#!/bin/sh\necho hi\n', { mode: 0o755 });
+    fs.symlinkSync('src/f1.txt', path.join(ws, 'link'));
+    fs.mkdirSync(path.join(ws, 'empty'));
+    fs.mkdirSync(path.join(ws, '.git/objects'), { recursive: true });
+    fs.writeFileSync(path.join(ws, '.git/HEAD'), 'ref: refs/heads/main\n');
+    fs.mkdirSync(path.join(ws, 'node_modules/pkg'), { recursive: true });
+    fs.writeFileSync(path.join(ws, 'node_modules/pkg/index.js'), 'module.exports = 1;\n');
+    eng = await SnapshotEngine.open(path.join(ws, '.nemocognition'));
+  });
+
+  afterEach(() => {
+    eng.close();
+    rmrf(base);
+  });
+
+  function inodes(): Map<string, string> {
+    const m = new Map<string, string>();
+    const walk = (rel: string): void => {
+      for (const name of fs.readdirSync(path.join(ws, rel))) {
+        const r = rel === '' ? name : `${rel}/${name}`;
+        const st = fs.lstatSync(path.join(ws, r), { bigint: true });
+        if (st.isDirectory()) {
+          if (name !== '.nemocognition') walk(r);
+        } else m.set(r, `${st.ino}:${st.mtimeNs}:${st.ctimeNs}`);
+      }
+    };
+    walk('');
+    return m;
+  }
+
+  it('writes only differing files and the undo snapshot brings back the pre-restore state', async () => {
+    const snapA = await eng.take(ws, { reason: 'A' });
+    const refA = path.join(base, 'refA');
+    referenceCopy(ws, refA);
+
+    // Edits after A
+    fs.writeFileSync(path.join(ws, 'src/f3.txt'), 'changed');
+    fs.writeFileSync(path.join(ws, 'src/f4.txt'), 'changed too');
+    fs.rmSync(path.join(ws, 'src/f5.txt'));
+    fs.writeFileSync(path.join(ws, 'src/new.txt'), 'new');
+    fs.mkdirSync(path.join(ws, 'added/dir'), { recursive: true });
+    fs.writeFileSync(path.join(ws, 'added/dir/x'), 'x');
+    fs.chmodSync(path.join(ws, 'src/deep/run.sh'), 0o644);
+    fs.rmSync(path.join(ws, 'link'));
+    fs.symlinkSync('elsewhere', path.join(ws, 'link'));
+    fs.rmdirSync(path.join(ws, 'empty'));
+    fs.writeFileSync(path.join(ws, 'node_modules/pkg/index.js'), 'module.exports = 2;\n');
+    fs.writeFileSync(path.join(ws, '.git/HEAD'), 'ref: refs/heads/feature\n');
+    const refB = path.join(base, 'refB');
+    referenceCopy(ws, refB);
+    const gitBefore = fs.readFileSync(path.join(ws, '.git/HEAD'), 'utf8');
+    const nmBefore = fs.readFileSync(path.join(ws, 'node_modules/pkg/index.js'), 'utf8');
+
+    const before = inodes();
+    const res = await eng.restore(snapA.id, ws);
+    const after = inodes();
+
+    assert.deepEqual(res.written.sort(), ['link', 'src/deep/run.sh', 'src/f3.txt', 'src/f4.txt', 'src/f5.txt']);
+    assert.deepEqual(res.deleted.sort(), ['added', 'added/dir', 'added/dir/x', 'src/new.txt']);
+    // Every other file kept its inode, mtime and ctime: it was not touched.
+    const touched = new Set([...res.written, ...res.deleted]);
+    let untouched = 0;
+    for (const [p, id] of before) {
+      if (touched.has(p)) continue;
+      assert.equal(after.get(p), id, `${p} was rewritten although it did not differ`);
+      untouched++;
+    }
+    assert.ok(untouched >= 196);
+    assertSameTree(ws, refA, 'after restore the workspace equals snapshot A', NOT_SNAPSHOTTED);
+    assert.equal(fs.readFileSync(path.join(ws, '.git/HEAD'), 'utf8'), gitBefore, '.git is never restored');
+    assert.equal(fs.readFileSync(path.join(ws, 'node_modules/pkg/index.js'), 'utf8'), nmBefore, 'ignored paths are never touched');
+    assert.ok(fs.lstatSync(path.join(ws, 'link')).isSymbolicLink());
+    assert.equal(fs.statSync(path.join(ws, 'src/deep/run.sh')).mode & 0o777, 0o755);
+
+    // Undo
+    const undo = await eng.restore(res.undoSnapshotId, ws);
+    assertSameTree(ws, refB, 'restoring the undo snapshot brings back the pre-restore state', NOT_SNAPSHOTTED);
+    assert.deepEqual(undo.written.sort(), ['added/dir/x', 'link', 'src/deep/run.sh', 'src/f3.txt', 'src/f4.txt', 'src/new.txt']);
+    assert.deepEqual(undo.deleted.sort(), ['empty', 'src/f5.txt']);
+
+    // Restoring the state we are already in writes nothing.
+    const again = await eng.restore(res.undoSnapshotId, ws);
+    assert.deepEqual([again.written, again.deleted], [[], []]);
+  });
+
+  it('materialise refuses a non-empty folder and fills an empty one', async () => {
+    const s = await eng.take(ws, { reason: 'm' });
+    const out = path.join(base, 'out');
+    fs.mkdirSync(out);
+    fs.writeFileSync(path.join(out, 'stray'), '');
+    await assert.rejects(eng.materialise(s.id, out), /not empty/);
+    assert.deepEqual(fs.readdirSync(out), ['stray']);
+    fs.rmSync(path.join(out, 'stray'));
+    await eng.materialise(s.id, out);
+    const want = shapeOf(ws, new Set(['.nemocognition', '.git', 'node_modules']));
+    assert.deepEqual(shapeOf(out), want);
+  });
+
+  it('readFile, listFiles, diffLive serve a diff content provider', async () => {
+    const s = await eng.take(ws, { reason: 'r' });
+    assert.equal(eng.readFile(s.id, 'src/f2.txt')?.toString(), 'file 2\n'.repeat(3));
+    assert.equal(eng.readFile(s.id, 'link')?.toString(), 'src/f1.txt');
+    assert.equal(eng.readFile(s.id, 'nope'), undefined);
+    assert.equal(eng.readFile(s.id, 'src'), undefined);
+    const files = eng.listFiles(s.id);
+    assert.equal(files.length, 202);
+    assert.ok(!files.some((f) => f.startsWith('node_modules') || f.startsWith('.git') || f.startsWith('.nemocognition')));
+    fs.writeFileSync(path.join(ws, 'src/f7.txt'), 'edited');
+    fs.rmSync(path.join(ws, 'src/f8.txt'));
+    const live = await eng.diffLive(s.id, ws);
+    assert.deepEqual(live.map((c) => `${c.kind} ${c.path}`).sort(), ['deleted src/f8.txt', 'modified src/f7.txt']);
+    // diffLive stored nothing; the next take still stores the edited content.
+    const s2 = await eng.take(ws, { reason: 'after diffLive' });
+    assert.equal(eng.readFile(s2.id, 'src/f7.txt')?.toString(), 'edited');
+  });
+});
