@@ -24,11 +24,16 @@ export class StoreOpenError extends Error {
   override name = 'StoreOpenError';
 }
 
-export function describeWriteError(err: unknown, what: string, where: string): StoreWriteError {
+export function describeWriteError(
+  err: unknown,
+  what: string,
+  where: string,
+  consequence = 'the event was NOT recorded',
+): StoreWriteError {
   const code = (err as NodeJS.ErrnoException)?.code;
   if (code === 'ENOSPC' || code === 'EDQUOT') {
     return new StoreWriteError(
-      `The disk holding ${where} is full (${code}) while writing ${what}; the event was NOT recorded. ` +
+      `The disk holding ${where} is full (${code}) while writing ${what}; ${consequence}. ` +
         `Free some space on that disk (e.g. delete old runs' snapshots or other large files) and try again; ` +
         `everything recorded before is intact.`,
       code,
@@ -36,7 +41,7 @@ export function describeWriteError(err: unknown, what: string, where: string): S
   }
   const msg = err instanceof Error ? err.message : String(err);
   return new StoreWriteError(
-    `Could not write ${what} to ${where} (${code ?? 'error'}: ${msg}); the event was NOT recorded. ` +
+    `Could not write ${what} to ${where} (${code ?? 'error'}: ${msg}); ${consequence}. ` +
       `Check that the folder is writable and the disk is healthy; everything recorded before is intact.`,
     code,
   );

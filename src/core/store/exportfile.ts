@@ -64,7 +64,7 @@ export async function writeExport(dir: string, bytes: Uint8Array, onDiskHash: st
   } catch (err) {
     fs.rmSync(tmp, { force: true });
     fs.rmSync(sumTmp, { force: true });
-    throw describeWriteError(err, 'the database export', dir);
+    throw describeWriteError(err, 'the database export', dir, 'the previous export is kept and the journal still holds every event');
   }
 }
 

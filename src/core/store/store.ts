@@ -182,7 +182,7 @@ export class Store {
       store.sinceExport = report.replayed;
       if (report.migratedFrom !== undefined || loaded.kind !== 'ok') {
         if (report.replayed > 0 || loaded.kind !== 'none') {
-          await store.exportNow().catch((err) => warn(`Could not write the database export after opening: ${err instanceof Error ? err.message : String(err)}`));
+          await store.exportNow().catch((err) => warn(`Could not write the database export after opening (${err instanceof Error ? err.message : String(err)})`));
         }
       } else if (store.sinceExport >= store.exportEvery) store.scheduleExport();
       return store;
