@@ -187,6 +187,28 @@ export class LocalSandboxDriver implements SandboxDriver {
   }
 
   async exec(spec: SandboxSpec, argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    const { command, cwd, env, usedBwrap } = await this.plan(spec, argv, opts);
+    const result = await runProcess({
+      argv: command,
+      cwd,
+      env,
+      timeoutMs: opts.timeoutMs,
+      signal: opts.signal,
+      stdin: opts.stdin,
+      onOutput: opts.onOutput,
+      maxStdoutBytes: opts.maxStdoutBytes,
+      graceMs: this.options.graceMs,
+    });
+    failOnSetupError(result, usedBwrap);
+    return result;
+  }
+
+  /** The full command line `exec` would run (for spans and debugging); creates the private tmp like exec. */
+  async commandFor(spec: SandboxSpec, argv: string[], opts: ExecOptions = {}): Promise<string[]> {
+    return (await this.plan(spec, argv, opts)).command;
+  }
+
+  private async plan(spec: SandboxSpec, argv: string[], opts: ExecOptions) {
     if (argv.length === 0) throw new Error('exec needs a command to run (argv is empty).');
     const ready = await this.prepare();
     if (!isDir(spec.workdir)) {
@@ -219,19 +241,12 @@ export class LocalSandboxDriver implements SandboxDriver {
       allowDegraded: this.options.allowDegraded ?? false,
       isRoot: process.getuid?.() === 0,
     };
-    const result = await runProcess({
-      argv: buildCommand(layout, argv),
+    return {
+      command: buildCommand(layout, argv),
       cwd: layout.cwd,
       env: sandboxEnv(opts.env, { home, tmpdir: tmp }),
-      timeoutMs: opts.timeoutMs,
-      signal: opts.signal,
-      stdin: opts.stdin,
-      onOutput: opts.onOutput,
-      maxStdoutBytes: opts.maxStdoutBytes,
-      graceMs: this.options.graceMs,
-    });
-    failOnSetupError(result, Boolean(ready.bwrap));
-    return result;
+      usedBwrap: Boolean(ready.bwrap),
+    };
   }
 }
 

@@ -59,3 +59,13 @@ describe('sandbox command line', () => {
     }
   });
 });
+
+describe('hidden SSH agent', () => {
+  it('hides the agent folder when it is dedicated, the socket alone otherwise', async () => {
+    const { sshAgentPaths } = await import('../../../../src/core/sandbox/local/hiddenPaths');
+    assert.deepEqual(sshAgentPaths({ SSH_AUTH_SOCK: '/tmp/ssh-XYZ/agent.12' }), ['/tmp/ssh-XYZ']);
+    assert.deepEqual(sshAgentPaths({ SSH_AUTH_SOCK: '/run/user/1000/keyring/ssh' }), ['/run/user/1000/keyring']);
+    assert.deepEqual(sshAgentPaths({ SSH_AUTH_SOCK: '/tmp/agent.sock' }), ['/tmp/agent.sock']);
+    assert.deepEqual(sshAgentPaths({}), []);
+  });
+});
