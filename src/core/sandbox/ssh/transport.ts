@@ -17,8 +17,15 @@
  * kills the local ssh client. If the connection itself is gone, only the
  * SIGPIPE/EOF path remains: that case is reported as a dropped connection.
  *
- * Requirements on the remote: a POSIX login shell, `ps`, `kill`, and `tar`
- * for file transfer.
+ * Exit status. ssh exits 255 for its own failures, which a remote exit 255
+ * or a remote death by signal cannot be told apart from. So the remote shell
+ * runs the command as its child and reports the status in a trailer on stderr
+ * (stripped here): with a trailer, the code is the command's (128+N is
+ * reported as signal N, as shells do); without one, ssh's 255 plus its
+ * message, or a dead master connection, means the connection failed.
+ *
+ * Requirements on the remote: a POSIX login shell, `env`, `ps`, `kill`, and
+ * `tar` for file transfer.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -46,6 +53,7 @@ export interface SshTransportOptions {
 }
 
 const PID_MARKER = '__nc_remote_pid=';
+const STATUS_MARKER = 'nc_remote_status=';
 
 export class SshTransport {
   readonly host: string;
@@ -148,10 +156,20 @@ export class SshTransport {
   async execScript(script: string, opts: ExecOptions = {}): Promise<ExecResult> {
     await this.connect();
     let remotePid: number | undefined;
-    const filter = new MarkerFilter((pid) => {
-      remotePid = pid;
-    });
-    const wrapped = `printf '%s\\n' "${PID_MARKER}$$" >&2\n${script}`;
+    let remoteStatus: number | undefined;
+    const filter = new MarkerFilter(
+      (pid) => (remotePid = pid),
+      (status) => (remoteStatus = status),
+    );
+    // The script runs as a child of the remote shell, which then reports its status in a trailer:
+    // ssh's own exit code 255 is ambiguous (ssh failure, remote exit 255, or remote death by signal).
+    const wrapped = [
+      `printf '%s\\n' "${PID_MARKER}$$" >&2`,
+      script,
+      '__nc_s=$?',
+      `printf '\\036${STATUS_MARKER}%s\\036' "$__nc_s" >&2`,
+      'exit "$__nc_s"',
+    ].join('\n');
     // `ssh -T -F <config> <host> <command>`, plus -o options for reuse and liveness.
     const running = runProcess(this.sshPath, ['-T', ...this.baseArgs(), this.host, wrapped], {
       env: this.opts.env,
@@ -171,12 +189,18 @@ export class SshTransport {
     } catch (err) {
       throw this.mapSpawnError(err);
     }
-    result.stderr += filter.flush();
+    const rest = filter.flush();
+    if (rest) {
+      result.stderr += rest;
+      opts.onOutput?.('stderr', rest);
+    }
     if (result.cancelled || result.timedOut) return result;
+    if (remoteStatus !== undefined) return withRemoteStatus(result, remoteStatus);
     if (result.exitCode === 255) {
       const classified = classifySshStderr(result.stderr, this.target);
       if (classified) throw classified;
-      // Silent 255: either the remote command's own code, or a connection that vanished.
+      // No status trailer: the remote shell never finished. Either the connection went away,
+      // or the remote process group was killed from outside (OOM killer, an admin).
       if (remotePid === undefined || !(await this.isConnected())) throw droppedError(this.target, result.stderr);
     }
     return result;
@@ -356,18 +380,26 @@ export function commandScript(argv: readonly string[], opts: Pick<ExecOptions, '
   const envEntries = Object.entries(opts.env ?? {});
   for (const [k] of envEntries) assertEnvName(k);
   const assignments = envEntries.map(([k, v]) => shellQuote(`${k}=${v}`));
-  parts.push(assignments.length ? `exec env ${assignments.join(' ')} ${shellJoin(argv)}` : `exec ${shellJoin(argv)}`);
+  // `env` runs argv[0] as a program even when it names a shell builtin or keyword.
+  parts.push(assignments.length ? `env ${assignments.join(' ')} ${shellJoin(argv)}` : `env -- ${shellJoin(argv)}`);
   return parts.join('\n');
 }
 
-/** Removes the pid marker line from the start of stderr and reports the pid. */
+/**
+ * Removes the transport's markers from stderr: the pid line at the start and
+ * the status trailer (framed by ASCII RS, 0x1e) at the end.
+ */
 class MarkerFilter {
   private found = false;
   private pending = '';
-  constructor(private readonly onPid: (pid: number) => void) {}
+  private tail = '';
+  constructor(
+    private readonly onPid: (pid: number) => void,
+    private readonly onStatus: (status: number) => void,
+  ) {}
 
   push(chunk: string): string {
-    if (this.found) return chunk;
+    if (this.found) return this.stripStatus(chunk);
     this.pending += chunk;
     let out = '';
     let nl: number;
@@ -382,15 +414,52 @@ class MarkerFilter {
       }
     }
     if (this.found) {
-      out += this.pending;
+      const rest = this.pending;
       this.pending = '';
+      out += this.stripStatus(rest);
     }
     return out;
   }
 
   flush(): string {
-    const rest = this.pending;
+    const rest = this.pending + this.tail;
     this.pending = '';
+    this.tail = '';
     return rest;
   }
+
+  private stripStatus(chunk: string): string {
+    let s = this.tail + chunk;
+    this.tail = '';
+    let out = '';
+    const head = `\u001e${STATUS_MARKER}`;
+    for (;;) {
+      const i = s.indexOf('\u001e');
+      if (i < 0) return out + s;
+      out += s.slice(0, i);
+      const rest = s.slice(i);
+      const m = /^\u001enc_remote_status=(\d+)\u001e/.exec(rest);
+      if (m) {
+        this.onStatus(Number(m[1]));
+        s = rest.slice(m[0].length);
+        continue;
+      }
+      const maybe = rest.length <= head.length ? head.startsWith(rest) : rest.startsWith(head) && /^\d*$/.test(rest.slice(head.length));
+      if (maybe) {
+        this.tail = rest;
+        return out;
+      }
+      out += '\u001e';
+      s = rest.slice(1);
+    }
+  }
+}
+
+/** Applies the status the remote shell reported; 128+N is a death by signal N, as shells report it. */
+function withRemoteStatus(result: ExecResult, status: number): ExecResult {
+  if (status > 128) {
+    const name = Object.entries(os.constants.signals).find(([, n]) => n === status - 128)?.[0];
+    if (name) return { ...result, exitCode: null, signal: name };
+  }
+  return { ...result, exitCode: status, signal: null };
 }

@@ -164,6 +164,19 @@ describe('SshTransport over a real sshd on 127.0.0.1', function () {
     });
   });
 
+  it('reports a remote death by signal as the signal, and runs argv[0] as a program', async () => {
+    const killed = await transport.exec(['sh', '-c', 'echo partial; kill -TERM $$']);
+    assert.equal(killed.exitCode, null);
+    assert.equal(killed.signal, 'SIGTERM');
+    assert.equal(killed.stdout, 'partial\n');
+    const rs = await transport.exec(['sh', '-c', 'printf "a\\036b\\036nc_x\\n" >&2; exit 4']);
+    assert.equal(rs.exitCode, 4);
+    assert.equal(rs.stderr, 'a\u001eb\u001enc_x\n', 'other RS bytes in stderr pass through unchanged');
+    // `exit` is a shell builtin, not a program: argv never reaches the remote shell as shell syntax.
+    const builtin = await transport.exec(['exit', '3']);
+    assert.equal(builtin.exitCode, 127);
+  });
+
   it('keeps a remote exit code 255 apart from a transport failure', async () => {
     const r = await transport.exec(['sh', '-c', 'exit 255']);
     assert.equal(r.exitCode, 255);
