@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildCommand, type SandboxLayout } from '../../../../src/core/sandbox/local/commandLine';
+import { sshAgentPaths } from '../../../../src/core/sandbox/local/hiddenPaths';
 import { tempDir } from './fixtures';
 
 function layout(over: Partial<SandboxLayout>): SandboxLayout {
@@ -61,8 +62,7 @@ describe('sandbox command line', () => {
 });
 
 describe('hidden SSH agent', () => {
-  it('hides the agent folder when it is dedicated, the socket alone otherwise', async () => {
-    const { sshAgentPaths } = await import('../../../../src/core/sandbox/local/hiddenPaths');
+  it('hides the agent folder when it is dedicated, the socket alone otherwise', () => {
     assert.deepEqual(sshAgentPaths({ SSH_AUTH_SOCK: '/tmp/ssh-XYZ/agent.12' }), ['/tmp/ssh-XYZ']);
     assert.deepEqual(sshAgentPaths({ SSH_AUTH_SOCK: '/run/user/1000/keyring/ssh' }), ['/run/user/1000/keyring']);
     assert.deepEqual(sshAgentPaths({ SSH_AUTH_SOCK: '/tmp/agent.sock' }), ['/tmp/agent.sock']);
