@@ -1,0 +1,143 @@
+import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CorruptObjectError, SnapshotEngine } from '../../../src/core/snapshots';
+import { assertSameTree, prng, rmrf, tmpDir } from './helpers';
+
+/** Integrity check of every ref: every tree parses and every blob verifies. */
+function checkAllRefs(eng: SnapshotEngine): number {
+  let n = 0;
+  for (const rec of eng.list()) {
+    const walk = (hash: string): void => {
+      for (const e of eng.readTree(hash)) {
+        if (e.type === 'dir') walk(e.hash);
+        else eng.objects.verify(e.hash);
+      }
+    };
+    walk(rec.root);
+    n++;
+  }
+  return n;
+}
+
+describe('snapshots: crash safety and corruption', function () {
+  this.timeout(180_000);
+  const cleanup: string[] = [];
+  after(() => cleanup.forEach(rmrf));
+
+  it('a child killed with SIGKILL during take leaves a consistent store: no partial ref, temps cleaned, later snapshots fine', async () => {
+    const base = tmpDir('crash');
+    cleanup.push(base);
+    const ws = path.join(base, 'ws');
+    const store = path.join(base, 'store');
+    fs.mkdirSync(ws);
+    const child = path.join(__dirname, 'fixtures', 'crashChild.ts');
+    const r = prng(7);
+    let midTake = 0;
+    let refsSeen = 0;
+    for (let round = 0; round < 10; round++) {
+      const proc = spawn(process.execPath, ['--import', 'tsx', child, store, ws, round % 2 ? 'watcher' : 'full-scan'], {
+        cwd: path.resolve(__dirname, '../../..'),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      let err = '';
+      proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      const exited = new Promise<void>((res) => proc.on('exit', () => res()));
+      // Wait until it has completed one checkpoint, then kill it at a random moment.
+      const t0 = Date.now();
+      while (!out.includes('took ') && Date.now() - t0 < 60_000) {
+        if (proc.exitCode !== null) assert.fail(`child exited early: ${err}`);
+        await new Promise((res) => setTimeout(res, 5));
+      }
+      assert.ok(out.includes('took '), `child never completed a checkpoint: ${err}`);
+      await new Promise((res) => setTimeout(res, 5 + r.int(250)));
+      proc.kill('SIGKILL');
+      await exited;
+      const lines = out.trim().split('\n');
+      if (lines[lines.length - 1] === 'begin') midTake++;
+
+      const eng = await SnapshotEngine.open(store); // takes over the dead child's lock, cleans temps
+      try {
+        assert.deepEqual(fs.readdirSync(path.join(store, 'objects', 'tmp')), [], 'temp objects cleaned on open');
+        assert.deepEqual(fs.readdirSync(path.join(store, 'snapshots')).filter((n) => !n.endsWith('.json')), [], 'no partial ref');
+        const took = lines.filter((l) => l.startsWith('took ')).map((l) => l.slice(5));
+        for (const id of took) assert.ok(eng.get(id), `acknowledged snapshot ${id} is present`);
+        refsSeen = checkAllRefs(eng);
+        assert.ok(refsSeen >= took.length);
+        assert.ok(!fs.existsSync(path.join(store, 'lock')), 'lock released');
+      } finally {
+        eng.close();
+      }
+    }
+    assert.ok(midTake >= 1, `at least one kill landed inside a checkpoint (got ${midTake})`);
+    // Later snapshots are fine
+    const eng = await SnapshotEngine.open(store);
+    try {
+      const s = await eng.take(ws, { reason: 'after crashes' });
+      const out = path.join(base, 'out');
+      await eng.materialise(s.id, out);
+      assertSameTree(out, ws, 'a snapshot after the crashes materialises identical');
+      assert.equal(checkAllRefs(eng), refsSeen + 1);
+    } finally {
+      eng.close();
+    }
+  });
+
+  it('an emptied object is detected, quarantined, and re-written from the live file', async () => {
+    const base = tmpDir('corrupt');
+    cleanup.push(base);
+    const ws = path.join(base, 'ws');
+    const store = path.join(base, 'store');
+    fs.mkdirSync(path.join(ws, 'dir'), { recursive: true });
+    fs.writeFileSync(path.join(ws, 'dir/f.txt'), 'precious content '.repeat(50));
+    fs.writeFileSync(path.join(ws, 'g.txt'), 'other');
+    let eng = await SnapshotEngine.open(store);
+    const s1 = await eng.take(ws, { reason: 's1' });
+    const blob = eng.entryAt(s1.id, 'dir/f.txt')!.hash;
+    eng.close();
+
+    fs.truncateSync(eng.objects.pathOf(blob), 0); // what a power loss without fsync can leave
+    eng = await SnapshotEngine.open(store);
+    try {
+      assert.throws(() => eng.readFile(s1.id, 'dir/f.txt'), (e: unknown) => {
+        assert.ok(e instanceof CorruptObjectError);
+        assert.match(e.message, /empty object file/);
+        return true;
+      });
+      assert.equal(fs.readdirSync(path.join(store, 'quarantine')).length, 1, 'moved aside, not used');
+      // The next checkpoint (file unchanged) is not broken by it, and heals the object.
+      const s2 = await eng.take(ws, { reason: 's2' });
+      assert.equal(s2.root, s1.root);
+      assert.equal(eng.readFile(s1.id, 'dir/f.txt')?.toString(), 'precious content '.repeat(50));
+
+      // Damage it again while this engine knows the live file: reading repairs transparently.
+      fs.writeFileSync(eng.objects.pathOf(blob), 'garbage');
+      assert.equal(eng.readFile(s2.id, 'dir/f.txt')?.toString(), 'precious content '.repeat(50));
+
+      // A damaged tree is found by fsck and rebuilt from the live state.
+      const tree = eng.entryAt(s2.id, 'dir')!.hash;
+      fs.truncateSync(eng.objects.pathOf(tree), 0);
+      const report = await eng.fsck();
+      assert.deepEqual(report.corrupt, [tree]);
+      assert.deepEqual(report.repaired, [tree]);
+      assert.equal(checkAllRefs(eng), 2);
+    } finally {
+      eng.close();
+    }
+
+    // With the live file gone too, the loss is reported, not papered over.
+    fs.truncateSync(eng.objects.pathOf(blob), 0);
+    fs.rmSync(path.join(ws, 'dir/f.txt'));
+    const eng2 = await SnapshotEngine.open(store);
+    try {
+      await eng2.take(ws, { reason: 's3' });
+      await assert.rejects(eng2.restore(s1.id, ws), CorruptObjectError);
+      assert.ok(!fs.existsSync(path.join(ws, 'dir/f.txt')), 'nothing written from a damaged object');
+    } finally {
+      eng2.close();
+    }
+  });
+});
