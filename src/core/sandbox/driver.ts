@@ -46,12 +46,16 @@ export interface ExecResult {
   cancelled: boolean;
   truncated: boolean;
   durationMs: number;
+  /** How the process was isolated, e.g. 'landlock abi 7 + bwrap' or 'UNSANDBOXED'. */
+  isolation?: string;
 }
 
 export interface SandboxDriver {
   readonly kind: 'local' | 'nemoclaw' | 'none';
   /** Throws a SandboxUnavailableError saying how to fix it when the driver cannot work here. */
   checkAvailable(): Promise<void>;
+  /** What this driver enforces here (layers, versions), for spans and the README's claims. */
+  capabilities?(): Promise<{ label: string; sandboxed: boolean }>;
   /** Runs `argv` inside the sandbox described by `spec`. */
   exec(spec: SandboxSpec, argv: string[], opts?: ExecOptions): Promise<ExecResult>;
 }
