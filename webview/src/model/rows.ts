@@ -50,6 +50,8 @@ export function buildRows(detail: RunDetail, collapsed: ReadonlySet<string>): Ro
     }
   };
   for (const r of roots) emit(r, 0);
+  // Branches unreachable from a root (only possible in a malformed store) are still shown.
+  for (const b of detail.branches) if (!seen.has(b.id)) emit(b, 0);
   return rows;
 }
 

@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { PROTOCOL_VERSION, type ReplayBootstrap } from '../../src/protocol/replay';
+import { buildRows, moveSelection } from '../../webview/src/model/rows';
+import { tickPositions } from '../../webview/src/model/timelineScale';
+import { initialState, MAX_NARRATION, reduce } from '../../webview/src/model/viewState';
+import { mkBranch, mkNode, mkRun } from './fixtures';
+
+// A run as the deny-and-recover scenario records it: the main branch fails on a denial,
+// and a recovery branch forks from its first snapshot.
+const main = mkBranch('br_main', { status: 'failed', sealReason: 'Kernel denied write /etc/x', openedAt: 100 });
+const rec = mkBranch('br_rec', { parentNodeId: 'nd_snap', parentBranchId: 'br_main', label: 'recovery-1', openedAt: 150 });
+const nodes = [
+  mkNode('nd_snap', 'br_main', 0, { kind: 'checkpoint', snapshotId: 'snap_1' }),
+  mkNode('nd_tool', 'br_main', 1),
+  mkNode('nd_deny', 'br_main', 2, { kind: 'policy_decision', parentNodeId: 'nd_tool', status: 'error' }),
+  mkNode('nd_r0', 'br_rec', 0, { startTime: 160 }),
+  mkNode('nd_r1', 'br_rec', 1, { kind: 'checkpoint', snapshotId: 'snap_2', startTime: 170 }),
+];
+const detail = { run: mkRun(), branches: [rec, main], nodes };
+
+describe('webview model', () => {
+  describe('buildRows', () => {
+    it('lists the failed branch and shows its recovery under the fork node', () => {
+      const rows = buildRows(detail, new Set());
+      assert.deepEqual(
+        rows.map((r) => (r.type === 'branch' ? `B ${r.branch.id} ${r.depth}` : `N ${r.node.id} ${r.depth}`)),
+        ['B br_main 0', 'N nd_snap 1', 'B br_rec 1', 'N nd_r0 2', 'N nd_r1 2', 'N nd_tool 1', 'N nd_deny 2'],
+      );
+      const snapRow = rows.find((r) => r.type === 'node' && r.node.id === 'nd_snap');
+      assert.equal(snapRow?.type === 'node' && snapRow.forks, 1);
+    });
+
+    it('folds a collapsed branch but keeps the branch row and its forks', () => {
+      const rows = buildRows(detail, new Set(['br_main']));
+      assert.deepEqual(
+        rows.map((r) => (r.type === 'branch' ? r.branch.id : r.node.id)),
+        ['br_main', 'br_rec', 'nd_r0', 'nd_r1'],
+      );
+    });
+
+    it('shows a branch whose fork node is unknown at the top level instead of losing it', () => {
+      const orphan = mkBranch('br_orphan', { parentNodeId: 'nd_missing', openedAt: 300 });
+      const rows = buildRows({ ...detail, branches: [...detail.branches, orphan] }, new Set());
+      assert.ok(rows.some((r) => r.type === 'branch' && r.branch.id === 'br_orphan' && r.depth === 0));
+    });
+
+    it('does not loop on a malformed cycle, and still shows both branches', () => {
+      const a = mkBranch('br_a', { parentNodeId: 'nd_b' });
+      const b = mkBranch('br_b', { parentNodeId: 'nd_a' });
+      const rows = buildRows({ run: mkRun(), branches: [a, b], nodes: [mkNode('nd_a', 'br_a', 0), mkNode('nd_b', 'br_b', 0)] }, new Set());
+      const branchRows = rows.filter((r) => r.type === 'branch').map((r) => (r.type === 'branch' ? r.branch.id : ''));
+      assert.deepEqual(branchRows.sort(), ['br_a', 'br_b']);
+    });
+  });
+
+  describe('moveSelection', () => {
+    const rows = buildRows(detail, new Set());
+    it('moves over steps only, clamped at the ends', () => {
+      assert.equal(moveSelection(rows, null, 'ArrowDown'), 'nd_snap');
+      assert.equal(moveSelection(rows, 'nd_snap', 'ArrowDown'), 'nd_r0');
+      assert.equal(moveSelection(rows, 'nd_r1', 'ArrowDown'), 'nd_tool');
+      assert.equal(moveSelection(rows, 'nd_deny', 'ArrowDown'), 'nd_deny');
+      assert.equal(moveSelection(rows, 'nd_snap', 'ArrowUp'), 'nd_snap');
+      assert.equal(moveSelection(rows, 'nd_r0', 'End'), 'nd_deny');
+      assert.equal(moveSelection(rows, 'nd_deny', 'Home'), 'nd_snap');
+      assert.equal(moveSelection([], null, 'ArrowDown'), null);
+    });
+  });
+
+  describe('reduce', () => {
+    const boot: ReplayBootstrap = {
+      protocolVersion: PROTOCOL_VERSION,
+      workspaceName: 'ws',
+      store: { status: 'ready', message: null },
+      runs: [mkRun()],
+      detail,
+      active: null,
+      narration: [],
+      gutterEnabled: true,
+      modelPreset: 'demo',
+    };
+
+    it('boots, selects the bootstrap run and keeps a persisted selection that still exists', () => {
+      const s = reduce(initialState({ v: 1, selectedRunId: 'run_gone', selectedNodeId: null, collapsed: [] }), { type: 'host', message: { kind: 'bootstrap', state: boot } });
+      assert.equal(s.booted, true);
+      assert.equal(s.ui.selectedRunId, 'run_1');
+      assert.equal(s.detail?.run.id, 'run_1');
+    });
+
+    it('upserts appended and closed nodes of the shown run and ignores other runs', () => {
+      let s = reduce(initialState(), { type: 'host', message: { kind: 'bootstrap', state: boot } });
+      const open = mkNode('nd_new', 'br_rec', 2, { endTime: null, status: 'unset' });
+      s = reduce(s, { type: 'host', message: { kind: 'notify', notification: { type: 'nodeAppended', node: open } } });
+      s = reduce(s, { type: 'host', message: { kind: 'notify', notification: { type: 'nodeAppended', node: { ...open, endTime: 500, status: 'ok' } } } });
+      const got = s.detail!.nodes.filter((n) => n.id === 'nd_new');
+      assert.equal(got.length, 1);
+      assert.equal(got[0]!.endTime, 500);
+      const other = reduce(s, { type: 'host', message: { kind: 'notify', notification: { type: 'nodeAppended', node: { ...open, id: 'nd_x', runId: 'run_2' } } } });
+      assert.equal(other, s);
+    });
+
+    it('bounds the narration it keeps', () => {
+      let s = initialState();
+      for (let i = 0; i < MAX_NARRATION + 20; i++) s = reduce(s, { type: 'host', message: { kind: 'notify', notification: { type: 'narration', line: { at: i, text: `l${i}` } } } });
+      assert.equal(s.narration.length, MAX_NARRATION);
+      assert.equal(s.narration.at(-1)!.text, `l${MAX_NARRATION + 19}`);
+    });
+
+    it('ignores a stale run detail reply for a run no longer selected', () => {
+      let s = reduce(initialState(), { type: 'host', message: { kind: 'bootstrap', state: boot } });
+      s = reduce(s, { type: 'selectRun', runId: 'run_2' });
+      assert.equal(reduce(s, { type: 'detailLoaded', detail }), s);
+    });
+
+    it('toggles branch folding and reveals a node from the host', () => {
+      let s = reduce(initialState(), { type: 'toggleBranch', branchId: 'br_main' });
+      assert.deepEqual(s.ui.collapsed, ['br_main']);
+      s = reduce(s, { type: 'toggleBranch', branchId: 'br_main' });
+      assert.deepEqual(s.ui.collapsed, []);
+      s = reduce(s, { type: 'host', message: { kind: 'notify', notification: { type: 'revealNode', runId: 'run_1', nodeId: 'nd_tool' } } });
+      assert.equal(s.ui.selectedNodeId, 'nd_tool');
+    });
+  });
+
+  describe('tickPositions (timeline placeholder)', () => {
+    it('maps start times linearly into the padded width', () => {
+      const ticks = tickPositions([mkNode('a', 'b', 0, { startTime: 0, endTime: 0 }), mkNode('c', 'b', 1, { startTime: 50, endTime: 100 })], 216, 8);
+      assert.deepEqual(ticks.map((t) => t.x), [8, 108]);
+      assert.deepEqual(tickPositions([], 100), []);
+    });
+    it('handles a single instant without dividing by zero', () => {
+      const [t] = tickPositions([mkNode('a', 'b', 0, { startTime: 5, endTime: null })], 100);
+      assert.ok(Number.isFinite(t!.x));
+    });
+  });
+});

@@ -1,0 +1,48 @@
+/**
+ * The webview renders model and tool output: it must never do so as HTML.
+ * Greps the webview sources (and the host's view code) for the ways HTML
+ * gets in, and checks colours come only from VS Code's theme variables.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const root = path.resolve(__dirname, '../..');
+
+function walk(dir: string, re: RegExp, out: string[] = []): string[] {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) walk(p, re, out);
+    else if (re.test(e.name)) out.push(p);
+  }
+  return out;
+}
+
+describe('webview safety', () => {
+  const sources = [...walk(path.join(root, 'webview'), /\.(ts|tsx)$/), ...walk(path.join(root, 'src/vscode/views'), /\.ts$/)];
+
+  it('has sources to check', () => assert.ok(sources.length >= 10));
+
+  for (const [name, re] of [
+    ['dangerouslySetInnerHTML', /dangerouslySetInnerHTML/],
+    ['innerHTML / outerHTML', /\.(inner|outer)HTML\b/],
+    ['insertAdjacentHTML', /insertAdjacentHTML/],
+    ['document.write', /document\.write/],
+    ['eval / new Function', /\beval\s*\(|new\s+Function\s*\(/],
+    ['DOMParser / createContextualFragment', /DOMParser|createContextualFragment/],
+  ] as const) {
+    it(`never uses ${name}`, () => {
+      const hits = sources.filter((f) => re.test(fs.readFileSync(f, 'utf8')));
+      assert.deepEqual(hits.map((f) => path.relative(root, f)), []);
+    });
+  }
+
+  it('takes colours only from var(--vscode-*) in its stylesheet', () => {
+    for (const file of walk(path.join(root, 'webview'), /\.css$/)) {
+      const css = fs.readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
+      assert.ok(!/#[0-9a-fA-F]{3,8}\b/.test(css), `${file}: hex colour`);
+      assert.ok(!/\b(rgb|rgba|hsl|hsla)\s*\(/.test(css), `${file}: literal colour function`);
+      for (const m of css.matchAll(/var\(\s*(--[\w-]+)/g)) assert.ok(m[1]!.startsWith('--vscode-'), `${file}: ${m[1]}`);
+    }
+  });
+});
