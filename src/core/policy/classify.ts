@@ -1,0 +1,102 @@
+/**
+ * classifyToolCall: scores a tool call before it runs on five dimensions
+ * (destructive, security-sensitive, cost, blast radius, reversibility), each
+ * with reasons, plus the paths and hosts it can reach. Pure: reads nothing
+ * from disk, so the same call always gets the same classification.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { Findings } from './findings';
+import { analyzeTool, toolKind, workdirOf } from './tools';
+import type { Classification, ClassifyInput } from './types';
+
+const round = (x: number) => Math.round(Math.min(1, Math.max(0, x)) * 1000) / 1000;
+
+/** Pulls the usual fields out of truncated or otherwise broken JSON, so a malformed call is still read. */
+function salvage(text: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of ['command', 'cmd', 'path', 'file_path', 'url', 'content', 'input', 'action']) {
+    const m = new RegExp(`"${key}"\\s*:\\s*"((?:[^"\\\\]|\\\\.)*)`).exec(text);
+    if (m) {
+      try {
+        out[key] = JSON.parse(`"${m[1]}"`);
+      } catch {
+        out[key] = m[1];
+      }
+    }
+  }
+  if (!Object.keys(out).length && !text.trim().startsWith('{')) out.command = text;
+  return out;
+}
+
+function paramsObject(params: unknown, warnings: string[]): Record<string, unknown> {
+  if (params && typeof params === 'object' && !Array.isArray(params)) return params as Record<string, unknown>;
+  if (typeof params === 'string') {
+    // Tool arguments straight from the model are a JSON string, and sometimes not valid JSON.
+    try {
+      const v = JSON.parse(params);
+      if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+    } catch {
+      /* fall through */
+    }
+    warnings.push('tool arguments are not a JSON object (malformed tool call)');
+    return salvage(params);
+  }
+  if (params !== undefined && params !== null) warnings.push('tool arguments are not an object');
+  return {};
+}
+
+export function classifyToolCall(input: ClassifyInput): Classification {
+  const workspace = path.resolve(input.workspace);
+  const home = path.resolve(input.home ?? process.env.HOME ?? os.homedir());
+  const warnings: string[] = [];
+  const params = paramsObject(input.params, warnings);
+  const kind = toolKind(input.toolName);
+  const f = new Findings({ workspace, cwd: workdirOf(params, workspace), home });
+  f.warnings.push(...warnings);
+  if (warnings.length && kind !== 'shell') f.add('blast', 0.4, 'malformed tool arguments');
+  analyzeTool(kind, input.toolName, params, f);
+  f.finish();
+
+  const writes = [...f.writes.keys()];
+  const outside = f.outsideWorkspace();
+  const recursive = [...f.writes.values()].some((w) => w.recursive);
+  const globs = [...f.writes.values()].some((w) => w.glob);
+  const c: Classification = {
+    toolName: input.toolName,
+    kind,
+    destructive: { score: round(f.scores.destructive), reasons: f.reasons.destructive },
+    securitySensitive: { score: round(f.scores.security), reasons: f.reasons.security },
+    cost: { score: round(Math.max(f.scores.cost, 0.02)), reasons: f.reasons.cost.length ? f.reasons.cost : ['a single local tool call'] },
+    blastRadius: {
+      score: round(f.scores.blast),
+      reasons: f.reasons.blast.length ? f.reasons.blast : ['changes no file'],
+      paths: writes,
+      outsideWorkspace: outside,
+      recursive,
+      globs,
+      unknownTargets: f.unknownTargets,
+    },
+    reversibility: {
+      score: round(f.reversibility),
+      reversible: f.reversibility >= 0.7,
+      reasons: f.reasons.reversibility.length ? f.reasons.reversibility : ['changes nothing a snapshot would need to undo'],
+    },
+    writes,
+    reads: [...f.reads],
+    network: f.network,
+    commands: [...new Set(f.commands)],
+    risk: 0,
+    reasons: [],
+    parseWarnings: f.warnings,
+  };
+  c.risk = round(Math.max(c.destructive.score, c.securitySensitive.score, c.cost.score, c.blastRadius.score, 1 - c.reversibility.score));
+  c.reasons = [
+    ...c.destructive.reasons.map((r) => `destructive: ${r}`),
+    ...c.securitySensitive.reasons.map((r) => `security: ${r}`),
+    ...f.reasons.cost.map((r) => `cost: ${r}`),
+    ...f.reasons.blast.map((r) => `blast radius: ${r}`),
+    ...f.reasons.reversibility.map((r) => `reversibility: ${r}`),
+  ];
+  return c;
+}
