@@ -1,0 +1,22 @@
+import type { Scenario } from '../scenario';
+import { denyAndRecover } from './denyAndRecover';
+import { destructive } from './destructive';
+import { malformedToolCall } from './malformedToolCall';
+import { timeout } from './timeout';
+import { twoRecoveries } from './twoRecoveries';
+
+export const SCENARIOS: Readonly<Record<string, Scenario>> = Object.freeze({
+  [denyAndRecover.name]: denyAndRecover,
+  [destructive.name]: destructive,
+  [timeout.name]: timeout,
+  [malformedToolCall.name]: malformedToolCall,
+  [twoRecoveries.name]: twoRecoveries,
+});
+
+export type ScenarioName = 'deny-and-recover' | 'destructive' | 'timeout' | 'malformed-tool-call' | 'two-recoveries';
+
+export function getScenario(name: string): Scenario {
+  const s = SCENARIOS[name];
+  if (!s) throw new Error(`Unknown demo scenario "${name}". Use one of: ${Object.keys(SCENARIOS).join(', ')}.`);
+  return s;
+}
