@@ -50,10 +50,17 @@ export function ensureSshdInstalled(): void {
   if (process.getuid?.() !== 0) {
     throw new Error(`${SSHD_PATH} is missing. Install it with: sudo apt-get install -y openssh-server`);
   }
-  execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'openssh-server'], {
-    stdio: 'ignore',
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-  });
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const install = (): void => {
+    execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'openssh-server'], { stdio: 'ignore', env });
+  };
+  try {
+    install();
+  } catch {
+    // Fresh machines have no package lists yet.
+    execFileSync('apt-get', ['update'], { stdio: 'ignore', env });
+    install();
+  }
 }
 
 export async function freePort(): Promise<number> {

@@ -15,6 +15,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { SandboxUnavailableError, type ExecOptions, type ExecResult, type SandboxDriver, type SandboxSpec } from '../driver';
+import { SshError } from '../ssh/errors';
 import { LocalRunner, type HostRunner } from '../ssh/host-runner';
 import { commandScript, SshTransport } from '../ssh/transport';
 import { nemoclaw, openshell, SANDBOX_NAME, ssh, type CommandLine } from './commands';
@@ -92,7 +93,15 @@ export class NemoClawDriver implements SandboxDriver {
   async exec(spec: SandboxSpec, argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
     const session = await this.session(spec.name);
     const cwd = opts.cwd ?? (spec.workdir || undefined);
-    if (session.transport) return session.transport.exec(argv, { ...opts, cwd });
+    if (session.transport) {
+      try {
+        return await session.transport.exec(argv, { ...opts, cwd });
+      } catch (err) {
+        // The sandbox may have been recreated (new key, new endpoint): fetch its ssh-config again next time.
+        if (err instanceof SshError) this.forget(spec.name);
+        throw err;
+      }
+    }
     // Remote host: ssh from there into the sandbox, with the config written on that host.
     const line = ssh.exec(session.configFile, spec.name, commandScript(argv, { cwd, env: opts.env }));
     return this.runner.run(this.argv(line), { ...opts, cwd: undefined, env: undefined });

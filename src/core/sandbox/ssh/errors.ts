@@ -59,6 +59,14 @@ export function classifySshStderr(stderr: string, target: SshTarget): SshError |
       s,
     );
   }
+  if (/kex_exchange_identification|ssh_exchange_identification/i.test(s)) {
+    return new SshError(
+      'refused',
+      `The server at ${w} closed the connection before the SSH handshake: it is not an SSH server, or sshd is refusing new connections (MaxStartups).`,
+      `Check that sshd runs on that host and port (e.g. \`systemctl status ssh\`) and try \`ssh${cfg} ${target.host} true\`.`,
+      s,
+    );
+  }
   if (/Permission denied \(/i.test(s) || /Too many authentication failures/i.test(s)) {
     return new SshError(
       'auth',

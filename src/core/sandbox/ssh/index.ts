@@ -1,0 +1,5 @@
+export { SshTransport, commandScript, type SshTransportOptions } from './transport';
+export { SshError, classifySshStderr, type SshErrorKind } from './errors';
+export { shellQuote, shellJoin } from './quote';
+export { LocalRunner, SshRunner, type HostRunner } from './host-runner';
+export { RemoteSandboxDriver, type RemoteSandboxDriverOptions } from './remote-driver';
