@@ -300,16 +300,17 @@ export class SnapshotEngine {
       }
       const r = await this.refresh(st, wanted, opts.hints, true);
       const rootHash = st.tree.finalize(true, (h, e) => this.cacheTree(h, e));
-      const parentId = opts.parentId === undefined ? st.lastId : opts.parentId;
-      const parent = parentId ? this.refs.get(parentId) : undefined;
-      if (parentId && !parent) throw new Error(`Parent snapshot ${parentId} does not exist. Pass an id from the snapshot list, or none.`);
+      // The default parent (this root's previous snapshot) may have been collected since: then none.
+      const parent = opts.parentId ? this.refs.get(opts.parentId) : opts.parentId === undefined && st.lastId ? this.refs.get(st.lastId) : undefined;
+      if (opts.parentId && !parent) throw new Error(`Parent snapshot ${opts.parentId} does not exist. Pass an id from the snapshot list, or none.`);
+      const parentId = parent?.id ?? null;
       const changedCount = parent
         ? diffViews(this.view(parent.root), this.view(rootHash)).length
         : st.tree.root.fileCount;
       rec = {
         id: newId('snap'),
         root: rootHash,
-        parentId: parentId ?? null,
+        parentId,
         createdAt: Date.now(),
         fileCount: st.tree.root.fileCount,
         changedCount,

@@ -50,7 +50,8 @@ export class RefStore {
 
   get(id: string): SnapshotRecord | undefined {
     const hit = this.cache.get(id);
-    if (hit) return hit;
+    if (hit && fs.existsSync(this.file(id))) return hit; // another process may have deleted it
+    this.cache.delete(id);
     try {
       const rec = JSON.parse(fs.readFileSync(this.file(id), 'utf8')) as SnapshotRecord;
       this.cache.set(id, rec);
