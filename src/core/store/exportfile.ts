@@ -78,10 +78,13 @@ export function removeStaleTemps(dir: string): void {
 export type LoadedExport =
   | { kind: 'none' }
   | { kind: 'ok'; db: Database; seq: number; schemaVersion: number; hash: string; warnings: string[] }
-  | { kind: 'corrupt'; reason: string; backup: string };
+  | { kind: 'corrupt'; reason: string; backup: string | null };
 
-/** Loads and verifies the export; a corrupt one is moved aside (never deleted) as `store.sqlite.corrupt-<ts>`. */
-export function loadExport(dir: string, SQL: SqlJsStatic): LoadedExport {
+/**
+ * Loads and verifies the export; a corrupt one is moved aside (never deleted) as `store.sqlite.corrupt-<ts>`,
+ * unless `readOnly` (then it is left in place for the writer to deal with).
+ */
+export function loadExport(dir: string, SQL: SqlJsStatic, readOnly = false): LoadedExport {
   const file = path.join(dir, EXPORT_FILE);
   let bytes: Buffer;
   try {
@@ -123,6 +126,7 @@ export function loadExport(dir: string, SQL: SqlJsStatic): LoadedExport {
   } catch {
     // already unusable
   }
+  if (readOnly) return { kind: 'corrupt', reason: reason!, backup: null };
   const backup = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
   fs.renameSync(file, backup);
   fsyncDirSync(dir);

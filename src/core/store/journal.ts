@@ -41,20 +41,43 @@ export class Journal {
   private constructor(
     readonly dir: string,
     private readonly segmentBytes: number,
+    private readonly readOnly: boolean,
   ) {}
 
   /** Lists segments and, scanning from the segment that holds `fromSeq + 1`, returns the records after it; drops a torn tail. */
-  static openSync(dir: string, fromSeq: number, segmentBytes = DEFAULT_SEGMENT_BYTES): { journal: Journal; recovery: RecoveryResult } {
-    fs.mkdirSync(dir, { recursive: true });
-    const j = new Journal(dir, segmentBytes);
-    j.segments = fs
-      .readdirSync(dir)
-      .map((name) => SEGMENT_RE.exec(name))
-      .filter((m): m is RegExpExecArray => !!m)
-      .map((m) => ({ firstSeq: Number(m[1]), file: path.join(dir, m[0]) }))
-      .sort((a, b) => a.firstSeq - b.firstSeq);
+  static openSync(
+    dir: string,
+    fromSeq: number,
+    segmentBytes = DEFAULT_SEGMENT_BYTES,
+    readOnly = false,
+  ): { journal: Journal; recovery: RecoveryResult } {
+    if (!readOnly) fs.mkdirSync(dir, { recursive: true });
+    const j = new Journal(dir, segmentBytes, readOnly);
+    j.listSegments();
     const recovery = j.recover(fromSeq);
     return { journal: j, recovery };
+  }
+
+  private listSegments(): void {
+    let names: string[] = [];
+    try {
+      names = fs.readdirSync(this.dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || !this.readOnly) throw err;
+    }
+    this.segments = names
+      .map((name) => SEGMENT_RE.exec(name))
+      .filter((m): m is RegExpExecArray => !!m)
+      .map((m) => ({ firstSeq: Number(m[1]), file: path.join(this.dir, m[0]) }))
+      .sort((a, b) => a.firstSeq - b.firstSeq);
+  }
+
+  /** Read-only readers: records another process appended since `afterSeq` (complete ones only). */
+  readNew(afterSeq: number): JournalRecord[] {
+    this.listSegments();
+    const out = [...this.read(afterSeq, Number.MAX_SAFE_INTEGER)];
+    if (out.length > 0) this.durableSeq = out[out.length - 1]!.seq;
+    return out;
   }
 
   get lastSeq(): number {
@@ -90,7 +113,12 @@ export class Journal {
       }
       lastSeq = Math.max(lastSeq, seg.firstSeq - 1);
       if (scan.tailBytes > 0) {
-        if (isLast) {
+        if (isLast && this.readOnly) {
+          warnings.push(
+            `Journal segment ${name}: ignored an incomplete last record (${scan.tailBytes} bytes after offset ${scan.goodEnd}): ` +
+              `a write in progress by the store's writer, or a torn write it will drop. Left untouched (opened read-only).`,
+          );
+        } else if (isLast) {
           warnings.push(
             `Journal segment ${name}: dropped a torn last record (${scan.tailBytes} bytes after offset ${scan.goodEnd}), ` +
               `left by an interrupted write; it was never acknowledged, so nothing recorded is lost.`,
@@ -137,6 +165,7 @@ export class Journal {
   /** Writes and fdatasyncs the records (one batch, one sync). On failure the segment is cut back to its previous end. */
   async write(recs: Array<{ seq: number; payload: Buffer }>): Promise<void> {
     if (recs.length === 0) return;
+    if (this.readOnly) throw new Error('journal opened read-only');
     const buf = Buffer.concat(recs.map((r) => frame(r.payload)));
     try {
       this.ensureOpenFor(recs[0]!.seq, buf.length);

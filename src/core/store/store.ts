@@ -41,6 +41,12 @@ export interface StoreOptions {
   exportIntervalMs?: number;
   /** Journal segment size before rolling to a new file (default 32 MiB). */
   segmentBytes?: number;
+  /**
+   * Open for reading only, alongside a live writer (another window, the CLI): no lock, nothing on disk is
+   * changed (no export, no tail truncation, a corrupt export is left in place), appends are refused.
+   * Call refresh() to pick up what the writer appended since.
+   */
+  readOnly?: boolean;
 }
 
 export interface OpenReport {
@@ -87,12 +93,13 @@ export class Store {
   private readonly overlay: OverlayState;
   private readonly exportEvery: number;
   private readonly log: StoreLog;
+  readonly readOnly: boolean;
 
   private constructor(
     readonly dir: string,
     private db: Database,
     private readonly journal: Journal,
-    private readonly lock: WriterLock,
+    private readonly lock: WriterLock | null,
     private exportHash: string | null,
     readonly openReport: OpenReport,
     opts: StoreOptions,
@@ -100,8 +107,9 @@ export class Store {
     this.overlay = new OverlayState(new DbState(() => this.db));
     this.exportEvery = Math.max(1, opts.exportEvery ?? 500);
     this.log = opts.log ?? (() => {});
+    this.readOnly = !!opts.readOnly;
     const interval = opts.exportIntervalMs ?? 30_000;
-    if (interval > 0) {
+    if (interval > 0 && !this.readOnly) {
       this.timer = setInterval(() => {
         if (this.sinceExport > 0) this.scheduleExport();
       }, interval);
@@ -112,21 +120,26 @@ export class Store {
   static async open(dir: string, opts: StoreOptions = {}): Promise<Store> {
     const log: StoreLog = opts.log ?? (() => {});
     const storeDir = path.resolve(dir);
-    fs.mkdirSync(path.join(storeDir, 'journal'), { recursive: true });
-    fsyncDirSync(storeDir);
-    const lock = WriterLock.acquire(storeDir, (m) => log('warn', m));
+    const readOnly = !!opts.readOnly;
+    if (readOnly) {
+      if (!fs.existsSync(storeDir)) throw new StoreOpenError(`There is no NemoCognition store at ${storeDir}; it is created by the first supervised run.`);
+    } else {
+      fs.mkdirSync(path.join(storeDir, 'journal'), { recursive: true });
+      fsyncDirSync(storeDir);
+    }
+    const lock = readOnly ? null : WriterLock.acquire(storeDir, (m) => log('warn', m));
     let db: Database | null = null;
     let journal: Journal | null = null;
     try {
       const SQL = await loadSqlJs(opts.wasmPath);
-      removeStaleTemps(storeDir);
+      if (!readOnly) removeStaleTemps(storeDir);
       const warnings: string[] = [];
       const warn = (m: string) => {
         warnings.push(m);
         log('warn', m);
       };
       const report: OpenReport = { warnings, replayed: 0, rebuiltFromJournal: false, exportSeq: 0 };
-      const loaded = loadExport(storeDir, SQL);
+      const loaded = loadExport(storeDir, SQL, readOnly);
       let exportHash: string | null = null;
       if (loaded.kind === 'ok') {
         db = loaded.db;
@@ -144,14 +157,18 @@ export class Store {
         writeMeta(db, 'journal_seq', 0);
         if (loaded.kind === 'corrupt') {
           report.rebuiltFromJournal = true;
-          report.corruptBackup = loaded.backup;
-          warn(
-            `The database export was corrupt (${loaded.reason}). It was kept as ${path.basename(loaded.backup)} ` +
-              `and the database was rebuilt from the journal; no recorded event is lost.`,
-          );
+          if (loaded.backup) {
+            report.corruptBackup = loaded.backup;
+            warn(
+              `The database export was corrupt (${loaded.reason}). It was kept as ${path.basename(loaded.backup)} ` +
+                `and the database was rebuilt from the journal; no recorded event is lost.`,
+            );
+          } else {
+            warn(`The database export is corrupt (${loaded.reason}); rebuilt from the journal in memory (opened read-only, the file is left as it is).`);
+          }
         }
       }
-      const opened = Journal.openSync(path.join(storeDir, 'journal'), report.exportSeq, opts.segmentBytes);
+      const opened = Journal.openSync(path.join(storeDir, 'journal'), report.exportSeq, opts.segmentBytes, readOnly);
       journal = opened.journal;
       opened.recovery.warnings.forEach(warn);
       if (loaded.kind === 'none' && opened.recovery.records.length > 0) report.rebuiltFromJournal = true;
@@ -179,7 +196,8 @@ export class Store {
       const store = new Store(storeDir, db, journal, lock, exportHash, report, opts);
       // A replayed tail is exported by the usual threshold/timer/close, keeping open fast; a rebuilt or migrated
       // view is exported at once, so the corrupt/old file is replaced before anything else happens.
-      store.sinceExport = report.replayed;
+      store.sinceExport = readOnly ? 0 : report.replayed;
+      if (readOnly) return store;
       if (report.migratedFrom !== undefined || loaded.kind !== 'ok') {
         if (report.replayed > 0 || loaded.kind !== 'none') {
           await store.exportNow().catch((err) => warn(`Could not write the database export after opening (${err instanceof Error ? err.message : String(err)})`));
@@ -193,7 +211,7 @@ export class Store {
       } catch {
         // already closed
       }
-      lock.release();
+      lock?.release();
       throw err;
     }
   }
@@ -215,6 +233,7 @@ export class Store {
   /** All or nothing at validation: if one event is refused, none is journaled. They share one fsync. */
   appendMany(events: StoreEvent[]): Promise<number[]> {
     if (this.closed) return Promise.reject(new StoreRefusedError(`The store at ${this.dir} is closed; reopen it to record more events.`));
+    if (this.readOnly) return Promise.reject(new StoreRefusedError(`The store at ${this.dir} was opened read-only; open it without readOnly to record events.`));
     const accepted: Array<Omit<Pending, 'resolve' | 'reject'>> = [];
     try {
       for (const event of events) {
@@ -364,14 +383,25 @@ export class Store {
     await this.drain();
     if (this.timer) clearInterval(this.timer);
     await this.exportChain;
-    if (this.sinceExport > 0) {
+    if (this.sinceExport > 0 && !this.readOnly) {
       await this.doExport().catch((err) =>
         this.log('warn', `Could not write the final database export (the journal still holds every event): ${err instanceof Error ? err.message : String(err)}`),
       );
     }
     this.journal.close();
     this.db.close();
-    this.lock.release();
+    this.lock?.release();
+  }
+
+  /**
+   * Read-only stores: applies what the writer appended since the last open/refresh and returns how many
+   * events that was (0 for a writer, whose view is always current).
+   */
+  refresh(): number {
+    if (!this.readOnly || this.closed) return 0;
+    const recs = this.journal.readNew(this.journal.lastSeq).map((r) => upgradeRecord(r, this.dir));
+    if (recs.length > 0) this.applyBatch(recs);
+    return recs.length;
   }
 
   // ---- queries -----------------------------------------------------------
