@@ -1,0 +1,104 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { SnapshotEngine } from '../../../src/core/snapshots';
+import { rmrf, tmpDir } from './helpers';
+
+/** The watcher change source: O(changed) work, flush before each checkpoint, verification and fallbacks. */
+describe('snapshots: watcher change source', function () {
+  this.timeout(60_000);
+  let base: string;
+  let ws: string;
+
+  beforeEach(() => {
+    base = tmpDir('watch');
+    ws = path.join(base, 'ws');
+    for (let d = 0; d < 10; d++) {
+      fs.mkdirSync(path.join(ws, `d${d}/sub`), { recursive: true });
+      for (let i = 0; i < 20; i++) fs.writeFileSync(path.join(ws, `d${d}/sub/f${i}.txt`), `${d}/${i}`);
+    }
+  });
+  afterEach(() => rmrf(base));
+
+  it('examines only the changed paths (not the workspace) and sees changes made just before take', async () => {
+    const eng = await SnapshotEngine.open(path.join(base, 'store'), { verifyEvery: 0 });
+    try {
+      const first = await eng.take(ws, { reason: 'first' });
+      assert.equal(first.changeSource, 'full-scan');
+      assert.equal(eng.sourceOf(ws), 'watcher');
+      fs.writeFileSync(path.join(ws, 'd3/sub/f7.txt'), 'edited');
+      fs.writeFileSync(path.join(ws, 'd4/new.txt'), 'new');
+      const s = await eng.take(ws, { reason: 'two changes' });
+      assert.equal(s.changeSource, 'watcher');
+      assert.equal(s.changedCount, 2);
+      assert.ok(s.stats.lstats <= 4, `lstat'ed ${s.stats.lstats} paths for 2 changes in a 230-entry tree`);
+      assert.equal(s.stats.hashed, 2);
+      assert.equal(eng.readFile(s.id, 'd3/sub/f7.txt')?.toString(), 'edited');
+      // A new directory tree created in one go (before any watch on it existed) is seen whole.
+      fs.mkdirSync(path.join(ws, 'n1/n2/n3'), { recursive: true });
+      fs.writeFileSync(path.join(ws, 'n1/n2/n3/deep.txt'), 'deep');
+      const s3 = await eng.take(ws, { reason: 'new tree' });
+      assert.equal(eng.readFile(s3.id, 'n1/n2/n3/deep.txt')?.toString(), 'deep');
+      // ...and is watched from then on.
+      fs.writeFileSync(path.join(ws, 'n1/n2/n3/deep.txt'), 'deeper');
+      const s4 = await eng.take(ws, { reason: 'edit in new tree' });
+      assert.equal(s4.changeSource, 'watcher');
+      assert.equal(eng.readFile(s4.id, 'n1/n2/n3/deep.txt')?.toString(), 'deeper');
+    } finally {
+      eng.close();
+    }
+  });
+
+  it('a periodic verification walk reports a change the watcher cannot see (write through an outside hard link)', async () => {
+    const outside = path.join(base, 'outside.txt');
+    fs.writeFileSync(outside, 'v1');
+    fs.linkSync(outside, path.join(ws, 'linked.txt'));
+    const eng = await SnapshotEngine.open(path.join(base, 'store'), { verifyEvery: 2 });
+    try {
+      await eng.take(ws, { reason: 'first' });
+      fs.appendFileSync(outside, ' and v2'); // no event on any watched directory
+      const s1 = await eng.take(ws, { reason: 'watcher only' });
+      assert.equal(eng.readFile(s1.id, 'linked.txt')?.toString(), 'v1', 'the watcher alone misses it (documented blind spot)');
+      const s2 = await eng.take(ws, { reason: 'verification' });
+      assert.match(s2.note ?? '', /verification walk found 1 change/);
+      assert.equal(eng.readFile(s2.id, 'linked.txt')?.toString(), 'v1 and v2');
+    } finally {
+      eng.close();
+    }
+  });
+
+  it('falls back to a full walk, and says so, when more events arrive than the queue could hold', async () => {
+    const eng = await SnapshotEngine.open(path.join(base, 'store'), { verifyEvery: 0, watcherOverflowEvents: 5 });
+    try {
+      await eng.take(ws, { reason: 'first' });
+      for (let i = 0; i < 12; i++) fs.writeFileSync(path.join(ws, `d1/sub/f${i}.txt`), `burst ${i}`);
+      const s = await eng.take(ws, { reason: 'burst' });
+      assert.equal(s.changeSource, 'full-scan');
+      assert.match(s.note ?? '', /possible inotify overflow/);
+      assert.equal(s.changedCount, 12);
+      fs.writeFileSync(path.join(ws, 'd2/sub/f0.txt'), 'calm');
+      const s2 = await eng.take(ws, { reason: 'after' });
+      assert.equal(s2.changeSource, 'watcher', 'the watcher is trusted again after the walk');
+      assert.equal(eng.readFile(s2.id, 'd2/sub/f0.txt')?.toString(), 'calm');
+    } finally {
+      eng.close();
+    }
+  });
+
+  it('hints add paths; with changeSource "hints" they are the only source', async () => {
+    const eng = await SnapshotEngine.open(path.join(base, 'store'), { changeSource: 'full-scan' });
+    try {
+      await eng.take(ws, { reason: 'first' });
+      fs.writeFileSync(path.join(ws, 'd0/sub/f0.txt'), 'hinted');
+      fs.writeFileSync(path.join(ws, 'd0/sub/f1.txt'), 'not hinted');
+      const s = await eng.take(ws, { reason: 'h', changeSource: 'hints', hints: ['d0/sub/f0.txt', '../escape', '/abs'] });
+      assert.equal(s.changeSource, 'hints');
+      assert.equal(s.changedCount, 1);
+      assert.equal(eng.readFile(s.id, 'd0/sub/f1.txt')?.toString(), '0/1', 'only what the caller named was examined');
+      const full = await eng.take(ws, { reason: 'full' });
+      assert.equal(eng.readFile(full.id, 'd0/sub/f1.txt')?.toString(), 'not hinted');
+    } finally {
+      eng.close();
+    }
+  });
+});
