@@ -65,8 +65,8 @@ export function classifyToolCall(input: ClassifyInput): Classification {
   const c: Classification = {
     toolName: input.toolName,
     kind,
-    destructive: { score: round(f.scores.destructive), reasons: f.reasons.destructive },
-    securitySensitive: { score: round(f.scores.security), reasons: f.reasons.security },
+    destructive: { score: round(f.scores.destructive), reasons: f.reasons.destructive.length ? f.reasons.destructive : ['deletes or overwrites nothing'] },
+    securitySensitive: { score: round(f.scores.security), reasons: f.reasons.security.length ? f.reasons.security : ['touches nothing security-relevant'] },
     cost: { score: round(Math.max(f.scores.cost, 0.02)), reasons: f.reasons.cost.length ? f.reasons.cost : ['a single local tool call'] },
     blastRadius: {
       score: round(f.scores.blast),
@@ -92,8 +92,8 @@ export function classifyToolCall(input: ClassifyInput): Classification {
   };
   c.risk = round(Math.max(c.destructive.score, c.securitySensitive.score, c.cost.score, c.blastRadius.score, 1 - c.reversibility.score));
   c.reasons = [
-    ...c.destructive.reasons.map((r) => `destructive: ${r}`),
-    ...c.securitySensitive.reasons.map((r) => `security: ${r}`),
+    ...f.reasons.destructive.map((r) => `destructive: ${r}`),
+    ...f.reasons.security.map((r) => `security: ${r}`),
     ...f.reasons.cost.map((r) => `cost: ${r}`),
     ...f.reasons.blast.map((r) => `blast radius: ${r}`),
     ...f.reasons.reversibility.map((r) => `reversibility: ${r}`),

@@ -265,8 +265,8 @@ function analyzeCommand(cmd: SimpleCommand, ctx: PathCtx, a: Analysis): void {
         const r = abs(op, ctx, argQuoted[p.operandIdx[k]]);
         f.write(r, { recursive });
         const base = r.glob ? path.dirname(r.abs) : r.abs;
-        if ((recursive || r.glob) && (['/', '/home', '/root', '/usr', '/etc', '/var', '/boot'].includes(base) || base === path.resolve(ctx.home) || base === ctx.workspace))
-          score = 1;
+        if ((recursive || r.glob) && (['/', '/home', '/root', '/usr', '/etc', '/var', '/boot'].includes(base) || base === path.resolve(ctx.home))) score = 1;
+        else if ((recursive || r.glob) && base === ctx.workspace) score = Math.max(score, 0.9);
         if (!isInside(ctx.workspace, r.abs)) score = Math.max(score, recursive ? 0.95 : 0.75);
       }
       if (hasAny(p, 'no-preserve-root')) score = 1;

@@ -32,7 +32,7 @@ export interface ParsedShell {
   warnings: string[];
 }
 
-type Tok = { kind: 'word'; text: string; subs: string[]; quoted: boolean } | { kind: 'op'; text: string } | { kind: 'redir'; op: string; fd: number | null };
+type Tok = { kind: 'word'; text: string; subs: string[]; quoted: boolean; assign?: boolean } | { kind: 'op'; text: string } | { kind: 'redir'; op: string; fd: number | null };
 
 const OPS = ['&&', '||', ';;', '|&', ';', '|', '&', '\n', '(', ')'];
 
@@ -133,6 +133,7 @@ function tokenize(src: string, warnings: string[]): Tok[] {
       continue;
     }
     // A word: runs until unquoted whitespace or operator.
+    const assign = /^[A-Za-z_][A-Za-z0-9_]*=/.test(src.slice(i, i + 256));
     let text = '';
     const subs: string[] = [];
     let quoted = false;
@@ -212,7 +213,7 @@ function tokenize(src: string, warnings: string[]): Tok[] {
       text += ch;
       i++;
     }
-    toks.push({ kind: 'word', text, subs, quoted });
+    toks.push({ kind: 'word', text, subs, quoted, assign });
   }
   return toks;
 }
@@ -255,7 +256,7 @@ export function parseShell(src: string, depth = 0): ParsedShell {
       continue;
     }
     for (const s of t.subs) cur.substitutions.push(...parseShell(s, depth + 1).commands);
-    if (!cur.argv.length && !t.quoted && /^[A-Za-z_][A-Za-z0-9_]*=/.test(t.text)) cur.assignments.push(t.text);
+    if (!cur.argv.length && t.assign) cur.assignments.push(t.text);
     else {
       cur.argv.push(t.text);
       cur.quoted.push(t.quoted);
