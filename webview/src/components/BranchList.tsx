@@ -87,7 +87,7 @@ export function BranchList({ rows, selectedNodeId, onSelectNode, onToggleBranch,
           >
             <KindIcon kind={r.node.kind} />
             <span class="nc-node-name">{r.node.name}</span>
-            {r.forks > 0 ? <span class="nc-fork" title="Recovery branches fork from this step">⑂ {r.forks}</span> : null}
+            {r.forks > 0 ? <span class="nc-fork" title="Recovery branches fork from this step">↳ {r.forks}</span> : null}
             <span class="nc-muted nc-node-time">
               {formatTime(r.node.startTime)} · {formatDuration(r.node.endTime === null ? null : r.node.endTime - r.node.startTime)}
             </span>

@@ -18,7 +18,7 @@ export function formatDuration(ms: number | null): string {
 export const KIND_LABEL: Record<NodeKind, { glyph: string; label: string }> = {
   model_call: { glyph: '✳', label: 'Model call' },
   tool_call: { glyph: '⚙', label: 'Tool call' },
-  policy_decision: { glyph: '⛔', label: 'Policy decision' },
+  policy_decision: { glyph: '⊘', label: 'Policy decision' },
   checkpoint: { glyph: '◉', label: 'Snapshot' },
   memory_update: { glyph: '▤', label: 'Memory update' },
   recovery: { glyph: '↺', label: 'Recovery' },
