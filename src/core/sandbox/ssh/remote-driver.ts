@@ -8,7 +8,13 @@
  *   sandbox launcher (nc-landlock, and bwrap if used) installed; `wrap` turns
  *   (spec, argv) into the launcher command line for that host (the lead wires
  *   it to the local driver's command-line builder with the remote's paths).
- *   checkAvailable verifies the launcher exists there.
+ *   checkAvailable verifies the launcher exists there. On loopback (tests,
+ *   or a host sharing this filesystem) `wrap: (s, a, o) => local.commandFor(s, a, o)`
+ *   with a LocalSandboxDriver is exact. On a real remote host the plan must be
+ *   made there (its paths, its kernel probe).
+ *   TODO(nemocog): run the planner on the remote (a `nemocog` entry on that host).
+ *   Note: the remote command inherits the remote login environment; the
+ *   local driver's env allowlist is not applied over SSH yet.
  * - `none`: plain commands on the remote host, unsandboxed (say so loudly).
  *
  * What the remote host needs: sshd reachable with key auth, a POSIX login
@@ -26,7 +32,7 @@ export interface RemoteSandboxDriverOptions {
   transport: SshTransport;
   kind: 'local' | 'none';
   /** Builds the remote command line for one exec (launcher + policy + argv). Required for kind 'local'. */
-  wrap?: (spec: SandboxSpec, argv: string[], opts: ExecOptions) => string[];
+  wrap?: (spec: SandboxSpec, argv: string[], opts: ExecOptions) => string[] | Promise<string[]>;
   /** Remote path of the sandbox launcher, checked by checkAvailable (kind 'local'). */
   launcherPath?: string;
 }
@@ -68,7 +74,7 @@ export class RemoteSandboxDriver implements SandboxDriver {
 
   async exec(spec: SandboxSpec, argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
     const cwd = opts.cwd ?? (spec.workdir || undefined);
-    const remoteArgv = this.opts.wrap ? this.opts.wrap(spec, argv, { ...opts, cwd }) : argv;
+    const remoteArgv = this.opts.wrap ? await this.opts.wrap(spec, argv, { ...opts, cwd }) : argv;
     return this.opts.transport.exec(remoteArgv, { ...opts, cwd });
   }
 
