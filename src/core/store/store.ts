@@ -124,8 +124,15 @@ export class Store {
     if (readOnly) {
       if (!fs.existsSync(storeDir)) throw new StoreOpenError(`There is no NemoCognition store at ${storeDir}; it is created by the first supervised run.`);
     } else {
-      fs.mkdirSync(path.join(storeDir, 'journal'), { recursive: true });
-      fsyncDirSync(storeDir);
+      const journalDir = path.join(storeDir, 'journal');
+      const created = fs.mkdirSync(journalDir, { recursive: true });
+      // New folders' entries must be durable too, from the first one created down to journal/.
+      if (created) {
+        for (let d = journalDir; ; d = path.dirname(d)) {
+          fsyncDirSync(path.dirname(d));
+          if (d === created || path.dirname(d) === d) break;
+        }
+      }
     }
     const lock = readOnly ? null : WriterLock.acquire(storeDir, (m) => log('warn', m));
     let db: Database | null = null;
@@ -248,7 +255,7 @@ export class Store {
         accepted.push({ event, payload });
       }
     } catch (err) {
-      this.overlay.reset(this.queue.map((p) => p.event).concat(this.inflightEvents));
+      this.overlay.reset(this.inflightEvents.concat(this.queue.map((p) => p.event))); // in write order
       return Promise.reject(err);
     }
     const promises = accepted.map(
