@@ -76,7 +76,8 @@ export async function handleChat(ctx: GatewayContext, req: IncomingMessage, res:
   if (ctx.opts.model) body.model = ctx.opts.model;
   applyReasoning(body, ctx.opts.reasoning, ctx.opts.reasoningBudget);
   let injectedUsage = false;
-  if (stream) {
+  const originalStreamOptions = body.stream_options;
+  if (stream && !ctx.upstreamRejectsStreamOptions) {
     const so = body.stream_options;
     const soObj = so && typeof so === 'object' && !Array.isArray(so) ? (so as Record<string, unknown>) : {};
     if (soObj.include_usage !== true) {
@@ -101,13 +102,15 @@ export async function handleChat(ctx: GatewayContext, req: IncomingMessage, res:
   const tracestate = headerString(req.headers.tracestate);
   if (tracestate) headers.tracestate = tracestate;
 
-  const up = new UpstreamRequest(new URL('chat/completions', ctx.base), {
-    method: 'POST',
-    headers,
-    body: upstreamBody,
-    agents: ctx.agents,
-    timeoutMs: ctx.upstreamTimeoutMs,
-  });
+  const send = (buf: Buffer) =>
+    new UpstreamRequest(new URL('chat/completions', ctx.base), {
+      method: 'POST',
+      headers: { ...headers, 'content-length': String(buf.length) },
+      body: buf,
+      agents: ctx.agents,
+      timeoutMs: ctx.upstreamTimeoutMs,
+    });
+  let up = send(upstreamBody);
   const state: CallState = {
     callId,
     t0,
@@ -155,8 +158,28 @@ export async function handleChat(ctx: GatewayContext, req: IncomingMessage, res:
   });
 
   let upRes: IncomingMessage;
+  let preread: Buffer | null = null;
   try {
     upRes = await up.response;
+    if (upRes.statusCode === 400 && state.injectedUsage) {
+      // Some OpenAI-compatible servers refuse stream_options: send the agent's request as it was, without token counts.
+      preread = await readAll(upRes, up, ctx.maxBodyBytes);
+      if (/stream_options|include_usage/.test(preread.toString('utf8'))) {
+        up.finish();
+        ctx.upstreamRejectsStreamOptions = true;
+        state.injectedUsage = false;
+        if (originalStreamOptions === undefined) delete body.stream_options;
+        else body.stream_options = originalStreamOptions;
+        const { messages: _m2, tools: _t2, ...retryParams } = body;
+        void _m2;
+        void _t2;
+        base.request.invocationParameters = retryParams;
+        ctx.log('warn', 'the model endpoint refused stream_options; retried without it (token counts unavailable for this endpoint)');
+        up = send(Buffer.from(JSON.stringify(body), 'utf8'));
+        upRes = await up.response;
+        preread = null;
+      }
+    }
   } catch (e) {
     const f = describeUpstreamFailure(ctx, e);
     sendJsonError(res, f.status, f.body);
@@ -171,7 +194,7 @@ export async function handleChat(ctx: GatewayContext, req: IncomingMessage, res:
     // Upstream's own error (bad key, unknown model, rate limit): pass it on when it is JSON, wrap it when not.
     let buf: Buffer;
     try {
-      buf = await readAll(upRes, up, ctx.maxBodyBytes);
+      buf = preread ?? (await readAll(upRes, up, ctx.maxBodyBytes));
     } catch (e) {
       const f = describeUpstreamFailure(ctx, e);
       sendJsonError(res, f.status, f.body);

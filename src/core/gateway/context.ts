@@ -13,6 +13,8 @@ export interface GatewayContext {
   maxBodyBytes: number;
   upstreamTimeoutMs: number;
   hookTimeoutMs: number;
+  /** Set once upstream refused `stream_options`: stop adding it. */
+  upstreamRejectsStreamOptions: boolean;
   /** Tool call ids handed to the agent whose results have not come back yet. */
   pendingToolCalls: Set<string>;
   log(level: 'info' | 'warn' | 'error', message: string): void;

@@ -49,6 +49,7 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<GatewayHa
     maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     upstreamTimeoutMs: opts.upstreamTimeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS,
     hookTimeoutMs: opts.hookTimeoutMs ?? DEFAULT_HOOK_TIMEOUT_MS,
+    upstreamRejectsStreamOptions: false,
     pendingToolCalls: new Set(),
     log,
     emit(name, fn, arg) {

@@ -7,8 +7,10 @@
 export interface SecretPattern {
   kind: string;
   re: RegExp;
-  /** When set, groups 1..keep are kept and the rest of the match is replaced. */
-  keep?: number;
+  /** Capture groups kept verbatim in front of the marker (e.g. a key name, "Bearer "). */
+  keep?: number[];
+  /** Decides, from the capture groups, whether this match really is a secret. */
+  accept?: (groups: Array<string | undefined>) => boolean;
 }
 
 export const SECRET_PATTERNS: readonly SecretPattern[] = [
@@ -26,14 +28,22 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   { kind: 'huggingface-token', re: /\bhf_[A-Za-z0-9]{30,}\b/g },
   { kind: 'jwt', re: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g },
   // Authorization header values: keep the scheme, drop the credential.
-  { kind: 'bearer', re: /\b(Bearer\s+)[A-Za-z0-9._~+/-]{8,}=*/gi, keep: 1 },
-  { kind: 'basic-auth', re: /\b(Basic\s+)[A-Za-z0-9+/]{8,}=*/g, keep: 1 },
+  { kind: 'bearer', re: /\b(Bearer\s+)[A-Za-z0-9._~+/-]{8,}=*/gi, keep: [1] },
+  { kind: 'basic-auth', re: /\b(Basic\s+)[A-Za-z0-9+/]{8,}=*/g, keep: [1] },
   // Credentials embedded in URLs: scheme://user:pass@host
-  { kind: 'url-credentials', re: /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@"']+:)[^\s@/"']+(?=@)/gi, keep: 1 },
-  // key=value / key: value / "key": "value" for secret-looking key names.
+  { kind: 'url-credentials', re: /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@"']+:)[^\s@/"']+(?=@)/gi, keep: [1] },
+  // key=value / key: value / "key": "value" for secret-looking key names. Code that merely
+  // names a secret (a type annotation, a variable or env reference) is left alone.
   {
     kind: 'password',
-    re: /(?<![A-Za-z0-9])((?:password|passwd|pwd|passphrase|secret|client[_-]?secret|api[_-]?key|apikey|access[_-]?token|auth[_-]?token|refresh[_-]?token|aws_secret_access_key|private[_-]?key)\\?["']?\s*[=:]\s*\\?["']?)(?!\[REDACTED)([^\s"'\\&;,]{1,})/gi,
-    keep: 1,
+    re: /(?<![A-Za-z0-9])((?:password|passwd|pwd|passphrase|secret|client[_-]?secret|api[_-]?key|apikey|access[_-]?token|auth[_-]?token|refresh[_-]?token|aws_secret_access_key|private[_-]?key)\\?["']?\s*([=:])\s*)(\\?["'])?(?!\[REDACTED)([^\s"'\\&;,]+)/gi,
+    keep: [1, 3],
+    accept: (g) => {
+      const [, , sep, quote, value = ''] = g;
+      if (quote) return true;
+      if (/^(\$|process\.env|os\.environ|getenv|env\.|\{\{)/.test(value)) return false;
+      if (sep === ':' && (/^(string|number|boolean|any|unknown|null|undefined|true|false|str|int|bool|bytes|None|Optional|String|SecretStr)\b/.test(value) || /^[A-Za-z_$][\w$]*(\.[\w$]+)+[,;)]?$/.test(value) || value.includes('('))) return false;
+      return true;
+    },
   },
 ];

@@ -51,7 +51,10 @@ export class Scrubber {
       if (!p.re.test(out)) continue;
       p.re.lastIndex = 0;
       out = out.replace(p.re, (...m: unknown[]) => {
-        const kept = p.keep ? (m.slice(1, 1 + p.keep) as Array<string | undefined>).map((g) => g ?? '').join('') : '';
+        // (match, ...groups, offset, input): none of the patterns use named groups.
+        const groups = m.slice(0, -2) as Array<string | undefined>;
+        if (p.accept && !p.accept(groups)) return groups[0] ?? '';
+        const kept = (p.keep ?? []).map((i) => groups[i] ?? '').join('');
         return `${kept}[REDACTED:${p.kind}]`;
       });
     }

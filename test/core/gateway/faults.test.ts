@@ -156,6 +156,25 @@ describe('gateway/faults', function () {
     assert.ok(!JSON.stringify(records[0]).includes('nvapi-LEAKED'), 'recorded error is scrubbed');
   });
 
+  it('an upstream that refuses stream_options gets the request without it (once refused, never again)', async () => {
+    await start();
+    const stream = sse([{ data: chunk({ content: 'hello' }) }, { data: chunk({}, 'stop') }, { data: '[DONE]' }]);
+    fake.handler = (req, res, body, sent) =>
+      body?.stream_options ? json(400, { error: { message: "Unrecognized request argument supplied: stream_options" } })(req, res, body, sent) : stream(req, res, body, sent);
+    const r1 = await post(`${gw!.url}/chat/completions`, { stream: true, messages: msgs }, auth());
+    assert.equal(r1.status, 200);
+    assert.ok(r1.body.includes('hello'));
+    assert.deepEqual(r1.body, Buffer.concat(fake.sent[1]));
+    const r2 = await post(`${gw!.url}/chat/completions`, { stream: true, messages: msgs }, auth());
+    assert.ok(r2.body.includes('hello'));
+    assert.deepEqual(
+      fake.requests.map((r) => !!r.body.stream_options),
+      [true, false, false],
+    );
+    await waitRecords(2);
+    assert.ok(records.every((r) => r.status === 'ok' && r.usage === null && !('stream_options' in r.request.invocationParameters)));
+  });
+
   it('malformed request from the agent: 400 JSON', async () => {
     await start();
     const res = await post(`${gw!.url}/chat/completions`, '{"messages": [', auth());

@@ -57,6 +57,21 @@ describe('redact/Scrubber', () => {
     });
   }
 
+  it('leaves code that only names a secret alone', () => {
+    const s = new Scrubber();
+    for (const code of [
+      'interface Login { password: string; apiKey?: string }',
+      'const client = new OpenAI({ apiKey: process.env.NVIDIA_API_KEY })',
+      'export PASSWORD=$DB_PASS',
+      'api_key: os.environ.get("KEY")',
+      'secret: config.auth.secret,',
+    ]) {
+      assert.equal(s.scrub(code), code);
+    }
+    assert.equal(s.scrub('password: hunter22'), 'password: [REDACTED:password]');
+    assert.equal(s.scrub("apiKey: 'abc123456'"), "apiKey: '[REDACTED:password]'");
+  });
+
   it('keeps ordinary text untouched', () => {
     const s = new Scrubber();
     s.addSecret(CANARY_SECRET);
