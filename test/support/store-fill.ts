@@ -17,19 +17,27 @@ async function main(): Promise<void> {
   await store.append({ type: 'run.started', run: { id: 'r', task: 'fill', workspace: '/ws', baselineSnapshotId: null, startedAt: 1, driver: 'local', meta: {} } });
   await store.append({ type: 'branch.opened', branchId: 'b', runId: 'r', parentNodeId: null, parentBranchId: null, agentId: 'main', label: 'b', sandbox: '/sb', at: 1 });
   const acked: string[] = [];
-  let error: { name: string; message: string; code?: string } | null = null;
+  let error: { name: string; message: string; code?: string | undefined } | null = null as { name: string; message: string; code?: string | undefined } | null;
   const segBefore = () => fs.readdirSync(path.join(storeDir, 'journal')).map((n) => fs.statSync(path.join(storeDir, 'journal', n)).size).reduce((a, b) => a + b, 0);
   let sizeBeforeFailure = 0;
-  for (let i = 0; i < 10_000 && !error; i++) {
-    const id = `n${i}`;
+  // Bursts of concurrent appends (group commit): when one batch hits ENOSPC, the batches queued behind it are
+  // revalidated and tried in turn; whatever resolved must survive.
+  let i = 0;
+  while (!error && i < 10_000) {
     sizeBeforeFailure = segBefore();
-    try {
-      await store.append({ type: 'node.appended', nodeId: id, runId: 'r', branchId: 'b', kind: 'tool_call', name: id, parentNodeId: null, startTime: 1, endTime: 2, status: 'ok', snapshotId: null, attributes: { 'output.value': `${i}:`.padEnd(3000 + (i % 7) * 331, 'y') } });
-      acked.push(id);
-    } catch (err) {
-      const e = err as StoreWriteError;
-      error = { name: e.name, message: e.message, code: e.code };
-    }
+    const burst = Array.from({ length: 1 + (i % 6) }, () => `n${i++}`);
+    const results = await Promise.allSettled(
+      burst.map((id, k) =>
+        store.append({ type: 'node.appended', nodeId: id, runId: 'r', branchId: 'b', kind: 'tool_call', name: id, parentNodeId: null, startTime: 1, endTime: 2, status: 'ok', snapshotId: null, attributes: { 'output.value': `${id}:`.padEnd(3000 + k * 331, 'y') } }),
+      ),
+    );
+    results.forEach((r, k) => {
+      if (r.status === 'fulfilled') acked.push(burst[k]!);
+      else if (!error) {
+        const e = r.reason as StoreWriteError;
+        error = { name: e.name, message: e.message, code: e.code };
+      }
+    });
   }
   const sizeAfterFailure = segBefore();
   const isWriteError = error !== null && error.name === 'StoreWriteError';
