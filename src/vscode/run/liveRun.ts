@@ -1,7 +1,8 @@
 /**
  * The run this window is driving, assembled from the run's listener events
- * (pure). While the run writes, the store is closed to us (single writer), so
- * the Replay view and the restore commands read the run from here.
+ * (pure). The listener hears of each branch and node as it happens, before
+ * the read-only store view catches up with the journal, so while the run goes
+ * the Replay view and the restore commands read it from here.
  */
 import type { Branch, Node, Run } from '../../core/model/types';
 import type { ActiveRunView, NarrationLine, RunDetail, RunPhase } from '../../protocol/replay';

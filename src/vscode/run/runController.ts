@@ -99,7 +99,7 @@ export class RunController implements vscode.Disposable {
     output.info(`Supervised run: ${task}`);
     output.info(`Model preset ${s.modelPreset}; sandbox ${live.driver}; up to ${s.maxRecoveries} recoveries.`);
 
-    const hold = await this.deps.store.suspend();
+    const hold = this.deps.store.trackRun();
     try {
       return await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: 'NemoCognition', cancellable: true },
@@ -153,7 +153,7 @@ export class RunController implements vscode.Disposable {
       this.statusItem.hide();
       void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.running, false);
       this.activeChanged.fire(null);
-      hold.dispose(); // the store reopens and the view refreshes from what was recorded
+      hold.dispose(); // a last read of the journal, then the view refreshes from what was recorded
     }
   }
 

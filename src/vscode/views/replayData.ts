@@ -1,7 +1,7 @@
 /**
  * Builds what the Replay view shows from the store and the live run (pure
  * over the StoreReader interface). The live run wins for the run it drives:
- * the store is closed to us while that run writes.
+ * its listener events arrive before the read-only store catches up.
  */
 import type { Branch, Node, Run } from '../../core/model/types';
 import type { NodeDetail, RunDetail, SpanView } from '../../protocol/replay';
