@@ -266,6 +266,16 @@ export class NemoClawDriver implements SandboxDriver {
     if (r.timedOut) {
       throw new NemoClawError('command-failed', `\`${shown}\` did not finish in time.`, 'Check the sandbox with `nemoclaw <name> status`, then retry.', line, r.stderr);
     }
+    if (/shields/i.test(text) && /\bup\b|down/i.test(text)) {
+      const sandbox = line[0] === 'nemoclaw' ? line[1] : '<name>';
+      throw new NemoClawError(
+        'shields-up',
+        `\`${shown}\` refused: NemoClaw snapshots require the sandbox's shields to be down.`,
+        `Run \`nemoclaw ${sandbox} shields down\` (NemoCognition never lowers shields by itself), then retry.`,
+        line,
+        r.stderr,
+      );
+    }
     if (/already exists/i.test(text)) {
       throw new NemoClawError(
         'exists',

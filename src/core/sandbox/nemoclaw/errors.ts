@@ -5,6 +5,7 @@ export type NemoClawErrorKind =
   | 'command-failed'
   | 'not-found'
   | 'exists'
+  | 'shields-up'
   | 'unparseable-output'
   | 'invalid-name';
 

@@ -243,6 +243,20 @@ describe('NemoClawDriver against the documentation-faithful fake CLI', function 
     }
   });
 
+  it('explains that snapshots need shields down instead of lowering them', async () => {
+    const name = 'nc-run6-main';
+    fakeCli(OPENSHELL, ['sandbox', 'create', '--name', name]);
+    fakeCli(NEMOCLAW, [name, 'shields', 'up']);
+    const driver = new NemoClawDriver({ nemoclawPath: NEMOCLAW, openshellPath: OPENSHELL, env });
+    await assert.rejects(driver.createSnapshot(name), (e: unknown) => {
+      assert.ok(e instanceof NemoClawError, String(e));
+      assert.equal(e.kind, 'shields-up');
+      assert.match(e.fix, /nemoclaw nc-run6-main shields down/);
+      return true;
+    });
+    assert.equal(calls().some((c) => c.argv.includes('shields') && c.argv.includes('down')), false, 'the driver never lowers shields');
+  });
+
   it('says what to do when the nemoclaw binary is missing', async () => {
     const missingPath = new NemoClawDriver({ nemoclawPath: path.join(home, 'no', 'nemoclaw'), openshellPath: OPENSHELL, env });
     await assert.rejects(missingPath.checkAvailable(), (e: unknown) => {
