@@ -1,0 +1,74 @@
+import type { OpenClawPaths } from './config';
+import { ENV_HOOK_TIMEOUT, ENV_SECRET, ENV_SOCKET } from './plugin/protocol';
+import type { AgentRuntime } from './runtime';
+
+/**
+ * Every OpenClaw command line NemoCognition runs is built here, and only
+ * here. The env is built from scratch (never the caller's whole env), so the
+ * user's own keys and sockets do not leak into the agent process.
+ */
+
+export type ThinkingLevel = 'off' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh' | 'adaptive' | 'max' | 'ultra';
+/** Levels `openclaw agent --thinking` accepts in 2026.9.6 (from its --help). */
+export const THINKING_LEVELS: readonly ThinkingLevel[] = ['off', 'minimal', 'low', 'medium', 'high', 'xhigh', 'adaptive', 'max', 'ultra'];
+
+export interface AgentCommand {
+  argv: string[];
+  env: Record<string, string>;
+  cwd: string;
+}
+
+export interface AgentTurnSpec {
+  runtime: AgentRuntime;
+  paths: OpenClawPaths;
+  sessionId: string;
+  task: string;
+  thinking?: ThinkingLevel;
+  /** OpenClaw's own turn timeout (`--timeout`, seconds); NemoCognition's runner has its own as well. */
+  timeoutSeconds?: number;
+  supervisor?: { socketPath: string; secret: string; timeoutMs?: number };
+  /** PATH for the agent and its tools (default: the caller's PATH, else /usr/local/bin:/usr/bin:/bin). */
+  path?: string;
+  /** Extra variables (e.g. a locale); cannot override the ones this module sets. */
+  extraEnv?: Record<string, string>;
+}
+
+const SESSION_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+export function buildAgentCommand(spec: AgentTurnSpec): AgentCommand {
+  if (!SESSION_ID.test(spec.sessionId)) throw new Error(`Invalid OpenClaw session id "${spec.sessionId}": use letters, digits, ".", "_" or "-" (at most 128).`);
+  if (!spec.task.trim()) throw new Error('The task for the agent is empty.');
+  const argv = [spec.runtime.nodeBin, spec.runtime.openclawEntry, 'agent', '--local', '--agent', 'main', '--json', '--session-id', spec.sessionId, '-m', spec.task];
+  if (spec.thinking) {
+    if (!THINKING_LEVELS.includes(spec.thinking)) throw new Error(`Unknown thinking level "${spec.thinking}" (use one of ${THINKING_LEVELS.join(', ')}).`);
+    argv.push('--thinking', spec.thinking);
+  }
+  if (spec.timeoutSeconds !== undefined) argv.push('--timeout', String(Math.max(1, Math.ceil(spec.timeoutSeconds))));
+  return { argv, env: agentEnv(spec), cwd: spec.paths.workspaceDir };
+}
+
+export function agentEnv(spec: Pick<AgentTurnSpec, 'paths' | 'supervisor' | 'path' | 'extraEnv'>): Record<string, string> {
+  const env: Record<string, string> = {
+    ...(spec.extraEnv ?? {}),
+    PATH: spec.path ?? process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    HOME: spec.paths.homeDir,
+    TMPDIR: spec.paths.tmpDir,
+    LANG: spec.extraEnv?.LANG ?? 'C.UTF-8',
+    NO_COLOR: '1',
+    OPENCLAW_CONFIG_PATH: spec.paths.configPath,
+    OPENCLAW_STATE_DIR: spec.paths.stateDir,
+    // Without it every tool result starts with a denied write to /proc/self/oom_score_adj inside a sandbox.
+    OPENCLAW_CHILD_OOM_SCORE_ADJ: '0',
+  };
+  if (spec.supervisor) {
+    env[ENV_SOCKET] = spec.supervisor.socketPath;
+    env[ENV_SECRET] = spec.supervisor.secret;
+    if (spec.supervisor.timeoutMs) env[ENV_HOOK_TIMEOUT] = String(spec.supervisor.timeoutMs);
+  }
+  return env;
+}
+
+/** `openclaw --version` with the run's env: a cheap check that the runtime starts. */
+export function buildVersionCommand(runtime: AgentRuntime, paths: OpenClawPaths): AgentCommand {
+  return { argv: [runtime.nodeBin, runtime.openclawEntry, '--version'], env: agentEnv({ paths }), cwd: paths.workspaceDir };
+}

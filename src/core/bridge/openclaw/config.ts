@@ -1,0 +1,129 @@
+import { chmodSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { SUPERVISOR_PLUGIN_ID } from './plugin/protocol';
+
+/**
+ * Writes the private OpenClaw setup of one agent run: its config (a single
+ * OpenAI-compatible provider, the workspace, no bootstrap files, the
+ * supervisor plugin), and the folders OpenClaw writes (state, HOME, TMPDIR).
+ * The provider's key is whatever the caller passes: NemoCognition passes its
+ * gateway's per-run secret, never the user's real model key.
+ */
+
+export interface ProviderSpec {
+  /** Provider id in OpenClaw's config (default "nemocog"). */
+  id?: string;
+  /** OpenAI-compatible base URL, e.g. http://127.0.0.1:PORT/v1 */
+  baseUrl: string;
+  apiKey: string;
+  model: string;
+  contextWindow?: number;
+  maxTokens?: number;
+  reasoning?: boolean;
+}
+
+export interface PluginSpec {
+  /** The bundled plugin module (dist/openclaw-plugin/index.mjs). */
+  entryFile: string;
+  socketPath: string;
+  /** How long one before_tool_call may wait for the supervisor. */
+  timeoutMs?: number;
+}
+
+export interface OpenClawSetupInput {
+  /** Private folder of this run (config, state, home, tmp, plugin live under it). */
+  rootDir: string;
+  workspaceDir: string;
+  provider: ProviderSpec;
+  /** Omit only for unsupervised runs (tests of the bridge itself). */
+  plugin?: PluginSpec;
+}
+
+export interface OpenClawPaths {
+  rootDir: string;
+  configPath: string;
+  stateDir: string;
+  homeDir: string;
+  tmpDir: string;
+  workspaceDir: string;
+  pluginDir?: string;
+  /** `<provider>/<model>`, as OpenClaw names the model. */
+  modelRef: string;
+  /** OpenClaw's transcript database for agent "main". */
+  transcriptDb: string;
+}
+
+export const DEFAULT_PROVIDER_ID = 'nemocog';
+
+export function buildOpenClawConfig(input: OpenClawSetupInput, pluginDir?: string): Record<string, unknown> {
+  const p = input.provider;
+  const id = p.id ?? DEFAULT_PROVIDER_ID;
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) throw new Error(`Provider id "${id}" must be lowercase letters, digits and dashes.`);
+  const model: Record<string, unknown> = { id: p.model, name: p.model, reasoning: p.reasoning ?? false, input: ['text'] };
+  if (p.contextWindow) model.contextWindow = p.contextWindow;
+  if (p.maxTokens) model.maxTokens = p.maxTokens;
+  const config: Record<string, unknown> = {
+    models: { providers: { [id]: { baseUrl: p.baseUrl, apiKey: p.apiKey, api: 'openai-completions', models: [model] } } },
+    agents: { defaults: { model: { primary: `${id}/${p.model}` }, workspace: resolve(input.workspaceDir), skipBootstrap: true } },
+  };
+  if (input.plugin && pluginDir) {
+    config.plugins = {
+      enabled: true,
+      allow: [SUPERVISOR_PLUGIN_ID],
+      load: { paths: [pluginDir] },
+      // The secret is NOT written here: it reaches the plugin through the env of the OpenClaw process only.
+      entries: { [SUPERVISOR_PLUGIN_ID]: { enabled: true, config: { socketPath: input.plugin.socketPath, timeoutMs: input.plugin.timeoutMs ?? 120_000 } } },
+    };
+  }
+  return config;
+}
+
+/** Lays out the plugin as OpenClaw wants a local native plugin: manifest + package.json + module. */
+export function installPlugin(entryFile: string, pluginDir: string): void {
+  mkdirSync(pluginDir, { recursive: true, mode: 0o700 });
+  copyFileSync(entryFile, join(pluginDir, 'index.mjs'));
+  const manifest = {
+    id: SUPERVISOR_PLUGIN_ID,
+    name: 'NemoCognition supervisor',
+    description: 'Asks NemoCognition before every tool call (snapshot + policy) and reports results.',
+    configSchema: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { socketPath: { type: 'string' }, secret: { type: 'string' }, timeoutMs: { type: 'number' } },
+    },
+  };
+  writeFileSync(join(pluginDir, 'openclaw.plugin.json'), JSON.stringify(manifest, null, 2) + '\n');
+  writeFileSync(join(pluginDir, 'package.json'), JSON.stringify({ name: SUPERVISOR_PLUGIN_ID, private: true, type: 'module', openclaw: { extensions: ['./index.mjs'] } }, null, 2) + '\n');
+}
+
+export function writeOpenClawSetup(input: OpenClawSetupInput): OpenClawPaths {
+  const rootDir = resolve(input.rootDir);
+  const dir = (name: string) => {
+    const d = join(rootDir, name);
+    mkdirSync(d, { recursive: true, mode: 0o700 });
+    return d;
+  };
+  mkdirSync(rootDir, { recursive: true, mode: 0o700 });
+  const stateDir = dir('state');
+  const homeDir = dir('home');
+  const tmpDir = dir('tmp');
+  let pluginDir: string | undefined;
+  if (input.plugin) {
+    pluginDir = join(rootDir, 'plugin');
+    installPlugin(input.plugin.entryFile, pluginDir);
+  }
+  const configPath = join(rootDir, 'openclaw.json5');
+  writeFileSync(configPath, JSON.stringify(buildOpenClawConfig(input, pluginDir), null, 2) + '\n', { mode: 0o600 });
+  chmodSync(configPath, 0o600);
+  return {
+    rootDir,
+    configPath,
+    stateDir,
+    homeDir,
+    tmpDir,
+    workspaceDir: resolve(input.workspaceDir),
+    pluginDir,
+    modelRef: `${input.provider.id ?? DEFAULT_PROVIDER_ID}/${input.provider.model}`,
+    transcriptDb: join(stateDir, 'agents', 'main', 'agent', 'openclaw-agent.sqlite'),
+  };
+}
