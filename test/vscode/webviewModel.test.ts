@@ -112,6 +112,20 @@ describe('webview model', () => {
       assert.equal(reduce(s, { type: 'detailLoaded', detail }), s);
     });
 
+    it('follows a run of this window as soon as it has an id', () => {
+      let s = reduce(initialState(), { type: 'host', message: { kind: 'bootstrap', state: boot } });
+      const active = { task: 't', runId: null, phase: 'starting' as const, message: '', startedAt: 1 };
+      s = reduce(s, { type: 'host', message: { kind: 'notify', notification: { type: 'activeRunChanged', active } } });
+      assert.equal(s.ui.selectedRunId, 'run_1');
+      s = reduce(s, { type: 'host', message: { kind: 'notify', notification: { type: 'activeRunChanged', active: { ...active, runId: 'run_new' } } } });
+      assert.equal(s.ui.selectedRunId, 'run_new');
+      assert.equal(s.detail, null);
+      const live = { ...detail, run: mkRun('run_new') };
+      s = reduce(s, { type: 'host', message: { kind: 'notify', notification: { type: 'runUpdated', detail: live } } });
+      assert.equal(s.detail?.run.id, 'run_new');
+      assert.deepEqual(s.runs.map((r) => r.id), ['run_new', 'run_1']);
+    });
+
     it('toggles branch folding and reveals a node from the host', () => {
       let s = reduce(initialState(), { type: 'toggleBranch', branchId: 'br_main' });
       assert.deepEqual(s.ui.collapsed, ['br_main']);

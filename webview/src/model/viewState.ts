@@ -106,8 +106,14 @@ function onHost(s: ViewState, m: Exclude<HostMessage, { kind: 'reply' }>): ViewS
       const narration = [...s.narration, n.line];
       return { ...s, narration: narration.length > MAX_NARRATION ? narration.slice(-MAX_NARRATION) : narration };
     }
-    case 'activeRunChanged':
+    case 'activeRunChanged': {
+      // A run that just got its id is what the user wants to watch: follow it.
+      const newRunId = n.active?.runId;
+      if (newRunId && newRunId !== s.active?.runId && newRunId !== s.ui.selectedRunId) {
+        return { ...s, active: n.active, detail: null, ui: { ...s.ui, selectedRunId: newRunId, selectedNodeId: null } };
+      }
       return { ...s, active: n.active };
+    }
     case 'revealNode':
       return { ...s, ui: { ...s.ui, selectedRunId: n.runId, selectedNodeId: n.nodeId } };
     case 'storeStatus':
