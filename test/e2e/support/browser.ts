@@ -1,0 +1,124 @@
+/**
+ * Debian's Chromium driven by playwright-core against the code-server
+ * workbench: launch with a fresh profile, reach commands the way a user does
+ * (F1, type, Enter), open the NemoCognition view from the activity bar, and
+ * get into its webview. VS Code webviews are two nested iframes: the outer
+ * `iframe.webview` hosts VS Code's webview shell, whose `#active-frame` holds
+ * the extension's page.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { chromium, type BrowserContext, type ConsoleMessage, type Frame, type FrameLocator, type Page } from 'playwright-core';
+
+export interface ConsoleEntry {
+  type: string;
+  text: string;
+  /** URL of the frame that logged it: the webview's frames carry `webview` in their path. */
+  frameUrl: string;
+}
+
+export interface Workbench {
+  context: BrowserContext;
+  page: Page;
+  console: ConsoleEntry[];
+  pageErrors: string[];
+  close(): Promise<void>;
+}
+
+export async function openWorkbench(chromiumPath: string, url: string): Promise<Workbench> {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'nemocog-e2e-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath,
+    headless: true,
+    viewport: { width: 1440, height: 900 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const consoleEntries: ConsoleEntry[] = [];
+  const pageErrors: string[] = [];
+  page.on('console', (m: ConsoleMessage) => {
+    let frameUrl = '';
+    try {
+      frameUrl = m.page() ? (m.location().url ?? '') : '';
+    } catch {
+      // a detached frame
+    }
+    consoleEntries.push({ type: m.type(), text: m.text(), frameUrl });
+  });
+  page.on('pageerror', (e) => pageErrors.push(String(e.stack ?? e)));
+  await page.goto(url, { waitUntil: 'domcontentloaded' });
+  // The workbench is up when its activity bar is rendered.
+  await page.locator('.monaco-workbench .activitybar').waitFor({ state: 'visible', timeout: 60_000 });
+  return {
+    context,
+    page,
+    console: consoleEntries,
+    pageErrors,
+    async close() {
+      await context.close();
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** F1 → type the command's title → Enter, as a user would. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.locator('.monaco-workbench').click({ position: { x: 700, y: 5 } }).catch(() => undefined);
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(`>${title}`);
+  // Wait until the palette lists exactly this command before accepting it.
+  const item = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  await item.waitFor({ state: 'visible', timeout: 10_000 });
+  await page.keyboard.press('Enter');
+}
+
+/** Clicks NemoCognition's activity-bar icon unless its side bar is already showing. */
+export async function openNemoCognitionView(page: Page): Promise<void> {
+  const item = page.locator('.activitybar .action-item a[aria-label^="NemoCognition"], .activitybar .action-item[aria-label^="NemoCognition"]').first();
+  await item.waitFor({ state: 'visible', timeout: 30_000 });
+  const sidebarTitle = page.locator('.part.sidebar .composite.title', { hasText: /NemoCognition/i });
+  if (!(await sidebarTitle.isVisible().catch(() => false))) await item.click();
+  await sidebarTitle.waitFor({ state: 'visible', timeout: 10_000 });
+}
+
+/** The inner document of the (first visible) webview with the given title, e.g. "Replay". */
+export function webviewFrame(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').first().frameLocator('iframe#active-frame');
+}
+
+/** The inner Frame object (for evaluate), found by its page title. */
+export async function webviewInnerFrame(page: Page, title = 'NemoCognition Replay', timeoutMs = 30_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const f of page.frames()) {
+      if (f.name() !== 'active-frame' && !f.url().includes('fake.html')) continue;
+      const t = await f.title().catch(() => '');
+      if (t === title) return f;
+    }
+    if (Date.now() > deadline) throw new Error(`no webview frame titled "${title}" among: ${page.frames().map((f) => f.url()).join(', ')}`);
+    await page.waitForTimeout(250);
+  }
+}
+
+export function screenshotDir(): string {
+  const dir = process.env.NEMOCOG_E2E_SCREENSHOTS ?? path.resolve(__dirname, '../screenshots/latest');
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** Full-window screenshot; returns the file path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  const file = path.join(screenshotDir(), `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+/** Screenshot of just the side bar (where the Replay view lives). */
+export async function screenshotSidebar(page: Page, name: string): Promise<string> {
+  const file = path.join(screenshotDir(), `${name}.png`);
+  await page.locator('.part.sidebar').screenshot({ path: file });
+  return file;
+}
