@@ -33,6 +33,7 @@ import { DEFAULT_IGNORE_GLOBS, IgnoreMatcher } from './ignore';
 import { LiveTree, type DirNode, type LiveNode } from './liveTree';
 import { CorruptObjectError, DEFAULT_OBJECT_OPTIONS, ObjectStore, type ObjectStoreOptions } from './objects';
 import { RefStore, type SnapshotRecord } from './refs';
+import { loadState, saveState, stateFile } from './statCache';
 import { applyPlan, checkPlan, planTransform, type ApplyResult } from './restore';
 import { acquireStoreLock } from './storeLock';
 import { compareNames, hashTreeBytes, isSafeName, parseTree, serializeTree } from './tree';
@@ -53,13 +54,19 @@ export interface SnapshotEngineOptions {
   /** Size budget: after a checkpoint, drop the oldest unprotected snapshots and GC while over it. */
   budget?: { maxBytes: number; protect?: () => Iterable<string> };
   objects?: Partial<ObjectStoreOptions>;
+  /**
+   * Persist each root's stat cache (so the first checkpoint of the next process re-reads only what
+   * changed) on close, after the first walk, and at most this often after checkpoints; -1 = never.
+   * Default 5 minutes.
+   */
+  persistStatCacheMs?: number;
   /** How long to wait for another process holding the store lock; default 30 s. */
   lockTimeoutMs?: number;
 }
 
 export interface TakeOptions {
   reason: string;
-  /** Parent for `changedCount`; default the previous snapshot of this root taken by this engine. */
+  /** Parent for `changedCount`; default the newest snapshot of this root (by this or an earlier process). */
   parentId?: string | null;
   changeSource?: ChangeSourceKind;
   /** Root-relative paths the caller knows changed; added to what the source finds. */
@@ -90,6 +97,8 @@ interface RootState {
   gcGen: number;
   /** Paths this engine wrote by restore: re-examined at the next refresh whatever the source. */
   pending: Set<string>;
+  /** When the stat cache was last persisted (0: never). */
+  savedAt: number;
 }
 
 const TREE_CACHE_MAX = 100_000;
@@ -178,8 +187,17 @@ export class SnapshotEngine {
     const tree = new LiveTree(rootAbs, this.ignore, excluded, this.objects);
     st = {
       tree, watcher: undefined, noWatchReason: undefined, initialised: false, lastId: null,
-      sinceVerify: 0, gcGen: this.readGeneration(), pending: new Set(),
+      sinceVerify: 0, gcGen: this.readGeneration(), pending: new Set(), savedAt: 0,
     };
+    // Lineage continues across processes: the default parent is this folder's newest snapshot.
+    const prev = this.refs.list().filter((r) => r.rootPath === rootAbs);
+    st.lastId = prev.length > 0 ? prev[prev.length - 1]!.id : null;
+    const saved = loadState(stateFile(this.storeReal, rootAbs), rootAbs, fs.lstatSync(rootAbs).ino);
+    if (saved) {
+      tree.root = saved.root;
+      // Objects are only ever removed by GC: if one ran since the save, re-check what the cache claims.
+      if (saved.gen !== st.gcGen) tree.revalidate((h) => this.objects.has(h));
+    }
     if (wanted === 'auto' || wanted === 'watcher') {
       const w = new WatcherSource(path.join(this.storeReal, 'barrier', `${process.pid}-${randomBytes(4).toString('hex')}`), {
         overflowEvents: this.options.watcherOverflowEvents,
@@ -324,6 +342,9 @@ export class SnapshotEngine {
       rec.stats.ms = Math.round((performance.now() - t0) * 100) / 100;
       const refBytes = this.refs.write(rec);
       st.lastId = rec.id;
+      const every = this.options.persistStatCacheMs ?? 5 * 60_000;
+      if (r.source === 'full-scan' && st.savedAt === 0) this.persist(rootAbs, st);
+      else if (every >= 0 && Date.now() - st.savedAt > every) this.persist(rootAbs, st);
       if (this.approxSize !== undefined) this.approxSize += rec.bytesWritten + refBytes;
     } finally {
       release();
@@ -660,11 +681,21 @@ export class SnapshotEngine {
     return false;
   }
 
-  /** Stops watchers and releases the roots' in-memory state. */
+  private persist(rootAbs: string, st: RootState): void {
+    try {
+      saveState(stateFile(this.storeReal, rootAbs), rootAbs, st.tree.root, st.gcGen);
+      st.savedAt = Date.now();
+    } catch {
+      // Only a speed-up for the next process: never fail a checkpoint for it.
+    }
+  }
+
+  /** Stops watchers, saves each root's stat cache for the next process, releases in-memory state. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const st of this.states.values()) {
+    for (const [rootAbs, st] of this.states) {
+      if (st.initialised && (this.options.persistStatCacheMs ?? 0) >= 0) this.persist(rootAbs, st);
       st.tree.disarmTree(st.tree.root);
       st.watcher?.close();
     }

@@ -12,3 +12,4 @@ export * from './storeLock';
 export * from './tree';
 export * from './treeView';
 export * from './watcher';
+export * from './statCache';
