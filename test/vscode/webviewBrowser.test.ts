@@ -47,8 +47,15 @@ describe('Replay webview in Chromium', function () {
   let errors: string[];
 
   before(async function () {
-    if (!CHROMIUM) return this.skip();
-    if (!fs.existsSync(path.join(WEBVIEW_DIST, 'main.js'))) return this.skip();
+    if (!CHROMIUM) {
+      console.warn('    (skipped: no Chromium found at /usr/bin/chromium; apt-get install chromium to run these)');
+      return this.skip();
+    }
+    const bundle = path.join(WEBVIEW_DIST, 'main.js');
+    if (!fs.existsSync(bundle) || fs.statSync(bundle).size === 0) {
+      console.warn(`    (skipped: ${bundle} is missing or empty; run \`npm run build\` first)`);
+      return this.skip();
+    }
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     harness = await serveWebview();
