@@ -10,7 +10,7 @@ import { BodyTooLarge, drainThenClose, readBody } from './body';
 import type { GatewayContext } from './context';
 import { openAIError, sendJsonError } from './errors';
 import { describeUpstreamFailure } from './failures';
-import { toMessageRecord, contentText } from './messages';
+import { contentText, toMessageRecord, toolCallsOf } from './messages';
 import { applyReasoning } from './reasoning';
 import { relayJson, relayStream, type CallState } from './relay';
 import type { ModelCallRecord, ToolResult } from './types';
@@ -24,10 +24,12 @@ function headerString(v: string | string[] | undefined): string | null {
 /** Tool results in this request for tool calls the gateway handed out earlier. */
 function takeToolResults(ctx: GatewayContext, messages: unknown[], callId: string): ToolResult[] {
   const out: ToolResult[] = [];
+  const echoed = (messages as any[]).flatMap((m) => (m?.role === 'assistant' ? toolCallsOf(m.tool_calls) ?? [] : []));
   for (const m of messages as any[]) {
     if (m?.role !== 'tool' || typeof m.tool_call_id !== 'string') continue;
-    if (!ctx.pendingToolCalls.delete(m.tool_call_id)) continue;
-    out.push({ toolCallId: m.tool_call_id, content: contentText(m.content).text ?? '', callId });
+    const pending = ctx.pendingToolCalls.take(m.tool_call_id, echoed);
+    if (!pending) continue;
+    out.push({ toolCallId: pending.id, agentToolCallId: m.tool_call_id, toolName: pending.name, content: contentText(m.content).text ?? '', callId });
   }
   return out;
 }

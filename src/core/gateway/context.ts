@@ -1,6 +1,7 @@
 /** State shared by the gateway's handlers for one running gateway. */
 import type { Scrubber } from '../redact/scrubber';
 import type { GatewayOptions, ToolCallInfo, ToolCallsAnnounced } from './types';
+import type { PendingToolCalls } from './tool-ids';
 import type { UpstreamAgents } from './upstream';
 
 export interface GatewayContext {
@@ -16,7 +17,7 @@ export interface GatewayContext {
   /** Set once upstream refused `stream_options`: stop adding it. */
   upstreamRejectsStreamOptions: boolean;
   /** Tool call ids handed to the agent whose results have not come back yet. */
-  pendingToolCalls: Set<string>;
+  pendingToolCalls: PendingToolCalls;
   log(level: 'info' | 'warn' | 'error', message: string): void;
   /** Calls a user callback; a throwing callback is logged, never breaks the gateway. */
   emit<A>(name: string, fn: ((arg: A) => unknown) | undefined, arg: A): void;
@@ -28,7 +29,7 @@ export interface GatewayContext {
  * response released anyway: an agent hanging forever helps nobody.
  */
 export async function announceToolCalls(ctx: GatewayContext, callId: string, tools: ToolCallInfo[], traceparent: string | null): Promise<string | null> {
-  for (const t of tools) if (t.id) ctx.pendingToolCalls.add(t.id);
+  for (const t of tools) ctx.pendingToolCalls.add(t);
   const hook = ctx.opts.onToolCallsAnnounced;
   if (!hook || !tools.length) return null;
   const info: ToolCallsAnnounced = ctx.scrubber.scrubDeep({ callId, tools, traceparent });

@@ -2,3 +2,4 @@ export { startGateway, DEFAULT_MAX_BODY_BYTES, DEFAULT_UPSTREAM_TIMEOUT_MS, DEFA
 export { toOpenInferenceAttributes } from './attributes';
 export { applyReasoning, DEFAULT_NIM_BASE_URL, DEFAULT_NEMOTRON_MODEL, KNOWN_NEMOTRON_MODELS, type ReasoningMode } from './reasoning';
 export type * from './types';
+export { normalizeToolCallId, toolCallIdsMatch } from './tool-ids';

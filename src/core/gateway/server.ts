@@ -11,6 +11,7 @@ import { handleChat } from './chat';
 import type { GatewayContext } from './context';
 import { openAIError, sendJsonError } from './errors';
 import { handleModels } from './models';
+import { PendingToolCalls } from './tool-ids';
 import { DEFAULT_NIM_BASE_URL } from './reasoning';
 import type { GatewayHandle, GatewayOptions } from './types';
 import { makeAgents } from './upstream';
@@ -50,7 +51,7 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<GatewayHa
     upstreamTimeoutMs: opts.upstreamTimeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS,
     hookTimeoutMs: opts.hookTimeoutMs ?? DEFAULT_HOOK_TIMEOUT_MS,
     upstreamRejectsStreamOptions: false,
-    pendingToolCalls: new Set(),
+    pendingToolCalls: new PendingToolCalls(),
     log,
     emit(name, fn, arg) {
       if (!fn) return;

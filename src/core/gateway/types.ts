@@ -22,7 +22,11 @@ export interface ToolCallsAnnounced {
 }
 
 export interface ToolResult {
+  /** The id as upstream produced it (the one given to onToolCallsAnnounced). */
   toolCallId: string;
+  /** The id as the agent sent it back; agents may rewrite ids (OpenClaw keeps only letters and digits). */
+  agentToolCallId: string;
+  toolName: string;
   /** The tool message's content, flattened to text. */
   content: string;
   /** The model call whose request carried the result. */

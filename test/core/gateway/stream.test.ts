@@ -168,6 +168,44 @@ describe('gateway/streaming relay', function () {
     assert.equal(results.length, 2);
   });
 
+  it("matches tool results whose ids the agent rewrote (OpenClaw strips non-alphanumerics) or replaced", async () => {
+    fake.handler = sse([
+      { data: chunk({ tool_calls: [{ index: 0, id: 'chatcmpl-tool-7f3a_b', type: 'function', function: { name: 'exec', arguments: '{"command":"ls"}' } }] }) },
+      { data: chunk({ tool_calls: [{ index: 1, id: 'call_zz', type: 'function', function: { name: 'read', arguments: '{"path":"a"}' } }] }) },
+      { data: chunk({}, 'tool_calls') },
+      { data: '[DONE]' },
+    ]);
+    await post(`${gw.url}/chat/completions`, { stream: true, messages: [{ role: 'user', content: 'go' }] }, auth());
+    fake.handler = sse([{ data: chunk({ content: 'ok' }) }, { data: chunk({}, 'stop') }, { data: '[DONE]' }]);
+    await post(
+      `${gw.url}/chat/completions`,
+      {
+        stream: true,
+        messages: [
+          { role: 'user', content: 'go' },
+          {
+            role: 'assistant',
+            content: null,
+            tool_calls: [
+              { id: 'chatcmpltool7f3ab', type: 'function', function: { name: 'exec', arguments: '{"command":"ls"}' } },
+              { id: 'x1', type: 'function', function: { name: 'read', arguments: '{"path":"a"}' } },
+            ],
+          },
+          { role: 'tool', tool_call_id: 'chatcmpltool7f3ab', content: 'a\nb' },
+          { role: 'tool', tool_call_id: 'x1', content: 'contents of a' },
+        ],
+      },
+      auth(),
+    );
+    assert.deepEqual(
+      results.map((r) => [r.toolCallId, r.agentToolCallId, r.toolName, r.content]),
+      [
+        ['chatcmpl-tool-7f3a_b', 'chatcmpltool7f3ab', 'exec', 'a\nb'],
+        ['call_zz', 'x1', 'read', 'contents of a'],
+      ],
+    );
+  });
+
   it('non-stream: awaits the hook before sending a body with tool calls, byte-identical', async () => {
     const body = {
       id: 'chatcmpl-2',
