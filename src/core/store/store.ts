@@ -83,6 +83,8 @@ function upgradeRecord(rec: JournalRecord, where: string): JournalRecord {
 
 export class Store {
   private queue: Pending[] = [];
+  /** The batch being written: accepted, not yet durable, already counted in `overlay`. */
+  private inflightEvents: StoreEvent[] = [];
   private flushing: Promise<void> | null = null;
   private scheduled = false;
   private closed = false;
@@ -267,8 +269,6 @@ export class Store {
     this.schedule();
     return Promise.all(promises);
   }
-
-  private inflightEvents: StoreEvent[] = [];
 
   private schedule(): void {
     if (this.scheduled || this.flushing) return;
