@@ -47,6 +47,15 @@ function paramsObject(params: unknown, warnings: string[]): Record<string, unkno
 }
 
 export function classifyToolCall(input: ClassifyInput): Classification {
+  // OpenClaw's deferred tools are called through a meta-tool: tool_call {id: <tool>, args: {...}}. Judge the inner call.
+  if (/^tool_call$/i.test(input.toolName)) {
+    const warnings: string[] = [];
+    const outer = paramsObject(input.params, warnings);
+    if (typeof outer.id === 'string' && outer.id && !/^tool_call$/i.test(outer.id)) {
+      const inner = classifyToolCall({ ...input, toolName: outer.id.replace(/^[\w-]+:/, ''), params: outer.args ?? outer.arguments ?? {} });
+      return { ...inner, toolName: input.toolName, commands: inner.commands, reasons: [`via tool_call → ${outer.id}`, ...inner.reasons] };
+    }
+  }
   const workspace = path.resolve(input.workspace);
   const home = path.resolve(input.home ?? process.env.HOME ?? os.homedir());
   const warnings: string[] = [];

@@ -22,8 +22,8 @@ const KINDS: Array<[ToolKind, RegExp]> = [
   ['browser', /^(browser|browser_\w+|playwright_\w+|computer)$/i],
   ['spawn', /^(sessions_spawn|subagents|spawn_agent|spawn|task|agent|delegate|image|image_generate|tts)$/i],
   ['message', /^(message|sessions_send|send_message|notify|email|slack|discord|telegram)$/i],
-  ['automation', /^(cron|gateway|nodes|schedule)$/i],
-  ['memory', /^(memory_search|memory_get|session_status|sessions_list|sessions_history|sessions_yield|agents_list|canvas|todo|todowrite|todo_write|think|update_plan)$/i],
+  ['automation', /^(cron|gateway|nodes|schedule|openclaw)$/i],
+  ['memory', /^(memory_search|memory_get|session_status|sessions_list|sessions_history|sessions_yield|agents_list|canvas|todo|todowrite|todo_write|think|update_plan|tool_search|tool_describe)$/i],
 ];
 
 export function toolKind(name: string): ToolKind {
@@ -98,7 +98,7 @@ export function analyzeTool(kind: ToolKind, toolName: string, p: Record<string, 
     }
     case 'process': {
       const action = String(p.action ?? p.op ?? toolName.replace(/^process_/, '')).toLowerCase();
-      if (['kill', 'terminate', 'stop', 'signal', 'remove', 'clear'].includes(action)) {
+      if (['kill', 'terminate', 'stop', 'signal', 'remove'].includes(action)) {
         f.destructive(0.4, `process ${action} stops a running process`);
         f.irreversible(0.3, 'a stopped process is not restored by a snapshot');
       } else if (['write', 'send', 'send-keys', 'send_keys', 'submit', 'paste', 'input'].includes(action)) {
@@ -128,7 +128,9 @@ export function analyzeTool(kind: ToolKind, toolName: string, p: Record<string, 
       const all = p.replace_all === true || p.replaceAll === true;
       const edits = Array.isArray(p.edits) ? p.edits.length : 1;
       f.destructive(all ? 0.25 : 0.15, `edits ${all ? 'every match in' : 'part of'} ${r.abs}${edits > 1 ? ` (${edits} edits)` : ''}`);
-      const added = str(p, 'newText', 'new_string', 'new_str', 'replacement', 'content');
+      const added = [str(p, 'newText', 'new_string', 'new_str', 'replacement', 'content'), ...(Array.isArray(p.edits) ? p.edits.map((e: any) => (typeof e?.newText === 'string' ? e.newText : typeof e?.new_string === 'string' ? e.new_string : '')) : [])]
+        .filter(Boolean)
+        .join('\n');
       if (added && secretFinder.contains(added)) f.security(0.5, 'the edit inserts a credential');
       return;
     }
@@ -201,7 +203,7 @@ export function analyzeTool(kind: ToolKind, toolName: string, p: Record<string, 
       if (t === 'cron' || t === 'schedule') {
         f.security(0.7, 'schedules work to run later (persistence)');
         f.irreversible(0.3, 'scheduled jobs live outside the workspace');
-      } else if (t === 'gateway') {
+      } else if (t === 'gateway' || t === 'openclaw') {
         f.security(0.8, "changes or restarts OpenClaw's gateway (configuration outside the workspace)");
         f.irreversible(0.3, 'gateway configuration lives outside the workspace');
       } else {

@@ -129,6 +129,12 @@ const TABLE: Array<[string, unknown, Expect]> = [
   ['cron', { action: 'add' }, { s: HIGH }],
   ['gateway', { action: 'restart' }, { s: HIGH }],
   ['memory_search', { query: 'x' }, { d: [0, 0], s: [0, 0], b: [0, 0] }],
+  // OpenClaw 2026.9 meta-tools: deferred tools go through tool_call {id, args}; openclaw changes its own setup
+  ['tool_call', { id: 'web_fetch', args: { url: 'https://docs.example.com/x' } }, { c: MID, hosts: ['docs.example.com'], reason: /via tool_call/ }],
+  ['tool_call', { id: 'exec', args: { command: 'rm -rf /' } }, { d: [1, 1] }],
+  ['tool_search', { query: 'browser' }, { d: [0, 0], s: [0, 0] }],
+  ['openclaw', { message: 'restart the gateway' }, { s: HIGH, r: [0, 0.3] }],
+  ['edit', { path: 'cfg.ts', edits: [{ oldText: 'a', newText: 'const k = "ghp_abcdefghijklmnopqrstuvwxyz0123456789"' }] }, { s: MID, reason: /credential/ }],
   // tolerance
   ['frobnicate', { x: 1 }, { d: [0.5, 0.5], s: [0.5, 0.5], c: [0.5, 0.5], b: [0.5, 0.5], r: [0.5, 0.5], reason: /unknown tool/ }],
   ['exec', '{"command": "rm -rf /tmp/x', { d: HIGH, outside: true }],
