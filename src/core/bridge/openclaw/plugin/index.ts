@@ -81,13 +81,21 @@ const AFTER_TIMEOUT_MS = 10_000;
  */
 export function readChannelConfig(pluginConfig: Record<string, unknown> | undefined, env: NodeJS.ProcessEnv): ChannelConfig {
   const str = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : undefined);
-  const socketPath = str(env[ENV_SOCKET]) ?? str(pluginConfig?.socketPath);
-  const secret = str(env[ENV_SECRET]) ?? str(pluginConfig?.secret);
+  // OpenClaw calls register() several times per process (discovery, then the
+  // real load), possibly on fresh module instances: keep what the first call
+  // read from the env on globalThis, which child processes do not inherit.
+  const store = globalThis as unknown as Record<symbol, { socketPath?: string; secret?: string } | undefined>;
+  const kept = store[CHANNEL_KEY] ?? {};
+  const socketPath = str(env[ENV_SOCKET]) ?? kept.socketPath ?? str(pluginConfig?.socketPath);
+  const secret = str(env[ENV_SECRET]) ?? kept.secret ?? str(pluginConfig?.secret);
+  store[CHANNEL_KEY] = { socketPath, secret };
   const t = Number(env[ENV_HOOK_TIMEOUT] ?? pluginConfig?.timeoutMs);
   delete env[ENV_SECRET];
   delete env[ENV_SOCKET];
   return { socketPath, secret, timeoutMs: Number.isFinite(t) && t > 0 ? t : DEFAULT_TIMEOUT_MS };
 }
+
+const CHANNEL_KEY = Symbol.for('nemocog.supervisor.channel');
 
 /** Sends one message and resolves with the parsed reply line; rejects on any failure or timeout. */
 export function request(socketPath: string, msg: PluginMessage, timeoutMs: number): Promise<Record<string, unknown>> {

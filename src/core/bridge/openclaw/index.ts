@@ -1,0 +1,72 @@
+/**
+ * # openclaw bridge
+ *
+ * Drives the real OpenClaw CLI headless, one agent turn at a time, under
+ * supervision. Plain Node, no `vscode`, no dependency on the rest of
+ * NemoCognition except the sandbox driver's ExecOptions/ExecResult types; it
+ * can be published on its own.
+ *
+ * ## Pieces
+ * - `runtime`: finds the pinned runtime (openclaw@2026.9.6 on the npm package
+ *   node@24.21.0) in a configured folder, `$NEMOCOG_RUNTIME_DIR`, or
+ *   `<repo>/.cache/agent-runtime`; install it with `node .ci/install-agent-runtime.mjs`.
+ * - `config`: writes a private OpenClaw setup per run: one OpenAI-compatible
+ *   provider (`api: "openai-completions"`; pass a gateway URL and a per-run
+ *   secret, never the user's key), `agents.defaults.workspace`,
+ *   `skipBootstrap: true`, and the supervisor plugin (manifest + module) in
+ *   `plugins.load.paths`, allow-listed and enabled.
+ * - `command`: the only place command lines are built:
+ *   `node openclaw.mjs agent --local --agent main --json --session-id <id> -m <task> [--thinking <level>] [--timeout <s>]`,
+ *   with an env built from scratch (HOME, TMPDIR, OPENCLAW_CONFIG_PATH,
+ *   OPENCLAW_STATE_DIR, OPENCLAW_CHILD_OOM_SCORE_ADJ=0, and the supervisor
+ *   socket + secret, which the plugin removes from its env on load).
+ * - `runner`: spawns the turn through an injectable `Spawner` (a sandbox
+ *   driver's `exec`, or `localSpawner`), with timeout and AbortSignal
+ *   (SIGTERM to the process group, SIGKILL after 3 s), and parses stdout.
+ * - `envelope`: strict parser of `{ payloads: [...], meta: {...} }`; keeps
+ *   unknown fields; `EnvelopeError` kinds `malformed | too-large | missing-fields`.
+ * - `denials`: kernel refusals (EACCES, EPERM, EROFS, refused connections)
+ *   and supervisor blocks found in tool results.
+ * - `plugin/` + `supervisorServer`: the supervisor channel. The plugin's
+ *   `before_tool_call` asks the server over a Unix socket (0700 folder, per-run
+ *   secret) and blocks when told to or when the server cannot be reached
+ *   (fail closed); `after_tool_call` reports result, error and duration.
+ *
+ * ## Observed behaviour of OpenClaw 2026.9.6 (what this module relies on)
+ * - Tools offered to the model: apply_patch, edit, exec, ls, openclaw,
+ *   process, read, sessions_yield, tool_call, tool_describe, tool_search, write.
+ * - Model requests always stream (`stream: true`, `stream_options.include_usage`),
+ *   carry `authorization: Bearer <apiKey>` and a W3C `traceparent`; each request
+ *   ends with an injected user message wrapped in
+ *   `<<<BEGIN_OPENCLAW_INTERNAL_CONTEXT>>>` markers. Tool call ids are
+ *   rewritten in the transcript (`call_x_1` becomes `callx1`); hook events keep the original.
+ * - Hooks: `before_tool_call(event, ctx)` with event `{toolName, params, runId,
+ *   toolCallId, derivedPaths?}` and ctx `{toolName, agentId, sessionKey,
+ *   sessionId, runId, toolCallId, trace {traceId, spanId}, abortSignal}`;
+ *   `{block: true, blockReason}` turns into a tool result whose text is the
+ *   reason and whose `details.status` is `"blocked"`. A handler that throws
+ *   or exceeds its timeout (15 s unless registered with `timeoutMs`) is
+ *   treated as ALLOW by OpenClaw, hence the plugin's own timeout and no throw.
+ *   `after_tool_call` event: `{toolName, params, runId, toolCallId, result:
+ *   {content: [{type: 'text', text}], details}, error?, durationMs}`.
+ * - A blocked call counts in `meta.toolSummary.failures` and sets
+ *   `unresolvedError`; a kernel denial inside a shell command does not.
+ */
+export * from './runtime';
+export * from './config';
+export * from './command';
+export * from './envelope';
+export * from './denials';
+export * from './spawner';
+export * from './runner';
+export * from './supervisorServer';
+export {
+  SUPERVISOR_PLUGIN_ID,
+  SUPERVISOR_PROTOCOL_VERSION,
+  ENV_SECRET,
+  ENV_SOCKET,
+  type BeforeToolCallMessage,
+  type AfterToolCallMessage,
+  type PluginMessage,
+  type DecisionReply,
+} from './plugin/protocol';

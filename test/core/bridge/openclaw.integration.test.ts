@@ -1,0 +1,143 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildAgentCommand } from '../../../src/core/bridge/openclaw/command';
+import { writeOpenClawSetup } from '../../../src/core/bridge/openclaw/config';
+import { denialsInToolOutcome } from '../../../src/core/bridge/openclaw/denials';
+import { toolSummaryOf } from '../../../src/core/bridge/openclaw/envelope';
+import { runAgentTurn, type AgentTurnResult } from '../../../src/core/bridge/openclaw/runner';
+import { startSupervisorServer, type AfterToolCallReport, type BeforeToolCallRequest, type PluginLoadedInfo, type RejectedMessage, type SupervisorServer } from '../../../src/core/bridge/openclaw/supervisorServer';
+import { startDemoModel, type DemoModel } from '../../../src/core/demo/server';
+import { Conversation } from '../../../src/core/demo/conversation';
+import { buildSupervisorPlugin, ensureAgentRuntime } from '../../support/agent-runtime';
+
+/**
+ * The real OpenClaw CLI (pinned runtime, not sandboxed: the sandbox is the
+ * drivers' job) against the demo model's deny-and-recover scenario, first
+ * turn only, with the supervisor plugin loaded. One run, shared by every
+ * assertion below: a turn costs 15 to 40 s of start-up.
+ */
+describe('OpenClaw bridge against the real CLI (deny-and-recover, first turn)', function () {
+  this.timeout(15 * 60_000);
+
+  let tmp: string;
+  let ws: string;
+  let outsidePath: string;
+  let demo: DemoModel;
+  let sup: SupervisorServer;
+  let result: AgentTurnResult;
+  const gatewaySecret = `gw-${Math.random().toString(36).slice(2)}-canary`;
+  const beforeCalls: BeforeToolCallRequest[] = [];
+  const afterCalls: AfterToolCallReport[] = [];
+  const loaded: PluginLoadedInfo[] = [];
+  const rejected: RejectedMessage[] = [];
+
+  before(async function () {
+    const rt = ensureAgentRuntime();
+    if (!rt.runtime) {
+      console.warn(`\n  !!! SKIPPED: real OpenClaw integration test: ${rt.skipReason}\n`);
+      this.skip();
+    }
+    tmp = mkdtempSync(join(tmpdir(), 'nc-oc-it-'));
+    ws = join(tmp, 'workspace');
+    mkdirSync(ws);
+    writeFileSync(join(ws, 'README.md'), '# Demo project\n');
+    mkdirSync(join(tmp, 'outside'));
+    outsidePath = join(tmp, 'outside', 'nemocog-demo.txt');
+
+    demo = await startDemoModel({ scenario: 'deny-and-recover', apiKey: gatewaySecret, scenarioOptions: { outsidePath } });
+    sup = await startSupervisorServer({
+      handlers: {
+        async onBeforeToolCall(req) {
+          beforeCalls.push(req);
+          // The supervisor's policy stands in for the kernel here: writes outside the workspace are refused.
+          return JSON.stringify(req.params).includes(outsidePath) ? { allow: false, reason: `write outside the workspace (${outsidePath}) is not allowed` } : { allow: true };
+        },
+        onAfterToolCall: (r) => void afterCalls.push(r),
+        onPluginLoaded: (i) => void loaded.push(i),
+        onRejected: (r) => void rejected.push(r),
+      },
+    });
+    const entryFile = await buildSupervisorPlugin(join(tmp, 'plugin-build'));
+    const paths = writeOpenClawSetup({
+      rootDir: join(tmp, 'agent'),
+      workspaceDir: ws,
+      provider: { baseUrl: demo.baseUrl, apiKey: gatewaySecret, model: demo.model },
+      plugin: { entryFile, socketPath: sup.socketPath, timeoutMs: 60_000 },
+    });
+    const command = buildAgentCommand({
+      runtime: rt.runtime!,
+      paths,
+      sessionId: 'nc-it-1',
+      task: 'Add a greeting helper in src/greeting.ts, mention it in README.md, and record that it is installed.',
+      supervisor: { socketPath: sup.socketPath, secret: sup.secret, timeoutMs: 60_000 },
+    });
+    result = await runAgentTurn({ command, timeoutMs: 5 * 60_000 });
+  });
+
+  after(async () => {
+    await demo?.close();
+    await sup?.close();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('parses the envelope of the pinned version', () => {
+    assert.equal(result.exitCode, 0);
+    assert.equal(result.envelope.meta.agentMeta.sessionId, 'nc-it-1');
+    assert.equal(result.envelope.meta.stopReason, 'stop');
+    assert.equal(typeof result.envelope.meta.replayInvalid, 'boolean');
+    assert.match(result.envelope.payloads.map((p) => p.text).join('\n'), /could not finish/);
+  });
+
+  it('the plugin loaded and asked the supervisor before every tool call', () => {
+    assert.equal(loaded.length >= 1, true, 'plugin_loaded never arrived');
+    const summary = toolSummaryOf(result.envelope);
+    assert.equal(summary.calls, 3);
+    assert.equal(beforeCalls.length, summary.calls);
+    assert.deepEqual(beforeCalls.map((b) => b.toolName), ['write', 'exec', 'exec']);
+    assert.equal(new Set(beforeCalls.map((b) => b.toolCallId)).size, beforeCalls.length);
+    for (const b of beforeCalls) {
+      assert.equal(b.sessionId, 'nc-it-1');
+      assert.ok(b.runId);
+    }
+    assert.deepEqual(rejected, []);
+  });
+
+  it('after_tool_call reported every call, and the blocked one reads as a supervisor denial', () => {
+    assert.equal(afterCalls.length, beforeCalls.length);
+    const denials = afterCalls.flatMap((a) => denialsInToolOutcome(a));
+    assert.equal(denials.length, 1);
+    assert.equal(denials[0].errno, 'BLOCKED');
+    assert.equal(denials[0].tool, 'exec');
+    assert.equal(result.envelope.meta.toolSummary?.failures, 1);
+  });
+
+  it('the block really kept the write from happening; the in-workspace edits happened', () => {
+    assert.equal(existsSync(outsidePath), false);
+    assert.match(readFileSync(join(ws, 'src', 'greeting.ts'), 'utf8'), /export function greeting/);
+    assert.match(readFileSync(join(ws, 'README.md'), 'utf8'), /Greeting helper/);
+  });
+
+  it('the demo model saw every tool result, streamed, with the gateway key and a traceparent', () => {
+    const calls = demo.completions();
+    assert.equal(calls.length, 4);
+    const last = new Conversation(calls[calls.length - 1].json!);
+    const results = last.allToolResults();
+    assert.equal(results.length, 3);
+    assert.match(results[0], /Successfully wrote/);
+    assert.match(results[2], /Blocked by NemoCognition: write outside the workspace/);
+    for (const c of calls) {
+      assert.equal(c.json!.stream, true);
+      assert.equal(c.headers.authorization, `Bearer ${gatewaySecret}`);
+      assert.match(String(c.headers.traceparent), /^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/);
+    }
+  });
+
+  it('the supervisor secret never reached the model', () => {
+    for (const r of demo.requests) {
+      assert.equal(r.body.includes(sup.secret), false);
+      assert.equal(JSON.stringify(r.headers).includes(sup.secret), false);
+    }
+  });
+});
