@@ -58,3 +58,18 @@ export function treeDigest(root: string, skip: readonly string[] = []): { digest
   walk(root, '');
   return { digest: h.digest('hex'), files };
 }
+
+/** Root-relative paths of every file under `root`, outside the `skip` names at the top level. */
+export function listFiles(root: string, skip: readonly string[] = []): string[] {
+  const out: string[] = [];
+  const walk = (dir: string, rel: string): void => {
+    for (const d of readdirSync(dir, { withFileTypes: true })) {
+      if (rel === '' && skip.includes(d.name)) continue;
+      const r = rel === '' ? d.name : `${rel}/${d.name}`;
+      if (d.isDirectory()) walk(join(dir, d.name), r);
+      else out.push(r);
+    }
+  };
+  walk(root, '');
+  return out.sort();
+}

@@ -5,7 +5,7 @@
  *
  *   node dist/bench.js [--sizes 1000,10000,50000] [--checkpoints 50] [--seed 1]
  *                      [--work-dir bench/work] [--out bench/results.json] [--keep] [--git-gc]
- *                      [--supervision-files 10000]
+ *                      [--supervision-files 10000] [--sweep 1,100|none]
  *                      [--only checkpoints,gateway,supervision]
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -27,6 +27,7 @@ interface Args {
   keep: boolean;
   gitGc: boolean;
   supervisionFiles: number;
+  sweep: number[];
   only: Set<string>;
 }
 
@@ -49,6 +50,7 @@ function parseArgs(argv: string[], root: string): Args {
     keep: false,
     gitGc: false,
     supervisionFiles: 10_000,
+    sweep: [1, 100],
     only: new Set(['checkpoints', 'gateway', 'supervision']),
   };
   for (let i = 0; i < argv.length; i++) {
@@ -66,9 +68,14 @@ function parseArgs(argv: string[], root: string): Args {
     else if (flag === '--keep') a.keep = true;
     else if (flag === '--git-gc') a.gitGc = true;
     else if (flag === '--supervision-files') a.supervisionFiles = Number(val());
+    else if (flag === '--sweep') {
+      const v = val();
+      a.sweep = v === 'none' ? [] : v.split(',').map(Number);
+    }
     else if (flag === '--only') a.only = new Set(val().split(','));
-    else throw new Error(`Unknown option ${flag}. Options: --sizes 1000,10000 --checkpoints N --seed N --work-dir DIR --out FILE --keep --git-gc --supervision-files N --only checkpoints,gateway,supervision`);
+    else throw new Error(`Unknown option ${flag}. Options: --sizes 1000,10000 --checkpoints N --seed N --work-dir DIR --out FILE --keep --git-gc --supervision-files N --sweep 1,100|none --only checkpoints,gateway,supervision`);
   }
+  if (a.sweep.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--sweep takes whole numbers of changed files, e.g. --sweep 1,100, or none.');
   if (a.sizes.some((s) => !Number.isInteger(s) || s < 10)) throw new Error('--sizes takes whole numbers of files (at least 10), e.g. --sizes 1000,10000.');
   if (!Number.isInteger(a.checkpoints) || a.checkpoints < 5) throw new Error('--checkpoints needs a whole number of at least 5 (restore goes back to checkpoint #N/5).');
   return a;
@@ -98,6 +105,7 @@ async function main(): Promise<void> {
           workDir,
           keep: args.keep,
           methodKeys: keys,
+          sweep: args.sweep,
           makeMethods: (dirs) => makeMethods(keys, { ...dirs, gitGc: args.gitGc }),
           log,
         }),
@@ -116,6 +124,7 @@ async function main(): Promise<void> {
     machine,
     config: {
       sizes: args.sizes,
+      sweep_changed_files: args.sweep,
       checkpoints: args.checkpoints,
       seed: args.seed,
       edits_per_checkpoint: { modify: 7, create: 2, delete: 1 },

@@ -66,6 +66,7 @@ export function sizeJson(size: SizeResult): Json {
       return rows;
     }),
   );
+  out.changed_files_sweep = size.sweep.map((r) => ({ changed_files: r.changed, ...Object.fromEntries(Object.entries(r.p50Ms).map(([k, v]) => [`${k}_p50_ms`, round2(v)])) }));
   out.method_details = Object.fromEntries(size.methods.filter((m) => m.details).map((m) => [m.key, m.details]));
   out.restore_notes = Object.fromEntries(size.methods.map((m) => [m.key, 'note' in m.restore ? m.restore.note : undefined]));
   out.samples_ms = Object.fromEntries(size.methods.map((m) => [m.key, m.samplesMs.map(round2)]));
@@ -123,6 +124,20 @@ export function markdownTables(sizes: SizeResult[]): string {
       return m.bytesAfterCompact ? `${mb(m.bytes.allocated)} (${mb(m.bytesAfterCompact.allocated)} after gc)` : mb(m.bytes.allocated);
     });
     lines.push(`| ${s.files.toLocaleString('en-US')} | ${restore.join(' | ')} | ${disk.join(' | ')} | ${s.identicalAfterRestore ? 'yes' : 'NO'} |`);
+  }
+  const sweeps = sizes.filter((s) => s.sweep.length > 0);
+  if (sweeps.length > 0) {
+    lines.push('');
+    lines.push('Checkpoint p50 (ms) by number of changed files (the 10-file column is the main run; the others are 10 extra checkpoints each):');
+    lines.push('');
+    lines.push(`| files | changed | ${labels.map((m) => m.label).join(' | ')} |`);
+    lines.push(`|---|---:|${labels.map(() => '---:').join('|')}|`);
+    for (const s of sweeps) {
+      const rows = [...s.sweep, { changed: 10, p50Ms: Object.fromEntries(s.methods.map((m) => [m.key, m.checkpoints.p50])) }].sort((a, b) => a.changed - b.changed);
+      for (const r of rows) {
+        lines.push(`| ${s.files.toLocaleString('en-US')} | ${r.changed} | ${labels.map((l) => (r.p50Ms[l.key] === undefined ? 'n/a' : ms(r.p50Ms[l.key]!))).join(' | ')} |`);
+      }
+    }
   }
   return lines.join('\n');
 }

@@ -29,6 +29,7 @@ const TOP_DIRS = ['src', 'lib', 'packages', 'test', 'docs', 'assets', 'tools', '
 const SYLLABLES = ['core', 'util', 'view', 'model', 'io', 'net', 'auth', 'cache', 'store', 'api', 'ui', 'data', 'parse', 'render', 'sync', 'task', 'log', 'http', 'db', 'cli', 'web', 'file', 'user', 'query', 'graph', 'event', 'state', 'form', 'route', 'theme'];
 const TEXT_EXT = ['ts', 'ts', 'ts', 'tsx', 'js', 'py', 'go', 'rs', 'java', 'c', 'h', 'md', 'json', 'css', 'yaml', 'sh'];
 const BIN_EXT = ['png', 'jpg', 'woff2', 'zip', 'wasm', 'bin', 'pdf'];
+const BINARY_EXT = /\.(png|jpg|woff2|zip|wasm|bin|pdf)$/;
 const LARGE_TEXT_EXT = ['json', 'csv', 'log', 'sql', 'js'];
 
 /**
@@ -147,7 +148,7 @@ export interface FileContent {
 
 /** The content of one generated file (also used for files created by edits). */
 export function makeContent(rng: Prng, pool: TextPool, path: string, kind: FileKind, size: number): FileContent {
-  const binary = kind === 'binary' || (kind === 'large' && /\.(png|jpg|woff2|zip|wasm|bin|pdf)$/.test(path));
+  const binary = kind === 'binary' || (kind === 'large' && BINARY_EXT.test(path));
   if (binary) return { data: rng.fill(Buffer.alloc(size)), executable: false };
   const header = path.endsWith('.sh') ? `#!/bin/sh\n# ${path}\n` : `// ${path}\n`;
   return { data: Buffer.from(pool.text(rng, size, header), 'utf8'), executable: path.endsWith('.sh') };
@@ -228,7 +229,14 @@ export class EditStream {
     this.live = ws.files.slice();
   }
 
-  next(): Edit[] {
+  /** After a restore: the files that exist now (root-relative), replacing the stream's own record. */
+  resync(paths: readonly string[]): void {
+    this.live.length = 0;
+    for (const path of paths) this.live.push({ path, kind: BINARY_EXT.test(path) ? 'binary' : 'small-text' });
+  }
+
+  /** The next round of edits; `mix` overrides the stream's default for this round. */
+  next(mix: EditMix = this.mix): Edit[] {
     const round = this.round++;
     const edits: Edit[] = [];
     const touched = new Set<string>();
@@ -241,11 +249,11 @@ export class EditStream {
         }
       }
     };
-    for (let i = 0; i < this.mix.modify; i++) {
+    for (let i = 0; i < mix.modify; i++) {
       const f = pickLive();
       edits.push({ op: 'modify', path: f.path, data: this.modified(f, this.readCurrent(f.path)) });
     }
-    for (let i = 0; i < this.mix.create; i++) {
+    for (let i = 0; i < mix.create; i++) {
       const dir = this.rng.pick(this.ws.dirs);
       const path = `${dir}/nc_bench_new_${round}_${i}.ts`;
       const size = this.rng.logInt(200, 12_000);
@@ -253,7 +261,7 @@ export class EditStream {
       this.live.push({ path, kind: 'small-text' });
       touched.add(path);
     }
-    for (let i = 0; i < this.mix.delete; i++) {
+    for (let i = 0; i < mix.delete; i++) {
       const f = pickLive();
       edits.push({ op: 'delete', path: f.path });
       const at = this.live.indexOf(f);
@@ -267,7 +275,7 @@ export class EditStream {
   private modified(f: WorkspaceFile, old: Buffer): Buffer {
     const at = this.rng.int(0, old.length);
     const insert =
-      f.kind === 'binary' || (f.kind === 'large' && /\.(png|jpg|woff2|zip|wasm|bin|pdf)$/.test(f.path))
+      f.kind === 'binary' || BINARY_EXT.test(f.path)
         ? this.rng.fill(Buffer.alloc(this.rng.int(16, 512)))
         : Buffer.from(this.pool.line(this.rng) + this.pool.line(this.rng), 'utf8');
     return Buffer.concat([old.subarray(0, at), insert, old.subarray(at)]);

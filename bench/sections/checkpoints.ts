@@ -7,9 +7,9 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CheckpointMethod } from '../method';
-import { diskUsage, treeDigest, type DiskUsage } from '../fsUtil';
+import { diskUsage, listFiles, treeDigest, type DiskUsage } from '../fsUtil';
 import { summarise, type Summary } from '../stats';
-import { applyEdits, EditStream, generateWorkspace, type GeneratedWorkspace } from '../workspace';
+import { applyEdits, DEFAULT_MIX, EditStream, generateWorkspace, type EditMix, type GeneratedWorkspace } from '../workspace';
 import { STORE_DIR_NAME } from '../../src/core/snapshots/ignore';
 
 export interface MethodResult {
@@ -37,6 +37,13 @@ export interface SizeResult {
   identicalAfterCheckpoints: boolean;
   identicalAfterRestore: boolean;
   methods: MethodResult[];
+  /** p50 per method for other numbers of changed files (after the main rounds; not in the main table). */
+  sweep: SweepRow[];
+}
+
+export interface SweepRow {
+  changed: number;
+  p50Ms: Record<string, number>;
 }
 
 export interface SizeOptions {
@@ -49,6 +56,9 @@ export interface SizeOptions {
   /** Builds the methods over their workspace copies (created empty by the harness). */
   makeMethods: (dirs: { workspaceFor: (key: string) => string; storeFor: (key: string) => string; home: string }) => CheckpointMethod[];
   methodKeys: readonly string[];
+  /** Numbers of changed files to sweep after the main rounds (e.g. [1, 100]). */
+  sweep?: readonly number[];
+  sweepRounds?: number;
   log: (line: string) => void;
 }
 
@@ -65,12 +75,20 @@ export async function runSize(o: SizeOptions): Promise<SizeResult> {
   const generateMs = performance.now() - t0;
   o.log(`  generated ${o.files} files (${(ws.totalBytes / 1e6).toFixed(0)} MB, ${ws.dirs.length} folders, depth <= ${ws.maxDepth}) x${o.methodKeys.length} copies in ${(generateMs / 1000).toFixed(1)} s`);
 
+  let mark = performance.now();
+  const lap = (): string => {
+    const now = performance.now();
+    const s = ((now - mark) / 1000).toFixed(1);
+    mark = now;
+    return `${s} s`;
+  };
   const methods = o.makeMethods({ workspaceFor, storeFor, home });
   try {
     for (const m of methods) await m.init();
 
     // The first checkpoint captures everything (reported, not part of the 50); a
     // warm-up round with edits follows so that both sides run warm.
+    lap();
     const initialMs = new Map<string, number>();
     for (const m of methods) initialMs.set(m.key, (await m.checkpoint('baseline')).ms);
     o.log(`  initial checkpoint: ${methods.map((m) => `${m.label} ${initialMs.get(m.key)!.toFixed(0)} ms`).join(', ')}`);
@@ -82,23 +100,16 @@ export async function runSize(o: SizeOptions): Promise<SizeResult> {
       await m.checkpoint('warm-up');
     }
 
-    const samples = new Map<string, number[]>(methods.map((m) => [m.key, []]));
-    const ids = new Map<string, string[]>(methods.map((m) => [m.key, []]));
-    for (let i = 1; i <= o.checkpoints; i++) {
-      const round = edits.next();
-      for (let j = 0; j < methods.length; j++) {
-        const m = methods[(i + j) % methods.length]!;
-        applyEdits(m.workspace, round);
-        const r = await m.checkpoint(`cp${i}`);
-        samples.get(m.key)!.push(r.ms);
-        ids.get(m.key)!.push(r.id);
-      }
+    const main = await runRounds(methods, edits, o.checkpoints, DEFAULT_MIX, (i) => {
       if (i % 10 === 0) o.log(`  ${i}/${o.checkpoints} checkpoints`);
-    }
-
+    });
+    const samples = new Map([...main].map(([k, v]) => [k, v.ms]));
+    const ids = new Map([...main].map(([k, v]) => [k, v.ids]));
+    o.log(`  checkpoint rounds done in ${lap()}`);
     const skip = [STORE_DIR_NAME];
     const digests = (): string[] => methods.map((m) => treeDigest(m.workspace, skip).digest);
     const identicalAfterCheckpoints = new Set(digests()).size === 1;
+    o.log(`  workspaces compared in ${lap()}`);
 
     // #10 of 50 by default: far enough back that 40 rounds of edits must be undone.
     const restoredTo = Math.max(1, Math.floor(o.checkpoints / 5));
@@ -110,11 +121,25 @@ export async function runSize(o: SizeOptions): Promise<SizeResult> {
         restores.set(m.key, { error: (e as Error).message });
       }
     }
+    o.log(`  restores done in ${lap()}`);
     const identicalAfterRestore = new Set(digests()).size === 1;
+    o.log(`  workspaces compared in ${lap()}`);
+
+    const bytes = new Map(methods.map((m) => [m.key, diskUsage(m.storeDir)]));
+    o.log(`  disk usage measured in ${lap()}`);
+
+    // How the cost scales with the number of changed files, on this same workspace.
+    const sweep: SweepRow[] = [];
+    if (o.sweep?.length) edits.resync(listFiles(methods[0]!.workspace, skip));
+    for (const changed of o.sweep ?? []) {
+      const mix = mixFor(changed);
+      const r = await runRounds(methods, edits, o.sweepRounds ?? 10, mix, () => undefined);
+      sweep.push({ changed, p50Ms: Object.fromEntries([...r].map(([k, v]) => [k, summarise(v.ms).p50])) });
+    }
+    if (sweep.length) o.log(`  changed-files sweep (${(o.sweep ?? []).join(', ')}) done in ${lap()}`);
 
     const results: MethodResult[] = [];
     for (const m of methods) {
-      const bytes = diskUsage(m.storeDir);
       let bytesAfterCompact: DiskUsage | undefined;
       if (m.compact) {
         await m.compact();
@@ -128,11 +153,12 @@ export async function runSize(o: SizeOptions): Promise<SizeResult> {
         checkpoints: summarise(s),
         samplesMs: s,
         restore: restores.get(m.key)!,
-        bytes,
+        bytes: bytes.get(m.key)!,
         ...(bytesAfterCompact ? { bytesAfterCompact } : {}),
         ...(m.details ? { details: m.details() } : {}),
       });
     }
+    if (methods.some((m) => m.compact)) o.log(`  gc done in ${lap()}`);
     return {
       files: o.files,
       totalBytes: ws.totalBytes,
@@ -145,9 +171,47 @@ export async function runSize(o: SizeOptions): Promise<SizeResult> {
       identicalAfterCheckpoints,
       identicalAfterRestore,
       methods: results,
+      sweep,
     };
   } finally {
     for (const m of methods) await m.close().catch(() => undefined);
-    if (!o.keep) rmSync(o.workDir, { recursive: true, force: true });
+    if (!o.keep) {
+      const t = performance.now();
+      rmSync(o.workDir, { recursive: true, force: true });
+      o.log(`  scratch removed in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    }
   }
+}
+
+/** 70% modified, 20% created, 10% deleted, as in the main rounds (at least one modified). */
+function mixFor(changed: number): EditMix {
+  const create = Math.floor(changed * 0.2);
+  const del = Math.floor(changed * 0.1);
+  return { modify: changed - create - del, create, delete: del };
+}
+
+/**
+ * `n` rounds: the same edits applied to each method's copy right before its
+ * checkpoint; the order of methods rotates every round.
+ */
+async function runRounds(
+  methods: readonly CheckpointMethod[],
+  edits: EditStream,
+  n: number,
+  mix: EditMix,
+  progress: (i: number) => void,
+): Promise<Map<string, { ms: number[]; ids: string[] }>> {
+  const out = new Map(methods.map((m) => [m.key, { ms: [] as number[], ids: [] as string[] }]));
+  for (let i = 1; i <= n; i++) {
+    const round = edits.next(mix);
+    for (let j = 0; j < methods.length; j++) {
+      const m = methods[(i + j) % methods.length]!;
+      applyEdits(m.workspace, round);
+      const r = await m.checkpoint(`cp${i}`);
+      out.get(m.key)!.ms.push(r.ms);
+      out.get(m.key)!.ids.push(r.id);
+    }
+    progress(i);
+  }
+  return out;
 }
