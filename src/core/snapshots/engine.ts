@@ -491,7 +491,7 @@ export class SnapshotEngine {
       const rootAbs = safety.rootPath;
       const release = await this.lock();
       try {
-        const plan = planTransform(this.view(safety.root), this.view(rec.root), this.ignore);
+        const plan = planTransform(this.view(safety.root), this.view(rec.root), this.ignore, { protectGit: true });
         checkPlan(rootAbs, plan);
         this.preverify(plan);
         const st = this.states.get(rootAbs);

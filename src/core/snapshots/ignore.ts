@@ -18,7 +18,8 @@ export const STORE_DIR_NAME = '.nemocognition';
 /** Temp files of an interrupted restore (renamed into place when it completes) are never content. */
 export const RESTORE_TEMP_GLOB = '.nc-restore-*';
 export const ALWAYS_IGNORED: readonly string[] = Object.freeze([`${STORE_DIR_NAME}/`, RESTORE_TEMP_GLOB]);
-export const GIT_DIR_GLOB = '.git/';
+/** Both the `.git` folder and the `.git` file of worktrees and submodules, at any depth. */
+export const GIT_DIR_GLOB = '.git';
 
 interface CompiledGlob {
   dirOnly: boolean;

@@ -30,9 +30,13 @@ function join(prefix: string, name: string): string {
  * deleted before something else is created there; directories are emptied before removal and
  * created before their contents. Paths ignored by `ignore` are neither written nor deleted.
  */
-export function planTransform(from: TreeView, to: TreeView, ignore: IgnoreMatcher): PlanOp[] {
+export function planTransform(from: TreeView, to: TreeView, ignore: IgnoreMatcher, opts: { protectGit?: boolean } = {}): PlanOp[] {
   const ops: PlanOp[] = [];
+  // A `.git` (folder or file, at any depth) is read-only to restore even when snapshots include it.
+  const untouchable = (p: string, name: string, isDir: boolean): boolean =>
+    (opts.protectGit === true && name === '.git') || ignore.matches(p, name, isDir);
   const remove = (v: TreeView, e: TreeEntry, p: string): void => {
+    if (untouchable(p, e.name, e.type === 'dir')) return;
     if (e.type === 'dir') {
       const sub = v.sub(e);
       for (const c of sub.list()) remove(sub, c, join(p, c.name));
@@ -42,7 +46,7 @@ export function planTransform(from: TreeView, to: TreeView, ignore: IgnoreMatche
     }
   };
   const create = (v: TreeView, e: TreeEntry, p: string): void => {
-    if (ignore.matches(p, e.name, e.type === 'dir')) return;
+    if (untouchable(p, e.name, e.type === 'dir')) return;
     if (e.type === 'dir') {
       ops.push({ op: 'mkdir', path: p });
       const sub = v.sub(e);
@@ -56,13 +60,14 @@ export function planTransform(from: TreeView, to: TreeView, ignore: IgnoreMatche
     for (const [name, x, y] of mergeEntries(a.list(), b.list())) {
       const p = join(prefix, name);
       if (x && y && sameEntry(x, y)) continue;
+      if (opts.protectGit === true && name === '.git') continue;
       if (x && y && x.type === 'dir' && y.type === 'dir') {
         walk(a.sub(x), b.sub(y), p);
       } else if (x && y && x.type === 'file' && y.type === 'file' && x.hash === y.hash) {
         ops.push({ op: 'chmod', path: p, entry: y });
       } else if (x && y && x.type !== 'dir' && y.type !== 'dir') {
         // File or symlink over file or symlink: replaced atomically by rename, no delete first.
-        if (!ignore.matches(p, name, false)) ops.push({ op: y.type === 'file' ? 'write' : 'symlink', path: p, entry: y });
+        if (!untouchable(p, name, false)) ops.push({ op: y.type === 'file' ? 'write' : 'symlink', path: p, entry: y });
       } else {
         if (x) remove(a, x, p);
         if (y) create(b, y, p);

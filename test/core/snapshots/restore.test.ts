@@ -103,6 +103,25 @@ describe('snapshots: restore', function () {
     assert.deepEqual([again.written, again.deleted], [[], []]);
   });
 
+  it('with .git included in snapshots (read-only), restore still never writes or deletes inside .git', async () => {
+    eng.close();
+    eng = await SnapshotEngine.open(path.join(ws, '.nemocognition'), { includeGit: true });
+    fs.mkdirSync(path.join(ws, 'sub/.git'), { recursive: true });
+    fs.writeFileSync(path.join(ws, 'sub/.git/config'), 'nested repo');
+    const a = await eng.take(ws, { reason: 'with git' });
+    assert.equal(eng.readFile(a.id, '.git/HEAD')?.toString(), 'ref: refs/heads/main\n');
+    fs.writeFileSync(path.join(ws, '.git/HEAD'), 'ref: refs/heads/other\n');
+    fs.writeFileSync(path.join(ws, '.git/new-object'), 'x');
+    fs.rmSync(path.join(ws, 'sub/.git'), { recursive: true });
+    fs.writeFileSync(path.join(ws, 'src/f0.txt'), 'edited');
+    const res = await eng.restore(a.id, ws);
+    assert.deepEqual(res.written, ['src/f0.txt']);
+    assert.deepEqual(res.deleted, []);
+    assert.equal(fs.readFileSync(path.join(ws, '.git/HEAD'), 'utf8'), 'ref: refs/heads/other\n');
+    assert.ok(fs.existsSync(path.join(ws, '.git/new-object')));
+    assert.ok(!fs.existsSync(path.join(ws, 'sub/.git')));
+  });
+
   it('materialise refuses a non-empty folder and fills an empty one', async () => {
     const s = await eng.take(ws, { reason: 'm' });
     const out = path.join(base, 'out');
