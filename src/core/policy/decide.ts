@@ -38,7 +38,7 @@ export function preToolDecision(c: Classification, policy: ToolPolicy = {}): Pre
     return deny('tool.denied', `The tool "${name}" is not allowed by the policy${policy.name ? ` "${policy.name}"` : ''}. Use another tool.`, {}, name);
   }
   const rw = policy.readWrite ?? [];
-  for (const p of c.blastRadius.outsideWorkspace) {
+  for (const p of policy.enforceFilesystem === false ? [] : c.blastRadius.outsideWorkspace) {
     const base = globBase(p);
     if (!rw.some((root) => isInside(root, base))) {
       return deny(

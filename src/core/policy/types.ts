@@ -70,6 +70,12 @@ export interface ToolPolicy {
   blockDestructiveAt?: number;
   /** Refuse calls whose security score reaches this. Default: never on score alone. */
   blockSecuritySensitiveAt?: number;
+  /**
+   * Refuse writes outside the workspace and `readWrite` before they run. Default true.
+   * Set false when a kernel-enforced sandbox refuses them anyway: the denial then
+   * comes from the kernel, which is the stronger evidence.
+   */
+  enforceFilesystem?: boolean;
   /** Refuse network targets not in `egress` (when `egress` is given). Default true. */
   enforceEgress?: boolean;
 }
