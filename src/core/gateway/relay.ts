@@ -85,6 +85,11 @@ export async function relayStream(
       }
       if (chunk && typeof chunk === 'object' && chunk.error) {
         upstreamError = `the model endpoint reported an error mid-stream: ${typeof chunk.error?.message === 'string' ? chunk.error.message : JSON.stringify(chunk.error)}`;
+        // Upstream's own error event goes straight to the agent; held tool calls are void now.
+        held = [];
+        holding = false;
+        write(ev);
+        return true;
       } else {
         info = asm.addChunk(chunk);
         if (info.token && state.ttftMs === null) state.ttftMs = performance.now() - state.t0;
@@ -124,7 +129,7 @@ export async function relayStream(
       else failure = 'the model endpoint closed the stream in the middle of an event';
     }
     if (!failure && !upstreamError && !sawDone && !sawFinish) failure = 'the model endpoint closed the stream before the response was complete';
-    if (!failure && holding) await release();
+    if (!failure && !upstreamError && holding) await release();
   } catch (e) {
     if (state.clientGone) failure = 'the agent closed the connection before the response was complete';
     else failure = describeUpstreamFailure(ctx, e).message;

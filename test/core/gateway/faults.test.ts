@@ -113,6 +113,22 @@ describe('gateway/faults', function () {
     assert.equal(records[0].status, 'error');
   });
 
+  it("upstream's own error event mid-stream reaches the agent; held tool calls are dropped, not announced", async () => {
+    await start();
+    fake.handler = sse([
+      { data: chunk({ tool_calls: [{ index: 0, id: 'call_E', type: 'function', function: { name: 'exec', arguments: '{}' } }] }) },
+      { data: { error: { message: 'model overloaded', type: 'server_error' } } },
+      { data: '[DONE]' },
+    ]);
+    const res = await post(`${gw!.url}/chat/completions`, { stream: true, messages: msgs }, auth());
+    assert.ok(!res.body.includes('call_E'));
+    assert.equal(sseErrors(res.body)[0]?.message, 'model overloaded');
+    assert.equal(announced.length, 0);
+    await waitRecords(1);
+    assert.equal(records[0].status, 'error');
+    assert.match(records[0].error ?? '', /model overloaded/);
+  });
+
   it('stream closed cleanly but early (no finish, no [DONE]) is an error too', async () => {
     await start();
     fake.handler = sse([{ data: chunk({ content: 'par' }) }, { end: true }]);

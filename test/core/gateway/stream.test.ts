@@ -246,6 +246,35 @@ describe('gateway/streaming relay', function () {
     assert.match(records[0].hookError ?? '', /snapshot store is full/);
   });
 
+  it('relays byte-identically when upstream cuts its stream into tiny pieces, and serves parallel calls', async () => {
+    const events = [
+      chunk({ role: 'assistant', content: 'Grüße ' }),
+      chunk({ content: '— ünïcödé ✓' }),
+      chunk({ tool_calls: [{ index: 0, id: 'call_P', type: 'function', function: { name: 'exec', arguments: '{"command":"echo é"}' } }] }),
+      chunk({}, 'tool_calls'),
+      usageChunk(),
+    ];
+    const whole = Buffer.from(events.map((e) => `data: ${JSON.stringify(e)}\r\n\r\n`).join('') + 'data: [DONE]\r\n\r\n');
+    fake.handler = async (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      for (let i = 0; i < whole.length; i += 7) {
+        res.write(whole.subarray(i, i + 7));
+        if (i % 70 === 0) await sleep(1);
+      }
+      res.end();
+    };
+    const body = { stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'x' }] };
+    const all = await Promise.all([1, 2, 3, 4, 5].map(() => post(`${gw.url}/chat/completions`, body, auth())));
+    for (const r of all) assert.deepEqual(r.body, whole);
+    await waitRecords(5);
+    assert.equal(new Set(records.map((r) => r.callId)).size, 5);
+    for (const r of records) {
+      assert.equal(r.response.message?.content, 'Grüße — ünïcödé ✓');
+      assert.equal(r.response.message?.toolCalls?.[0].arguments, '{"command":"echo é"}');
+    }
+    assert.equal(announced.length, 5);
+  });
+
   it('applies the reasoning mode as NIM documents it (chat_template_kwargs), keeping explicit client settings', async () => {
     await gw.close();
     gw = await startGateway({ upstreamBaseUrl: fake.baseUrl, reasoning: 'low', reasoningBudget: 2048 });
