@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { toOpenInferenceAttributes } from '../../../src/core/gateway/attributes';
+import { rejectionDecision } from '../../../src/core/gateway/rejections';
 import { startGateway } from '../../../src/core/gateway/server';
 import type { GatewayHandle, ModelCallRecord, RejectedRequest, ToolResult } from '../../../src/core/gateway/types';
 import { Scrubber } from '../../../src/core/redact/scrubber';
@@ -55,6 +56,9 @@ describe('gateway/auth, routes and scrubbing', function () {
       ],
     );
     assert.match(rejected[0].remote, /^127\.0\.0\.1:\d+$/);
+    const d = rejectionDecision(rejected[1]);
+    assert.deepEqual([d.decision, d.source, d.rule], ['deny', 'gateway', 'gateway.auth']);
+    assert.match(d.detail, /POST \/v1\/chat\/completions .*wrong gateway secret/);
     assert.equal(fake.requests.length, 0);
     assert.match(gw.url, /^http:\/\/127\.0\.0\.1:\d+\/v1$/);
   });
