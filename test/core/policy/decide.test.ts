@@ -58,6 +58,9 @@ describe('policy/preToolDecision', () => {
     assert.equal(preToolDecision(cls('exec', { command: 'cat ~/.ssh/id_rsa' }), { blockSecuritySensitiveAt: 0.8 }).rule, 'security.blocked');
     assert.equal(preToolDecision(cls('Browser', { action: 'navigate' }), { deniedTools: ['browser'] }).rule, 'tool.denied');
     assert.equal(preToolDecision(cls('web_fetch', { url: 'https://x.example.com' }), { egress: [], enforceEgress: false }).allow, true);
+    // With a kernel-enforced sandbox the write refusal is left to the kernel; catastrophic calls are still refused.
+    assert.equal(preToolDecision(cls('exec', { command: 'echo x > /etc/motd' }), { enforceFilesystem: false }).allow, true);
+    assert.equal(preToolDecision(cls('exec', { command: 'rm -rf /' }), { enforceFilesystem: false }).rule, 'destructive.blocked');
   });
 });
 
