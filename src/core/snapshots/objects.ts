@@ -143,7 +143,7 @@ export class ObjectStore {
     const hash = knownHash ?? (kind === 't' ? hashTreeBytes(raw) : createHash('sha256').update(raw).digest('hex'));
     if (this.hasSound(hash, kind)) return { hash, size: raw.length, written: 0 };
     let parts = [header(kind, '0'), raw];
-    if (kind === 'b' && raw.length >= this.options.compressAbove) {
+    if (kind === 'b' && raw.length >= this.options.compressAbove && compressible(raw)) {
       const z = deflateSync(raw, { level: 1 });
       if (z.length < raw.length * 0.9) parts = [header(kind, 'z'), z];
     }
@@ -359,6 +359,12 @@ export class ObjectStore {
       }
     }
   }
+}
+
+/** Binary and already-compressed content is common: probe 4 KB before deflating a large blob. */
+function compressible(raw: Buffer): boolean {
+  if (raw.length < 16384) return true;
+  return deflateSync(raw.subarray(0, 4096), { level: 1 }).length < 4096 * 0.9;
 }
 
 function safeReaddir(dir: string): string[] {

@@ -81,9 +81,12 @@ export class WatcherSource implements ScanHooks {
     if (permanent) this.permanent = true;
   }
 
+  /** The inode each watch was placed on: a directory replaced under the same path needs a new one. */
+  private readonly armedIno = new WeakMap<DirNode, number>();
+
   armDir(rel: string, abs: string, node: DirNode): void {
     if (this.failure !== undefined) return;
-    if (node.watch && !this.forceRearm) return;
+    if (node.watch && !this.forceRearm && this.armedIno.get(node) === node.ino) return;
     const old = node.watch;
     try {
       const w = fs.watch(abs, { persistent: false }, (_ev, name) => {
@@ -93,6 +96,7 @@ export class WatcherSource implements ScanHooks {
       });
       w.on('error', (e) => this.fail(`watch on "${rel || '.'}" failed: ${e.message}`));
       node.watch = w;
+      this.armedIno.set(node, node.ino);
       this.watched++;
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
