@@ -75,13 +75,21 @@ function scanRawText(text: string, f: Findings, ctx: PathCtx): void {
     }
   }
   if (touchedDb && !dbLocal) f.irreversible(0.3, 'database changes live outside the workspace unless the database file is in it');
-  if (/:\s*\(\s*\)\s*\{[^}]*:\s*\|\s*:/.test(text)) {
+  if (/:\s*\(\s*\)\s*\{[^}]{0,64}:\s*\|\s*:/.test(text)) {
     f.destructive(0.8, 'fork bomb');
     f.cost(1, 'fork bomb exhausts the machine');
   }
 }
 
+/** Longer command lines are read only this far: a reading must stay fast whatever the model sends. */
+export const MAX_COMMAND_CHARS = 32 * 1024;
+
 export function analyzeShell(command: string, f: Findings, depth = 0): void {
+  if (command.length > MAX_COMMAND_CHARS) {
+    f.warnings.push(`command is ${command.length} characters; only the first ${MAX_COMMAND_CHARS} were read`);
+    f.unknown('command too long to read whole');
+    command = command.slice(0, MAX_COMMAND_CHARS);
+  }
   const parsed = parseShell(command);
   for (const w of parsed.warnings) if (!f.warnings.includes(w)) f.warnings.push(w);
   if (parsed.warnings.length) f.add('blast', 0.3, 'command line only partly parsed');

@@ -180,4 +180,13 @@ describe('policy/classifyToolCall', () => {
     }
     for (const p of [null, undefined, 42, [], 'not json', { command: 42 }]) classifyToolCall({ toolName: 'exec', params: p, workspace: WS, home: HOME });
   });
+
+  it('stays fast on huge or hostile command lines (read up to a cap, flagged as partly read)', () => {
+    for (const cmd of ['a|'.repeat(1e5), ':(){ '.repeat(1e4), '$('.repeat(1e4), 'rm -rf x; '.repeat(2e4)]) {
+      const t = performance.now();
+      const c = classifyToolCall({ toolName: 'exec', params: { command: cmd }, workspace: WS, home: HOME });
+      assert.ok(performance.now() - t < 3000, `${cmd.slice(0, 10)} took ${performance.now() - t} ms`);
+      if (cmd.length > 32 * 1024) assert.ok(c.parseWarnings.some((w) => /only the first/.test(w)) && c.blastRadius.unknownTargets);
+    }
+  });
 });
