@@ -1,5 +1,5 @@
-export { SshTransport, commandScript, type SshTransportOptions } from './transport';
+export { SshTransport, commandScript, type SshTransportOptions, type RemoteExecOptions } from './transport';
 export { SshError, classifySshStderr, type SshErrorKind } from './errors';
 export { shellQuote, shellJoin } from './quote';
 export { LocalRunner, SshRunner, type HostRunner } from './host-runner';
-export { RemoteSandboxDriver, type RemoteSandboxDriverOptions } from './remote-driver';
+export { RemoteSandboxDriver, type RemoteSandboxDriverOptions, type RemoteCommand } from './remote-driver';

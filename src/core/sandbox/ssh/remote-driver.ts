@@ -13,8 +13,10 @@
  *   with a LocalSandboxDriver is exact. On a real remote host the plan must be
  *   made there (its paths, its kernel probe).
  *   TODO(nemocog): run the planner on the remote (a `nemocog` entry on that host).
- *   Note: the remote command inherits the remote login environment; the
- *   local driver's env allowlist is not applied over SSH yet.
+ *   Environment: a plain argv inherits the remote login environment; return
+ *   `{ argv, env }` from wrap to give the command exactly `env` (`env -i`),
+ *   as the local driver's allowlist does (LocalSandboxDriver.commandFor
+ *   returns only argv today).
  * - `none`: plain commands on the remote host, unsandboxed (say so loudly).
  *
  * What the remote host needs: sshd reachable with key auth, a POSIX login
@@ -28,11 +30,14 @@ import { SandboxUnavailableError, type ExecOptions, type ExecResult, type Sandbo
 import { SshError } from './errors';
 import type { SshTransport } from './transport';
 
+/** A command line, or a command line with the exact environment it must get (replacing the remote login env). */
+export type RemoteCommand = string[] | { argv: string[]; env: Record<string, string> };
+
 export interface RemoteSandboxDriverOptions {
   transport: SshTransport;
   kind: 'local' | 'none';
   /** Builds the remote command line for one exec (launcher + policy + argv). Required for kind 'local'. */
-  wrap?: (spec: SandboxSpec, argv: string[], opts: ExecOptions) => string[] | Promise<string[]>;
+  wrap?: (spec: SandboxSpec, argv: string[], opts: ExecOptions) => RemoteCommand | Promise<RemoteCommand>;
   /** Remote path of the sandbox launcher, checked by checkAvailable (kind 'local'). */
   launcherPath?: string;
 }
@@ -74,8 +79,9 @@ export class RemoteSandboxDriver implements SandboxDriver {
 
   async exec(spec: SandboxSpec, argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
     const cwd = opts.cwd ?? (spec.workdir || undefined);
-    const remoteArgv = this.opts.wrap ? await this.opts.wrap(spec, argv, { ...opts, cwd }) : argv;
-    return this.opts.transport.exec(remoteArgv, { ...opts, cwd });
+    const planned = this.opts.wrap ? await this.opts.wrap(spec, argv, { ...opts, cwd }) : argv;
+    if (Array.isArray(planned)) return this.opts.transport.exec(planned, { ...opts, cwd });
+    return this.opts.transport.exec(planned.argv, { ...opts, cwd, env: planned.env, clearEnv: true });
   }
 
   /** A port on the remote loopback that reaches `localPort` here (gateway, supervisor). */

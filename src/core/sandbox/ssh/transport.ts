@@ -147,7 +147,7 @@ export class SshTransport {
    * quotes, `$` and newlines arrive unchanged). Resolves with the remote exit
    * code; throws SshError when the connection fails or drops.
    */
-  async exec(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
+  async exec(argv: readonly string[], opts: RemoteExecOptions = {}): Promise<ExecResult> {
     if (argv.length === 0) throw new Error('exec needs a command: argv is empty.');
     return this.execScript(commandScript(argv, opts), opts);
   }
@@ -373,15 +373,20 @@ function exitOf(child: ReturnType<typeof spawn>): Promise<Exit> {
   });
 }
 
-/** The remote script for one argv: optional cd, optional env, then exec. */
-export function commandScript(argv: readonly string[], opts: Pick<ExecOptions, 'cwd' | 'env'> = {}): string {
+export interface RemoteExecOptions extends ExecOptions {
+  /** Start from an empty environment (`env -i`): only `env` reaches the command (e.g. a sandbox allowlist). */
+  clearEnv?: boolean;
+}
+
+/** The remote script for one argv: optional cd, then the program through `env` (never as shell syntax). */
+export function commandScript(argv: readonly string[], opts: Pick<RemoteExecOptions, 'cwd' | 'env' | 'clearEnv'> = {}): string {
   const parts: string[] = [];
   if (opts.cwd) parts.push(`cd -- ${shellQuote(opts.cwd)} || exit 126`);
   const envEntries = Object.entries(opts.env ?? {});
   for (const [k] of envEntries) assertEnvName(k);
   const assignments = envEntries.map(([k, v]) => shellQuote(`${k}=${v}`));
   // `env` runs argv[0] as a program even when it names a shell builtin or keyword.
-  parts.push(assignments.length ? `env ${assignments.join(' ')} ${shellJoin(argv)}` : `env -- ${shellJoin(argv)}`);
+  parts.push(['env', ...(opts.clearEnv ? ['-i'] : []), '--', ...assignments, shellJoin(argv)].join(' '));
   return parts.join('\n');
 }
 

@@ -47,6 +47,21 @@ describe('RemoteSandboxDriver over a real sshd', function () {
     }
   });
 
+  it('can replace the remote login environment with an exact one (sandbox env allowlist)', async () => {
+    const driver = new RemoteSandboxDriver({
+      transport: new SshTransport({ host: sshd.alias, configFile: sshd.configFile }),
+      kind: 'local',
+      wrap: (_s, argv) => ({ argv: ['/usr/bin/env', ...argv], env: { HOME: work, PATH: '/usr/bin:/bin', ONLY: 'this' } }),
+    });
+    try {
+      const r = await driver.exec(spec(), []);
+      assert.equal(r.exitCode, 0, r.stderr);
+      assert.deepEqual(r.stdout.trim().split('\n').sort(), [`HOME=${work}`, 'ONLY=this', 'PATH=/usr/bin:/bin']);
+    } finally {
+      await driver.close();
+    }
+  });
+
   it('enforces the kernel sandbox on the remote side: Landlock denies a write outside the branch folder', async () => {
     // Loopback only: the planner runs here, which is valid because "remote" shares this filesystem.
     // TODO(nemocog): on a real remote host, plan the command there (nemocog on the remote).
