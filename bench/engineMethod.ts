@@ -1,5 +1,6 @@
 /** NemoCognition's snapshot engine as a CheckpointMethod, with a chosen change source. */
 import { join } from 'node:path';
+import { digestLine, digestOf, treeDigest } from './fsUtil';
 import type { CheckpointMethod } from './method';
 import { SnapshotEngine, STORE_DIR_NAME, type ChangeSourceKind } from '../src/core/snapshots';
 
@@ -43,6 +44,25 @@ export class EngineMethod implements CheckpointMethod {
     const r = await this.eng.restore(id, this.workspace);
     const ms = performance.now() - t0;
     return { ms, note: `engine.restore (safety snapshot first): wrote ${r.written.length}, deleted ${r.deleted.length}` };
+  }
+
+  /**
+   * Reads every file of checkpoint `id` back from the store (each object re-hashed on read) and
+   * compares it with the live workspace: proves the checkpoint captured the same content git did.
+   */
+  async verify(id: string): Promise<boolean> {
+    const lines: string[] = [];
+    const walk = (treeHash: string, rel: string): void => {
+      for (const e of this.eng.readTree(treeHash)) {
+        const p = rel === '' ? e.name : `${rel}/${e.name}`;
+        if (e.type === 'dir') walk(e.hash, p);
+        else lines.push(digestLine(p, e.type, (e.mode & 0o111) !== 0, this.eng.objects.read(e.hash, 'b')));
+      }
+    };
+    const rec = this.eng.get(id);
+    if (!rec) return false;
+    walk(rec.root, '');
+    return digestOf(lines) === treeDigest(this.workspace, [STORE_DIR_NAME]).digest;
   }
 
   details(): Record<string, unknown> {

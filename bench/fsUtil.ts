@@ -29,34 +29,36 @@ export function diskUsage(root: string): DiskUsage {
   return u;
 }
 
+/** One line per file: path, type, executable bit, sha256 of the content (or link target). */
+export function digestLine(path: string, type: 'file' | 'symlink', executable: boolean, content: Buffer | string): string {
+  return `${path}\t${type}\t${executable ? 'x' : '-'}\t${createHash('sha256').update(content).digest('hex')}`;
+}
+
+/** Order-independent digest of digestLine()s: sorted by path, then hashed. */
+export function digestOf(lines: string[]): string {
+  return createHash('sha256').update(lines.sort().join('\n')).digest('hex');
+}
+
 /**
- * A digest of every entry under `root` (path, type, executable bit, content)
- * outside the `skip` names at the top level: two trees with the same digest hold
- * the same files.
+ * A digest of every file under `root` (path, type, executable bit, content),
+ * outside the `skip` names at the top level: two trees with the same digest
+ * hold the same files.
  */
 export function treeDigest(root: string, skip: readonly string[] = []): { digest: string; files: number } {
-  const h = createHash('sha256');
-  let files = 0;
+  const lines: string[] = [];
   const walk = (dir: string, rel: string): void => {
-    const names = readdirSync(dir).sort();
-    for (const name of names) {
+    for (const name of readdirSync(dir)) {
       if (rel === '' && skip.includes(name)) continue;
       const abs = join(dir, name);
       const r = rel === '' ? name : `${rel}/${name}`;
       const st = lstatSync(abs);
       if (st.isDirectory()) walk(abs, r);
-      else if (st.isSymbolicLink()) {
-        h.update(`L ${r} ${readlinkSync(abs)}\n`);
-        files++;
-      } else {
-        h.update(`F ${r} ${st.mode & 0o111 ? 'x' : '-'} ${st.size}\n`);
-        h.update(readFileSync(abs));
-        files++;
-      }
+      else if (st.isSymbolicLink()) lines.push(digestLine(r, 'symlink', false, readlinkSync(abs)));
+      else lines.push(digestLine(r, 'file', (st.mode & 0o111) !== 0, readFileSync(abs)));
     }
   };
   walk(root, '');
-  return { digest: h.digest('hex'), files };
+  return { digest: digestOf(lines), files: lines.length };
 }
 
 /** Root-relative paths of every file under `root`, outside the `skip` names at the top level. */

@@ -35,5 +35,12 @@ export class ShadowGitMethod implements CheckpointMethod {
     return { ms: performance.now() - t0, note: 'git read-tree -u --reset <commit>' };
   }
 
+  /** `git status` is empty: the commit holds every file of the work tree as it is now. */
+  async verify(id: string): Promise<boolean> {
+    const head = (await this.git.run(['rev-parse', 'HEAD'])).stdout.trim();
+    const status = (await this.git.run(['status', '--porcelain', '--untracked-files=all'])).stdout;
+    return head === id && status.trim() === '';
+  }
+
   async close(): Promise<void> {}
 }

@@ -1,8 +1,22 @@
 /** What the numbers were measured on. */
-import { statfsSync } from 'node:fs';
+import { readFileSync, statfsSync } from 'node:fs';
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import type { MachineInfo } from './report';
 import { ShadowGit } from './shadowGit';
+
+/**
+ * Linux pressure-stall information: the share of the last 60 s in which some
+ * runnable task waited for a CPU. Near 0 on an idle machine; a high value means
+ * other processes were competing with the benchmark and its timings are inflated.
+ */
+export function cpuPressureAvg60(): number | null {
+  try {
+    const m = /some avg10=[\d.]+ avg60=([\d.]+)/.exec(readFileSync('/proc/pressure/cpu', 'utf8'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
 
 export async function machineInfo(): Promise<MachineInfo> {
   const c = cpus();
@@ -23,6 +37,7 @@ export async function machineInfo(): Promise<MachineInfo> {
     node: process.version,
     git: await ShadowGit.version(),
     filesystem_note: fsNote,
+    cpu_pressure_some_avg60_start: cpuPressureAvg60(),
     load_average_start: loadavg().map((x) => Math.round(x * 100) / 100),
   };
 }

@@ -11,7 +11,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { machineInfo } from './machine';
+import { cpuPressureAvg60, machineInfo } from './machine';
 import { markdownTables, resultsJson } from './report';
 import { ALL_METHOD_KEYS, makeMethods } from './methods';
 import { runSize, type SizeResult } from './sections/checkpoints';
@@ -88,6 +88,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const machine = await machineInfo();
   log(`NemoCognition bench: ${machine.cpus} cpus (${machine.cpu_model}), node ${machine.node}, ${machine.git}, ${machine.date}`);
+  log(`load average ${machine.load_average_start.join(' ')}; cpu pressure (some, avg60) ${machine.cpu_pressure_some_avg60_start ?? 'n/a'}% (well above 0 means other processes competed for the CPUs: timings below are inflated)`);
 
   const sizes: SizeResult[] = [];
   const sections: Record<string, unknown> = {};
@@ -120,6 +121,7 @@ async function main(): Promise<void> {
   }
 
   machine.load_average_end = loadavg().map((x) => Math.round(x * 100) / 100);
+  machine.cpu_pressure_some_avg60_end = cpuPressureAvg60();
   const json = resultsJson(sizes, {
     machine,
     config: {

@@ -19,6 +19,8 @@ export interface MachineInfo {
   /** 1/5/15-minute load averages at start and end: other processes on the machine skew timings. */
   load_average_start: number[];
   load_average_end?: number[];
+  cpu_pressure_some_avg60_start: number | null;
+  cpu_pressure_some_avg60_end?: number | null;
 }
 
 type Json = Record<string, unknown>;
@@ -41,6 +43,7 @@ export function sizeJson(size: SizeResult): Json {
     checkpoints: size.checkpoints,
     changed_files_per_checkpoint: 10,
     identical_workspaces_after_checkpoints: size.identicalAfterCheckpoints,
+    last_checkpoint_holds_workspace: size.capturedLast,
   };
   for (const m of size.methods) {
     out[`${m.key}_p50_ms`] = round2(m.checkpoints.p50);
@@ -124,6 +127,11 @@ export function markdownTables(sizes: SizeResult[]): string {
       return m.bytesAfterCompact ? `${mb(m.bytes.allocated)} (${mb(m.bytesAfterCompact.allocated)} after gc)` : mb(m.bytes.allocated);
     });
     lines.push(`| ${s.files.toLocaleString('en-US')} | ${restore.join(' | ')} | ${disk.join(' | ')} | ${s.identicalAfterRestore ? 'yes' : 'NO'} |`);
+  }
+  lines.push('');
+  for (const s of sizes) {
+    const captured = s.methods.map((m) => `${m.label} ${s.capturedLast[m.key] ? 'yes' : 'NO'}`).join(', ');
+    lines.push(`Checks, ${s.files.toLocaleString('en-US')} files: all copies identical after the ${s.checkpoints} checkpoints: ${s.identicalAfterCheckpoints ? 'yes' : 'NO'}; last checkpoint read back equals its workspace: ${captured}.`);
   }
   const sweeps = sizes.filter((s) => s.sweep.length > 0);
   if (sweeps.length > 0) {

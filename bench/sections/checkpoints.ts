@@ -36,6 +36,8 @@ export interface SizeResult {
   /** Every method's workspace held the same files after restore (and before, at the last checkpoint). */
   identicalAfterCheckpoints: boolean;
   identicalAfterRestore: boolean;
+  /** Per method: its last checkpoint holds exactly the files of its workspace (read back from its store). */
+  capturedLast: Record<string, boolean>;
   methods: MethodResult[];
   /** p50 per method for other numbers of changed files (after the main rounds; not in the main table). */
   sweep: SweepRow[];
@@ -109,7 +111,9 @@ export async function runSize(o: SizeOptions): Promise<SizeResult> {
     const skip = [STORE_DIR_NAME];
     const digests = (): string[] => methods.map((m) => treeDigest(m.workspace, skip).digest);
     const identicalAfterCheckpoints = new Set(digests()).size === 1;
-    o.log(`  workspaces compared in ${lap()}`);
+    const capturedLast = new Map<string, boolean>();
+    for (const m of methods) capturedLast.set(m.key, await m.verify(ids.get(m.key)![o.checkpoints - 1]!));
+    o.log(`  workspaces compared, last checkpoints read back in ${lap()}`);
 
     // #10 of 50 by default: far enough back that 40 rounds of edits must be undone.
     const restoredTo = Math.max(1, Math.floor(o.checkpoints / 5));
@@ -170,6 +174,7 @@ export async function runSize(o: SizeOptions): Promise<SizeResult> {
       restoredTo,
       identicalAfterCheckpoints,
       identicalAfterRestore,
+      capturedLast: Object.fromEntries(capturedLast),
       methods: results,
       sweep,
     };
