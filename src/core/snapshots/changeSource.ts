@@ -1,5 +1,5 @@
 /**
- * How a checkpoint learns what changed since the previous one (see the engine's header):
+ * How a checkpoint learns what changed since the previous one:
  *  - `full-scan`: lstat walk of everything with the stat cache; always correct, O(workspace).
  *  - `watcher`:   fs.watch events, flushed with a barrier before each checkpoint, verified by a
  *                 periodic full walk; O(changed). The default when the folder can be watched.
@@ -11,10 +11,33 @@ export type ChangeSourceKind = 'auto' | 'watcher' | 'full-scan' | 'hints';
 
 /** What a source reports before a checkpoint. */
 export interface ChangeSet {
-  /** Walk everything (first checkpoint, a watcher failure, a requested full scan). */
+  /** Walk everything (a watcher that may have lost events, or a full-scan source). */
   full: boolean;
   /** Root-relative paths to re-examine (a directory is re-examined recursively). */
   paths: Iterable<string>;
   events: number;
+  /** Why a walk is needed, for the snapshot's note. */
   note?: string;
+}
+
+export interface ChangeSource {
+  readonly kind: 'watcher' | 'full-scan' | 'hints';
+  /** What to re-examine for the next checkpoint; consumes what it returns. */
+  collect(): Promise<ChangeSet>;
+}
+
+export class FullScanSource implements ChangeSource {
+  readonly kind = 'full-scan' as const;
+  constructor(private readonly note?: string) {}
+  async collect(): Promise<ChangeSet> {
+    return { full: true, paths: [], events: 0, ...(this.note ? { note: this.note } : {}) };
+  }
+}
+
+export class HintsSource implements ChangeSource {
+  readonly kind = 'hints' as const;
+  constructor(private readonly paths: Iterable<string>) {}
+  async collect(): Promise<ChangeSet> {
+    return { full: false, paths: this.paths, events: 0 };
+  }
 }

@@ -27,7 +27,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { newId } from '../model/ids';
 import { PathEscapeError, type FileChange, type RestoreResult, type TreeEntry } from './api';
-import type { ChangeSourceKind } from './changeSource';
+import { FullScanSource, HintsSource, type ChangeSource, type ChangeSourceKind } from './changeSource';
 import { diffViews } from './diff';
 import { DEFAULT_IGNORE_GLOBS, IgnoreMatcher } from './ignore';
 import { LiveTree, type DirNode, type LiveNode } from './liveTree';
@@ -242,45 +242,51 @@ export class SnapshotEngine {
         if (w) w.forceRearm = false;
       }
     };
-    if (!st.initialised) {
-      full(false);
-      st.initialised = true;
-      return { source: 'full-scan' as const, events: 0, note: 'first checkpoint of this folder in this process: full walk' };
-    }
-    if (wanted === 'hints') {
-      for (const p of extra) tree.refreshPath(p, storeBlobs);
-      return { source: 'hints' as const, events: 0, note: undefined };
-    }
-    if (wanted === 'full-scan' || !w) {
-      full(false);
-      return { source: 'full-scan' as const, events: 0, note: w ? undefined : st.noWatchReason && `not watched: ${st.noWatchReason}` };
-    }
-    await w.flush();
-    const d = w.drain();
-    let rootMoved = false;
-    try {
-      rootMoved = fs.lstatSync(tree.rootAbs).ino !== tree.root.ino;
-    } catch {
-      rootMoved = true;
-    }
-    if (d.fullScanReason || rootMoved || d.paths.has('.')) {
-      const why = d.fullScanReason ?? (rootMoved ? 'the workspace folder was replaced' : 'the watcher reported an unnamed change');
-      full(true);
-      if (!w.resetFailure()) {
-        tree.disarmTree(tree.root);
-        w.close();
-        st.watcher = undefined;
-        tree.hooks = undefined;
-        st.noWatchReason = why;
+    let source: ChangeSource;
+    if (!st.initialised) source = new FullScanSource('first checkpoint of this folder in this process: full walk');
+    else if (wanted === 'hints') source = new HintsSource(extra);
+    else if (wanted === 'full-scan') source = new FullScanSource();
+    else if (!w) source = new FullScanSource(st.noWatchReason && `not watched: ${st.noWatchReason}`);
+    else source = w;
+    const set = await source.collect();
+    st.initialised = true;
+
+    if (source === w) {
+      let why = set.note;
+      if (!set.full) {
+        let rootMoved = false;
+        try {
+          rootMoved = fs.lstatSync(tree.rootAbs).ino !== tree.root.ino;
+        } catch {
+          rootMoved = true;
+        }
+        const paths = set.paths as Set<string>;
+        if (rootMoved) why = 'the workspace folder was replaced';
+        else if (paths.has('.')) why = 'the watcher reported an unnamed change';
       }
-      return { source: 'full-scan' as const, events: d.events, note: `watcher: ${why}; fell back to a full walk` };
+      if (set.full || why !== undefined) {
+        full(true);
+        if (!w.resetFailure()) {
+          tree.disarmTree(tree.root);
+          w.close();
+          st.watcher = undefined;
+          tree.hooks = undefined;
+          st.noWatchReason = why;
+        }
+        return { source: 'full-scan' as const, events: set.events, note: `watcher: ${why ?? 'events may be lost'}; fell back to a full walk` };
+      }
+    } else if (set.full) {
+      full(false);
+      return { source: 'full-scan' as const, events: 0, note: set.note };
     }
-    w.forceRearm = true;
+
+    if (w) w.forceRearm = true; // a directory named by an event may have been replaced
     try {
-      for (const p of d.paths) tree.refreshPath(p, storeBlobs);
+      for (const p of set.paths) tree.refreshPath(p, storeBlobs);
+      if (source !== w) return { source: source.kind, events: 0, note: undefined };
       for (const p of extra) tree.refreshPath(p, storeBlobs);
     } finally {
-      w.forceRearm = false;
+      if (w) w.forceRearm = false;
     }
     const every = this.options.verifyEvery ?? 50;
     st.sinceVerify++;
@@ -291,11 +297,11 @@ export class SnapshotEngine {
       const missed = tree.counters.changes - before;
       return {
         source: 'watcher' as const,
-        events: d.events,
+        events: set.events,
         note: missed > 0 ? `verification walk found ${missed} change(s) the watcher missed` : 'verification walk agreed with the watcher',
       };
     }
-    return { source: 'watcher' as const, events: d.events, note: undefined };
+    return { source: 'watcher' as const, events: set.events, note: undefined };
   }
 
   /** Takes a checkpoint of `root`. */

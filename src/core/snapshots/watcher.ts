@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { ChangeSet, ChangeSource } from './changeSource';
 import type { DirNode, ScanHooks } from './liveTree';
 
 /**
@@ -32,7 +33,8 @@ function readQueueLimit(): number {
   return 16384;
 }
 
-export class WatcherSource implements ScanHooks {
+export class WatcherSource implements ScanHooks, ChangeSource {
+  readonly kind = 'watcher' as const;
   private paths = new Set<string>();
   private events = 0;
   private failure: string | undefined;
@@ -141,6 +143,13 @@ export class WatcherSource implements ScanHooks {
     fs.rmSync(file, { force: true });
     if (!ok) this.fail(`the watcher did not deliver its barrier event within ${timeoutMs} ms`);
     return ok;
+  }
+
+  /** Flushes, then hands over what changed; `full` when events may have been lost. */
+  async collect(): Promise<ChangeSet> {
+    await this.flush();
+    const d = this.drain();
+    return { full: d.fullScanReason !== undefined, paths: d.paths, events: d.events, ...(d.fullScanReason ? { note: d.fullScanReason } : {}) };
   }
 
   /** Takes the changes collected since the last drain. */
