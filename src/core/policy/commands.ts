@@ -402,7 +402,7 @@ function analyzeCommand(cmd: SimpleCommand, ctx: PathCtx, a: Analysis): void {
       return;
     }
     case 'tar': {
-      const first = args[0] ?? '';
+      // Old-style bundled flags (`tar xzf a.tgz`) read as `-xzf`.
       const p = parseArgs(args.map((x, i) => (i === 0 && !x.startsWith('-') ? `-${x}` : x)), ['f', 'C', 'directory', 'file', 'T', 'X', 'exclude']);
       const file = p.values.get('f') ?? p.values.get('file');
       if (hasAny(p, 'x', 'extract', 'get')) {
@@ -414,7 +414,6 @@ function analyzeCommand(cmd: SimpleCommand, ctx: PathCtx, a: Analysis): void {
         if (file && file !== '-') f.write(abs(file, ctx));
         for (const op of p.operands) f.read(abs(op, ctx));
       } else if (file) f.read(abs(file, ctx));
-      void first;
       return;
     }
     case 'unzip':
@@ -797,9 +796,9 @@ function analyzePackages(name: string, args: string[], ctx: PathCtx, f: Findings
     f.write(resolvePath(name.startsWith('pip') || name === 'uv' ? '~/.local' : '~/.npm-global', ctx), { recursive: true });
     f.irreversible(0.4, `${name} global install writes outside the workspace`);
   } else {
-    const dir = ['npm', 'pnpm', 'yarn', 'bun'].includes(name) ? 'node_modules' : name === 'cargo' ? '~/.cargo' : name.startsWith('pip') || name === 'uv' || name === 'poetry' ? '.' : '.';
+    const dir = ['npm', 'pnpm', 'yarn', 'bun'].includes(name) ? 'node_modules' : name === 'cargo' ? '~/.cargo' : '.';
     f.write(resolvePath(dir, ctx), { recursive: true });
-    if (name.startsWith('pip') && !process.env.VIRTUAL_ENV) f.add('blast', 0.35, 'pip outside a virtualenv may write to the user site-packages');
+    if (name.startsWith('pip') && !args.some((x) => x === '-t' || x.startsWith('--target'))) f.add('blast', 0.35, 'pip writes outside the workspace unless a virtualenv inside it is active');
   }
   f.security(0.3, 'installs third-party code (install scripts run with your permissions)');
   if (removing) f.destructive(system ? 0.7 : 0.4, `${name} ${verb} removes packages`);
