@@ -13,7 +13,7 @@ export async function inspectCommand(argv: string[]): Promise<number> {
   if (!existsSync(dir)) {
     throw new CliError(`No NemoCognition store in ${workspace}.`, 'Run `nemocog run` or `npm run demo -- --headless --workspace <dir>` there first.');
   }
-  const store = await Store.open(dir);
+  const store = await Store.open(dir, { readOnly: true });
   try {
     const runs = describeRuns(store, values.run);
     if (values.json) console.log(JSON.stringify(runs.length === 1 ? runs[0] : { runs }, null, 2));

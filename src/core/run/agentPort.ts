@@ -1,0 +1,41 @@
+/**
+ * The seam between the run orchestrator and the agent runtime: one agent turn
+ * in one sandbox. The OpenClaw implementation lives in ./openclawAgent.ts.
+ */
+import type { SandboxDriver, SandboxSpec } from '../sandbox/driver';
+
+export interface AgentTurnRequest {
+  driver: SandboxDriver;
+  sandbox: SandboxSpec;
+  /** Private, writable: the agent's state, config and home. */
+  stateDir: string;
+  sessionId: string;
+  message: string;
+  gateway: { url: string; secret: string; model: string };
+  supervisor: { socketPath: string; secret: string } | null;
+  reasoning?: 'adaptive' | 'off';
+  timeoutMs: number;
+  signal?: AbortSignal;
+  onOutput?: (stream: 'stdout' | 'stderr', chunk: string) => void;
+}
+
+export type AgentFailureKind = 'cancelled' | 'timeout' | 'killed' | 'exit' | 'malformed-envelope' | 'too-large-envelope' | 'sandbox' | 'runtime-missing';
+
+export interface AgentTurnResult {
+  ok: boolean;
+  durationMs: number;
+  exitCode: number | null;
+  /** OpenClaw's `meta.replayInvalid`: the turn had side effects. */
+  replayInvalid: boolean;
+  stopReason: string | null;
+  finalText: string | null;
+  /** Envelope fields worth a span (already flattened, unscrubbed: the recorder scrubs). */
+  attributes: Record<string, string | number | boolean>;
+  failure?: { kind: AgentFailureKind; message: string; fix: string };
+  stderrTail: string;
+}
+
+export interface AgentPort {
+  readonly name: string;
+  runTurn(req: AgentTurnRequest): Promise<AgentTurnResult>;
+}

@@ -1,0 +1,191 @@
+/**
+ * The branch loop: run the agent on a branch; if a policy denial stopped it,
+ * seal that branch as failed evidence (with a forensic snapshot), fork a
+ * recovery branch from the baseline (or the last good node) into a fresh
+ * sandbox and re-invoke the agent with a correction prompt. Never mutates a
+ * sealed branch; a recovery only adds a sibling.
+ */
+import type { GatewayHandle } from '../gateway/types';
+import type { RunStatus } from '../model/types';
+import { decideRecovery } from '../policy';
+import type { Recorder } from '../recorder/recorder';
+import { buildCorrectionPrompt, needsRecovery, type DeniedAction } from '../recovery';
+import type { SnapshotEngine } from '../snapshots/engine';
+import type { RunListener, SupervisedRunOptions } from './api';
+import type { BranchContext } from './branchContext';
+import type { ModelCallRouter } from './modelCalls';
+import type { Problem } from './problems';
+import type { RunResources } from './resources';
+import { ToolSupervisor, type ToolOutcome } from './toolSupervision';
+import { turnAttributes } from './turnAttributes';
+
+export interface BranchLoopInput {
+  opts: SupervisedRunOptions;
+  listener: RunListener;
+  recorder: Recorder;
+  engine: SnapshotEngine;
+  router: ModelCallRouter;
+  resources: RunResources;
+  gateway: GatewayHandle;
+  baselineSnapshotId: string;
+  narrate(text: string): void;
+}
+
+export interface BranchLoopOutcome {
+  status: RunStatus;
+  resultBranchId: string | null;
+  problem?: Problem;
+}
+
+interface Fork {
+  nodeId: string | null;
+  snapshotId: string;
+  startsFrom: 'the original workspace' | 'the last good state of the previous attempt';
+}
+
+export async function runBranches(input: BranchLoopInput): Promise<BranchLoopOutcome> {
+  const { opts, listener, recorder, engine, router, resources, gateway, narrate } = input;
+  let fork: Fork = { nodeId: null, snapshotId: input.baselineSnapshotId, startsFrom: 'the original workspace' };
+  let message = opts.task;
+  let baselineNodeId: string | null = null;
+  let recoveryNote: { prompt: string; why: string; forkFrom: string } | null = null;
+
+  for (let attempt = 0; attempt <= opts.maxRecoveries; attempt++) {
+    const label = attempt === 0 ? 'main' : `recovery-${attempt}`;
+    listener.phase?.(attempt === 0 ? 'agent' : 'recovering', attempt === 0 ? 'Preparing the sandbox' : `Recovery ${attempt}: restoring into a fresh sandbox`);
+    const sandbox = await resources.prepareSandbox(label, fork.snapshotId);
+    const branch = await recorder.openBranch({ label, agentId: 'main', sandbox: sandbox.displayName, parentNodeId: fork.nodeId });
+    if (recoveryNote) {
+      await recorder.appendNode(branch.id, {
+        kind: 'recovery',
+        name: `recovery ${attempt}: fork from ${recoveryNote.forkFrom}`,
+        attributes: {
+          'nemocognition.recovery.attempt': attempt,
+          'nemocognition.recovery.fork_from': recoveryNote.forkFrom,
+          'nemocognition.recovery.reason': recoveryNote.why,
+          'nemocognition.recovery.prompt': recoveryNote.prompt,
+          'nemocognition.recovery.sandbox': sandbox.displayName,
+          ...(sandbox.restoreCommand ? { 'nemocognition.recovery.command': sandbox.restoreCommand } : {}),
+        },
+      });
+    }
+    const start = await recorder.appendNode(branch.id, {
+      kind: 'checkpoint',
+      name: attempt === 0 ? 'workspace baseline' : `sandbox ${label} from ${fork.startsFrom}`,
+      snapshotId: fork.snapshotId,
+      attributes: { 'nemocognition.checkpoint.reason': attempt === 0 ? 'baseline' : 'recovery-start' },
+    });
+    baselineNodeId ??= start.id;
+    narrate(attempt === 0 ? `Agent started in sandbox ${sandbox.displayName}` : `Recovery ${attempt}: agent re-invoked in ${sandbox.displayName} with a correction prompt`);
+
+    const ctx: BranchContext = { recorder, engine, listener, branchId: branch.id, workdir: sandbox.spec.workdir, home: sandbox.home, policy: sandbox.spec.policy, startSnapshotId: fork.snapshotId, narrate };
+    const supervisor = new ToolSupervisor(ctx, resources.toolPolicy(sandbox));
+    const channel = resources.channel.bind(branch.id, {
+      before: (req) => supervisor.before(req),
+      after: (res) => supervisor.after(res),
+    });
+    router.active = { branchId: branch.id, supervisor, pluginConnected: () => channel.connected() };
+
+    const turnStart = Date.now();
+    const result = await resources.agent.runTurn({
+      driver: resources.driver,
+      sandbox: sandbox.spec,
+      stateDir: sandbox.stateDir,
+      sessionId: `${branch.runId}-${label}`,
+      message,
+      gateway: { url: gateway.url, secret: gateway.secret, model: 'supervised' },
+      supervisor: channel.endpoint,
+      reasoning: opts.model.reasoning,
+      timeoutMs: opts.timeoutMs,
+      signal: opts.signal,
+      onOutput: (stream, chunk) => (stream === 'stderr' ? resources.log(chunk) : undefined),
+    });
+    await supervisor.abandonOpen(result.failure ? result.failure.message : 'the agent did not report the result');
+    channel.close();
+    router.active = null;
+
+    await recorder.appendNode(branch.id, {
+      kind: 'agent_turn',
+      name: `openclaw agent turn (${label})${result.failure ? `: ${result.failure.kind}` : ''}`,
+      startTime: turnStart,
+      endTime: Date.now(),
+      status: result.ok ? 'ok' : 'error',
+      attributes: turnAttributes(result, supervisor.outcomes.length),
+    });
+
+    if (result.failure) {
+      if (result.failure.kind !== 'cancelled') {
+        await recorder.appendNode(branch.id, { kind: 'error', name: result.failure.message.slice(0, 200), status: 'error', attributes: { 'exception.type': result.failure.kind, 'exception.message': result.failure.message, 'nemocognition.fix': result.failure.fix } });
+      }
+      const status = result.failure.kind === 'cancelled' ? 'cancelled' : 'error';
+      await recorder.sealBranch(branch.id, status, result.failure.message);
+      narrate(status === 'cancelled' ? 'Run cancelled; the branch is kept as it was.' : `Agent failed: ${result.failure.message}`);
+      return { status, resultBranchId: null, problem: status === 'cancelled' ? undefined : { message: result.failure.message, fix: result.failure.fix } };
+    }
+
+    const denied = supervisor.outcomes.flatMap((o) => o.denials);
+    const verdict = needsRecovery({
+      deniedCallIndexes: supervisor.outcomes.map((o, i) => (o.denials.length ? i : -1)).filter((i) => i >= 0),
+      toolCalls: supervisor.outcomes.map((o) => ({ ok: o.ok, mutating: o.mutating })),
+      turnFailed: false,
+      replayInvalid: result.replayInvalid,
+    });
+
+    const end = await engine.take(sandbox.spec.workdir, { reason: verdict.recover ? 'forensic' : 'branch end' });
+    await recorder.recordSnapshot({ snapshotId: end.id, root: end.root, parentSnapshotId: supervisor.latestSnapshotId, reason: verdict.recover ? 'forensic' : 'branch-end', fileCount: end.fileCount, changedCount: end.changedCount });
+    await recorder.appendNode(branch.id, {
+      kind: 'checkpoint',
+      name: verdict.recover ? 'forensic snapshot of the failed sandbox' : 'result of the branch',
+      snapshotId: end.id,
+      attributes: { 'nemocognition.checkpoint.reason': verdict.recover ? 'forensic' : 'branch-end', 'nemocognition.checkpoint.files': end.fileCount },
+    });
+
+    if (!verdict.recover) {
+      await recorder.sealBranch(branch.id, 'completed', result.finalText?.slice(0, 500) || 'The agent finished its turn.');
+      narrate(denied.length ? `The agent got past ${denied.length} denial(s) by itself and finished.` : 'The agent finished. Restore the branch to bring its result into the workspace.');
+      return { status: 'completed', resultBranchId: branch.id };
+    }
+
+    const reason = `Denied: ${denied.map((d) => `${d.attempted} (${d.source}: ${d.rule})`).join('; ')}`;
+    await recorder.sealBranch(branch.id, 'failed', reason);
+    narrate(`Branch ${label} failed and is kept as evidence. ${verdict.why}.`);
+    if (attempt === opts.maxRecoveries) {
+      return {
+        status: 'failed',
+        resultBranchId: null,
+        problem: {
+          message: `The agent was stopped by the sandbox policy ${attempt + 1} time(s), and ${opts.maxRecoveries} recovery attempt(s) did not get past it.`,
+          fix: 'Open the Replay view to see what was denied; then adjust the task, or allow what it needs in .nemocognition/policy.yaml, and run again.',
+        },
+      };
+    }
+
+    const firstDenied = supervisor.outcomes.find((o) => o.denials.length > 0)!;
+    fork = chooseFork(firstDenied, baselineNodeId!, input.baselineSnapshotId, verdict.mode);
+    message = buildCorrectionPrompt({
+      task: opts.task,
+      attempt: attempt + 1,
+      maxAttempts: opts.maxRecoveries,
+      denied: denied.map<DeniedAction>((d) => ({ tool: d.toolName ?? 'tool', attempted: d.attempted, source: sourceLabel(d.source), rule: d.rule, detail: d.detail })),
+      startsFrom: fork.startsFrom,
+      allowedWrite: ['the workspace (your current directory) and its subfolders'],
+      allowedRead: ['the workspace', 'system files and tools'],
+      allowedNetwork: ['the model endpoint only'],
+    });
+    recoveryNote = { prompt: message, why: verdict.why, forkFrom: fork.startsFrom === 'the original workspace' ? 'baseline' : 'last-good-node' };
+  }
+  return { status: 'failed', resultBranchId: null };
+}
+
+function chooseFork(denied: ToolOutcome, baselineNodeId: string, baselineSnapshotId: string, mode: 'restore' | 'retry'): Fork {
+  const d = denied.denials[0]!;
+  const choice = decideRecovery(denied.classification, d);
+  if (choice.forkFrom === 'last-good-node' && mode === 'restore') {
+    return { nodeId: denied.preCheckpointNodeId, snapshotId: denied.preSnapshotId, startsFrom: 'the last good state of the previous attempt' };
+  }
+  return { nodeId: baselineNodeId, snapshotId: baselineSnapshotId, startsFrom: 'the original workspace' };
+}
+
+function sourceLabel(source: string): string {
+  return source === 'kernel' ? 'the kernel sandbox (Landlock)' : source === 'supervisor' ? 'the NemoCognition supervisor policy' : source;
+}

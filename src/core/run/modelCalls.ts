@@ -1,0 +1,87 @@
+/**
+ * Model calls seen by the gateway become LLM nodes on whichever branch is
+ * running; requests the gateway refused become GUARDRAIL nodes. With no
+ * supervisor plugin connected, the gateway's tool-call hook is the fallback
+ * supervision point (snapshot before the agent sees the tool calls).
+ */
+import { toOpenInferenceAttributes } from '../gateway';
+import type { ModelCallRecord, RejectedRequest, ToolCallsAnnounced, ToolResult } from '../gateway/types';
+import type { Recorder } from '../recorder/recorder';
+import type { ToolSupervisor } from './toolSupervision';
+
+export interface ActiveBranch {
+  branchId: string;
+  supervisor: ToolSupervisor;
+  /** True once the OpenClaw plugin has connected: it, not the gateway, supervises tool calls. */
+  pluginConnected: () => boolean;
+}
+
+export class ModelCallRouter {
+  active: ActiveBranch | null = null;
+  calls = 0;
+  private readonly viaGateway = new Map<string, string>(); // toolCallId -> toolName
+
+  constructor(private readonly recorder: Recorder, private readonly narrate: (text: string) => void) {}
+
+  async onModelCall(rec: ModelCallRecord): Promise<void> {
+    const a = this.active;
+    if (!a) return;
+    this.calls++;
+    const toolCalls = rec.response.message?.toolCalls ?? [];
+    const name = `${rec.response.model ?? rec.request.upstreamModel ?? rec.request.model ?? 'model'} call${toolCalls.length ? ` → ${toolCalls.map((t) => t.name).join(', ')}` : ''}`;
+    await this.recorder.appendNode(a.branchId, {
+      kind: 'model_call',
+      name,
+      startTime: rec.startTime,
+      endTime: rec.endTime,
+      status: rec.status === 'ok' ? 'ok' : 'error',
+      attributes: toOpenInferenceAttributes(rec),
+    });
+    const text = rec.response.message?.content?.trim();
+    if (text) this.narrate(`Agent: ${text.slice(0, 240)}`);
+    if (rec.status === 'error') this.narrate(`Model call failed: ${rec.error ?? 'unknown error'}`);
+  }
+
+  async onRejected(info: RejectedRequest): Promise<void> {
+    const a = this.active;
+    if (!a) return;
+    await this.recorder.appendNode(a.branchId, {
+      kind: 'policy_decision',
+      name: `deny ${info.method} ${info.path} (gateway)`,
+      status: 'error',
+      attributes: {
+        'nemocognition.policy.decision': 'deny',
+        'nemocognition.policy.source': 'gateway',
+        'nemocognition.policy.rule': 'gateway.auth',
+        'nemocognition.policy.detail': info.reason,
+        'net.peer.name': info.remote,
+      },
+    });
+  }
+
+  async onToolCallsAnnounced(info: ToolCallsAnnounced): Promise<void> {
+    const a = this.active;
+    if (!a || a.pluginConnected()) return;
+    for (const t of info.tools) {
+      let params: unknown = t.arguments;
+      try {
+        params = JSON.parse(t.arguments);
+      } catch {
+        // malformed arguments stay a string: model output is untrusted
+      }
+      this.viaGateway.set(t.id, t.name);
+      await a.supervisor.before({ toolName: t.name, params, toolCallId: t.id });
+    }
+  }
+
+  async onToolResults(results: ToolResult[]): Promise<void> {
+    const a = this.active;
+    if (!a || a.pluginConnected()) return;
+    for (const r of results) {
+      const toolName = this.viaGateway.get(r.toolCallId);
+      if (!toolName) continue;
+      this.viaGateway.delete(r.toolCallId);
+      await a.supervisor.after({ toolName, toolCallId: r.toolCallId, result: r.content });
+    }
+  }
+}
