@@ -75,6 +75,9 @@ export async function runAgentTurn(opts: RunAgentTurnOptions): Promise<AgentTurn
     const envelopeError = new EnvelopeError('too-large', `The agent printed more than ${maxBytes} bytes on stdout; its result was not read.`);
     throw new AgentTurnError('malformed-envelope', envelopeError.message, { ...details, envelopeError });
   }
+  if (res.exitCode === null && !res.signal) {
+    throw new AgentTurnError('spawn-failed', `The agent could not be started (${lastLine(res.stderr) || 'no exit status'}). Check the agent runtime installation (node .ci/install-agent-runtime.mjs).`, details);
+  }
   if (res.exitCode === null && res.signal) {
     throw new AgentTurnError('killed', `The agent process was killed by ${res.signal} before it finished. See the agent's stderr for the cause.`, details);
   }
