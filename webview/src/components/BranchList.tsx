@@ -1,8 +1,8 @@
 /**
  * Branches and their steps as one keyboard-navigable list (a listbox):
  * arrow keys / Home / End / PageUp / PageDown move the selection over steps,
- * Enter opens the selected step's snapshot diff, Space folds the branch of a
- * selected branch header.
+ * Enter (or a double click) opens the selected step's snapshot diff; the
+ * twisty buttons fold a branch.
  */
 import { useEffect, useRef } from 'preact/hooks';
 import { NAV_KEYS, moveSelection, type NavKey, type Row } from '../model/rows';
