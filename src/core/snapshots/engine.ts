@@ -38,7 +38,7 @@ import { applyPlan, checkPlan, planTransform, type ApplyResult } from './restore
 import { acquireStoreLock } from './storeLock';
 import { compareNames, hashTreeBytes, isSafeName, parseTree, serializeTree } from './tree';
 import { EMPTY_VIEW, liveView, storeView, type TreeView } from './treeView';
-import { WatcherSource } from './watcher';
+import { WatcherSource, unwatchableReason } from './watcher';
 
 export interface SnapshotEngineOptions {
   /** User ignore globs (see ignore.ts); default DEFAULT_IGNORE_GLOBS. The store and `.git/` are always ignored. */
@@ -198,7 +198,10 @@ export class SnapshotEngine {
       // Objects are only ever removed by GC: if one ran since the save, re-check what the cache claims.
       if (saved.gen !== st.gcGen) tree.revalidate((h) => this.objects.has(h));
     }
-    if (wanted === 'auto' || wanted === 'watcher') {
+    const unwatchable = wanted === 'auto' ? unwatchableReason(rootAbs) : undefined;
+    if (unwatchable) {
+      st.noWatchReason = unwatchable;
+    } else if (wanted === 'auto' || wanted === 'watcher') {
       const w = new WatcherSource(path.join(this.storeReal, 'barrier', `${process.pid}-${randomBytes(4).toString('hex')}`), {
         overflowEvents: this.options.watcherOverflowEvents,
       });

@@ -23,6 +23,28 @@ export interface WatchDrain {
   events: number;
 }
 
+/**
+ * Filesystems whose changes may not come from this kernel (network, FUSE, 9p): inotify misses
+ * writes made by other hosts or by the FUSE daemon's own backend, so they get the full walk.
+ */
+const UNWATCHABLE_FS: ReadonlyMap<number, string> = new Map([
+  [0x6969, 'NFS'], [0x517b, 'SMB'], [0xff534d42, 'CIFS'], [0xfe534d42, 'SMB2'], [0x65735546, 'FUSE'],
+  [0x01021997, '9p'], [0x73757245, 'Coda'], [0x5346414f, 'AFS'], [0x00c36400, 'Ceph'], [0x47504653, 'GPFS'],
+  [0x0bd00bd0, 'Lustre'],
+]);
+
+/** Why `root` should not be watched, or undefined when inotify sees every change to it. */
+export function unwatchableReason(root: string): string | undefined {
+  if (process.platform !== 'linux') return 'the barrier-flushed watcher is implemented for Linux (inotify) only';
+  try {
+    const name = UNWATCHABLE_FS.get(Number(fs.statfsSync(root).type));
+    if (name) return `the folder is on a ${name} filesystem, where file watching can miss changes`;
+  } catch {
+    // statfs unavailable: nothing known against watching
+  }
+  return undefined;
+}
+
 function readQueueLimit(): number {
   try {
     const n = Number(fs.readFileSync('/proc/sys/fs/inotify/max_queued_events', 'utf8').trim());

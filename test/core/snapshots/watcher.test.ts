@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { SnapshotEngine } from '../../../src/core/snapshots';
 import { rmrf, tmpDir } from './helpers';
@@ -82,6 +83,39 @@ describe('snapshots: watcher change source', function () {
       assert.equal(eng.readFile(s2.id, 'd2/sub/f0.txt')?.toString(), 'calm');
     } finally {
       eng.close();
+    }
+  });
+
+  it('falls back to full walks, and says so, when the system runs out of inotify watches (ENOSPC)', async () => {
+    // The real limit is system-wide (other processes share it): simulate only the failing call.
+    const nodeFs = createRequire(__filename)('node:fs') as typeof fs;
+    const realWatch = nodeFs.watch;
+    let calls = 0;
+    nodeFs.watch = ((...args: Parameters<typeof fs.watch>) => {
+      if (++calls > 5) {
+        const e: NodeJS.ErrnoException = new Error('ENOSPC: System limit for number of file watchers reached');
+        e.code = 'ENOSPC';
+        throw e;
+      }
+      return realWatch(...args);
+    }) as typeof fs.watch;
+    let eng: SnapshotEngine | undefined;
+    try {
+      eng = await SnapshotEngine.open(path.join(base, 'store'), { verifyEvery: 0 });
+      await eng.take(ws, { reason: 'first' });
+      fs.writeFileSync(path.join(ws, 'd9/sub/f1.txt'), 'seen anyway');
+      const s = await eng.take(ws, { reason: 'second' });
+      assert.equal(s.changeSource, 'full-scan');
+      assert.match(s.note ?? '', /inotify watches .*max_user_watches.*fell back to a full walk/);
+      assert.equal(eng.readFile(s.id, 'd9/sub/f1.txt')?.toString(), 'seen anyway');
+      assert.equal(eng.sourceOf(ws), 'full-scan');
+      fs.writeFileSync(path.join(ws, 'd8/sub/f1.txt'), 'still seen');
+      const s2 = await eng.take(ws, { reason: 'third' });
+      assert.match(s2.note ?? '', /not watched: the system limit of inotify watches/);
+      assert.equal(eng.readFile(s2.id, 'd8/sub/f1.txt')?.toString(), 'still seen');
+    } finally {
+      nodeFs.watch = realWatch;
+      eng?.close();
     }
   });
 
