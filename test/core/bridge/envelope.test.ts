@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EnvelopeError, finalTextOf, parseEnvelope, toolSummaryOf } from '../../../src/core/bridge/openclaw/envelope';
+import { EnvelopeError, finalTextOf, parseEnvelope, toolSummaryOf, turnFailureOf } from '../../../src/core/bridge/openclaw/envelope';
 
 /** A real envelope printed by `openclaw agent --local --json` (2026.9.6) for a turn where the supervisor blocked one exec. */
 const FIXTURE = readFileSync(join(__dirname, 'fixtures', 'agent-envelope-blocked-2026.9.6.json'), 'utf8');
@@ -26,6 +26,16 @@ describe('OpenClaw envelope parser', () => {
     assert.deepEqual(toolSummaryOf(env), { calls: 3, tools: ['write', 'exec'], failures: 1, unresolvedError: { toolName: 'exec' } });
     assert.equal(env.meta.agentMeta.usage?.output, 92);
     assert.match(finalTextOf(env), /Warning: nothing stopped/);
+  });
+
+  it('parses the real envelope of a failed turn (exit 1: the model sent a malformed tool call 4 times)', () => {
+    const failed = parseEnvelope(readFileSync(join(__dirname, 'fixtures', 'agent-envelope-failed-2026.9.6.json'), 'utf8'));
+    assert.equal(failed.meta.stopReason, undefined);
+    assert.equal(failed.meta.livenessState, 'abandoned');
+    assert.equal(failed.payloads[0].isError, true);
+    assert.deepEqual(toolSummaryOf(failed), { calls: 0, tools: [], failures: 0 });
+    assert.equal(turnFailureOf(failed), 'incomplete_turn: Provider returned an incomplete or malformed tool call');
+    assert.equal(turnFailureOf(parseEnvelope(FIXTURE)), undefined);
   });
 
   it('keeps unknown fields as they came (passthrough)', () => {

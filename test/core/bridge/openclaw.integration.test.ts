@@ -14,11 +14,12 @@ import { buildSupervisorPlugin, ensureAgentRuntime } from '../../support/agent-r
 
 /**
  * The real OpenClaw CLI (pinned runtime, not sandboxed: the sandbox is the
- * drivers' job) against the demo model's deny-and-recover scenario, first
- * turn only, with the supervisor plugin loaded. One run, shared by every
- * assertion below: a turn costs 15 to 40 s of start-up.
+ * drivers' job) against the demo model's deny-and-recover scenario, with
+ * the supervisor plugin loaded: the first turn (denied by the supervisor,
+ * gives up), then a turn started by the correction prompt. Two runs, shared
+ * by every assertion below: a turn costs 15 to 40 s of start-up.
  */
-describe('OpenClaw bridge against the real CLI (deny-and-recover, first turn)', function () {
+describe('OpenClaw bridge against the real CLI (deny-and-recover: first turn, then the correction turn)', function () {
   this.timeout(15 * 60_000);
 
   let tmp: string;
@@ -27,6 +28,8 @@ describe('OpenClaw bridge against the real CLI (deny-and-recover, first turn)', 
   let demo: DemoModel;
   let sup: SupervisorServer;
   let result: AgentTurnResult;
+  let recovery: AgentTurnResult;
+  let requestsBeforeRecovery = 0;
   const gatewaySecret = `gw-${Math.random().toString(36).slice(2)}-canary`;
   const beforeCalls: BeforeToolCallRequest[] = [];
   const afterCalls: AfterToolCallReport[] = [];
@@ -74,6 +77,17 @@ describe('OpenClaw bridge against the real CLI (deny-and-recover, first turn)', 
       supervisor: { socketPath: sup.socketPath, secret: sup.secret, timeoutMs: 60_000 },
     });
     result = await runAgentTurn({ command, timeoutMs: 5 * 60_000 });
+
+    // Second turn: the correction prompt (as recovery sends it), same workspace, new session.
+    requestsBeforeRecovery = demo.completions().length;
+    const recoveryCommand = buildAgentCommand({
+      runtime: rt.runtime!,
+      paths,
+      sessionId: 'nc-it-2',
+      task: `NemoCognition recovery (attempt 1): the previous attempt tried to write ${outsidePath}, which was denied. Complete the task inside the workspace only.`,
+      supervisor: { socketPath: sup.socketPath, secret: sup.secret, timeoutMs: 60_000 },
+    });
+    recovery = await runAgentTurn({ command: recoveryCommand, timeoutMs: 5 * 60_000 });
   });
 
   after(async () => {
@@ -94,10 +108,11 @@ describe('OpenClaw bridge against the real CLI (deny-and-recover, first turn)', 
     assert.equal(loaded.length >= 1, true, 'plugin_loaded never arrived');
     const summary = toolSummaryOf(result.envelope);
     assert.equal(summary.calls, 3);
-    assert.equal(beforeCalls.length, summary.calls);
-    assert.deepEqual(beforeCalls.map((b) => b.toolName), ['write', 'exec', 'exec']);
-    assert.equal(new Set(beforeCalls.map((b) => b.toolCallId)).size, beforeCalls.length);
-    for (const b of beforeCalls) {
+    const first = beforeCalls.filter((b) => b.sessionId === 'nc-it-1');
+    assert.equal(first.length, summary.calls);
+    assert.deepEqual(first.map((b) => b.toolName), ['write', 'exec', 'exec']);
+    assert.equal(new Set(first.map((b) => b.toolCallId)).size, first.length);
+    for (const b of first) {
       assert.equal(b.sessionId, 'nc-it-1');
       assert.ok(b.runId);
     }
@@ -105,8 +120,9 @@ describe('OpenClaw bridge against the real CLI (deny-and-recover, first turn)', 
   });
 
   it('after_tool_call reported every call, and the blocked one reads as a supervisor denial', () => {
-    assert.equal(afterCalls.length, beforeCalls.length);
-    const denials = afterCalls.flatMap((a) => denialsInToolOutcome(a));
+    const first = afterCalls.filter((a) => a.sessionId === 'nc-it-1');
+    assert.equal(first.length, 3);
+    const denials = first.flatMap((a) => denialsInToolOutcome(a));
     assert.equal(denials.length, 1);
     assert.equal(denials[0].errno, 'BLOCKED');
     assert.equal(denials[0].tool, 'exec');
@@ -119,15 +135,27 @@ describe('OpenClaw bridge against the real CLI (deny-and-recover, first turn)', 
     assert.match(readFileSync(join(ws, 'README.md'), 'utf8'), /Greeting helper/);
   });
 
+  it('re-invoked with the correction prompt, the scripted model completes inside the workspace', () => {
+    assert.equal(recovery.envelope.meta.agentMeta.sessionId, 'nc-it-2');
+    assert.equal(recovery.envelope.meta.stopReason, 'stop');
+    assert.deepEqual(toolSummaryOf(recovery.envelope), { calls: 3, tools: ['write', 'exec'], failures: 0 });
+    assert.match(recovery.envelope.payloads.map((p) => p.text).join('\n'), /^Done/);
+    assert.equal(readFileSync(join(ws, 'notes', 'nemocog-demo.txt'), 'utf8'), 'greeting installed\n');
+    assert.equal(existsSync(outsidePath), false);
+    assert.equal(beforeCalls.length, 6);
+    assert.equal(afterCalls.length, 6);
+    assert.equal(afterCalls.slice(3).flatMap((a) => denialsInToolOutcome(a)).length, 0);
+  });
+
   it('the demo model saw every tool result, streamed, with the gateway key and a traceparent', () => {
-    const calls = demo.completions();
+    const calls = demo.completions().slice(0, requestsBeforeRecovery);
     assert.equal(calls.length, 4);
     const last = new Conversation(calls[calls.length - 1].json!);
     const results = last.allToolResults();
     assert.equal(results.length, 3);
     assert.match(results[0], /Successfully wrote/);
     assert.match(results[2], /Blocked by NemoCognition: write outside the workspace/);
-    for (const c of calls) {
+    for (const c of demo.completions()) {
       assert.equal(c.json!.stream, true);
       assert.equal(c.headers.authorization, `Bearer ${gatewaySecret}`);
       assert.match(String(c.headers.traceparent), /^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/);

@@ -21,6 +21,8 @@ export class EnvelopeError extends Error {
 export interface AgentPayload {
   text?: string;
   mediaUrl?: string | null;
+  /** True on the payload OpenClaw prints when the run failed. */
+  isError?: boolean;
   [k: string]: unknown;
 }
 
@@ -52,6 +54,10 @@ export interface AgentMeta {
   toolSummary?: ToolSummary;
   finalAssistantVisibleText?: string;
   executionTrace?: Record<string, unknown>;
+  /** Set when the turn failed, e.g. `{ kind: 'incomplete_turn', message: 'Provider returned an incomplete or malformed tool call' }`. */
+  error?: { kind?: string; message?: string; [k: string]: unknown };
+  /** e.g. "working" after a normal turn, "abandoned" after a failed one. */
+  livenessState?: string;
   [k: string]: unknown;
 }
 
@@ -138,6 +144,8 @@ function validate(v: unknown): AgentEnvelope {
     optional(meta, 'aborted', 'boolean', wrong);
     optional(meta, 'stopReason', 'string', wrong);
     optional(meta, 'finalAssistantVisibleText', 'string', wrong);
+    optional(meta, 'livenessState', 'string', wrong);
+    if (meta.error !== undefined && !isObj(meta.error)) wrong.push('meta.error (not an object)');
     if (meta.executionTrace !== undefined && !isObj(meta.executionTrace)) wrong.push('meta.executionTrace (not an object)');
     const ts = meta.toolSummary;
     if (ts !== undefined) {
@@ -164,6 +172,14 @@ function optional(o: Record<string, unknown>, key: string, type: 'boolean' | 'st
 /** Tool summary with OpenClaw's omissions filled in (no tool call: no summary). */
 export function toolSummaryOf(env: AgentEnvelope): ToolSummary {
   return env.meta.toolSummary ?? { calls: 0, tools: [], failures: 0 };
+}
+
+/** Why the turn failed, when OpenClaw says it did (meta.error, or a payload flagged isError); undefined otherwise. */
+export function turnFailureOf(env: AgentEnvelope): string | undefined {
+  const e = env.meta.error;
+  if (e) return [e.kind, e.message].filter((x) => typeof x === 'string' && x).join(': ') || 'the agent reported an error';
+  const p = env.payloads.find((x) => x.isError === true);
+  return p ? (p.text ?? 'the agent reported an error') : undefined;
 }
 
 /** The visible text the agent ended its turn with. */
