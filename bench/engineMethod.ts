@@ -1,6 +1,6 @@
 /** NemoCognition's snapshot engine as a CheckpointMethod, with a chosen change source. */
 import { join } from 'node:path';
-import { digestLine, digestOf, treeDigest } from './fsUtil';
+import { digestLine, digestOf } from './fsUtil';
 import type { CheckpointMethod } from './method';
 import { SnapshotEngine, STORE_DIR_NAME, type ChangeSourceKind } from '../src/core/snapshots';
 
@@ -50,7 +50,7 @@ export class EngineMethod implements CheckpointMethod {
    * Reads every file of checkpoint `id` back from the store (each object re-hashed on read) and
    * compares it with the live workspace: proves the checkpoint captured the same content git did.
    */
-  async verify(id: string): Promise<boolean> {
+  async verify(id: string, workspaceDigest: string): Promise<boolean> {
     const lines: string[] = [];
     const walk = (treeHash: string, rel: string): void => {
       for (const e of this.eng.readTree(treeHash)) {
@@ -62,7 +62,7 @@ export class EngineMethod implements CheckpointMethod {
     const rec = this.eng.get(id);
     if (!rec) return false;
     walk(rec.root, '');
-    return digestOf(lines) === treeDigest(this.workspace, [STORE_DIR_NAME]).digest;
+    return digestOf(lines) === workspaceDigest;
   }
 
   details(): Record<string, unknown> {

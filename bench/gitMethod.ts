@@ -36,7 +36,7 @@ export class ShadowGitMethod implements CheckpointMethod {
   }
 
   /** `git status` is empty: the commit holds every file of the work tree as it is now. */
-  async verify(id: string): Promise<boolean> {
+  async verify(id: string, _workspaceDigest: string): Promise<boolean> {
     const head = (await this.git.run(['rev-parse', 'HEAD'])).stdout.trim();
     const status = (await this.git.run(['status', '--porcelain', '--untracked-files=all'])).stdout;
     return head === id && status.trim() === '';

@@ -5,7 +5,7 @@
  *
  *   node dist/bench.js [--sizes 1000,10000,50000] [--checkpoints 50] [--seed 1]
  *                      [--work-dir bench/work] [--out bench/results.json] [--keep] [--git-gc]
- *                      [--supervision-files 10000] [--sweep 1,100|none]
+ *                      [--supervision-files 10000] [--sweep 1,100|none] [--sweep-all-sizes]
  *                      [--only checkpoints,gateway,supervision]
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -14,6 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { cpuPressureAvg60, machineInfo } from './machine';
 import { markdownTables, resultsJson } from './report';
 import { ALL_METHOD_KEYS, makeMethods } from './methods';
+import { adoptStaleTrash, emptyTrash } from './scratch';
 import { runSize, type SizeResult } from './sections/checkpoints';
 import { runGatewaySection } from './sections/gateway';
 import { runSupervisionSection } from './sections/supervision';
@@ -28,6 +29,7 @@ interface Args {
   gitGc: boolean;
   supervisionFiles: number;
   sweep: number[];
+  sweepAll: boolean;
   only: Set<string>;
 }
 
@@ -51,6 +53,7 @@ function parseArgs(argv: string[], root: string): Args {
     gitGc: false,
     supervisionFiles: 10_000,
     sweep: [1, 100],
+    sweepAll: false,
     only: new Set(['checkpoints', 'gateway', 'supervision']),
   };
   for (let i = 0; i < argv.length; i++) {
@@ -71,9 +74,9 @@ function parseArgs(argv: string[], root: string): Args {
     else if (flag === '--sweep') {
       const v = val();
       a.sweep = v === 'none' ? [] : v.split(',').map(Number);
-    }
+    } else if (flag === '--sweep-all-sizes') a.sweepAll = true;
     else if (flag === '--only') a.only = new Set(val().split(','));
-    else throw new Error(`Unknown option ${flag}. Options: --sizes 1000,10000 --checkpoints N --seed N --work-dir DIR --out FILE --keep --git-gc --supervision-files N --sweep 1,100|none --only checkpoints,gateway,supervision`);
+    else throw new Error(`Unknown option ${flag}. Options: --sizes 1000,10000 --checkpoints N --seed N --work-dir DIR --out FILE --keep --git-gc --supervision-files N --sweep 1,100|none --sweep-all-sizes --only checkpoints,gateway,supervision`);
   }
   if (a.sweep.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--sweep takes whole numbers of changed files, e.g. --sweep 1,100, or none.');
   if (a.sizes.some((s) => !Number.isInteger(s) || s < 10)) throw new Error('--sizes takes whole numbers of files (at least 10), e.g. --sizes 1000,10000.');
@@ -90,6 +93,7 @@ async function main(): Promise<void> {
   log(`NemoCognition bench: ${machine.cpus} cpus (${machine.cpu_model}), node ${machine.node}, ${machine.git}, ${machine.date}`);
   log(`load average ${machine.load_average_start.join(' ')}; cpu pressure (some, avg60) ${machine.cpu_pressure_some_avg60_start ?? 'n/a'}% (well above 0 means other processes competed for the CPUs: timings below are inflated)`);
 
+  adoptStaleTrash(args.workDir);
   const sizes: SizeResult[] = [];
   const sections: Record<string, unknown> = {};
   if (args.only.has('checkpoints')) {
@@ -106,7 +110,8 @@ async function main(): Promise<void> {
           workDir,
           keep: args.keep,
           methodKeys: keys,
-          sweep: args.sweep,
+          // The sweep costs git O(workspace) per checkpoint: by default only on the headline size.
+          sweep: args.sweepAll || files === 10_000 ? args.sweep : [],
           makeMethods: (dirs) => makeMethods(keys, { ...dirs, gitGc: args.gitGc }),
           log,
         }),
@@ -137,10 +142,13 @@ async function main(): Promise<void> {
   });
   mkdirSync(dirname(args.out), { recursive: true });
   writeFileSync(args.out, `${JSON.stringify(json, null, 2)}\n`);
+  const rm = emptyTrash();
+  if (rm !== undefined) log(`scratch folders under ${args.workDir} are being removed in the background (rm -rf, pid ${rm})`);
   log(`\nwrote ${args.out} (${Math.round((performance.now() - started) / 1000)} s in all)`);
 }
 
 main().catch((e: unknown) => {
+  emptyTrash();
   console.error(`bench failed: ${(e as Error).stack ?? String(e)}`);
   process.exitCode = 1;
 });

@@ -20,8 +20,11 @@ export interface CheckpointMethod {
   restore(id: string): Promise<{ ms: number; note?: string }>;
   /** Optional: a step after all timing (e.g. git gc) whose effect on disk is reported separately. */
   compact?(): Promise<void>;
-  /** Checks that checkpoint `id` holds exactly the workspace's current files (after the last checkpoint). Not timed. */
-  verify(id: string): Promise<boolean>;
+  /**
+   * Checks that checkpoint `id` holds exactly the workspace's current files (after the last
+   * checkpoint); `workspaceDigest` is fsUtil.treeDigest of the workspace. Not timed.
+   */
+  verify(id: string, workspaceDigest: string): Promise<boolean>;
   /** Method-specific facts for results.json (e.g. which change source each checkpoint used). */
   details?(): Record<string, unknown>;
   /** Releases watchers and handles. */

@@ -4,7 +4,8 @@
  * right before that method's checkpoint; order of methods rotated every round
  * so no method always runs on the warmer cache.
  */
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { discard } from '../scratch';
 import { join } from 'node:path';
 import type { CheckpointMethod } from '../method';
 import { diskUsage, listFiles, treeDigest, type DiskUsage } from '../fsUtil';
@@ -65,7 +66,7 @@ export interface SizeOptions {
 }
 
 export async function runSize(o: SizeOptions): Promise<SizeResult> {
-  rmSync(o.workDir, { recursive: true, force: true });
+  discard(o.workDir);
   const workspaceFor = (key: string) => join(o.workDir, `ws-${key}`);
   const storeFor = (key: string) => join(o.workDir, `store-${key}`);
   const home = join(o.workDir, 'home');
@@ -110,9 +111,10 @@ export async function runSize(o: SizeOptions): Promise<SizeResult> {
     o.log(`  checkpoint rounds done in ${lap()}`);
     const skip = [STORE_DIR_NAME];
     const digests = (): string[] => methods.map((m) => treeDigest(m.workspace, skip).digest);
-    const identicalAfterCheckpoints = new Set(digests()).size === 1;
+    const lastDigests = digests();
+    const identicalAfterCheckpoints = new Set(lastDigests).size === 1;
     const capturedLast = new Map<string, boolean>();
-    for (const m of methods) capturedLast.set(m.key, await m.verify(ids.get(m.key)![o.checkpoints - 1]!));
+    for (const [i, m] of methods.entries()) capturedLast.set(m.key, await m.verify(ids.get(m.key)![o.checkpoints - 1]!, lastDigests[i]!));
     o.log(`  workspaces compared, last checkpoints read back in ${lap()}`);
 
     // #10 of 50 by default: far enough back that 40 rounds of edits must be undone.
@@ -181,9 +183,7 @@ export async function runSize(o: SizeOptions): Promise<SizeResult> {
   } finally {
     for (const m of methods) await m.close().catch(() => undefined);
     if (!o.keep) {
-      const t = performance.now();
-      rmSync(o.workDir, { recursive: true, force: true });
-      o.log(`  scratch removed in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+      discard(o.workDir);
     }
   }
 }

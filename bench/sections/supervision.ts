@@ -7,12 +7,13 @@
  * that writes a file would.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { LocalSandboxDriver } from '../../src/core/sandbox/local';
 import type { SandboxSpec } from '../../src/core/sandbox/driver';
 import { DEFAULT_POLICY_YAML, parsePolicy } from '../../src/core/sandbox/policy';
 import { SnapshotEngine, STORE_DIR_NAME } from '../../src/core/snapshots';
+import { discard } from '../scratch';
 import { round2, summarise } from '../stats';
 import { generateWorkspace } from '../workspace';
 import { Prng } from '../prng';
@@ -36,7 +37,7 @@ export interface SupervisionOptions {
 export async function runSupervisionSection(log: (l: string) => void, o: SupervisionOptions): Promise<Record<string, unknown>> {
   log(`\n== supervision: per-tool-call overhead (snapshot + sandboxed spawn of \`true\`) on ${o.files.toLocaleString('en-US')} files ==`);
   const dir = join(o.workDir, 'supervision');
-  rmSync(dir, { recursive: true, force: true });
+  discard(dir);
   const ws = join(dir, 'ws');
   mkdirSync(ws, { recursive: true });
   let engine: SnapshotEngine | undefined;
@@ -116,6 +117,6 @@ export async function runSupervisionSection(log: (l: string) => void, o: Supervi
     return { error };
   } finally {
     engine?.close();
-    if (!o.keep) rmSync(dir, { recursive: true, force: true });
+    if (!o.keep) discard(dir);
   }
 }
