@@ -14,12 +14,19 @@
  * Store layout (`storeDir`): `objects/` (blobs + Merkle trees, see objects.ts), `snapshots/<id>.json`
  * (refs, written last and atomically), `lock` (one writer across processes), `gc-generation`
  * (bumped by every GC so other processes re-check their caches), `quarantine/` (damaged objects),
- * `barrier/` (the watcher's flush files).
+ * `state/` (persisted stat caches), `barrier/` (the watcher's flush files).
  *
- * Cost of a checkpoint: the change source names what to re-examine (see changeSource.ts); only
- * those paths are lstat'ed and, if their stat changed, read and hashed; only the directories on
- * their paths get new tree objects. The in-memory LiveTree of each root holds everything else.
- * The first checkpoint of a root in a process is a full walk (re-hashing every file once).
+ * Cost of a checkpoint: the change source names what to re-examine (see changeSource.ts: a
+ * barrier-flushed fs.watch watcher by default, a full lstat walk as the always-correct fallback,
+ * caller hints); only those paths are lstat'ed and, if their stat changed, read and hashed; only
+ * the directories on their paths get new tree objects. The in-memory LiveTree of each root holds
+ * everything else. The first checkpoint of a root in a process is a full lstat walk, which re-reads
+ * only files whose stat differs from the persisted stat cache.
+ *
+ * Safety: restore/materialise check every path before writing anything (PathEscapeError); tree
+ * entries with unsafe names are rejected on read (InvalidTreeError); every object read is verified
+ * (CorruptObjectError, after moving the bad copy to quarantine/ and trying to re-store it from a
+ * live file with the same content). Restore never writes or deletes ignored paths nor any `.git`.
  */
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
@@ -198,10 +205,12 @@ export class SnapshotEngine {
       // Objects are only ever removed by GC: if one ran since the save, re-check what the cache claims.
       if (saved.gen !== st.gcGen) tree.revalidate((h) => this.objects.has(h));
     }
-    const unwatchable = wanted === 'auto' ? unwatchableReason(rootAbs) : undefined;
+    // Watch when this call or the engine's default wants it; an explicit 'watcher' watches anywhere.
+    const kinds = [wanted, this.options.changeSource ?? 'auto'];
+    const unwatchable = kinds.includes('watcher') ? undefined : unwatchableReason(rootAbs);
     if (unwatchable) {
       st.noWatchReason = unwatchable;
-    } else if (wanted === 'auto' || wanted === 'watcher') {
+    } else if (kinds.includes('auto') || kinds.includes('watcher')) {
       const w = new WatcherSource(path.join(this.storeReal, 'barrier', `${process.pid}-${randomBytes(4).toString('hex')}`), {
         overflowEvents: this.options.watcherOverflowEvents,
       });
@@ -348,6 +357,11 @@ export class SnapshotEngine {
         ...(r.note ? { note: r.note } : {}),
         stats: { lstats: st.tree.counters.lstats, hashed: st.tree.counters.hashed, events: r.events, ms: 0 },
       };
+      const unreadable = st.tree.counters.unreadable;
+      if (unreadable.length > 0) {
+        const more = `${unreadable.length} path(s) could not be read and are not in this snapshot (${unreadable.slice(0, 3).join(', ')}${unreadable.length > 3 ? ', ...' : ''}); restore leaves them alone. Give this user read access to include them.`;
+        rec.note = rec.note ? `${rec.note}; ${more}` : more;
+      }
       rec.stats.ms = Math.round((performance.now() - t0) * 100) / 100;
       const refBytes = this.refs.write(rec);
       st.lastId = rec.id;

@@ -54,6 +54,13 @@ export interface ScanCounters {
   bytesWritten: number;
   /** Entries found added, removed or different (what a verification walk reports as missed). */
   changes: number;
+  /** Paths this process may not read (EACCES/EPERM): left out of the snapshot, so restore never touches them. */
+  unreadable: string[];
+}
+
+function denied(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'EACCES' || code === 'EPERM';
 }
 
 /** Changes younger than this may share an mtime tick with a later write (coarse kernel clock). */
@@ -66,7 +73,7 @@ export function newDir(ino: number): DirNode {
 export class LiveTree {
   root: DirNode;
   hooks: ScanHooks | undefined;
-  counters: ScanCounters = { lstats: 0, hashed: 0, bytesWritten: 0, changes: 0 };
+  counters: ScanCounters = { lstats: 0, hashed: 0, bytesWritten: 0, changes: 0, unreadable: [] };
 
   constructor(
     readonly rootAbs: string,
@@ -79,7 +86,7 @@ export class LiveTree {
   }
 
   resetCounters(): void {
-    this.counters = { lstats: 0, hashed: 0, bytesWritten: 0, changes: 0 };
+    this.counters = { lstats: 0, hashed: 0, bytesWritten: 0, changes: 0, unreadable: [] };
   }
 
   /** Walks everything (with the stat cache). Returns true if anything changed. */
@@ -184,6 +191,13 @@ export class LiveTree {
     let hash: string;
     let size: number;
     let stored = false;
+    if (type === 'file' && !canRead(abs)) {
+      this.counters.unreadable.push(rel);
+      if (!old) return false;
+      this.removeChild(parent, name);
+      this.counters.changes++;
+      return true;
+    }
     if (type === 'file') {
       if (storeBlobs) {
         const r = this.store.putFile(abs);
@@ -240,7 +254,10 @@ export class LiveTree {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') names = [];
-      else throw e;
+      else if (denied(e)) {
+        this.counters.unreadable.push(`${rel}/`);
+        names = [];
+      } else throw e;
     }
     let changed = false;
     const seen = new Set<string>();
@@ -337,6 +354,15 @@ export class LiveTree {
       }
     };
     walk(this.root);
+  }
+}
+
+function canRead(abs: string): boolean {
+  try {
+    fs.accessSync(abs, fs.constants.R_OK);
+    return true;
+  } catch (e) {
+    return !denied(e); // vanished meanwhile: let the read report it
   }
 }
 

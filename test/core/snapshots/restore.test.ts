@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { SnapshotEngine } from '../../../src/core/snapshots';
 import { assertSameTree, referenceCopy, rmrf, shapeOf, tmpDir } from './helpers';
@@ -120,6 +121,32 @@ describe('snapshots: restore', function () {
     assert.equal(fs.readFileSync(path.join(ws, '.git/HEAD'), 'utf8'), 'ref: refs/heads/other\n');
     assert.ok(fs.existsSync(path.join(ws, '.git/new-object')));
     assert.ok(!fs.existsSync(path.join(ws, 'sub/.git')));
+  });
+
+  it('a file this user cannot read is left out (and said so), and restore leaves it alone', async () => {
+    // Tests run as root, which reads everything: simulate the permission check failing for one file.
+    const nodeFs = createRequire(__filename)('node:fs') as typeof fs;
+    const realAccess = nodeFs.accessSync;
+    const secret = path.join(fs.realpathSync(ws), 'src/f9.txt');
+    nodeFs.accessSync = ((p: fs.PathLike, mode?: number) => {
+      if (String(p) === secret) {
+        const e: NodeJS.ErrnoException = new Error('EACCES: permission denied');
+        e.code = 'EACCES';
+        throw e;
+      }
+      return realAccess(p, mode);
+    }) as typeof fs.accessSync;
+    try {
+      const a = await eng.take(ws, { reason: 'with unreadable' });
+      assert.match(a.note ?? '', /1 path\(s\) could not be read .*src\/f9\.txt/);
+      assert.equal(eng.readFile(a.id, 'src/f9.txt'), undefined);
+      fs.writeFileSync(path.join(ws, 'src/f10.txt'), 'edited');
+      const res = await eng.restore(a.id, ws);
+      assert.deepEqual([res.written, res.deleted], [['src/f10.txt'], []]);
+      assert.ok(fs.existsSync(secret), 'restore did not delete the file it could not read');
+    } finally {
+      nodeFs.accessSync = realAccess;
+    }
   });
 
   it('materialise refuses a non-empty folder and fills an empty one', async () => {
