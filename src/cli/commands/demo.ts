@@ -36,7 +36,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
         workspace,
         task: DEMO_TASK,
         driver: values.driver as 'local' | 'none',
-        model: { baseUrl: model.url, model: 'demo/scripted' },
+        model: { baseUrl: model.baseUrl, model: model.model },
         maxRecoveries: 2,
         timeoutMs: 180_000,
       },

@@ -161,7 +161,7 @@ export async function runBranches(input: BranchLoopInput): Promise<BranchLoopOut
     }
 
     const firstDenied = supervisor.outcomes.find((o) => o.denials.length > 0)!;
-    fork = chooseFork(firstDenied, baselineNodeId!, input.baselineSnapshotId, verdict.mode);
+    fork = chooseFork(firstDenied, supervisor.outcomes, baselineNodeId!, input.baselineSnapshotId, verdict.mode);
     message = buildCorrectionPrompt({
       task: opts.task,
       attempt: attempt + 1,
@@ -177,9 +177,10 @@ export async function runBranches(input: BranchLoopInput): Promise<BranchLoopOut
   return { status: 'failed', resultBranchId: null };
 }
 
-function chooseFork(denied: ToolOutcome, baselineNodeId: string, baselineSnapshotId: string, mode: 'restore' | 'retry'): Fork {
+function chooseFork(denied: ToolOutcome, all: ToolOutcome[], baselineNodeId: string, baselineSnapshotId: string, mode: 'restore' | 'retry'): Fork {
   const d = denied.denials[0]!;
-  const choice = decideRecovery(denied.classification, d);
+  const history = all.slice(0, all.indexOf(denied)).map((o) => o.classification);
+  const choice = decideRecovery(denied.classification, d, { history });
   if (choice.forkFrom === 'last-good-node' && mode === 'restore') {
     return { nodeId: denied.preCheckpointNodeId, snapshotId: denied.preSnapshotId, startsFrom: 'the last good state of the previous attempt' };
   }

@@ -60,13 +60,13 @@ export async function runSupervised(opts: SupervisedRunOptions, listener: RunLis
       upstreamBaseUrl: opts.model.baseUrl,
       upstreamApiKey: opts.model.apiKey,
       model: opts.model.model,
+      ...(opts.model.reasoning ? { reasoning: opts.model.reasoning } : {}),
       scrubber,
       onModelCall: (r) => void router.onModelCall(r),
       onToolCallsAnnounced: (i) => router.onToolCallsAnnounced(i),
       onToolResults: (r) => void router.onToolResults(r),
       onRejected: (i) => void router.onRejected(i),
     });
-    scrubber.addSecret(gateway.secret, 'gateway-secret');
 
     resources = await openRunResources(opts, { runId: run.id, nc, gatewayPort: gateway.port, scrubber, engine, log: (t) => narrate(`agent: ${t.trim()}`) });
     const outcome = await runBranches({ opts, listener, recorder, engine, router, resources, gateway, baselineSnapshotId: baseline.id, narrate });
