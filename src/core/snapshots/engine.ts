@@ -579,6 +579,12 @@ export class SnapshotEngine {
       }
       for (const rec of recs) mark(rec.root);
       for (const st of this.states.values()) st.tree.collectHashes(reachable);
+      // Bump the generation BEFORE deleting: a crash mid-sweep must still make other processes
+      // re-check the objects their caches believe stored.
+      const gen = this.readGeneration() + 1;
+      const tmp = `${this.genPath}.tmp-${process.pid}`;
+      fs.writeFileSync(tmp, String(gen));
+      fs.renameSync(tmp, this.genPath);
       let removed = 0;
       let freed = 0;
       let kept = 0;
@@ -593,10 +599,6 @@ export class SnapshotEngine {
         freed += o.bytes;
       }
       this.objects.cleanTemp();
-      const gen = this.readGeneration() + 1;
-      const tmp = `${this.genPath}.tmp-${process.pid}`;
-      fs.writeFileSync(tmp, String(gen));
-      fs.renameSync(tmp, this.genPath);
       for (const st of this.states.values()) st.gcGen = gen; // our own state was a GC root: still valid
       this.approxSize = undefined;
       return { droppedSnapshots: dropped, removedObjects: removed, freedBytes: freed, keptObjects: kept };

@@ -116,10 +116,9 @@ export function applyPlan(rootAbs: string, ops: readonly PlanOp[], store: Object
           deleted.push(o.path);
         } catch (e) {
           const code = (e as NodeJS.ErrnoException).code;
-          if (code === 'EISDIR' || code === 'EPERM') {
-            fs.rmSync(abs, { recursive: true, force: true }); // became a dir since the safety snapshot
-            deleted.push(o.path);
-          } else if (code !== 'ENOENT') throw e;
+          // EISDIR: it became a directory since the safety snapshot. Never delete a whole tree
+          // (it may hold ignored content such as a .git): leave it; a write there then fails loudly.
+          if (code !== 'ENOENT' && code !== 'EISDIR' && code !== 'EPERM') throw e;
         }
         break;
       case 'rmdir':
