@@ -20,6 +20,8 @@ import { ModelCallRouter } from './modelCalls';
 import { openRunResources, type RunResources } from './resources';
 import { runBranches } from './branchLoop';
 import { describeProblem } from './problems';
+import { sealOrphanedRuns } from './orphans';
+import { currentOwner } from './owner';
 
 export async function runSupervised(opts: SupervisedRunOptions, listener: RunListener = {}): Promise<RunSummary> {
   const ws = opts.workspace;
@@ -40,6 +42,10 @@ export async function runSupervised(opts: SupervisedRunOptions, listener: RunLis
     sinkError: (e) => narrate(`Recording failed: ${e.message}`),
   });
 
+  const orphaned = await sealOrphanedRuns(store);
+  if (orphaned.length) narrate(`Sealed ${orphaned.length} run(s) left open by a supervisor that was killed.`);
+  const owner = currentOwner();
+
   let resources: RunResources | null = null;
   let gateway: Awaited<ReturnType<typeof startGateway>> | null = null;
   const router = new ModelCallRouter(recorder, narrate);
@@ -51,7 +57,12 @@ export async function runSupervised(opts: SupervisedRunOptions, listener: RunLis
       workspace: ws,
       baselineSnapshotId: baseline.id,
       driver: opts.remoteHost ? `${opts.driver}@ssh:${opts.remoteHost}` : opts.driver,
-      meta: { 'nemocognition.model': opts.model.model, 'nemocognition.model.base_url': opts.model.baseUrl },
+      meta: {
+        'nemocognition.model': opts.model.model,
+        'nemocognition.model.base_url': opts.model.baseUrl,
+        'nemocognition.owner.pid': owner.pid,
+        'nemocognition.owner.start': owner.start,
+      },
     });
     await recorder.recordSnapshot({ snapshotId: baseline.id, root: baseline.root, parentSnapshotId: null, reason: 'baseline', fileCount: baseline.fileCount, changedCount: baseline.changedCount });
     narrate(`Baseline: ${baseline.fileCount} files in ${ws}`);

@@ -27,6 +27,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -231,6 +232,11 @@ int main(int argc, char **argv) {
   if (syscall(__NR_landlock_restrict_self, ruleset, 0) != 0) die(EXIT_RESTRICT, "landlock_restrict_self failed: %s", strerror(errno));
   close(ruleset);
 
+  /* If whoever started us dies (an editor killed with -9), the agent goes
+     with it instead of running on unsupervised. Survives execve. */
+  pid_t parent = getppid();
+  prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  if (getppid() != parent) _exit(EXIT_RESTRICT);
   execvp(argv[i], &argv[i]);
   int err = errno;
   fprintf(stderr, "nc-landlock: error: cannot run %s: %s\n", argv[i], strerror(err));
