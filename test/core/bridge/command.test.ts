@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildAgentCommand } from '../../../src/core/bridge/openclaw/command';
+import { buildAgentCommand, supportedThinking } from '../../../src/core/bridge/openclaw/command';
 import { buildOpenClawConfig, writeOpenClawSetup } from '../../../src/core/bridge/openclaw/config';
 import { AGENT_NODE_VERSION, AgentRuntimeMissingError, OPENCLAW_VERSION, locateAgentRuntime, type AgentRuntime } from '../../../src/core/bridge/openclaw/runtime';
 import { REPO_ROOT } from '../../support/agent-runtime';
@@ -80,6 +80,18 @@ describe('OpenClaw config, command line and runtime lookup', () => {
     } finally {
       delete process.env.NVIDIA_API_KEY_TEST_CANARY;
     }
+  });
+
+  it('passes --thinking only where OpenClaw accepts it (adaptive needs compat.supportedReasoningEfforts)', () => {
+    assert.equal(supportedThinking({}, 'adaptive'), undefined);
+    assert.equal(supportedThinking({ reasoning: true }, 'adaptive'), undefined);
+    assert.equal(supportedThinking({ reasoning: true }, 'high'), 'high');
+    assert.equal(supportedThinking({ reasoning: true, reasoningEfforts: ['adaptive'] }, 'adaptive'), 'adaptive');
+    assert.equal(supportedThinking({}, 'off'), 'off');
+    const cfg = buildOpenClawConfig({ rootDir: tmp, workspaceDir: tmp, provider: { baseUrl: 'u', apiKey: 'k', model: 'nemotron', reasoning: true, reasoningEfforts: ['adaptive'] } });
+    const models = (cfg.models as { providers: Record<string, { models: Array<Record<string, unknown>> }> }).providers.nemocog.models;
+    assert.deepEqual(models[0].compat, { supportedReasoningEfforts: ['adaptive'] });
+    assert.equal(models[0].reasoning, true);
   });
 
   it('rejects unsafe session ids, empty tasks and unknown thinking levels', () => {

@@ -26,13 +26,27 @@ async function failure(p: Promise<unknown>): Promise<AgentTurnError> {
   throw new Error('expected the turn to fail');
 }
 
+/** Alive and not a zombie (an orphan may wait a moment to be reaped by init). */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
   }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+async function waitDead(pid: number, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (!alive(pid)) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return !alive(pid);
 }
 
 describe('agent turn runner', function () {
@@ -56,8 +70,7 @@ describe('agent turn runner', function () {
     assert.equal(e.kind, 'timed-out');
     assert.match(e.message, /did not finish within 1 s/);
     const childPid = Number(readFileSync(pidFile, 'utf8'));
-    await new Promise((r) => setTimeout(r, 200));
-    assert.equal(alive(childPid), false, 'the agent\'s tool process survived the timeout');
+    assert.equal(await waitDead(childPid, 3000), true, 'the agent\'s tool process survived the timeout');
   });
 
   it('cancellation via AbortSignal; SIGKILL when SIGTERM is ignored', async () => {
@@ -79,6 +92,12 @@ describe('agent turn runner', function () {
     const e = await failure(runAgentTurn({ command: cmd(`console.error('Error: node:sqlite is unavailable'); process.exit(1)`, tmp) }));
     assert.equal(e.kind, 'failed');
     assert.match(e.message, /exited with code 1.*node:sqlite is unavailable/);
+  });
+
+  it('quotes OpenClaw\'s "Reason:" line rather than its help hint', async () => {
+    const script = `console.error('[openclaw] The CLI command failed.\\n[openclaw] Reason: Thinking level "adaptive" is not supported for nemocog/demo. Use one of: off.\\n[openclaw] Help: openclaw --help'); process.exit(1)`;
+    const e = await failure(runAgentTurn({ command: cmd(script, tmp) }));
+    assert.match(e.message, /Reason: Thinking level "adaptive" is not supported/);
   });
 
   it('garbage on stdout is a malformed envelope', async () => {

@@ -12,6 +12,19 @@ export type ThinkingLevel = 'off' | 'minimal' | 'low' | 'medium' | 'high' | 'xhi
 /** Levels `openclaw agent --thinking` accepts in 2026.9.6 (from its --help). */
 export const THINKING_LEVELS: readonly ThinkingLevel[] = ['off', 'minimal', 'low', 'medium', 'high', 'xhigh', 'adaptive', 'max', 'ultra'];
 
+/**
+ * The thinking level to pass for a provider, or undefined when OpenClaw would
+ * refuse it (it exits with "Thinking level ... is not supported" otherwise):
+ * off always; minimal..high need `reasoning`; adaptive, xhigh, max, ultra
+ * must also be listed in `reasoningEfforts`.
+ */
+export function supportedThinking(provider: { reasoning?: boolean; reasoningEfforts?: string[] }, requested: ThinkingLevel | undefined): ThinkingLevel | undefined {
+  if (!requested || requested === 'off') return requested;
+  if (!provider.reasoning) return undefined;
+  if (['minimal', 'low', 'medium', 'high'].includes(requested)) return requested;
+  return provider.reasoningEfforts?.includes(requested) ? requested : undefined;
+}
+
 export interface AgentCommand {
   argv: string[];
   env: Record<string, string>;

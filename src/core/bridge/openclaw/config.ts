@@ -19,7 +19,10 @@ export interface ProviderSpec {
   model: string;
   contextWindow?: number;
   maxTokens?: number;
+  /** The model reasons: unlocks `--thinking` off/minimal/low/medium/high. */
   reasoning?: boolean;
+  /** Extra reasoning efforts the endpoint accepts (OpenClaw's `compat.supportedReasoningEfforts`), e.g. ["adaptive"] for Nemotron on NIM. */
+  reasoningEfforts?: string[];
 }
 
 export interface PluginSpec {
@@ -62,6 +65,7 @@ export function buildOpenClawConfig(input: OpenClawSetupInput, pluginDir?: strin
   const model: Record<string, unknown> = { id: p.model, name: p.model, reasoning: p.reasoning ?? false, input: ['text'] };
   if (p.contextWindow) model.contextWindow = p.contextWindow;
   if (p.maxTokens) model.maxTokens = p.maxTokens;
+  if (p.reasoningEfforts?.length) model.compat = { supportedReasoningEfforts: [...p.reasoningEfforts] };
   const config: Record<string, unknown> = {
     models: { providers: { [id]: { baseUrl: p.baseUrl, apiKey: p.apiKey, api: 'openai-completions', models: [model] } } },
     agents: { defaults: { model: { primary: `${id}/${p.model}` }, workspace: resolve(input.workspaceDir), skipBootstrap: true } },

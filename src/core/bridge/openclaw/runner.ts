@@ -94,7 +94,9 @@ export async function runAgentTurn(opts: RunAgentTurnOptions): Promise<AgentTurn
   return { envelope, exitCode: res.exitCode, stderrTail: details.stderrTail, durationMs: res.durationMs };
 }
 
+/** The most telling stderr line: OpenClaw's "Reason: ..." when it printed one, else the last line. */
 function lastLine(s: string): string {
   const lines = s.trim().split('\n');
-  return (lines[lines.length - 1] ?? '').slice(0, 300);
+  const reason = lines.find((l) => /^\[openclaw\] Reason: /.test(l));
+  return (reason ?? lines[lines.length - 1] ?? '').slice(0, 300);
 }
