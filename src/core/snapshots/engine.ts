@@ -359,7 +359,7 @@ export class SnapshotEngine {
       };
       const unreadable = st.tree.counters.unreadable;
       if (unreadable.length > 0) {
-        const more = `${unreadable.length} path(s) could not be read and are not in this snapshot (${unreadable.slice(0, 3).join(', ')}${unreadable.length > 3 ? ', ...' : ''}); restore leaves them alone. Give this user read access to include them.`;
+        const more = `${unreadable.length} path(s) could not be read and are not in this snapshot (${unreadable.slice(0, 3).join(', ')}${unreadable.length > 3 ? ', ...' : ''}); restore leaves them alone. To include them, give this user read access (or rename files whose names are not valid UTF-8).`;
         rec.note = rec.note ? `${rec.note}; ${more}` : more;
       }
       rec.stats.ms = Math.round((performance.now() - t0) * 100) / 100;

@@ -139,6 +139,9 @@ export class LiveTree {
       const code = (e as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT' && code !== 'ENOTDIR') throw e;
     }
+    // A listed name that lstat cannot find is a race, or a name that is not valid UTF-8 (Node
+    // decodes it lossily, so the path no longer exists under that spelling): say so, never drop silently.
+    if (!st && name.includes('\uFFFD')) this.counters.unreadable.push(rel);
     const old = parent.children.get(name);
     const kept = st && (st.isFile() || st.isSymbolicLink() || st.isDirectory()) && !this.ignore.matches(rel, name, st.isDirectory());
     if (!st || !kept) {
