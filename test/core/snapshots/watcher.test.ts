@@ -29,7 +29,10 @@ describe('snapshots: watcher change source', function () {
       assert.equal(eng.sourceOf(ws), 'watcher');
       fs.writeFileSync(path.join(ws, 'd3/sub/f7.txt'), 'edited');
       fs.writeFileSync(path.join(ws, 'd4/new.txt'), 'new');
+      const objectsBefore = [...eng.objects.list()].length;
       const s = await eng.take(ws, { reason: 'two changes' });
+      // Merkle: 2 new blobs + the trees on their paths (d3/sub, d3, d4, root), nothing else.
+      assert.equal([...eng.objects.list()].length - objectsBefore, 6);
       assert.equal(s.changeSource, 'watcher');
       assert.equal(s.changedCount, 2);
       assert.ok(s.stats.lstats <= 4, `lstat'ed ${s.stats.lstats} paths for 2 changes in a 230-entry tree`);
