@@ -8,6 +8,7 @@
 import { runCommand } from './commands/run';
 import { demoCommand } from './commands/demo';
 import { inspectCommand } from './commands/inspect';
+import { restoreCommand } from './commands/restore';
 import { CliError } from './errors';
 
 const HELP = `nemocog: run coding agents under supervision, then inspect, replay and restore what they did.
@@ -16,7 +17,7 @@ Usage:
   nemocog run --task <text> --workspace <dir> [--driver local|nemoclaw|none] [--model-url <url> --model <id>]
   nemocog demo [--headless] [--workspace <dir>] [--scenario <name>]
   nemocog inspect [--json] <workspace>
-  nemocog restore <workspace> (--node <nodeId> | --snapshot <snapshotId>)
+  nemocog restore <workspace> (--node <nodeId> | --branch <branchId> | --snapshot <snapshotId>)
 
 The model key is read from NEMOCOG_API_KEY (never from arguments, never recorded).`;
 
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   run: runCommand,
   demo: demoCommand,
   inspect: inspectCommand,
+  restore: restoreCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -178,4 +178,17 @@ describe('supervised run on real parts (openclaw + Landlock + demo model)', func
     assert.equal(typeof run.branches[1].parentNodeId, 'string');
     assert.ok(run.branches[0].nodes.some((n: { kind: string }) => n.kind === 'policy_decision'));
   });
+
+  it('restores the recovered branch into the workspace with `nemocog restore`, and undoes it', () => {
+    const cli = join(__dirname, '../../dist/cli.js');
+    const before = filesOf(ws);
+    const out = JSON.parse(execFileSync(process.execPath, [cli, 'restore', ws, '--branch', summary.resultBranchId!, '--json'], { encoding: 'utf8' }));
+    assert.ok(out.written.includes('src/greeting.ts'), `written: ${out.written}`);
+    assert.match(readFileSync(join(ws, 'src', 'greeting.ts'), 'utf8'), /Hello/);
+    execFileSync(process.execPath, [cli, 'restore', ws, '--snapshot', out.undoSnapshotId], { encoding: 'utf8' });
+    const after = filesOf(ws);
+    for (const k of [...after.keys()].filter((k) => k.startsWith('.nemocognition'))) after.delete(k);
+    for (const k of [...before.keys()].filter((k) => k.startsWith('.nemocognition'))) before.delete(k);
+    assert.deepEqual(after, before, 'undo brings back the exact pre-restore workspace');
+  });
 });
