@@ -52,7 +52,7 @@ describe('VS Code side over the real core', () => {
         { type: 'branch.opened', branchId: 'br_main', runId: 'run_1', parentNodeId: null, parentBranchId: null, agentId: 'main', label: 'main', sandbox: '/sb', at: T + 1 },
         { type: 'snapshot.recorded', snapshotId: 'snap_base', runId: 'run_1', root: 'root_hash', parentSnapshotId: null, reason: 'baseline', at: T + 2, fileCount: 1, changedCount: 1 },
         nodeEv('nd_snap', 'br_main', { kind: 'checkpoint', snapshotId: 'snap_base' }),
-        nodeEv('nd_model', 'br_main', { kind: 'model_call', attributes: { 'nemocognition.reasoning': 'Add the [guard](command:evil) <b>now</b>' } }),
+        nodeEv('nd_model', 'br_main', { kind: 'model_call', attributes: { 'llm.output_messages.0.message.reasoning_content': 'Add the [guard](command:evil) <b>now</b>' } }),
         nodeEv('nd_write', 'br_main', { parentNodeId: 'nd_model', name: 'write src/a.ts', attributes: { 'tool.name': 'write' } }),
         { type: 'lines.attributed', runId: 'run_1', nodeId: 'nd_write', path: 'src/a.ts', ranges: [[3, 5]], at: T + 30 },
       ]);

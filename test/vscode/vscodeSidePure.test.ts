@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { FileChange } from '../../src/core/snapshots/api';
 import { DEFAULTS, readSettings } from '../../src/vscode/config/settings';
-import { hoverFactsFor } from '../../src/vscode/decorations/hoverFacts';
+import { askingModelCall, hoverFactsFor } from '../../src/vscode/decorations/hoverFacts';
 import { fromSnapshotUriParts, toSnapshotUriParts } from '../../src/vscode/diff/snapshotUri';
 import { describePlan, summariseRestore } from '../../src/vscode/restore/restorePlan';
 import { LiveRun, MAX_NARRATION_LINES } from '../../src/vscode/run/liveRun';
@@ -107,6 +107,7 @@ describe('VS Code side (pure parts)', () => {
       branchesOf: () => [mkBranch('br_1')],
       getBranch: (id) => (id === 'br_1' ? mkBranch('br_1') : undefined),
       nodesOfRun: () => nodes,
+      nodesOfBranch: () => nodes,
       getNode: (id) => nodes.find((n) => n.id === id),
       spansOfNode: () => [],
       snapshotOfNode: (id) => (id === 's0' ? { snapshotId: 'snap_a', root: 'r' } : undefined),
@@ -133,12 +134,16 @@ describe('VS Code side (pure parts)', () => {
     });
 
     it('finds the reasoning for a tool call on the model call above it', () => {
-      const model = mkNode('m', 'br_1', 0, { kind: 'model_call', attributes: { 'nemocognition.reasoning': 'because' } });
+      const model = mkNode('m', 'br_1', 0, { kind: 'model_call', attributes: { 'llm.output_messages.0.message.reasoning_content': 'because' } });
       const tool = mkNode('t', 'br_1', 1, { parentNodeId: 'm', attributes: { 'tool.name': 'write' } });
       const f = hoverFactsFor({ startLine: 1, endLine: 2, nodeId: 't', runId: 'run_1', at: 5 }, tool, mkBranch('br_1'), model);
       assert.equal(f.tool, 'write');
       assert.equal(f.reasoning, 'because');
       assert.equal(f.stepNumber, 2);
+      const later = mkNode('m2', 'br_1', 5, { kind: 'model_call' });
+      const tool2 = mkNode('t2', 'br_1', 3);
+      assert.equal(askingModelCall(tool2, [model, tool, tool2, later])?.id, 'm');
+      assert.equal(askingModelCall(model, [model]), undefined);
     });
   });
 });

@@ -9,7 +9,7 @@ import type { StoreService } from '../services/storeService';
 import type { WorkspacePaths } from '../services/workspacePaths';
 import { relativeInWorkspace } from '../services/workspacePaths';
 import { createAgentLineDecoration } from './decorationTypes';
-import { hoverFactsFor } from './hoverFacts';
+import { askingModelCall, hoverFactsFor } from './hoverFacts';
 import { buildHoverMarkdown } from './hoverMarkdown';
 
 const DEBOUNCE_MS = 250;
@@ -95,7 +95,7 @@ export class GutterController implements vscode.Disposable {
             const node = s.getNode(a.nodeId);
             if (!node) return [];
             const branch = s.getBranch(node.branchId);
-            const parent = node.parentNodeId ? s.getNode(node.parentNodeId) : undefined;
+            const parent = (node.parentNodeId ? s.getNode(node.parentNodeId) : undefined) ?? askingModelCall(node, s.nodesOfBranch(node.branchId));
             return [{ startLine: a.startLine, endLine: a.endLine, hover: buildHoverMarkdown(hoverFactsFor(a, node, branch, parent)) }];
           }),
       )) ?? [];

@@ -1,7 +1,8 @@
 /**
  * Picks what a gutter hover shows from a recorded node (pure). The recorder's
  * attribute names follow OpenInference; reasoning is looked up on the node
- * itself and, for a tool call, on the model call it hangs under.
+ * itself and, for a tool call, on the model call that asked for it (its
+ * parent node if recorded, else the model call just before it in its branch).
  */
 import type { Attributes, Branch, Node } from '../../core/model/types';
 import type { HoverFacts } from './hoverMarkdown';
@@ -15,8 +16,8 @@ export interface Attribution {
 }
 
 const TOOL_KEYS = ['tool.name', 'tool_call.function.name', 'nemocognition.tool.name'];
-// TODO(nemocog): align with the gateway/recorder once they settle on a reasoning attribute name.
-const REASONING_KEYS = ['nemocognition.reasoning', 'llm.reasoning', 'llm.output_messages.0.message.reasoning_content', 'output.reasoning'];
+// The gateway records a reasoning trace beside the first output message (core/gateway/attributes.ts).
+const REASONING_KEYS = ['llm.output_messages.0.message.reasoning_content', 'nemocognition.reasoning'];
 
 function firstString(attrs: Attributes, keys: string[]): string | null {
   for (const k of keys) {
@@ -24,6 +25,13 @@ function firstString(attrs: Attributes, keys: string[]): string | null {
     if (typeof v === 'string' && v.trim()) return v;
   }
   return null;
+}
+
+/** The model call a tool call came from: the nearest earlier model call of the same branch. */
+export function askingModelCall(node: Node, branchNodes: readonly Node[]): Node | undefined {
+  let best: Node | undefined;
+  for (const n of branchNodes) if (n.kind === 'model_call' && n.seq < node.seq && (!best || n.seq > best.seq)) best = n;
+  return best;
 }
 
 export function hoverFactsFor(a: Attribution, node: Node, branch: Branch | undefined, parent: Node | undefined): HoverFacts {
