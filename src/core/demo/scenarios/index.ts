@@ -1,6 +1,7 @@
 import type { Scenario } from '../scenario';
 import { denyAndRecover } from './denyAndRecover';
 import { destructive } from './destructive';
+import { envProbe } from './envProbe';
 import { malformedToolCall } from './malformedToolCall';
 import { timeout } from './timeout';
 import { twoRecoveries } from './twoRecoveries';
@@ -11,9 +12,10 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = Object.freeze({
   [timeout.name]: timeout,
   [malformedToolCall.name]: malformedToolCall,
   [twoRecoveries.name]: twoRecoveries,
+  [envProbe.name]: envProbe,
 });
 
-export type ScenarioName = 'deny-and-recover' | 'destructive' | 'timeout' | 'malformed-tool-call' | 'two-recoveries';
+export type ScenarioName = 'deny-and-recover' | 'destructive' | 'timeout' | 'malformed-tool-call' | 'two-recoveries' | 'env-probe';
 
 export function getScenario(name: string): Scenario {
   const s = SCENARIOS[name];
