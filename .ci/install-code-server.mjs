@@ -129,8 +129,9 @@ function main() {
   const t1 = Date.now();
   npmInstall(csPrefix, `code-server@${CODE_SERVER_VERSION}`, env);
   if (!existsSync(paths.codeServerEntry)) throw new Error(`code-server installed but ${paths.codeServerEntry} is missing`);
-  const version = execFileSync(paths.node, [paths.codeServerEntry, '--version'], { encoding: 'utf8' }).trim();
-  log(`code-server: ${version.split('\n')[0]} (${((Date.now() - t1) / 1000).toFixed(0)} s)`);
+  // Not `code-server --version`: that writes a default config (with a password) into ~/.config/code-server.
+  const version = JSON.parse(readFileSync(join(dir, 'cs/node_modules/code-server/package.json'), 'utf8')).version;
+  log(`code-server ${version} installed in ${((Date.now() - t1) / 1000).toFixed(0)} s`);
 
   writeFileSync(marker, JSON.stringify({ nodeVersion: NODE_VERSION, codeServerVersion: CODE_SERVER_VERSION, at: new Date().toISOString() }, null, 2) + '\n');
   log(`done in ${((Date.now() - t0) / 1000).toFixed(0)} s: ${dir}`);

@@ -5,7 +5,7 @@
  * Node live is decided by .ci/install-code-server.mjs (asked with --print), so
  * the tests and the installer never disagree.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -49,13 +49,16 @@ export function freePort(): Promise<number> {
 
 /** Builds the extension's .vsix with the project's own packaging (vsce runs `vscode:prepublish`, the production build). */
 export function packageVsix(outFile: string): string {
-  execFileSync('npx', ['--no-install', 'vsce', 'package', '--no-dependencies', '--out', outFile], {
+  const r = spawnSync('npx', ['--no-install', 'vsce', 'package', '--no-dependencies', '--out', outFile], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     encoding: 'utf8',
-    timeout: 240_000,
+    timeout: 360_000,
   });
-  if (!fs.existsSync(outFile)) throw new Error(`vsce package did not write ${outFile}`);
+  if (r.status !== 0 || !fs.existsSync(outFile)) {
+    const why = r.error ? String(r.error) : `exit ${r.status}`;
+    throw new Error(`\`vsce package\` failed (${why}); the extension could not be packaged:\n${`${r.stdout}\n${r.stderr}`.slice(-4000)}`);
+  }
   return outFile;
 }
 
@@ -73,7 +76,7 @@ export interface RunningCodeServer {
   extensionsDir: string;
   /** Everything code-server printed, for failure messages. */
   log(): string;
-  stop(): Promise<void>;
+  stop(opts?: { keepDirs?: boolean }): Promise<void>;
 }
 
 /** Settings that keep the workbench quiet and offline: no welcome page, no gallery, no telemetry. */
@@ -90,6 +93,7 @@ const QUIET_SETTINGS = {
   'window.commandCenter': false,
   'chat.disableAIFeatures': true,
   'chat.commandCenter.enabled': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
 
 export async function startCodeServer(inst: CodeServerInstall, opts: CodeServerOptions): Promise<RunningCodeServer> {
@@ -100,8 +104,16 @@ export async function startCodeServer(inst: CodeServerInstall, opts: CodeServerO
   fs.mkdirSync(extensionsDir, { recursive: true });
   fs.writeFileSync(path.join(userDataDir, 'User/settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...opts.settings }, null, 2));
 
-  const baseArgs = [inst.codeServerEntry, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
+  // Its own config file: the default one in ~/.config/code-server would set a password and a port.
+  const config = path.join(tmp, 'config.yaml');
+  fs.writeFileSync(config, 'auth: none\ncert: false\n');
+  const baseArgs = [inst.codeServerEntry, '--config', config, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
   const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${path.dirname(inst.node)}:${process.env.PATH ?? ''}`, CS_DISABLE_GETTING_STARTED_OVERRIDE: '1' };
+  // Skips resolving the login shell's environment: a slow ~/.bashrc (here pyenv waiting 60 s on a lock)
+  // otherwise delays the extension host by code-server's 10 s timeout. The tests need no shell variables.
+  env.VSCODE_CLI = '1';
+  // No extension gallery: the browser would otherwise query open-vsx.org (unreachable here, and not needed).
+  env.EXTENSIONS_GALLERY = JSON.stringify({ serviceUrl: 'http://127.0.0.1:9/gallery', itemUrl: 'http://127.0.0.1:9/items' });
   delete env.VSCODE_IPC_HOOK_CLI; // when run from a VS Code terminal, code-server would talk to that window instead
 
   // Installing from the .vsix exercises the package users get, not the source tree.
@@ -149,14 +161,14 @@ export async function startCodeServer(inst: CodeServerInstall, opts: CodeServerO
     userDataDir,
     extensionsDir,
     log: () => output,
-    async stop() {
+    async stop(stopOpts) {
       if (child.exitCode === null) {
         child.kill('SIGTERM');
         const t = setTimeout(() => child.kill('SIGKILL'), 5_000);
         await exited;
         clearTimeout(t);
       }
-      fs.rmSync(tmp, { recursive: true, force: true });
+      if (!stopOpts?.keepDirs) fs.rmSync(tmp, { recursive: true, force: true });
     },
   };
 }
