@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { EntryType, TreeEntry } from './api';
+import { PathEscapeError, type EntryType, type TreeEntry } from './api';
 
 /**
  * Canonical tree serialisation. A tree object is the JSON array of its entries as
@@ -53,8 +53,10 @@ export function parseTree(hash: string, bytes: Buffer): TreeEntry[] {
   for (const row of rows) {
     if (!Array.isArray(row) || row.length !== 5) throw new InvalidTreeError(hash, 'malformed entry');
     const [name, type, mode, size, h] = row as unknown[];
-    if (typeof name !== 'string' || !isSafeName(name)) {
-      throw new InvalidTreeError(hash, `unsafe entry name ${JSON.stringify(String(name))}`);
+    if (typeof name !== 'string') throw new InvalidTreeError(hash, 'entry name is not a string');
+    if (!isSafeName(name)) {
+      // A traversal attempt, whatever the operation reading it: refused as a path escape.
+      throw new PathEscapeError(name, `snapshot tree ${hash.slice(0, 12)} holds an entry with this name (".", "..", "/", NUL and empty names are never valid; the store may have been tampered with)`);
     }
     if (typeof type !== 'string' || !TYPES.has(type)) throw new InvalidTreeError(hash, `bad entry type for "${name}"`);
     if (typeof mode !== 'number' || !Number.isInteger(mode) || mode < 0 || mode > 0o7777) {

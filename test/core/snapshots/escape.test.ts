@@ -41,18 +41,21 @@ describe('snapshots: path safety', function () {
     const h = hashBlobBytes('x');
     for (const bad of ['..', '.', 'a/b', '/etc/passwd', 'a\0b', '']) {
       const bytes = Buffer.from(JSON.stringify([[bad, 'file', 0o644, 1, h]]));
-      assert.throws(() => parseTree('t', bytes), InvalidTreeError, `name ${JSON.stringify(bad)}`);
+      assert.throws(() => parseTree('t', bytes), PathEscapeError, `name ${JSON.stringify(bad)}`);
     }
     assert.equal(parseTree('t', Buffer.from(JSON.stringify([['ok', 'file', 0o644, 1, h]]))).length, 1);
+    assert.throws(() => parseTree('t', Buffer.from(JSON.stringify([['ok', 'file', 0o644, 1, 'nothex']]))), InvalidTreeError);
+    assert.throws(() => parseTree('t', Buffer.from('[[')), InvalidTreeError);
   });
 
   it('a crafted tree with "../x" is refused by restore, materialise and readFile; nothing lands outside', async () => {
     const blob = eng.objects.putBytes('b', Buffer.from('pwned')).hash;
     const rec = craftSnapshot([['../x', 'file', 0o644, 5, blob]]);
     fs.writeFileSync(path.join(ws, 'keep.txt'), 'keep');
-    await assert.rejects(eng.restore(rec.id, ws), InvalidTreeError);
+    await assert.rejects(eng.restore(rec.id, ws), PathEscapeError);
     const out = path.join(base, 'mat');
-    await assert.rejects(eng.materialise(rec.id, out), InvalidTreeError);
+    await assert.rejects(eng.materialise(rec.id, out), PathEscapeError);
+    assert.throws(() => eng.listFiles(rec.id), PathEscapeError);
     assert.throws(() => eng.readFile(rec.id, '../x'), PathEscapeError);
     assert.ok(!fs.existsSync(path.join(base, 'x')));
     assert.ok(!fs.existsSync(path.join(ws, '..', 'x')));
