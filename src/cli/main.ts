@@ -46,6 +46,11 @@ main(process.argv.slice(2)).then(
       console.error(`nemocog: ${err.message}\n  → ${err.fix}`);
       process.exit(err.exitCode);
     }
+    const e = err as { what?: string; message?: string; fix?: string };
+    if (e && typeof e.fix === 'string') {
+      console.error(`nemocog: ${e.what ?? e.message}\n  → ${e.fix}`);
+      process.exit(3);
+    }
     console.error(`nemocog: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     process.exit(1);
   },
