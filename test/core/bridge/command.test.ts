@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildAgentCommand, supportedThinking } from '../../../src/core/bridge/openclaw/command';
+import { buildAgentCommand, buildExportTrajectoryCommand, sessionKeyFor, supportedThinking } from '../../../src/core/bridge/openclaw/command';
 import { buildOpenClawConfig, writeOpenClawSetup } from '../../../src/core/bridge/openclaw/config';
 import { AGENT_NODE_VERSION, AgentRuntimeMissingError, OPENCLAW_VERSION, locateAgentRuntime, type AgentRuntime } from '../../../src/core/bridge/openclaw/runtime';
 import { REPO_ROOT } from '../../support/agent-runtime';
@@ -92,6 +92,15 @@ describe('OpenClaw config, command line and runtime lookup', () => {
     const models = (cfg.models as { providers: Record<string, { models: Array<Record<string, unknown>> }> }).providers.nemocog.models;
     assert.deepEqual(models[0].compat, { supportedReasoningEfforts: ['adaptive'] });
     assert.equal(models[0].reasoning, true);
+  });
+
+  it('builds the trajectory export command with a private export root', () => {
+    const paths = setup();
+    const c = buildExportTrajectoryCommand(runtime, paths, 'nc-1', '/priv/exports', 'nc-1');
+    assert.deepEqual(c.argv, [runtime.nodeBin, runtime.openclawEntry, 'sessions', 'export-trajectory', '--agent', 'main', '--session-key', 'agent:main:explicit:nc-1', '--workspace', '/priv/exports', '--output', 'nc-1', '--json']);
+    assert.equal(c.cwd, '/priv/exports');
+    assert.equal(sessionKeyFor('x'), 'agent:main:explicit:x');
+    assert.throws(() => buildExportTrajectoryCommand(runtime, paths, 'nc-1', '/p', '../up'), /Invalid export name/);
   });
 
   it('rejects unsafe session ids, empty tasks and unknown thinking levels', () => {

@@ -7,6 +7,7 @@ import { writeOpenClawSetup } from '../../../src/core/bridge/openclaw/config';
 import { denialsInToolOutcome } from '../../../src/core/bridge/openclaw/denials';
 import { toolSummaryOf } from '../../../src/core/bridge/openclaw/envelope';
 import { runAgentTurn, type AgentTurnResult } from '../../../src/core/bridge/openclaw/runner';
+import { exportTrajectory, type TrajectoryExport } from '../../../src/core/bridge/openclaw/trajectory';
 import { startSupervisorServer, type AfterToolCallReport, type BeforeToolCallRequest, type PluginLoadedInfo, type RejectedMessage, type SupervisorServer } from '../../../src/core/bridge/openclaw/supervisorServer';
 import { startDemoModel, type DemoModel } from '../../../src/core/demo/server';
 import { Conversation } from '../../../src/core/demo/conversation';
@@ -30,6 +31,8 @@ describe('OpenClaw bridge against the real CLI (deny-and-recover: first turn, th
   let result: AgentTurnResult;
   let recovery: AgentTurnResult;
   let requestsBeforeRecovery = 0;
+  let trajectory: TrajectoryExport;
+  let agentRoot = '';
   const gatewaySecret = `gw-${Math.random().toString(36).slice(2)}-canary`;
   const beforeCalls: BeforeToolCallRequest[] = [];
   const afterCalls: AfterToolCallReport[] = [];
@@ -88,6 +91,8 @@ describe('OpenClaw bridge against the real CLI (deny-and-recover: first turn, th
       supervisor: { socketPath: sup.socketPath, secret: sup.secret, timeoutMs: 60_000 },
     });
     recovery = await runAgentTurn({ command: recoveryCommand, timeoutMs: 5 * 60_000 });
+    agentRoot = paths.rootDir;
+    trajectory = await exportTrajectory({ runtime: rt.runtime!, paths, sessionId: 'nc-it-1', name: 'nc-it-1' });
   });
 
   after(async () => {
@@ -160,6 +165,16 @@ describe('OpenClaw bridge against the real CLI (deny-and-recover: first turn, th
       assert.equal(c.headers.authorization, `Bearer ${gatewaySecret}`);
       assert.match(String(c.headers.traceparent), /^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/);
     }
+  });
+
+  it('OpenClaw\'s own trajectory export of the first turn agrees, and lands outside the workspace', () => {
+    assert.ok(trajectory.outputDir.startsWith(agentRoot));
+    assert.equal(existsSync(join(ws, '.openclaw')), false);
+    assert.ok(trajectory.events.every((e) => e.traceSchema === 'openclaw-trajectory'));
+    const runtimeCalls = trajectory.events.filter((e) => e.type === 'tool.call' && e.source === 'runtime');
+    assert.equal(runtimeCalls.length, 3);
+    assert.equal(trajectory.events.filter((e) => e.type === 'tool.result' && e.source === 'runtime').length, 3);
+    assert.ok(trajectory.files.includes('events.jsonl'));
   });
 
   it('the supervisor secret never reached the model', () => {

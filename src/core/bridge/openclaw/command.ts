@@ -85,3 +85,24 @@ export function agentEnv(spec: Pick<AgentTurnSpec, 'paths' | 'supervisor' | 'pat
 export function buildVersionCommand(runtime: AgentRuntime, paths: OpenClawPaths): AgentCommand {
   return { argv: [runtime.nodeBin, runtime.openclawEntry, '--version'], env: agentEnv({ paths }), cwd: paths.workspaceDir };
 }
+
+/** OpenClaw's session key for `agent --agent main --session-id <id>` (seen in hook contexts: agent:main:explicit:<id>). */
+export function sessionKeyFor(sessionId: string): string {
+  return `agent:main:explicit:${sessionId}`;
+}
+
+/**
+ * `openclaw sessions export-trajectory`: writes a redacted bundle (events.jsonl,
+ * tools.json, ...) under `<exportRoot>/.openclaw/trajectory-exports/<name>`.
+ * `exportRoot` should be a private folder: by default OpenClaw would write
+ * into the current directory, i.e. the agent's workspace.
+ */
+export function buildExportTrajectoryCommand(runtime: AgentRuntime, paths: OpenClawPaths, sessionId: string, exportRoot: string, name: string): AgentCommand {
+  if (!SESSION_ID.test(sessionId)) throw new Error(`Invalid OpenClaw session id "${sessionId}".`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(name)) throw new Error(`Invalid export name "${name}".`);
+  return {
+    argv: [runtime.nodeBin, runtime.openclawEntry, 'sessions', 'export-trajectory', '--agent', 'main', '--session-key', sessionKeyFor(sessionId), '--workspace', exportRoot, '--output', name, '--json'],
+    env: agentEnv({ paths }),
+    cwd: exportRoot,
+  };
+}

@@ -59,6 +59,7 @@ export * from './envelope';
 export * from './denials';
 export * from './spawner';
 export * from './runner';
+export * from './trajectory';
 export * from './supervisorServer';
 export {
   SUPERVISOR_PLUGIN_ID,
