@@ -9,6 +9,8 @@
  *   npx mocha test/e2e/workbench.e2e.test.ts    # ~1-2 min; screenshots in test/e2e/screenshots/latest/
  *
  * NEMOCOG_E2E_VSIX=<file> reuses a packaged extension instead of running `vsce package`.
+ * NEMOCOG_E2E_THEME="Default Light Modern" runs it in another colour theme; NEMOCOG_E2E_SCREENSHOTS=<dir> writes the screenshots there;
+ * NEMOCOG_E2E_SCALE=2 takes them at twice the pixel density.
  * NEMOCOG_E2E_KEEP=1 keeps the workspace and code-server's user data (logs) for a look afterwards.
  * Skips (loudly) when code-server or Chromium is not installed.
  */
@@ -44,7 +46,8 @@ describe('e2e: NemoCognition in the VS Code workbench (code-server + Chromium)',
     seeded = await seedWorkspace(workspace);
     const t0 = Date.now();
     const vsix = process.env.NEMOCOG_E2E_VSIX ? path.resolve(process.env.NEMOCOG_E2E_VSIX) : packageVsix(path.join(tmp, 'nemocognition.vsix'));
-    cs = await startCodeServer(inst, { workspace, vsix, settings: { 'nemocognition.model.preset': 'demo' } });
+    const theme = process.env.NEMOCOG_E2E_THEME; // e.g. "Default Light Modern", to review the view in another theme
+    cs = await startCodeServer(inst, { workspace, vsix, settings: { 'nemocognition.model.preset': 'demo', ...(theme ? { 'workbench.colorTheme': theme } : {}) } });
     wb = await openWorkbench(inst.chromium, cs.url);
     console.log(`  [e2e] vsix + code-server + workbench ready in ${((Date.now() - t0) / 1000).toFixed(1)} s; screenshots: ${screenshotDir()}`);
   });

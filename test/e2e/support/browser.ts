@@ -32,6 +32,8 @@ export async function openWorkbench(chromiumPath: string, url: string): Promise<
     executablePath: chromiumPath,
     headless: true,
     viewport: { width: 1440, height: 900 },
+    // NEMOCOG_E2E_SCALE=2 for sharper screenshots when reviewing small text and badges.
+    deviceScaleFactor: Number(process.env.NEMOCOG_E2E_SCALE) || 1,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   const page = context.pages()[0] ?? (await context.newPage());
