@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
-import { statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildSupervisorPlugin } from '../../support/agent-runtime';
 import { connect } from 'node:net';
 import { decide, readChannelConfig, report, request } from '../../../src/core/bridge/openclaw/plugin/index';
 import plugin from '../../../src/core/bridge/openclaw/plugin/index';
@@ -132,6 +135,20 @@ describe('supervisor channel (plugin <-> server)', () => {
     assert.deepEqual(hooks.map((h) => h.name), ['before_tool_call', 'after_tool_call']);
     assert.ok((hooks[0].timeoutMs ?? 0) > 120_000);
     assert.equal(plugin.id, 'nemocog-supervisor');
+  });
+
+  it('bundles to a self-contained ESM module that imports node built-ins only', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nc-plugin-'));
+    try {
+      const code = readFileSync(await buildSupervisorPlugin(dir), 'utf8');
+      const imports = [...code.matchAll(/^import\s[^;]*?from\s*["']([^"']+)["']/gm)].map((m) => m[1]);
+      assert.ok(imports.length > 0);
+      assert.deepEqual(imports.filter((i) => !i.startsWith('node:')), []);
+      assert.match(code, /export\s*\{[^}]*as default/);
+      assert.doesNotMatch(code, /\brequire\(/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('request() rejects a reply that is not JSON', async () => {

@@ -206,6 +206,17 @@ describe('demo model server', () => {
     assert.throws(() => JSON.parse(a.message.tool_calls![0].function.arguments));
   });
 
+  it('env-probe: lists the environment through the shell tool, then finishes', async () => {
+    m = await startDemoModel({ scenario: 'env-probe' });
+    const r = await drive(m, 'probe', () => 'HOME=/x');
+    assert.deepEqual(r.messages.flatMap((x) => x.tool_calls ?? []).map((c) => [c.function.name, c.function.arguments]), [['exec', '{"command":"env"}']]);
+    assert.equal(r.final, 'Environment listed.');
+  });
+
+  it('unknown scenario names are refused with the list of known ones', async () => {
+    await assert.rejects(startDemoModel({ scenario: 'nope' }), /Unknown demo scenario "nope".*deny-and-recover/);
+  });
+
   it('timeout: answers the first step, then hangs until the server closes', async () => {
     m = await startDemoModel({ scenario: 'timeout' });
     const first = await drive(m, 'go', () => 'started', 1).catch(() => undefined);
