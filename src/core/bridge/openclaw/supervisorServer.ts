@@ -58,6 +58,8 @@ export interface SupervisorServer {
   close(): Promise<void>;
 }
 
+const IDLE_MS = 30_000;
+
 export async function startSupervisorServer(opts: SupervisorServerOptions): Promise<SupervisorServer> {
   const secret = opts.secret ?? randomBytes(32).toString('hex');
   const dir = mkdtempSync(join(opts.parentDir ?? tmpdir(), 'nc-sup-'));
@@ -134,6 +136,9 @@ export async function startSupervisorServer(opts: SupervisorServerOptions): Prom
     sock.on('close', () => sockets.delete(sock));
     sock.on('error', () => undefined);
     sock.setEncoding('utf8');
+    // A client that connects and never finishes its line is dropped; once the
+    // line is in, the handler (a snapshot, maybe) may take as long as it needs.
+    sock.setTimeout(IDLE_MS, () => sock.destroy());
     let buf = '';
     let handled = false;
     sock.on('data', (chunk: string) => {
@@ -147,6 +152,7 @@ export async function startSupervisorServer(opts: SupervisorServerOptions): Prom
       const nl = buf.indexOf('\n');
       if (nl < 0) return;
       handled = true;
+      sock.setTimeout(0);
       void handleLine(sock, buf.slice(0, nl));
     });
   });
