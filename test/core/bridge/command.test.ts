@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildAgentCommand, buildExportTrajectoryCommand, sessionKeyFor, supportedThinking } from '../../../src/core/bridge/openclaw/command';
-import { buildOpenClawConfig, writeOpenClawSetup } from '../../../src/core/bridge/openclaw/config';
+import { agentWritablePaths, buildOpenClawConfig, writeOpenClawSetup } from '../../../src/core/bridge/openclaw/config';
 import { AGENT_NODE_VERSION, AgentRuntimeMissingError, OPENCLAW_VERSION, locateAgentRuntime, type AgentRuntime } from '../../../src/core/bridge/openclaw/runtime';
 import { REPO_ROOT } from '../../support/agent-runtime';
 
@@ -46,6 +46,9 @@ describe('OpenClaw config, command line and runtime lookup', () => {
     assert.deepEqual(JSON.parse(readFileSync(join(paths.pluginDir!, 'package.json'), 'utf8')).openclaw, { extensions: ['./index.mjs'] });
     assert.match(readFileSync(join(paths.pluginDir!, 'index.mjs'), 'utf8'), /nemocog-supervisor/);
     assert.equal(paths.transcriptDb, join(paths.stateDir, 'agents', 'main', 'agent', 'openclaw-agent.sqlite'));
+    assert.deepEqual(cfg.logging, { file: paths.logFile });
+    assert.ok(paths.logFile.startsWith(paths.rootDir));
+    assert.deepEqual(agentWritablePaths(paths, 1000), [paths.stateDir, paths.homeDir, paths.tmpDir, join(paths.rootDir, 'logs'), '/tmp/openclaw-state-locks-1000']);
     assert.throws(() => buildOpenClawConfig({ rootDir: tmp, workspaceDir: tmp, provider: { id: 'Bad Id', baseUrl: 'x', apiKey: 'k', model: 'm' } }), /Provider id/);
   });
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildAgentCommand } from '../../../src/core/bridge/openclaw/command';
@@ -21,6 +21,7 @@ describe('OpenClaw tool processes do not inherit the supervisor secret (real CLI
   let demo: DemoModel;
   let sup: SupervisorServer;
   let envText = '';
+  let logFile = '';
   const afterReports: AfterToolCallReport[] = [];
   const canary = 'nvapi-CANARY-user-key-0123456789';
 
@@ -47,6 +48,7 @@ describe('OpenClaw tool processes do not inherit the supervisor secret (real CLI
     } finally {
       delete process.env.NEMOCOG_TEST_USER_KEY;
     }
+    logFile = paths.logFile;
     envText = afterReports.map((a) => toolResultText(a.result)).join('\n');
   });
 
@@ -60,6 +62,10 @@ describe('OpenClaw tool processes do not inherit the supervisor secret (real CLI
     assert.equal(afterReports.length, 1);
     assert.match(envText, /^HOME=/m);
     assert.match(envText, /^OPENCLAW_STATE_DIR=/m);
+  });
+
+  it('OpenClaw logs into the run\'s private folder (logging.file accepted by its strict config schema)', () => {
+    assert.match(readFileSync(logFile, 'utf8'), /\S/);
   });
 
   it('neither the supervisor secret nor its socket variable nor a key from the caller env is visible to tools', () => {

@@ -1,5 +1,5 @@
 import { chmodSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { SUPERVISOR_PLUGIN_ID } from './plugin/protocol';
 
 /**
@@ -54,11 +54,12 @@ export interface OpenClawPaths {
   modelRef: string;
   /** OpenClaw's transcript database for agent "main". */
   transcriptDb: string;
+  logFile: string;
 }
 
 export const DEFAULT_PROVIDER_ID = 'nemocog';
 
-export function buildOpenClawConfig(input: OpenClawSetupInput, pluginDir?: string): Record<string, unknown> {
+export function buildOpenClawConfig(input: OpenClawSetupInput, pluginDir?: string, logFile?: string): Record<string, unknown> {
   const p = input.provider;
   const id = p.id ?? DEFAULT_PROVIDER_ID;
   if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) throw new Error(`Provider id "${id}" must be lowercase letters, digits and dashes.`);
@@ -70,6 +71,8 @@ export function buildOpenClawConfig(input: OpenClawSetupInput, pluginDir?: strin
     models: { providers: { [id]: { baseUrl: p.baseUrl, apiKey: p.apiKey, api: 'openai-completions', models: [model] } } },
     agents: { defaults: { model: { primary: `${id}/${p.model}` }, workspace: resolve(input.workspaceDir), skipBootstrap: true } },
   };
+  // Default is /tmp/openclaw/openclaw-<date>.log, shared by every OpenClaw of the machine.
+  if (logFile) config.logging = { file: logFile };
   if (input.plugin && pluginDir) {
     config.plugins = {
       enabled: true,
@@ -111,13 +114,14 @@ export function writeOpenClawSetup(input: OpenClawSetupInput): OpenClawPaths {
   const stateDir = dir('state');
   const homeDir = dir('home');
   const tmpDir = dir('tmp');
+  const logFile = join(dir('logs'), 'openclaw.log');
   let pluginDir: string | undefined;
   if (input.plugin) {
     pluginDir = join(rootDir, 'plugin');
     installPlugin(input.plugin.entryFile, pluginDir);
   }
   const configPath = join(rootDir, 'openclaw.json5');
-  writeFileSync(configPath, JSON.stringify(buildOpenClawConfig(input, pluginDir), null, 2) + '\n', { mode: 0o600 });
+  writeFileSync(configPath, JSON.stringify(buildOpenClawConfig(input, pluginDir, logFile), null, 2) + '\n', { mode: 0o600 });
   chmodSync(configPath, 0o600);
   return {
     rootDir,
@@ -129,5 +133,16 @@ export function writeOpenClawSetup(input: OpenClawSetupInput): OpenClawPaths {
     pluginDir,
     modelRef: `${input.provider.id ?? DEFAULT_PROVIDER_ID}/${input.provider.model}`,
     transcriptDb: join(stateDir, 'agents', 'main', 'agent', 'openclaw-agent.sqlite'),
+    logFile,
   };
+}
+
+/**
+ * Folders the OpenClaw process must be able to write besides its workspace
+ * (for a sandbox's read-write list). OpenClaw 2026.9.6 hard-codes its SQLite
+ * lock folder as /tmp/openclaw-state-locks-<uid>, shared by every OpenClaw of
+ * that user: a private /tmp (mount namespace) keeps runs apart.
+ */
+export function agentWritablePaths(paths: OpenClawPaths, uid: number | undefined = process.getuid?.()): string[] {
+  return [paths.stateDir, paths.homeDir, paths.tmpDir, dirname(paths.logFile), uid === undefined ? '/tmp/openclaw-state-locks' : `/tmp/openclaw-state-locks-${uid}`];
 }

@@ -51,6 +51,20 @@
  *   {content: [{type: 'text', text}], details}, error?, durationMs}`.
  * - A blocked call counts in `meta.toolSummary.failures` and sets
  *   `unresolvedError`; a kernel denial inside a shell command does not.
+ * - A failed turn (e.g. the model sent a malformed tool call four times)
+ *   exits 1 and still prints an envelope: `meta.error {kind, message}`,
+ *   `meta.livenessState: "abandoned"`, a payload with `isError: true`, and no
+ *   `stopReason` or `toolSummary`. See `turnFailureOf`.
+ * - SIGTERM makes OpenClaw abort its in-flight model request (AbortError).
+ * - `--thinking adaptive` is refused ("not supported for <model>") unless the
+ *   model has `reasoning: true` and `compat.supportedReasoningEfforts`
+ *   includes "adaptive"; see `supportedThinking`.
+ * - OpenClaw passes its own env to tool processes: the plugin deletes the
+ *   supervisor variables from `process.env` when it registers (register() runs
+ *   several times per process, so the channel is kept on globalThis).
+ * - Files OpenClaw writes outside the workspace: the state dir, HOME, TMPDIR,
+ *   the log file (`logging.file`, default /tmp/openclaw/...), and the
+ *   hard-coded lock folder /tmp/openclaw-state-locks-<uid>; see `agentWritablePaths`.
  */
 export * from './runtime';
 export * from './config';
