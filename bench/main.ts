@@ -135,7 +135,7 @@ async function main(): Promise<void> {
       checkpoints: args.checkpoints,
       seed: args.seed,
       edits_per_checkpoint: { modify: 7, create: 2, delete: 1 },
-      command: `node dist/bench.js ${process.argv.slice(2).join(' ')}`.trim(),
+      command: `${(process.argv[1] ?? '').endsWith('.ts') ? 'npx tsx bench/main.ts' : 'node dist/bench.js'} ${process.argv.slice(2).join(' ')}`.trim(),
       total_seconds: Math.round((performance.now() - started) / 1000),
     },
     sections,
