@@ -19,7 +19,25 @@ export interface AgentTurnRequest {
   onOutput?: (stream: 'stdout' | 'stderr', chunk: string) => void;
 }
 
-export type AgentFailureKind = 'cancelled' | 'timeout' | 'killed' | 'exit' | 'malformed-envelope' | 'too-large-envelope' | 'sandbox' | 'runtime-missing';
+export type AgentFailureKind =
+  | 'cancelled'
+  | 'timeout'
+  | 'killed'
+  | 'exit'
+  | 'agent-error'
+  | 'malformed-envelope'
+  | 'too-large-envelope'
+  | 'sandbox'
+  | 'runtime-missing'
+  | 'model'
+  | 'store';
+
+/** Why a turn ended without a usable result: what happened, and what the user should do. */
+export interface TurnFailure {
+  kind: AgentFailureKind;
+  message: string;
+  fix: string;
+}
 
 export interface AgentTurnResult {
   ok: boolean;
@@ -31,7 +49,7 @@ export interface AgentTurnResult {
   finalText: string | null;
   /** Envelope fields worth a span (already flattened, unscrubbed: the recorder scrubs). */
   attributes: Record<string, string | number | boolean>;
-  failure?: { kind: AgentFailureKind; message: string; fix: string };
+  failure?: TurnFailure;
   stderrTail: string;
 }
 

@@ -11,11 +11,14 @@ import { decideRecovery } from '../policy';
 import type { Recorder } from '../recorder/recorder';
 import { buildCorrectionPrompt, needsRecovery, type DeniedAction } from '../recovery';
 import type { SnapshotEngine } from '../snapshots/engine';
+import type { AgentTurnResult, TurnFailure } from './agentPort';
 import type { RunListener, SupervisedRunOptions } from './api';
 import type { BranchContext } from './branchContext';
 import type { ModelCallRouter } from './modelCalls';
+import { recorded, sealWithFailure } from './failures';
 import type { Problem } from './problems';
 import type { RunResources } from './resources';
+import { stopCauseOf, stoppable } from './stop';
 import { ToolSupervisor, type ToolOutcome } from './toolSupervision';
 import { turnAttributes } from './turnAttributes';
 
@@ -84,7 +87,8 @@ export async function runBranches(input: BranchLoopInput): Promise<BranchLoopOut
       before: (req) => supervisor.before(req),
       after: (res) => supervisor.after(res),
     });
-    router.active = { branchId: branch.id, supervisor, pluginConnected: () => channel.connected() };
+    const turn = stoppable(opts.signal);
+    router.startTurn({ branchId: branch.id, supervisor, pluginConnected: () => channel.connected(), modelDown: (f) => turn.stop(f) });
 
     const turnStart = Date.now();
     const result = await resources.agent.runTurn({
@@ -97,30 +101,27 @@ export async function runBranches(input: BranchLoopInput): Promise<BranchLoopOut
       supervisor: channel.endpoint,
       reasoning: opts.model.reasoning,
       timeoutMs: opts.timeoutMs,
-      signal: opts.signal,
+      signal: turn.signal,
       onOutput: (stream, chunk) => (stream === 'stderr' ? resources.log(chunk) : undefined),
     });
-    await supervisor.abandonOpen(result.failure ? result.failure.message : 'the agent did not report the result');
+    const failure = failureOfTurn(result, turn.signal, router.modelFailure(router.endTurn()));
+    await supervisor.abandonOpen(failure ? failure.message : 'the agent did not report the result');
     channel.close();
-    router.active = null;
 
     await recorder.appendNode(branch.id, {
       kind: 'agent_turn',
-      name: `openclaw agent turn (${label})${result.failure ? `: ${result.failure.kind}` : ''}`,
+      name: `openclaw agent turn (${label})${failure ? `: ${failure.kind}` : ''}`,
       startTime: turnStart,
       endTime: Date.now(),
-      status: result.ok ? 'ok' : 'error',
+      status: failure ? 'error' : 'ok',
       attributes: turnAttributes(result, supervisor.outcomes.length),
     });
 
-    if (result.failure) {
-      if (result.failure.kind !== 'cancelled') {
-        await recorder.appendNode(branch.id, { kind: 'error', name: result.failure.message.slice(0, 200), status: 'error', attributes: { 'exception.type': result.failure.kind, 'exception.message': result.failure.message, 'nemocognition.fix': result.failure.fix } });
-      }
-      const status = result.failure.kind === 'cancelled' ? 'cancelled' : 'error';
-      await recorder.sealBranch(branch.id, status, result.failure.message);
-      narrate(status === 'cancelled' ? 'Run cancelled; the branch is kept as it was.' : `Agent failed: ${result.failure.message}`);
-      return { status, resultBranchId: null, problem: status === 'cancelled' ? undefined : { message: result.failure.message, fix: result.failure.fix } };
+    if (failure) {
+      const status = failure.kind === 'cancelled' ? 'cancelled' : 'error';
+      await sealWithFailure(recorder, branch.id, recorded(failure), status);
+      narrate(status === 'cancelled' ? 'Run cancelled; the branch is kept as it was.' : `Agent failed: ${failure.message}`);
+      return { status, resultBranchId: null, problem: { message: failure.message, fix: failure.fix } };
     }
 
     const denied = supervisor.outcomes.flatMap((o) => o.denials);
@@ -175,6 +176,19 @@ export async function runBranches(input: BranchLoopInput): Promise<BranchLoopOut
     recoveryNote = { prompt: message, why: verdict.why, forkFrom: fork.startsFrom === 'the original workspace' ? 'baseline' : 'last-good-node' };
   }
   return { status: 'failed', resultBranchId: null };
+}
+
+/**
+ * Why the turn failed, most telling cause first: NemoCognition stopped it
+ * (model down, store full), the user cancelled it, every model call failed
+ * (the agent's own error would only say "LLM request failed"), or the agent's
+ * own failure.
+ */
+function failureOfTurn(result: AgentTurnResult, signal: AbortSignal, modelFailure: TurnFailure | null): TurnFailure | undefined {
+  const stopped = stopCauseOf(signal);
+  if (stopped) return stopped;
+  if (result.failure?.kind === 'cancelled') return result.failure;
+  return modelFailure ?? result.failure;
 }
 
 function chooseFork(denied: ToolOutcome, all: ToolOutcome[], baselineNodeId: string, baselineSnapshotId: string, mode: 'restore' | 'retry'): Fork {

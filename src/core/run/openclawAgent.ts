@@ -1,5 +1,6 @@
 /** The AgentPort for OpenClaw: one `openclaw agent --local` turn inside the branch's sandbox. */
 import { existsSync } from 'node:fs';
+import { constants } from 'node:os';
 import { dirname, join } from 'node:path';
 import {
   AgentTurnError,
@@ -10,10 +11,12 @@ import {
   locateAgentRuntime,
   runAgentTurn,
   toolSummaryOf,
+  turnFailureOf,
   writeOpenClawSetup,
   type AgentRuntime,
 } from '../bridge/openclaw';
-import type { AgentFailureKind, AgentPort, AgentTurnRequest, AgentTurnResult } from './agentPort';
+import type { AgentFailureKind, AgentPort, AgentTurnRequest, AgentTurnResult, TurnFailure } from './agentPort';
+import { turnFailure } from './failures';
 
 const FAILURE_KIND: Record<string, AgentFailureKind> = {
   cancelled: 'cancelled',
@@ -24,16 +27,22 @@ const FAILURE_KIND: Record<string, AgentFailureKind> = {
   'malformed-envelope': 'malformed-envelope',
 };
 
-const FIXES: Record<AgentFailureKind, string> = {
-  cancelled: 'Nothing to do: the branch is kept as it was when you cancelled.',
-  timeout: 'Raise nemocognition.agent.timeoutSeconds, or check that the model endpoint answers (Show Output has its last words).',
-  killed: 'Something stopped the agent (out of memory, or a kill). Check the output channel, then run again; the branch keeps what it did.',
-  exit: 'Check the agent output in the NemoCognition output channel; a wrong model id or endpoint is the usual cause.',
-  'malformed-envelope': 'The agent did not print a valid result. Check that the pinned OpenClaw version is installed (node .ci/install-agent-runtime.mjs).',
-  'too-large-envelope': 'The agent printed an oversized result; it was not read. Re-run with a narrower task.',
-  sandbox: 'Fix the sandbox problem named above, then run again.',
-  'runtime-missing': 'Install the agent runtime: node .ci/install-agent-runtime.mjs (or npm run demo, which installs it).',
-};
+/**
+ * A sandbox that runs the agent as its child (bubblewrap) reports the agent's
+ * death by a signal as exit status 128 + n, with no envelope: that is a kill.
+ * TODO(nemocog): the bridge's runner (or the local driver) should report it as 'killed' itself.
+ */
+function signalOfExitStatus(code: number | null): string | null {
+  if (code === null || code <= 128 || code > 128 + 64) return null;
+  return Object.entries(constants.signals).find(([, n]) => n === code - 128)?.[0] ?? null;
+}
+
+function failureOf(e: AgentTurnError): TurnFailure {
+  const signal = e.kind === 'failed' ? signalOfExitStatus(e.details.exitCode) : null;
+  if (signal) return turnFailure('killed', `The agent process was killed by ${signal} (exit status ${e.details.exitCode}) before it finished.`);
+  const kind: AgentFailureKind = e.details.envelopeError?.kind === 'too-large' ? 'too-large-envelope' : (FAILURE_KIND[e.kind] ?? 'exit');
+  return turnFailure(kind, e.message);
+}
 
 /** Where the bundled supervisor plugin is: beside this bundle (dist/) or in the checkout's dist/. */
 function locatePluginEntry(): string {
@@ -95,8 +104,10 @@ export class OpenClawAgent implements AgentPort {
       const meta = r.envelope.meta;
       const summary = toolSummaryOf(r.envelope);
       const usage = meta.agentMeta?.usage ?? {};
+      // OpenClaw can end a failed turn with exit 0 and an envelope that says so.
+      const reported = turnFailureOf(r.envelope);
       return {
-        ok: true,
+        ok: !reported,
         durationMs: r.durationMs,
         exitCode: r.exitCode,
         replayInvalid: meta.replayInvalid === true,
@@ -117,10 +128,11 @@ export class OpenClawAgent implements AgentPort {
           'llm.token_count.completion': Number(usage.output ?? 0),
           'llm.token_count.total': Number(usage.total ?? 0),
         },
+        ...(reported ? { failure: turnFailure('agent-error', `The agent reported that its turn failed: ${reported.slice(0, 500)}`) } : {}),
       };
     } catch (e) {
       if (!(e instanceof AgentTurnError)) throw e;
-      const kind: AgentFailureKind = e.details.envelopeError?.kind === 'too-large' ? 'too-large-envelope' : (FAILURE_KIND[e.kind] ?? 'exit');
+      const failure = failureOf(e);
       return {
         ok: false,
         durationMs: e.details.durationMs || Date.now() - t0,
@@ -130,7 +142,7 @@ export class OpenClawAgent implements AgentPort {
         finalText: null,
         stderrTail: e.details.stderrTail,
         attributes: { 'openclaw.version': this.runtime.openclawVersion, 'openclaw.failure': e.kind },
-        failure: { kind, message: e.message, fix: FIXES[kind] },
+        failure,
       };
     }
   }

@@ -19,7 +19,9 @@ import type { RunListener, RunSummary, SupervisedRunOptions } from './api';
 import { ModelCallRouter } from './modelCalls';
 import { openRunResources, type RunResources } from './resources';
 import { runBranches } from './branchLoop';
-import { describeProblem } from './problems';
+import { recorded, recordRunFailure, turnFailure, type RecordedFailure } from './failures';
+import { describeProblem, type Problem } from './problems';
+import { stopCauseOf, stoppable } from './stop';
 import { sealOrphanedRuns } from './orphans';
 import { currentOwner } from './owner';
 
@@ -36,10 +38,15 @@ export async function runSupervised(opts: SupervisedRunOptions, listener: RunLis
     log: (level, msg) => (level !== 'info' ? narrate(`store ${level}: ${msg}`) : undefined),
   });
   const engine = await SnapshotEngine.open(join(nc, 'snapshots'), opts.snapshotIgnore ? { ignore: opts.snapshotIgnore } : {});
+  // A store that cannot record (disk full) stops the run: going on would act without evidence.
+  const run = stoppable(opts.signal);
   const recorder = new Recorder(store, scrubber, {
     branch: (b) => listener.branch?.(b),
     node: (n) => listener.node?.(n),
-    sinkError: (e) => narrate(`Recording failed: ${e.message}`),
+    sinkError: (e) => {
+      narrate(`Recording failed: ${e.message}`);
+      run.stop(turnFailure('store', describeProblem(e).message));
+    },
   });
 
   const orphaned = await sealOrphanedRuns(store);
@@ -48,11 +55,11 @@ export async function runSupervised(opts: SupervisedRunOptions, listener: RunLis
 
   let resources: RunResources | null = null;
   let gateway: Awaited<ReturnType<typeof startGateway>> | null = null;
-  const router = new ModelCallRouter(recorder, narrate);
+  const router = new ModelCallRouter(recorder, narrate, { baseUrl: opts.model.baseUrl, model: opts.model.model });
   try {
     listener.phase?.('preparing', 'Taking the baseline snapshot of the workspace');
     const baseline = await engine.take(ws, { reason: 'run baseline' });
-    const run = await recorder.startRun({
+    await recorder.startRun({
       task: opts.task,
       workspace: ws,
       baselineSnapshotId: baseline.id,
@@ -79,21 +86,20 @@ export async function runSupervised(opts: SupervisedRunOptions, listener: RunLis
       onRejected: (i) => void router.onRejected(i),
     });
 
-    resources = await openRunResources(opts, { runId: run.id, nc, gatewayPort: gateway.port, scrubber, engine, log: (t) => narrate(`agent: ${t.trim()}`) });
-    const outcome = await runBranches({ opts, listener, recorder, engine, router, resources, gateway, baselineSnapshotId: baseline.id, narrate });
+    resources = await openRunResources(opts, { runId: recorder.currentRun!.id, nc, gatewayPort: gateway.port, scrubber, engine, log: (t) => narrate(`agent: ${t.trim()}`) });
+    const outcome = await runBranches({ opts: { ...opts, signal: run.signal }, listener, recorder, engine, router, resources, gateway, baselineSnapshotId: baseline.id, narrate });
     await recorder.endRun(outcome.status);
     await recorder.flush();
-    return summarise(recorder, outcome.resultBranchId, outcome.problem);
+    return summarise(recorder, outcome.resultBranchId, unrecorded(recorder) ?? outcome.problem);
   } catch (err) {
-    const problem = describeProblem(err);
-    narrate(`Run stopped: ${problem.message} → ${problem.fix}`);
-    if (recorder.currentRun) {
-      await sealAll(recorder, 'error', problem.message);
-      await recorder.endRun(opts.signal?.aborted ? 'cancelled' : 'error').catch(() => undefined);
-      await recorder.flush();
-      return summarise(recorder, null, problem);
-    }
-    throw err;
+    const failure = failureOfRun(err, run.signal);
+    narrate(`Run stopped: ${failure.message} → ${failure.fix}`);
+    if (!recorder.currentRun) throw err;
+    const status = failure.type === 'cancelled' ? 'cancelled' : 'error';
+    await recordRunFailure(recorder, failure, status, opts.driver);
+    await recorder.endRun(status);
+    await recorder.flush();
+    return summarise(recorder, null, unrecorded(recorder) ?? { message: failure.message, fix: failure.fix });
   } finally {
     await gateway?.close().catch(() => undefined);
     await resources?.close().catch(() => undefined);
@@ -102,10 +108,18 @@ export async function runSupervised(opts: SupervisedRunOptions, listener: RunLis
   }
 }
 
-async function sealAll(recorder: Recorder, status: 'error' | 'cancelled', reason: string): Promise<void> {
-  for (const b of recorder.allBranches()) {
-    if (b.status === 'open') await recorder.sealBranch(b.id, status, reason).catch(() => undefined);
-  }
+/** What stopped the run outside a turn: NemoCognition's own stop (store), the user's cancel, or the error thrown. */
+function failureOfRun(err: unknown, signal: AbortSignal): RecordedFailure {
+  const stopped = stopCauseOf(signal);
+  if (stopped) return recorded(stopped);
+  if (signal.aborted) return recorded(turnFailure('cancelled', 'The run was cancelled before the agent finished.'));
+  return { type: (err as Error)?.name || 'Error', ...describeProblem(err) };
+}
+
+/** Events the store could not keep (disk full): the summary must say so even when the run itself ended. */
+function unrecorded(recorder: Recorder): Problem | undefined {
+  const first = recorder.sinkFailures[0];
+  return first ? describeProblem(first) : undefined;
 }
 
 function summarise(recorder: Recorder, resultBranchId: string | null, problem?: { message: string; fix: string }): RunSummary {
