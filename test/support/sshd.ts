@@ -122,6 +122,9 @@ export async function startSshd(opts: StartSshdOptions = {}): Promise<TestSshd> 
       'MaxSessions 50',
       'MaxStartups 50',
       'Subsystem sftp internal-sftp',
+      // bash sources ~/.bashrc for commands run by sshd unless it is a nested shell; on shared
+      // machines that file can be slow (pyenv init...). Tests measure NemoCognition, not it.
+      'SetEnv SHLVL=1',
       ...(opts.extraConfig ?? []),
       '',
     ].join('\n'),

@@ -28,7 +28,7 @@ interface Call {
 }
 
 describe('NemoClawDriver against the documentation-faithful fake CLI', function () {
-  this.timeout(90_000);
+  this.timeout(240_000);
   let sshd: TestSshd;
   let home: string;
   let log: string;

@@ -10,7 +10,7 @@ import { SshTransport } from '../../../../src/core/sandbox/ssh/transport';
 import { freePort, startSshd, type TestSshd } from '../../../support/sshd';
 
 describe('RemoteSandboxDriver over a real sshd', function () {
-  this.timeout(60_000);
+  this.timeout(180_000);
   let sshd: TestSshd;
   let work: string;
   const spec = (): SandboxSpec => ({

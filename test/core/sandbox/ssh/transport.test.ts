@@ -9,7 +9,7 @@ import { SshTransport } from '../../../../src/core/sandbox/ssh/transport';
 import { freePort, startSshd, type TestSshd } from '../../../support/sshd';
 
 describe('SshTransport over a real sshd on 127.0.0.1', function () {
-  this.timeout(60_000);
+  this.timeout(180_000);
   let sshd: TestSshd;
   let transport: SshTransport;
   let tmp: string;
@@ -232,7 +232,7 @@ describe('SshTransport over a real sshd on 127.0.0.1', function () {
 });
 
 describe('SshTransport when sshd dies mid-command', function () {
-  this.timeout(60_000);
+  this.timeout(180_000);
   it('throws SshError kind "dropped"', async () => {
     const sshd = await startSshd();
     const t = new SshTransport({ host: sshd.alias, configFile: sshd.configFile });
