@@ -264,7 +264,7 @@ export class NemoClawDriver implements SandboxDriver {
     }
     const text = `${r.stderr}\n${r.stdout}`;
     if (r.timedOut) {
-      throw new NemoClawError('command-failed', `\`${shown}\` did not finish in time.`, 'Check the sandbox with `nemoclaw <name> status`, then retry.', line, r.stderr);
+      throw new NemoClawError('command-failed', `\`${shown}\` did not finish in time.`, 'Check that the sandbox is Ready (`openshell sandbox list`), then retry.', line, r.stderr);
     }
     if (/shields/i.test(text) && /\bup\b|down/i.test(text)) {
       const sandbox = line[0] === 'nemoclaw' ? line[1] : '<name>';

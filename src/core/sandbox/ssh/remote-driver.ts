@@ -78,6 +78,7 @@ export class RemoteSandboxDriver implements SandboxDriver {
   }
 
   async exec(spec: SandboxSpec, argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    if (argv.length === 0) throw new Error('exec needs a command to run (argv is empty).');
     const cwd = opts.cwd ?? (spec.workdir || undefined);
     const planned = this.opts.wrap ? await this.opts.wrap(spec, argv, { ...opts, cwd }) : argv;
     if (Array.isArray(planned)) return this.opts.transport.exec(planned, { ...opts, cwd });

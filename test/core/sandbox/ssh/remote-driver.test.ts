@@ -51,10 +51,10 @@ describe('RemoteSandboxDriver over a real sshd', function () {
     const driver = new RemoteSandboxDriver({
       transport: new SshTransport({ host: sshd.alias, configFile: sshd.configFile }),
       kind: 'local',
-      wrap: (_s, argv) => ({ argv: ['/usr/bin/env', ...argv], env: { HOME: work, PATH: '/usr/bin:/bin', ONLY: 'this' } }),
+      wrap: () => ({ argv: ['/usr/bin/env'], env: { HOME: work, PATH: '/usr/bin:/bin', ONLY: 'this' } }),
     });
     try {
-      const r = await driver.exec(spec(), []);
+      const r = await driver.exec(spec(), ['--print-env']);
       assert.equal(r.exitCode, 0, r.stderr);
       assert.deepEqual(r.stdout.trim().split('\n').sort(), [`HOME=${work}`, 'ONLY=this', 'PATH=/usr/bin:/bin']);
     } finally {
