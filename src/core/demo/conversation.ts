@@ -55,9 +55,10 @@ export class Conversation {
     return this.lastUserText().includes(RECOVERY_MARKER);
   }
 
-  /** Recovery attempt number announced by the correction prompt ("attempt 2"), if any. */
+  /** Recovery attempt number announced by the correction prompt ("[NemoCognition recovery 2/3]", or "attempt 2"), if any. */
   recoveryAttempt(): number | undefined {
-    const m = /attempt\s*#?\s*(\d+)/i.exec(this.lastUserText());
+    const text = this.lastUserText();
+    const m = new RegExp(`${RECOVERY_MARKER}\\s+(\\d+)\\s*/\\s*\\d+`).exec(text) ?? /attempt\s*#?\s*(\d+)/i.exec(text);
     return m ? Number(m[1]) : undefined;
   }
 

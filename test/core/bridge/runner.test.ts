@@ -88,6 +88,13 @@ describe('agent turn runner', function () {
     assert.equal(e.details.signal, 'SIGKILL');
   });
 
+  it('exit status 128+n without an envelope (a wrapper whose child was killed) is a kill', async () => {
+    const e = await failure(runAgentTurn({ command: cmd(`process.exit(137)`, tmp) }));
+    assert.equal(e.kind, 'killed');
+    assert.equal(e.details.signal, 'SIGKILL');
+    assert.match(e.message, /killed by SIGKILL \(exit status 137\)/);
+  });
+
   it('a non-zero exit without an envelope says what the agent printed last', async () => {
     const e = await failure(runAgentTurn({ command: cmd(`console.error('Error: node:sqlite is unavailable'); process.exit(1)`, tmp) }));
     assert.equal(e.kind, 'failed');

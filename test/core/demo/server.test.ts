@@ -188,6 +188,12 @@ describe('demo model server', () => {
     await m.close();
     m = await startDemoModel({ scenario: 'two-recoveries' });
     assert.match((await drive(m, 'NemoCognition recovery (attempt 2)', deny)).final, /^Done/);
+    // The marker line of NemoCognition's own correction prompt (src/core/recovery/correctionPrompt.ts).
+    await m.close();
+    m = await startDemoModel({ scenario: 'two-recoveries' });
+    assert.match((await drive(m, '[NemoCognition recovery 1/3]\nA previous attempt at this task was stopped.', deny)).final, /could not finish/);
+    assert.match((await drive(m, '[NemoCognition recovery 1/3]\nA previous attempt at this task was stopped.', deny)).final, /could not finish/);
+    assert.match((await drive(m, '[NemoCognition recovery 2/3]\nA previous attempt at this task was stopped.', deny)).final, /^Done/);
   });
 
   it('destructive: rm -rf after creating a file', async () => {

@@ -1,3 +1,4 @@
+import { constants } from 'node:os';
 import type { AgentCommand } from './command';
 import { DEFAULT_MAX_ENVELOPE_BYTES, EnvelopeError, parseEnvelope, type AgentEnvelope } from './envelope';
 import { localSpawner, type Spawner } from './spawner';
@@ -86,12 +87,22 @@ export async function runAgentTurn(opts: RunAgentTurnOptions): Promise<AgentTurn
     envelope = parseEnvelope(res.stdout, { maxBytes });
   } catch (e) {
     if (!(e instanceof EnvelopeError)) throw e;
+    const viaShell = signalOfExitStatus(res.exitCode);
+    if (viaShell) {
+      // A wrapper (a shell, bubblewrap) reports its child's death by signal n as exit status 128 + n.
+      throw new AgentTurnError('killed', `The agent process was killed by ${viaShell} (exit status ${res.exitCode}) before it finished. See the agent's stderr for the cause.`, { ...details, signal: viaShell, envelopeError: e });
+    }
     if (res.exitCode !== 0) {
       throw new AgentTurnError('failed', `The agent exited with code ${res.exitCode} without a result. Last error output: ${lastLine(res.stderr) || '(none)'}`, { ...details, envelopeError: e });
     }
     throw new AgentTurnError('malformed-envelope', e.message, { ...details, envelopeError: e });
   }
   return { envelope, exitCode: res.exitCode, stderrTail: details.stderrTail, durationMs: res.durationMs };
+}
+
+function signalOfExitStatus(code: number | null): string | null {
+  if (code === null || code <= 128 || code > 128 + 64) return null;
+  return Object.entries(constants.signals).find(([, n]) => n === code - 128)?.[0] ?? null;
 }
 
 /** The most telling stderr line: OpenClaw's "Reason: ..." when it printed one, else the last line. */
