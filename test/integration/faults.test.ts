@@ -20,7 +20,8 @@ import { join } from 'node:path';
 import { startDemoModel, type DemoModel } from '../../src/core/demo';
 import { OPENCLAW_VERSION, RUNTIME_DIR_ENV } from '../../src/core/bridge/openclaw/runtime';
 import type { RunListener, RunSummary, SupervisedRunOptions } from '../../src/core/run/api';
-import { sealOrphanedRuns } from '../../src/core/run/orphans';
+import { ORPHAN_MESSAGE, sealOrphanedRuns } from '../../src/core/run/orphans';
+import { currentOwner } from '../../src/core/run/owner';
 import { runSupervised } from '../../src/core/run/supervisor';
 import type { Node } from '../../src/core/model/types';
 import { Store } from '../../src/core/store/store';
@@ -106,8 +107,8 @@ describe('faults of the supervised run', function () {
   });
 
   async function runFault(opts: Partial<SupervisedRunOptions> & { model: SupervisedRunOptions['model'] }, hooks: { node?: (n: Node, ctl: AbortController) => void } = {}): Promise<FaultRun> {
-    const ws = join(scratch, `ws${++n}`);
-    seedDemoWorkspace(ws);
+    const ws = opts.workspace ?? join(scratch, `ws${++n}`);
+    if (!opts.workspace) seedDemoWorkspace(ws);
     const seen: Node[] = [];
     const ctl = new AbortController();
     const listener: RunListener = {
@@ -149,21 +150,35 @@ describe('faults of the supervised run', function () {
   }
 
   describe('before the agent starts', () => {
+    const noLauncher = (ws?: string) =>
+      withEnv('NEMOCOG_NC_LANDLOCK', join(scratch, 'no-such-dir', 'nc-landlock'), () => runFault({ model: { baseUrl: demo.baseUrl, model: demo.model }, ...(ws ? { workspace: ws } : {}) }));
+
     it('a missing sandbox launcher: a message saying how to fix it, recorded as an error on a never-started main branch', async () => {
-      const saved = process.env.NEMOCOG_NC_LANDLOCK;
-      process.env.NEMOCOG_NC_LANDLOCK = join(scratch, 'no-such-dir', 'nc-landlock');
-      let f: FaultRun;
-      try {
-        f = await runFault({ model: { baseUrl: demo.baseUrl, model: demo.model } });
-      } finally {
-        if (saved === undefined) delete process.env.NEMOCOG_NC_LANDLOCK;
-        else process.env.NEMOCOG_NC_LANDLOCK = saved;
-      }
+      const f = await noLauncher();
       await assertRecorded(f, { branch: 'error', type: 'SandboxUnavailableError' });
       assert.match(f.summary.problem!.message, /nc-landlock .*does not exist/);
       assert.match(f.summary.problem!.fix, /npm run build/);
       assert.equal(f.summary.branches.length, 1);
       assert.equal(f.summary.branches[0]!.sandbox, 'local:not started');
+    });
+
+    it('a run this process left open (its last writes failed) is sealed by its next run', async () => {
+      const ws = join(scratch, 'ws-self');
+      seedDemoWorkspace(ws);
+      const me = currentOwner();
+      const store = await Store.open(storeDirFor(ws));
+      await store.append({ type: 'run.started', run: { id: 'run_left_open', task: 't', workspace: ws, baselineSnapshotId: null, startedAt: 1, driver: 'local', meta: { 'nemocognition.owner.pid': me.pid, 'nemocognition.owner.start': me.start } } });
+      await store.append({ type: 'branch.opened', branchId: 'br_left_open', runId: 'run_left_open', parentNodeId: null, parentBranchId: null, agentId: 'main', label: 'main', sandbox: 'local:main', at: 1 });
+      await store.close();
+      await noLauncher(ws);
+      const after = await Store.open(storeDirFor(ws), { readOnly: true });
+      try {
+        assert.equal(after.listRuns().find((r) => r.id === 'run_left_open')?.status, 'error');
+        assert.equal(after.branchesOf('run_left_open')[0]!.status, 'error');
+        assert.equal(after.nodesOfBranch('br_left_open')[0]!.attributes['exception.message'], ORPHAN_MESSAGE);
+      } finally {
+        await after.close();
+      }
     });
 
     it('`nemocog run` prints the problem and what to do, and exits non-zero', async () => {
@@ -364,6 +379,7 @@ describe('faults of the supervised run', function () {
       assert.notEqual(code, 0, out);
       assert.match(out, /Problem: The disk holding .* is full \(ENOSPC\)/);
       assert.match(out, /What to do: Free disk space/);
+      assert.match(out, /Agent failed: The disk holding/, 'the agent was stopped because the store could not record');
       assert.deepEqual(await noProcessesIn(ws), [], 'no agent process is left behind');
 
       const kept = await Store.open(after, { readOnly: true });
@@ -389,6 +405,17 @@ describe('faults of the supervised run', function () {
     });
   });
 });
+
+async function withEnv<T>(name: string, value: string, fn: () => Promise<T>): Promise<T> {
+  const saved = process.env[name];
+  process.env[name] = value;
+  try {
+    return await fn();
+  } finally {
+    if (saved === undefined) delete process.env[name];
+    else process.env[name] = saved;
+  }
+}
 
 /** Writes to `file` until the disk is full. */
 function fillDisk(file: string): void {

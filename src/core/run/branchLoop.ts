@@ -88,7 +88,11 @@ export async function runBranches(input: BranchLoopInput): Promise<BranchLoopOut
       after: (res) => supervisor.after(res),
     });
     const turn = stoppable(opts.signal);
-    router.startTurn({ branchId: branch.id, supervisor, pluginConnected: () => channel.connected(), modelDown: (f) => turn.stop(f) });
+    const modelDown = (f: TurnFailure) => {
+      narrate(`Stopping the agent: ${f.message}`);
+      turn.stop(f);
+    };
+    router.startTurn({ branchId: branch.id, supervisor, pluginConnected: () => channel.connected(), modelDown });
 
     const turnStart = Date.now();
     const result = await resources.agent.runTurn({

@@ -44,10 +44,20 @@ export function errorNode(f: RecordedFailure): NodeInput {
   };
 }
 
+/**
+ * Once the store failed to record (disk full), a seal or a run end written
+ * later would hide the gap before it: they are left to the next writer, which
+ * seals what is still open with an error node of its own (./orphans.ts).
+ */
+export function recordingIntact(recorder: Recorder): boolean {
+  return recorder.sinkFailures.length === 0;
+}
+
 /** Records the failure on the branch and seals it (cancelled or error). */
 export async function sealWithFailure(recorder: Recorder, branchId: string, f: RecordedFailure, status: 'error' | 'cancelled'): Promise<void> {
   await recorder.appendNode(branchId, errorNode(f));
-  await recorder.sealBranch(branchId, status, f.message);
+  await recorder.flush();
+  if (recordingIntact(recorder)) await recorder.sealBranch(branchId, status, f.message);
 }
 
 /**

@@ -17,7 +17,7 @@ export interface OrphanStore {
 }
 
 export const ORPHAN_MESSAGE =
-  'The process supervising this run stopped before the branch ended (the editor or CLI was killed). Everything recorded up to then is kept; the agent was stopped with it.';
+  'The process supervising this run stopped, or could no longer record, before the branch ended (the editor or CLI was killed, or the disk was full). Everything recorded up to then is kept; the agent was stopped with it.';
 
 export function ownerOf(run: Run): RunOwner | null {
   const pid = Number(run.meta['nemocognition.owner.pid']);

@@ -35,3 +35,7 @@ export function ownerAlive(owner: RunOwner): boolean {
   if (start === null) return process.platform !== 'linux';
   return owner.start === 0 || start === owner.start;
 }
+
+export function sameOwner(a: RunOwner, b: RunOwner): boolean {
+  return a.pid === b.pid && a.start === b.start;
+}

@@ -14,16 +14,16 @@ import { SnapshotEngine } from '../snapshots/engine';
 import { Scrubber } from '../redact';
 import { Recorder } from '../recorder/recorder';
 import { startGateway } from '../gateway';
-import type { Branch } from '../model/types';
+import type { Branch, RunStatus } from '../model/types';
 import type { RunListener, RunSummary, SupervisedRunOptions } from './api';
 import { ModelCallRouter } from './modelCalls';
 import { openRunResources, type RunResources } from './resources';
 import { runBranches } from './branchLoop';
-import { recorded, recordRunFailure, turnFailure, type RecordedFailure } from './failures';
+import { recorded, recordingIntact, recordRunFailure, turnFailure, type RecordedFailure } from './failures';
 import { describeProblem, type Problem } from './problems';
 import { stopCauseOf, stoppable } from './stop';
 import { sealOrphanedRuns } from './orphans';
-import { currentOwner } from './owner';
+import { currentOwner, ownerAlive, sameOwner } from './owner';
 
 export async function runSupervised(opts: SupervisedRunOptions, listener: RunListener = {}): Promise<RunSummary> {
   const ws = opts.workspace;
@@ -49,9 +49,11 @@ export async function runSupervised(opts: SupervisedRunOptions, listener: RunLis
     },
   });
 
-  const orphaned = await sealOrphanedRuns(store);
-  if (orphaned.length) narrate(`Sealed ${orphaned.length} run(s) left open by a supervisor that was killed.`);
   const owner = currentOwner();
+  // This process now holds the store's only writer lock, so none of its own
+  // earlier runs is still writing: one left open (its last writes failed) is an orphan too.
+  const orphaned = await sealOrphanedRuns(store, (o) => !sameOwner(o, owner) && ownerAlive(o));
+  if (orphaned.length) narrate(`Sealed ${orphaned.length} run(s) left open by a supervisor that was killed or could not record.`);
 
   let resources: RunResources | null = null;
   let gateway: Awaited<ReturnType<typeof startGateway>> | null = null;
@@ -88,8 +90,7 @@ export async function runSupervised(opts: SupervisedRunOptions, listener: RunLis
 
     resources = await openRunResources(opts, { runId: recorder.currentRun!.id, nc, gatewayPort: gateway.port, scrubber, engine, log: (t) => narrate(`agent: ${t.trim()}`) });
     const outcome = await runBranches({ opts: { ...opts, signal: run.signal }, listener, recorder, engine, router, resources, gateway, baselineSnapshotId: baseline.id, narrate });
-    await recorder.endRun(outcome.status);
-    await recorder.flush();
+    await endRun(recorder, outcome.status);
     return summarise(recorder, outcome.resultBranchId, unrecorded(recorder) ?? outcome.problem);
   } catch (err) {
     const failure = failureOfRun(err, run.signal);
@@ -97,8 +98,7 @@ export async function runSupervised(opts: SupervisedRunOptions, listener: RunLis
     if (!recorder.currentRun) throw err;
     const status = failure.type === 'cancelled' ? 'cancelled' : 'error';
     await recordRunFailure(recorder, failure, status, opts.driver);
-    await recorder.endRun(status);
-    await recorder.flush();
+    await endRun(recorder, status);
     return summarise(recorder, null, unrecorded(recorder) ?? { message: failure.message, fix: failure.fix });
   } finally {
     await gateway?.close().catch(() => undefined);
@@ -106,6 +106,12 @@ export async function runSupervised(opts: SupervisedRunOptions, listener: RunLis
     engine.close();
     await store.close();
   }
+}
+
+async function endRun(recorder: Recorder, status: RunStatus): Promise<void> {
+  await recorder.flush();
+  if (recordingIntact(recorder)) await recorder.endRun(status);
+  await recorder.flush();
 }
 
 /** What stopped the run outside a turn: NemoCognition's own stop (store), the user's cancel, or the error thrown. */
