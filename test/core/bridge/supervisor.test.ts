@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSupervisorPlugin } from '../../support/agent-runtime';
 import { connect } from 'node:net';
 import { decide, readChannelConfig, report, request } from '../../../src/core/bridge/openclaw/plugin/index';
 import plugin from '../../../src/core/bridge/openclaw/plugin/index';
-import { ENV_SECRET, ENV_SOCKET, SUPERVISOR_PROTOCOL_VERSION } from '../../../src/core/bridge/openclaw/plugin/protocol';
+import { ENV_SECRET, ENV_SECRET_FILE, ENV_SOCKET, SUPERVISOR_PROTOCOL_VERSION } from '../../../src/core/bridge/openclaw/plugin/protocol';
 import { startSupervisorServer, type AfterToolCallReport, type BeforeToolCallRequest, type RejectedMessage, type SupervisorServer } from '../../../src/core/bridge/openclaw/supervisorServer';
 
 /** Raw line exchange, as any local process could attempt it. */
@@ -127,6 +127,23 @@ describe('supervisor channel (plugin <-> server)', () => {
     const again = readChannelConfig({ socketPath: '/from/config.sock' }, env);
     assert.deepEqual([again.socketPath, again.secret], ['/tmp/s.sock', 'sek']);
     delete (globalThis as unknown as Record<symbol, unknown>)[Symbol.for('nemocog.supervisor.channel')];
+  });
+
+  it('reads the secret from a file and deletes it, so tools started later cannot read it (not even via /proc/<pid>/environ)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nc-secret-'));
+    try {
+      const file = join(dir, 'secret');
+      writeFileSync(file, 'file-secret\n', { mode: 0o600 });
+      const env: NodeJS.ProcessEnv = { [ENV_SOCKET]: '/tmp/s.sock', [ENV_SECRET_FILE]: file };
+      const cfg = readChannelConfig({}, env);
+      assert.equal(cfg.secret, 'file-secret');
+      assert.equal(existsSync(file), false, 'the secret file is consumed');
+      assert.equal(env[ENV_SECRET_FILE], undefined);
+      assert.equal(readChannelConfig({}, { [ENV_SECRET_FILE]: file }).secret, 'file-secret', 'later register() calls keep it');
+    } finally {
+      delete (globalThis as unknown as Record<symbol, unknown>)[Symbol.for('nemocog.supervisor.channel')];
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('registers both hooks with a timeout longer than its own (OpenClaw fails open on hook timeout)', () => {

@@ -1,5 +1,5 @@
 import type { OpenClawPaths } from './config';
-import { ENV_HOOK_TIMEOUT, ENV_SECRET, ENV_SOCKET } from './plugin/protocol';
+import { ENV_HOOK_TIMEOUT, ENV_SECRET, ENV_SECRET_FILE, ENV_SOCKET } from './plugin/protocol';
 import type { AgentRuntime } from './runtime';
 
 /**
@@ -39,7 +39,8 @@ export interface AgentTurnSpec {
   thinking?: ThinkingLevel;
   /** OpenClaw's own turn timeout (`--timeout`, seconds); NemoCognition's runner has its own as well. */
   timeoutSeconds?: number;
-  supervisor?: { socketPath: string; secret: string; timeoutMs?: number };
+  /** `secretFile` (read and deleted by the plugin on load) is preferred to passing `secret` in the env. */
+  supervisor?: { socketPath: string; secret: string; secretFile?: string; timeoutMs?: number };
   /** PATH for the agent and its tools (default: the caller's PATH, else /usr/local/bin:/usr/bin:/bin). */
   path?: string;
   /** Extra variables (e.g. a locale); cannot override the ones this module sets. */
@@ -75,7 +76,8 @@ export function agentEnv(spec: Pick<AgentTurnSpec, 'paths' | 'supervisor' | 'pat
   };
   if (spec.supervisor) {
     env[ENV_SOCKET] = spec.supervisor.socketPath;
-    env[ENV_SECRET] = spec.supervisor.secret;
+    if (spec.supervisor.secretFile) env[ENV_SECRET_FILE] = spec.supervisor.secretFile;
+    else env[ENV_SECRET] = spec.supervisor.secret;
     if (spec.supervisor.timeoutMs) env[ENV_HOOK_TIMEOUT] = String(spec.supervisor.timeoutMs);
   }
   return env;

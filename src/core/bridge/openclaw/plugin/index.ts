@@ -13,10 +13,12 @@
  * after_tool_call: reports result, error and duration (best effort).
  */
 import { connect } from 'node:net';
+import { readFileSync, unlinkSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import {
   ENV_HOOK_TIMEOUT,
   ENV_SECRET,
+  ENV_SECRET_FILE,
   ENV_SOCKET,
   MAX_LINE_BYTES,
   MAX_RESULT_CHARS,
@@ -87,15 +89,28 @@ export function readChannelConfig(pluginConfig: Record<string, unknown> | undefi
   const store = globalThis as unknown as Record<symbol, { socketPath?: string; secret?: string } | undefined>;
   const kept = store[CHANNEL_KEY] ?? {};
   const socketPath = str(env[ENV_SOCKET]) ?? kept.socketPath ?? str(pluginConfig?.socketPath);
-  const secret = str(env[ENV_SECRET]) ?? kept.secret ?? str(pluginConfig?.secret);
+  const secret = readSecretFileOnce(str(env[ENV_SECRET_FILE])) ?? str(env[ENV_SECRET]) ?? kept.secret ?? str(pluginConfig?.secret);
   store[CHANNEL_KEY] = { socketPath, secret };
   const t = Number(env[ENV_HOOK_TIMEOUT] ?? pluginConfig?.timeoutMs);
   delete env[ENV_SECRET];
+  delete env[ENV_SECRET_FILE];
   delete env[ENV_SOCKET];
   return { socketPath, secret, timeoutMs: Number.isFinite(t) && t > 0 ? t : DEFAULT_TIMEOUT_MS };
 }
 
 const CHANNEL_KEY = Symbol.for('nemocog.supervisor.channel');
+
+/** Reads the secret file and deletes it, so no tool started later can read it. */
+function readSecretFileOnce(path: string | undefined): string | undefined {
+  if (!path) return undefined;
+  try {
+    const secret = readFileSync(path, 'utf8').trim();
+    unlinkSync(path);
+    return secret || undefined;
+  } catch {
+    return undefined; // already consumed by an earlier register() call
+  }
+}
 
 /** Sends one message and resolves with the parsed reply line; rejects on any failure or timeout. */
 export function request(socketPath: string, msg: PluginMessage, timeoutMs: number): Promise<Record<string, unknown>> {

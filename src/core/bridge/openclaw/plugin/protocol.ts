@@ -10,6 +10,13 @@ export const SUPERVISOR_PROTOCOL_VERSION = 1;
 /** Env vars through which the runner hands the channel to the OpenClaw process (and only to it). */
 export const ENV_SOCKET = 'NEMOCOG_SUPERVISOR_SOCKET';
 export const ENV_SECRET = 'NEMOCOG_SUPERVISOR_SECRET';
+/**
+ * Preferred over ENV_SECRET: a file holding the secret, which the plugin reads
+ * and deletes when it loads, before any tool runs. An env var stays readable
+ * in /proc/<pid>/environ by the agent's own tools even after it is deleted
+ * from process.env; a deleted file does not.
+ */
+export const ENV_SECRET_FILE = 'NEMOCOG_SUPERVISOR_SECRET_FILE';
 export const ENV_HOOK_TIMEOUT = 'NEMOCOG_SUPERVISOR_TIMEOUT_MS';
 
 /** Plugin id, also the key of its entry in OpenClaw's `plugins.entries`. */
