@@ -20,7 +20,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame, FrameLocator } from 'playwright-core';
 import { codeServerInstall, missingPrerequisite, packageVsix, startCodeServer, type CodeServerInstall, type RunningCodeServer } from './support/codeServer';
-import { openNemoCognitionView, openWorkbench, runCommand, screenshot, screenshotDir, screenshotSidebar, webviewFrame, webviewInnerFrame, type Workbench } from './support/browser';
+import { openNemoCognitionView, openWorkbench, runCommand, screenshot, screenshotDir, screenshotSidebar, waitForReplayWebview, webviewFrame, type Workbench } from './support/browser';
 import { seedWorkspace, type SeededRun } from './support/seedWorkspace';
 
 describe('e2e: NemoCognition in the VS Code workbench (code-server + Chromium)', function () {
@@ -78,11 +78,7 @@ describe('e2e: NemoCognition in the VS Code workbench (code-server + Chromium)',
     const page = wb!.page;
     await openNemoCognitionView(page);
     // VS Code replaces a view whose provider threw with this message; say why instead of timing out.
-    const loadError = page.locator('.part.sidebar', { hasText: 'An error occurred while loading view' });
-    const found = await Promise.race([
-      webviewInnerFrame(page).then((f) => f),
-      loadError.waitFor({ state: 'visible', timeout: 30_000 }).then(() => null),
-    ]);
+    const found = await waitForReplayWebview(page, 60_000);
     if (!found) {
       const why = wb!.console.filter((m) => m.type === 'error').map((m) => m.text.slice(0, 300));
       await screenshot(page, 'zz-view-failed-to-load');
@@ -100,6 +96,7 @@ describe('e2e: NemoCognition in the VS Code workbench (code-server + Chromium)',
   });
 
   it('lists both branches with their statuses: the failed one kept as evidence, the recovery completed', async function () {
+    assert.ok(view, 'the Replay view did not load (see the first failure)');
     const failed = view.locator('.nc-branch', { has: view.locator('.nc-branch-label', { hasText: new RegExp(`^${seeded.failedBranch.label}$`) }) });
     const recovery = view.locator('.nc-branch', { has: view.locator('.nc-branch-label', { hasText: seeded.recoveryBranch.label }) });
     assert.equal(await failed.count(), 1, 'the failed branch is listed');
@@ -114,6 +111,7 @@ describe('e2e: NemoCognition in the VS Code workbench (code-server + Chromium)',
   });
 
   it('selecting a step shows its attributes as text in the inspector', async function () {
+    assert.ok(view, 'the Replay view did not load (see the first failure)');
     const page = wb!.page;
     const row = view.locator(`.nc-node[data-node-id="${seeded.deniedNode.id}"]`);
     await row.click();
@@ -144,6 +142,7 @@ describe('e2e: NemoCognition in the VS Code workbench (code-server + Chromium)',
   });
 
   it('the webview logs no errors and no CSP violations', async function () {
+    assert.ok(inner, 'the Replay view did not load (see the first failure)');
     const page = wb!.page;
     const fromWebview = (m: { frameUrl: string }) => /webview\/browser\/pre\/|vscode-resource|vscode-cdn/.test(m.frameUrl);
     // Prove that the policy is enforced in the inner frame and that its violations reach us, so "none" means something:
@@ -196,6 +195,7 @@ describe('e2e: NemoCognition in the VS Code workbench (code-server + Chromium)',
     await page.locator('.monaco-workbench .activitybar').waitFor({ state: 'visible', timeout: 60_000 });
     await openNemoCognitionView(page);
     await page.mouse.move(700, 600);
+    assert.ok(await waitForReplayWebview(page, 60_000), 'VS Code says "An error occurred while loading view: nemocognition.replay"');
     const v = webviewFrame(page);
     await v.locator('.nc-empty h2', { hasText: 'No supervised runs yet' }).waitFor({ timeout: 30_000 });
     assert.equal(await v.locator('.nc-empty vscode-button', { hasText: 'Run Supervised Agent' }).count(), 1);

@@ -97,10 +97,33 @@ export async function webviewInnerFrame(page: Page, title = 'NemoCognition Repla
   for (;;) {
     for (const f of page.frames()) {
       if (f.name() !== 'active-frame' && !f.url().includes('fake.html')) continue;
-      const t = await f.title().catch(() => '');
+      // title() waits for the frame's document; a webview that never got its content would block it.
+      const t = await Promise.race([f.title().catch(() => ''), new Promise<string>((r) => setTimeout(() => r(''), 1_000))]);
       if (t === title) return f;
     }
     if (Date.now() > deadline) throw new Error(`no webview frame titled "${title}" among: ${page.frames().map((f) => f.url()).join(', ')}`);
+    await page.waitForTimeout(250);
+  }
+}
+
+/**
+ * Waits for the Replay webview's inner frame; null when VS Code shows "An error occurred while loading
+ * view" instead (it puts that page into the webview when the extension's provider threw), so a test can
+ * say why rather than time out.
+ */
+export async function waitForReplayWebview(page: Page, timeoutMs: number, title = 'NemoCognition Replay'): Promise<Frame | null> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const f of page.frames()) {
+      if (f.name() !== 'active-frame' && !f.url().includes('fake.html')) continue;
+      const doc = await Promise.race([
+        f.evaluate(() => ({ title: document.title, body: document.body?.innerText ?? '' })).catch(() => null),
+        new Promise<null>((r) => setTimeout(() => r(null), 1_000)),
+      ]);
+      if (doc?.title === title) return f;
+      if (doc?.body.includes('An error occurred while loading view')) return null;
+    }
+    if (Date.now() > deadline) throw new Error(`the "${title}" webview did not appear within ${timeoutMs / 1000} s`);
     await page.waitForTimeout(250);
   }
 }
