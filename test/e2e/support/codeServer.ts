@@ -135,7 +135,15 @@ export async function startCodeServer(inst: CodeServerInstall, opts: CodeServerO
     opts.workspace,
   ];
   let output = `$ ${inst.node} ${args.join(' ')}\n${installOut}`;
-  const child: ChildProcess = spawn(inst.node, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group, so stop() also ends the helpers it forks (file watcher, extension host, pty host).
+  const child: ChildProcess = spawn(inst.node, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const killGroup = (signal: NodeJS.Signals) => {
+    try {
+      if (child.pid) process.kill(-child.pid, signal);
+    } catch {
+      // the group is gone already
+    }
+  };
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -151,7 +159,7 @@ export async function startCodeServer(inst: CodeServerInstall, opts: CodeServerO
       // not listening yet
     }
     if (Date.now() > deadline) {
-      child.kill('SIGKILL');
+      killGroup('SIGKILL');
       throw new Error(`code-server did not answer on ${url}/healthz within 60 s:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 250));
@@ -165,11 +173,14 @@ export async function startCodeServer(inst: CodeServerInstall, opts: CodeServerO
     log: () => output,
     async stop(stopOpts) {
       if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        const t = setTimeout(() => child.kill('SIGKILL'), 5_000);
+        killGroup('SIGTERM');
+        const t = setTimeout(() => killGroup('SIGKILL'), 5_000);
         await exited;
         clearTimeout(t);
       }
+      // Helpers that outlive the main process for a moment would still hold the temp folders.
+      await new Promise((r) => setTimeout(r, 500));
+      killGroup('SIGKILL');
       if (!stopOpts?.keepDirs) fs.rmSync(tmp, { recursive: true, force: true });
     },
   };
