@@ -37,7 +37,7 @@ function ensureNpm() {
 
 /** Debian packages by the binary that proves they are installed. */
 const DEBIAN = {
-  test: { bwrap: 'bubblewrap', cc: 'gcc', ssh: 'openssh-client', '/usr/sbin/sshd': 'openssh-server', git: 'git', curl: 'curl', tar: 'tar', ps: 'procps' },
+  test: { bwrap: 'bubblewrap', cc: 'gcc', ssh: 'openssh-client', '/usr/sbin/sshd': 'openssh-server', git: 'git', curl: 'curl', tar: 'tar', ps: 'procps', chromium: 'chromium', unshare: 'util-linux' },
   demo: { bwrap: 'bubblewrap', cc: 'gcc', git: 'git' },
   bench: { git: 'git', cc: 'gcc', bwrap: 'bubblewrap' },
 };
