@@ -125,7 +125,8 @@ export async function runBranches(input: BranchLoopInput): Promise<BranchLoopOut
       const status = failure.kind === 'cancelled' ? 'cancelled' : 'error';
       await sealWithFailure(recorder, branch.id, recorded(failure), status);
       narrate(status === 'cancelled' ? 'Run cancelled; the branch is kept as it was.' : `Agent failed: ${failure.message}`);
-      return { status, resultBranchId: null, problem: { message: failure.message, fix: failure.fix } };
+      // A cancel is the user's own doing: recorded, but not reported back as a problem.
+      return { status, resultBranchId: null, problem: status === 'cancelled' ? undefined : { message: failure.message, fix: failure.fix } };
     }
 
     const denied = supervisor.outcomes.flatMap((o) => o.denials);

@@ -99,7 +99,7 @@ export async function runSupervised(opts: SupervisedRunOptions, listener: RunLis
     const status = failure.type === 'cancelled' ? 'cancelled' : 'error';
     await recordRunFailure(recorder, failure, status, opts.driver);
     await endRun(recorder, status);
-    return summarise(recorder, null, unrecorded(recorder) ?? { message: failure.message, fix: failure.fix });
+    return summarise(recorder, null, unrecorded(recorder) ?? (status === 'cancelled' ? undefined : { message: failure.message, fix: failure.fix }));
   } finally {
     await gateway?.close().catch(() => undefined);
     await resources?.close().catch(() => undefined);
