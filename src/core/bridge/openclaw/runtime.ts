@@ -4,11 +4,16 @@ import { dirname, join, resolve } from 'node:path';
 
 /**
  * Where the agent runtime lives: a pinned OpenClaw CLI and the Node 24 it
- * needs, installed by `.ci/install-agent-runtime.mjs` into a private folder
- * (never the project's own dependencies).
+ * needs, installed by `installAgentRuntime` (./install; also what
+ * `.ci/install-agent-runtime.mjs` runs) into a private folder, never the
+ * project's own dependencies.
+ *
+ * Search order: an explicit `runtimeDir`, then `$NEMOCOG_RUNTIME_DIR` (the VS
+ * Code extension sets it before a run from `nemocognition.agent.runtimeDir`
+ * or its global storage), then `<repo>/.cache/agent-runtime` in a checkout.
  */
 
-/** Keep in step with .ci/install-agent-runtime.mjs (a test checks it). */
+/** The .ci script re-declares these and refuses to run when they differ. */
 export const OPENCLAW_VERSION = '2026.9.6';
 export const AGENT_NODE_VERSION = '24.21.0';
 export const RUNTIME_DIR_ENV = 'NEMOCOG_RUNTIME_DIR';
@@ -60,32 +65,40 @@ export function runtimeCandidates(opts: LocateOptions = {}): string[] {
   return [...new Set(out.filter((d): d is string => !!d).map((d) => resolve(d)))];
 }
 
+/** Where the two entry points sit inside a runtime folder. */
+export function runtimeLayout(dir: string): { nodeBin: string; openclawEntry: string; openclawPackageJson: string } {
+  return {
+    nodeBin: join(dir, 'node_modules', 'node', 'bin', 'node'),
+    openclawEntry: join(dir, 'node_modules', 'openclaw', 'openclaw.mjs'),
+    openclawPackageJson: join(dir, 'node_modules', 'openclaw', 'package.json'),
+  };
+}
+
+/** The runtime in exactly `dir`, or why it is not usable there. */
+export function runtimeAt(dir: string, allowOtherVersion = false): AgentRuntime | { problem: string } {
+  const { nodeBin, openclawEntry, openclawPackageJson } = runtimeLayout(dir);
+  if (!existsSync(nodeBin) || !existsSync(openclawEntry)) return { problem: `${dir}: not installed` };
+  let version = '';
+  try {
+    version = String(JSON.parse(readFileSync(openclawPackageJson, 'utf8')).version ?? '');
+  } catch {
+    return { problem: `${dir}: unreadable openclaw/package.json` };
+  }
+  if (version !== OPENCLAW_VERSION && !allowOtherVersion) return { problem: `${dir}: openclaw ${version}, expected ${OPENCLAW_VERSION}` };
+  return { dir, nodeBin, openclawEntry, openclawVersion: version };
+}
+
 export function locateAgentRuntime(opts: LocateOptions = {}): AgentRuntime {
   const searched = runtimeCandidates(opts);
   const problems: string[] = [];
   for (const dir of searched) {
-    const nodeBin = join(dir, 'node_modules', 'node', 'bin', 'node');
-    const openclawEntry = join(dir, 'node_modules', 'openclaw', 'openclaw.mjs');
-    if (!existsSync(nodeBin) || !existsSync(openclawEntry)) {
-      problems.push(`${dir}: not installed`);
-      continue;
-    }
-    let version = '';
-    try {
-      version = String(JSON.parse(readFileSync(join(dir, 'node_modules', 'openclaw', 'package.json'), 'utf8')).version ?? '');
-    } catch {
-      problems.push(`${dir}: unreadable openclaw/package.json`);
-      continue;
-    }
-    if (version !== OPENCLAW_VERSION && !opts.allowOtherVersion) {
-      problems.push(`${dir}: openclaw ${version}, expected ${OPENCLAW_VERSION}`);
-      continue;
-    }
-    return { dir, nodeBin, openclawEntry, openclawVersion: version };
+    const found = runtimeAt(dir, opts.allowOtherVersion);
+    if ('problem' in found) problems.push(found.problem);
+    else return found;
   }
   throw new AgentRuntimeMissingError(
     `The OpenClaw agent runtime (openclaw@${OPENCLAW_VERSION} on Node ${AGENT_NODE_VERSION}) was not found (${problems.join('; ') || 'no folder to search'}).`,
-    `Install it with \`node .ci/install-agent-runtime.mjs\` (or set ${RUNTIME_DIR_ENV} to a folder where it is installed).`,
+    `In VS Code run "NemoCognition: Install Agent Runtime"; from a NemoCognition checkout run \`node .ci/install-agent-runtime.mjs\`; or set ${RUNTIME_DIR_ENV} (the setting nemocognition.agent.runtimeDir in VS Code) to a folder where it is installed.`,
     searched,
   );
 }
