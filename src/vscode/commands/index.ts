@@ -3,6 +3,7 @@ import type * as vscode from 'vscode';
 import type { Services } from '../services/services';
 import { registerCancelRun } from './cancelRun';
 import { registerClearApiKey } from './clearApiKey';
+import { registerInstallAgentRuntime } from './installAgentRuntime';
 import { registerOpenReplay } from './openReplay';
 import { registerOpenSnapshotDiff } from './openSnapshotDiff';
 import { registerRestoreBranch } from './restoreBranch';
@@ -28,5 +29,6 @@ export function registerCommands(s: Services): vscode.Disposable[] {
     registerClearApiKey(s),
     registerShowOutput(s),
     registerRevealStep(s),
+    registerInstallAgentRuntime(s),
   ];
 }

@@ -21,6 +21,8 @@ export interface NcSettings {
   storeLocation: string;
   maxRecoveries: number;
   timeoutSeconds: number;
+  /** Agent runtime folder; empty = the extension's global storage (see vscode/runtime/runtimeDir). */
+  agentRuntimeDir: string;
   gutterEnabled: boolean;
 }
 
@@ -40,6 +42,7 @@ export const DEFAULTS: NcSettings = {
   storeLocation: '.nemocognition',
   maxRecoveries: 2,
   timeoutSeconds: 600,
+  agentRuntimeDir: '',
   gutterEnabled: true,
 };
 
@@ -70,6 +73,7 @@ export function readSettings(get: SettingGetter): NcSettings {
     storeLocation: pick(get, 'store.location', d.storeLocation, isString).trim() || d.storeLocation,
     maxRecoveries: Math.floor(pick(get, 'recovery.maxAttempts', d.maxRecoveries, isPosNum)),
     timeoutSeconds: pick(get, 'agent.timeoutSeconds', d.timeoutSeconds, isPosNum),
+    agentRuntimeDir: pick(get, 'agent.runtimeDir', d.agentRuntimeDir, isString).trim(),
     gutterEnabled: pick(get, 'gutter.enabled', d.gutterEnabled, (v) => typeof v === 'boolean'),
   };
 }

@@ -4,8 +4,11 @@
  * starts the scripted demo model shipped in the core and points the run at it.
  */
 import type { ModelEndpoint, RunListener, RunSummary, SupervisedRunOptions } from '../../core/run/api';
+import { ensureAgentRuntimeForRun } from '../runtime/ensureRuntime';
 
 export async function runSupervisedAgent(opts: SupervisedRunOptions, listener: RunListener): Promise<RunSummary> {
+  // Points the core at the configured runtime folder; offers the install when it is missing.
+  await ensureAgentRuntimeForRun(opts, (text) => listener.narration?.(text, Date.now()));
   const { runSupervised } = await import('../../core/run/supervisor');
   return runSupervised(opts, listener);
 }
