@@ -105,6 +105,8 @@ describe('supervised run on real parts (openclaw + Landlock + demo model)', func
       assert.ok(kernel, `no kernel decision among ${JSON.stringify(decisions.map((d) => d.attributes))}`);
       assert.match(String(kernel.attributes['nemocognition.policy.detail']), /Permission denied/);
       assert.equal(kernel.attributes['nemocognition.policy.path'], '/etc/nemocog-demo');
+      // The plugin was connected (it fails closed otherwise): nothing was blocked by the supervisor.
+      assert.equal(decisions.filter((n) => n.attributes['nemocognition.policy.source'] === 'supervisor').length, 0);
 
       // The recovery is a sibling: it forks from a node of the failed branch, which stays as it was.
       const rec = stored.find((b) => b.id === recovery!.id)!;
@@ -161,6 +163,8 @@ describe('supervised run on real parts (openclaw + Landlock + demo model)', func
     }
     // The model (upstream) did get the key from the gateway, so the canary is live.
     assert.ok(model.requests.some((r) => String(r.headers.authorization) === `Bearer ${CANARY_KEY}`));
+    // The supervisor plugin took its secret from a read-once file: none is left behind.
+    assert.deepEqual(listFiles(join(ws, '.nemocognition')).filter((f) => /\.supervisor-secret-/.test(f)), []);
     // Nothing NemoCognition or the agent wrote to disk holds it: store, snapshots, sandboxes, agent state.
     for (const f of listFiles(join(ws, '.nemocognition'))) {
       if (statSync(f).size > 50_000_000) continue;

@@ -21,6 +21,14 @@ export interface SupervisedRunOptions {
   driver: DriverKind;
   /** Run on another host over SSH (a ~/.ssh/config alias); undefined = this machine. */
   remoteHost?: string;
+  /** The workspace folder on the remote host (default: the same path as `workspace`). */
+  remoteWorkspace?: string;
+  /** How to start NemoCognition's CLI on the remote host (default: `nemocog`). */
+  remoteCli?: string[];
+  /** Size budget of the snapshot store; oldest unreferenced snapshots go first. */
+  snapshotBudgetBytes?: number;
+  /** Keep each branch's sandbox folder after the run (default: removed; its snapshots keep everything). */
+  keepSandboxes?: boolean;
   model: ModelEndpoint;
   /** OpenShell-style policy YAML; default: <workspace>/.nemocognition/policy.yaml or the built-in default. */
   policyFile?: string;

@@ -93,17 +93,19 @@ export class ModelCallRouter {
     if (h.failedInARow === MODEL_FAILURE_LIMIT) a.modelDown?.(this.modelFailure(h)!);
   }
 
-  async onRejected(info: RejectedRequest): Promise<void> {
+  /** A request refused for lack of the run's secret: on the gateway, or on the supervisor channel. */
+  async onRejected(info: RejectedRequest, rule: 'gateway.auth' | 'supervisor.auth' = 'gateway.auth'): Promise<void> {
     const a = this.active;
     if (!a) return;
+    const source = rule === 'gateway.auth' ? 'gateway' : 'supervisor';
     await this.recorder.appendNode(a.branchId, {
       kind: 'policy_decision',
-      name: `deny ${info.method} ${info.path} (gateway)`,
+      name: `deny ${info.method} ${info.path} (${source})`,
       status: 'error',
       attributes: {
         'nemocognition.policy.decision': 'deny',
-        'nemocognition.policy.source': 'gateway',
-        'nemocognition.policy.rule': 'gateway.auth',
+        'nemocognition.policy.source': source,
+        'nemocognition.policy.rule': rule,
         'nemocognition.policy.detail': info.reason,
         'net.peer.name': info.remote,
       },

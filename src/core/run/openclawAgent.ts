@@ -1,5 +1,6 @@
 /** The AgentPort for OpenClaw: one `openclaw agent --local` turn inside the branch's sandbox. */
-import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { dirname, join } from 'node:path';
 import {
@@ -59,6 +60,12 @@ function locatePluginEntry(): string {
   return found;
 }
 
+function writeSecretFile(dir: string, secret: string): string {
+  const file = join(dir, `.supervisor-secret-${randomBytes(6).toString('hex')}`);
+  writeFileSync(file, secret, { mode: 0o600 });
+  return file;
+}
+
 export class OpenClawAgent implements AgentPort {
   readonly name = 'openclaw';
   private constructor(private readonly runtime: AgentRuntime, private readonly pluginEntry: string) {}
@@ -83,12 +90,14 @@ export class OpenClawAgent implements AgentPort {
       provider: { baseUrl: req.gateway.url, apiKey: req.gateway.secret, model: req.gateway.model },
       ...(req.supervisor ? { plugin: { entryFile: this.pluginEntry, socketPath: req.supervisor.socketPath } } : {}),
     });
+    // The supervisor secret goes in a file the plugin reads and deletes on load, before any tool runs.
+    const supervisor = req.supervisor ? { ...req.supervisor, secretFile: writeSecretFile(paths.rootDir, req.supervisor.secret) } : undefined;
     const command = buildAgentCommand({
       runtime: this.runtime,
       paths,
       sessionId: req.sessionId,
       task: req.message,
-      supervisor: req.supervisor ?? undefined,
+      supervisor,
       path: `${dirname(this.runtime.nodeBin)}:/usr/local/bin:/usr/bin:/bin`,
     });
     const t0 = Date.now();
@@ -144,6 +153,9 @@ export class OpenClawAgent implements AgentPort {
         attributes: { 'openclaw.version': this.runtime.openclawVersion, 'openclaw.failure': e.kind },
         failure,
       };
+    } finally {
+      // Normally the plugin consumed it; if the agent never loaded the plugin, it must not stay on disk.
+      if (supervisor?.secretFile) rmSync(supervisor.secretFile, { force: true });
     }
   }
 }

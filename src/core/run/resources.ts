@@ -43,6 +43,8 @@ export interface ResourceContext {
   scrubber: Scrubber;
   engine: SnapshotEngine;
   log?: (text: string) => void;
+  /** A message on the supervisor channel was refused (wrong secret, malformed). */
+  onChannelRejected?: (reason: string) => void;
 }
 
 export async function openRunResources(opts: SupervisedRunOptions, ctx: ResourceContext): Promise<RunResources> {
@@ -60,7 +62,7 @@ export async function openRunResources(opts: SupervisedRunOptions, ctx: Resource
     });
   }
   await driver.checkAvailable();
-  const hub = await SupervisorHub.start(ctx.nc, ctx.scrubber);
+  const hub = await SupervisorHub.start(ctx.nc, ctx.scrubber, ctx.onChannelRejected);
   const runDir = join(ctx.nc, 'sandboxes', ctx.runId);
 
   const policyFor = (workdir: string, stateDir: string): SandboxPolicy => ({

@@ -6,8 +6,10 @@
  * re-runs the agent in a fresh recovery sandbox with a correction prompt.
  * The user's workspace is never written: results come back by restore.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_IGNORE_GLOBS } from '../snapshots/ignore';
+import { storeIgnore } from './storeIgnore';
 import { excludeFromGit, nemocogDir, storeDirFor } from '../store/paths';
 import { Store } from '../store/store';
 import { SnapshotEngine } from '../snapshots/engine';
@@ -26,6 +28,12 @@ import { sealOrphanedRuns } from './orphans';
 import { currentOwner, ownerAlive, sameOwner } from './owner';
 
 export async function runSupervised(opts: SupervisedRunOptions, listener: RunListener = {}): Promise<RunSummary> {
+  if (opts.remoteHost) {
+    // The supervisor runs beside the files, on the remote host (see remote/remoteRun.ts).
+    const { runSupervisedRemote } = await import('../remote/remoteRun');
+    const { remoteHost, ...local } = opts;
+    return runSupervisedRemote(local, { host: remoteHost, workspace: opts.remoteWorkspace ?? opts.workspace, cli: opts.remoteCli ?? ['nemocog'] }, listener);
+  }
   const ws = opts.workspace;
   const nc = opts.storeDir ?? nemocogDir(ws);
   mkdirSync(nc, { recursive: true });
@@ -37,7 +45,10 @@ export async function runSupervised(opts: SupervisedRunOptions, listener: RunLis
   const store = await Store.open(opts.storeDir ? join(nc, 'store') : storeDirFor(ws), {
     log: (level, msg) => (level !== 'info' ? narrate(`store ${level}: ${msg}`) : undefined),
   });
-  const engine = await SnapshotEngine.open(join(nc, 'snapshots'), opts.snapshotIgnore ? { ignore: opts.snapshotIgnore } : {});
+  const engine = await SnapshotEngine.open(join(nc, 'snapshots'), {
+    ignore: [...(opts.snapshotIgnore ?? DEFAULT_IGNORE_GLOBS), ...storeIgnore(ws, nc)],
+    ...(opts.snapshotBudgetBytes ? { budget: { maxBytes: opts.snapshotBudgetBytes, protect: () => referencedSnapshots(store) } } : {}),
+  });
   // A store that cannot record (disk full) stops the run: going on would act without evidence.
   const run = stoppable(opts.signal);
   const recorder = new Recorder(store, scrubber, {
@@ -88,7 +99,8 @@ export async function runSupervised(opts: SupervisedRunOptions, listener: RunLis
       onRejected: (i) => void router.onRejected(i),
     });
 
-    resources = await openRunResources(opts, { runId: recorder.currentRun!.id, nc, gatewayPort: gateway.port, scrubber, engine, log: (t) => narrate(`agent: ${t.trim()}`) });
+    const onChannelRejected = (reason: string) => void router.onRejected({ remote: 'supervisor socket', path: 'supervisor', method: 'MESSAGE', reason, at: Date.now() }, 'supervisor.auth');
+    resources = await openRunResources(opts, { runId: recorder.currentRun!.id, nc, gatewayPort: gateway.port, scrubber, engine, log: (t) => narrate(`agent: ${t.trim()}`), onChannelRejected });
     const outcome = await runBranches({ opts: { ...opts, signal: run.signal }, listener, recorder, engine, router, resources, gateway, baselineSnapshotId: baseline.id, narrate });
     await endRun(recorder, outcome.status);
     return summarise(recorder, outcome.resultBranchId, unrecorded(recorder) ?? outcome.problem);
@@ -105,7 +117,29 @@ export async function runSupervised(opts: SupervisedRunOptions, listener: RunLis
     await resources?.close().catch(() => undefined);
     engine.close();
     await store.close();
+    if (!opts.keepSandboxes && recorder.currentRun) removeSandboxFolders(nc, recorder.currentRun.id);
   }
+}
+
+/** Every snapshot a recorded run refers to: these survive the size budget. */
+function referencedSnapshots(store: Store): Set<string> {
+  const keep = new Set<string>();
+  for (const run of store.listRuns()) {
+    if (run.baselineSnapshotId) keep.add(run.baselineSnapshotId);
+    for (const n of store.nodesOfRun(run.id)) {
+      if (n.snapshotId) keep.add(n.snapshotId);
+      const after = n.attributes['nemocognition.snapshot.after'];
+      if (typeof after === 'string') keep.add(after);
+    }
+  }
+  return keep;
+}
+
+/** Branch sandboxes are full working copies; their snapshots hold everything needed afterwards. */
+function removeSandboxFolders(nc: string, runId: string): void {
+  const dir = join(nc, 'sandboxes', runId);
+  if (!existsSync(dir)) return;
+  for (const label of readdirSync(dir)) rmSync(join(dir, label, 'work'), { recursive: true, force: true });
 }
 
 async function endRun(recorder: Recorder, status: RunStatus): Promise<void> {

@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import type * as vscode from 'vscode';
 import { SnapshotEngine } from '../../core/snapshots';
+import { storeIgnore } from '../../core/run/storeIgnore';
 import type { WorkspacePaths } from './workspacePaths';
 
 export class SnapshotService implements vscode.Disposable {
@@ -25,7 +26,8 @@ export class SnapshotService implements vscode.Disposable {
     if (!fs.existsSync(paths.snapshotsDir)) {
       throw new Error(`This workspace has no NemoCognition snapshots yet (${paths.snapshotsDir}). Run a supervised agent first.`);
     }
-    const ignore = this.ignore();
+    // The run's engine also ignores a store folder configured inside the workspace: so must restore.
+    const ignore = [...this.ignore(), ...storeIgnore(paths.root, paths.base)];
     const key = JSON.stringify([paths.snapshotsDir, ignore]);
     if (!this.engine || key !== this.key) {
       this.close();
