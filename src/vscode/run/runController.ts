@@ -121,6 +121,7 @@ export class RunController implements vscode.Disposable {
             maxRecoveries: s.maxRecoveries,
             timeoutMs: s.timeoutSeconds * 1000,
             snapshotIgnore: s.snapshotIgnore,
+            snapshotBudgetBytes: s.maxStoreSizeMB * 1024 * 1024,
             storeDir: paths.base,
             signal: abort.signal,
           };
