@@ -129,6 +129,12 @@ function main() {
   const t1 = Date.now();
   npmInstall(csPrefix, `code-server@${CODE_SERVER_VERSION}`, env);
   if (!existsSync(paths.codeServerEntry)) throw new Error(`code-server installed but ${paths.codeServerEntry} is missing`);
+  // The postinstall builds VS Code's native modules; npm versions that hold back unapproved install scripts only warn.
+  const native = join(dir, 'cs/node_modules/code-server/lib/vscode/node_modules/@vscode/spdlog/build/Release/spdlog.node');
+  if (!existsSync(native)) {
+    throw new Error(`code-server's postinstall did not build its native modules (${native} is missing). ` +
+      `If npm held back install scripts, run \`npm install-scripts approve code-server\` in ${csPrefix} or use an npm that runs them, then run this again.`);
+  }
   // Not `code-server --version`: that writes a default config (with a password) into ~/.config/code-server.
   const version = JSON.parse(readFileSync(join(dir, 'cs/node_modules/code-server/package.json'), 'utf8')).version;
   log(`code-server ${version} installed in ${((Date.now() - t1) / 1000).toFixed(0)} s`);
