@@ -12,6 +12,7 @@ export const COMMANDS = {
   clearApiKey: 'nemocognition.clearApiKey',
   showOutput: 'nemocognition.showOutput',
   revealStep: 'nemocognition.revealStep',
+  installAgentRuntime: 'nemocognition.installAgentRuntime',
 } as const;
 
 export const REPLAY_VIEW_ID = 'nemocognition.replay';
