@@ -5,7 +5,7 @@
  * reverse forward, events streamed back. Same scenario as the local test.
  */
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDemoModel, type DemoModel } from '../../src/core/demo';
@@ -13,6 +13,7 @@ import type { Branch, Node } from '../../src/core/model/types';
 import { runSupervisedRemote } from '../../src/core/remote/remoteRun';
 import type { RunSummary } from '../../src/core/run/api';
 import { SshError } from '../../src/core/sandbox/ssh';
+import { sealOrphanedRuns } from '../../src/core/run/orphans';
 import { Store } from '../../src/core/store/store';
 import { storeDirFor } from '../../src/core/store/paths';
 import { seedDemoWorkspace } from '../../src/cli/demoWorkspace';
@@ -77,6 +78,50 @@ describe('supervised run on a remote host over real OpenSSH', function () {
     }
   });
 
+  it('when SSH drops mid-run: says so, the remote run stops, and what it recorded is kept and sealed', async () => {
+    const remoteWs = join(scratch, 'drop-ws');
+    seedDemoWorkspace(remoteWs);
+    const drop = await startSshd();
+    let dropped = false;
+    const nodes: Node[] = [];
+    const outcome = await runSupervisedRemote(
+      { workspace: remoteWs, task: DEMO_TASK, driver: 'local', model: { baseUrl: model.baseUrl, model: model.model }, maxRecoveries: 2, timeoutMs: 240_000 },
+      { host: drop.alias, configFile: drop.configFile, workspace: remoteWs, cli: CLI },
+      {
+        node: (n) => {
+          nodes.push(n);
+          if (!dropped && n.kind === 'tool_call') {
+            dropped = true;
+            drop.killAll(); // sshd and every session it forked: the connection is gone mid-run
+          }
+        },
+      },
+    ).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    await drop.stop().catch(() => undefined);
+    assert.ok(outcome instanceof SshError, `expected an SshError, got ${String(outcome)}`);
+    assert.equal(outcome.kind, 'dropped');
+    assert.ok(outcome.fix.length > 10);
+    // The remote supervisor either notices at its next write and stops its run, or died with the
+    // session; then its agent died with it and the next writer seals the orphaned run. Either way
+    // nothing it recorded is lost and nothing stays "running".
+    const alive = () => processesMentioning(remoteWs).length > 0;
+    for (let i = 0; i < 60 && alive(); i++) await new Promise((r) => setTimeout(r, 500));
+    assert.equal(alive(), false, 'the remote supervisor and its agent stopped');
+    const store = await Store.open(storeDirFor(remoteWs));
+    try {
+      const run = store.listRuns()[0]!;
+      for (const n of nodes.filter((x) => x.kind === 'tool_call')) assert.ok(store.getNode(n.id), 'nodes recorded before the drop are kept');
+      if (run.status === 'running') assert.deepEqual(await sealOrphanedRuns(store), [run.id]);
+      assert.notEqual(store.getRun(run.id)!.status, 'running');
+      for (const b of store.branchesOf(run.id)) assert.notEqual(b.status, 'open', `branch ${b.label} sealed`);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('says what to do when SSH is refused', async () => {
     const ws = join(scratch, 'refused-ws');
     const err = await runSupervisedRemote(
@@ -97,4 +142,17 @@ function refusedConfig(sshd: TestSshd, dir: string): string {
   const file = join(dir, 'refused_config');
   writeFileSync(file, `Host nc-refused\n  HostName 127.0.0.1\n  Port 1\n  User root\n  IdentityFile ${sshd.identityFile}\n  UserKnownHostsFile ${sshd.knownHostsFile}\n  StrictHostKeyChecking accept-new\n`);
   return file;
+}
+
+function processesMentioning(text: string): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(text)) pids.push(Number(name));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
 }

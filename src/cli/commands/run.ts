@@ -51,6 +51,13 @@ export async function runCommand(argv: string[]): Promise<number> {
     timeoutMs: Number(values['timeout-seconds']) * 1000,
     signal: controller.signal,
   };
+  if (values.events) {
+    // Streaming to a remote launcher: when its connection drops, the next write fails (EPIPE).
+    // Stop the run cleanly rather than supervise an agent nobody can see any more.
+    process.stdout.on('error', () => {
+      if (!controller.signal.aborted) controller.abort(new Error('The connection to the launching editor or CLI was lost (its SSH session ended).'));
+    });
+  }
   const listener = values.events ? eventWriter((l) => process.stdout.write(l)) : values.json ? {} : consoleListener();
   const summary = values.remote
     ? await runSupervisedRemote(

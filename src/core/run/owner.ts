@@ -11,11 +11,25 @@ export interface RunOwner {
   start: number;
 }
 
-function startTicks(pid: number): number | null {
+function statFields(pid: number): string[] | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[19]);
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return null;
+  }
+}
+
+/** A killed process whose parent died too may linger as a zombie nobody reaps: it is dead all the same. */
+function isZombie(pid: number): boolean {
+  const state = statFields(pid)?.[0];
+  return state === 'Z' || state === 'X';
+}
+
+function startTicks(pid: number): number | null {
+  try {
+    const fields = statFields(pid);
+    return fields ? Number(fields[19]) : null;
   } catch {
     return null;
   }
@@ -31,6 +45,7 @@ export function ownerAlive(owner: RunOwner): boolean {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ESRCH') return false;
   }
+  if (isZombie(owner.pid)) return false;
   const start = startTicks(owner.pid);
   if (start === null) return process.platform !== 'linux';
   return owner.start === 0 || start === owner.start;
