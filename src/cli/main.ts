@@ -9,6 +9,7 @@ import { runCommand } from './commands/run';
 import { demoCommand } from './commands/demo';
 import { inspectCommand } from './commands/inspect';
 import { restoreCommand } from './commands/restore';
+import { installRuntimeCommand } from './commands/installRuntime';
 import { CliError } from './errors';
 
 const HELP = `nemocog: run coding agents under supervision, then inspect, replay and restore what they did.
@@ -18,6 +19,7 @@ Usage:
   nemocog demo [--headless] [--workspace <dir>] [--scenario <name>]
   nemocog inspect [--json] <workspace>
   nemocog restore <workspace> (--node <nodeId> | --branch <branchId> | --snapshot <snapshotId>)
+  nemocog install-runtime [--dir <folder>]
 
 The model key is read from NEMOCOG_API_KEY (never from arguments, never recorded).`;
 
@@ -26,6 +28,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   demo: demoCommand,
   inspect: inspectCommand,
   restore: restoreCommand,
+  'install-runtime': installRuntimeCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

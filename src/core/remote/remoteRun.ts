@@ -8,7 +8,7 @@
  * over the SSH channel's stdin, never on a command line.
  *
  * Needs on the remote host: Node >= 20, NemoCognition (its dist/cli.js) and
- * the agent runtime (`node .ci/install-agent-runtime.mjs` there), and the
+ * the agent runtime (`nemocog install-runtime` there), and the
  * sandbox's own requirements (Landlock, optionally bubblewrap).
  * In a VS Code Remote-SSH window none of this is used: the extension itself
  * runs on the remote host.
@@ -66,7 +66,7 @@ export async function runSupervisedRemote(opts: SupervisedRunOptions, remote: Re
     throw new SshError(
       'unknown',
       `NemoCognition on ${remote.host} ended without a result (exit ${res.exitCode ?? res.signal}).`,
-      `Check that \`${remote.cli.join(' ')} --help\` works on ${remote.host} and that the agent runtime is installed there (node .ci/install-agent-runtime.mjs).`,
+      `Check that \`${remote.cli.join(' ')} --help\` works on ${remote.host} and that the agent runtime is installed there (nemocog install-runtime).`,
       res.stderr.slice(-2000),
     );
   } finally {

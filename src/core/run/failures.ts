@@ -14,10 +14,10 @@ const FIXES: Record<AgentFailureKind, string> = {
   killed: 'Something stopped the agent (out of memory, or a kill). Check the output channel, then run again; the branch keeps what it did.',
   exit: 'Check the agent output in the NemoCognition output channel; a wrong model id or endpoint is the usual cause.',
   'agent-error': 'The agent reported that its turn failed (reason above). Check the model endpoint, model id and API key, then run again.',
-  'malformed-envelope': 'The agent did not print a valid result. Check that the pinned OpenClaw version is installed (node .ci/install-agent-runtime.mjs).',
+  'malformed-envelope': 'The agent did not print a valid result. Check that the pinned OpenClaw version is installed (`nemocog install-runtime`, or NemoCognition: Install Agent Runtime in VS Code).',
   'too-large-envelope': 'The agent printed an oversized result; it was not read. Re-run with a narrower task.',
   sandbox: 'Fix the sandbox problem named above, then run again.',
-  'runtime-missing': 'Install the agent runtime: node .ci/install-agent-runtime.mjs (or npm run demo, which installs it).',
+  'runtime-missing': 'Install the agent runtime: run NemoCognition: Install Agent Runtime in VS Code, or `nemocog install-runtime` (in a checkout, npm run demo installs it).',
   model: 'Check the model endpoint URL, the model id and the API key (NemoCognition: Set API Key), and that the endpoint is up; then run again.',
   store: 'Free disk space where the workspace lives, then run again; what was recorded before is kept.',
 };
