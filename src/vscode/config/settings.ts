@@ -16,6 +16,8 @@ export interface NcSettings {
   sandboxDriver: DriverKind;
   policyFile: string;
   remoteHost: string;
+  remoteWorkspace: string;
+  remoteCli: string;
   snapshotIgnore: string[];
   maxStoreSizeMB: number;
   storeLocation: string;
@@ -37,6 +39,8 @@ export const DEFAULTS: NcSettings = {
   sandboxDriver: 'local',
   policyFile: '',
   remoteHost: '',
+  remoteWorkspace: '',
+  remoteCli: 'nemocog',
   snapshotIgnore: ['node_modules/', '.venv/', '__pycache__/', '.DS_Store'],
   maxStoreSizeMB: 2048,
   storeLocation: '.nemocognition',
@@ -68,6 +72,8 @@ export function readSettings(get: SettingGetter): NcSettings {
     sandboxDriver: pick(get, 'sandbox.driver', d.sandboxDriver, oneOf(['local', 'nemoclaw', 'none'])),
     policyFile: pick(get, 'sandbox.policyFile', d.policyFile, isString).trim(),
     remoteHost: pick(get, 'sandbox.remoteHost', d.remoteHost, isString).trim(),
+    remoteWorkspace: pick(get, 'sandbox.remoteWorkspace', d.remoteWorkspace, isString).trim(),
+    remoteCli: pick(get, 'sandbox.remoteCli', d.remoteCli, isString).trim() || d.remoteCli,
     snapshotIgnore: pick(get, 'snapshots.ignore', d.snapshotIgnore, (v) => Array.isArray(v) && v.every(isString)),
     maxStoreSizeMB: pick(get, 'snapshots.maxStoreSizeMB', d.maxStoreSizeMB, isPosNum),
     storeLocation: pick(get, 'store.location', d.storeLocation, isString).trim() || d.storeLocation,

@@ -116,6 +116,8 @@ export class RunController implements vscode.Disposable {
             task,
             driver: s.sandboxDriver,
             remoteHost: s.remoteHost || undefined,
+            remoteWorkspace: s.remoteWorkspace || undefined,
+            remoteCli: s.remoteCli.split(/\s+/).filter(Boolean),
             model,
             policyFile: s.policyFile || undefined,
             maxRecoveries: s.maxRecoveries,
