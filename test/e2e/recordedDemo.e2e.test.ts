@@ -126,6 +126,26 @@ describe('e2e: a run recorded by `nemocog demo --headless`, replayed in the work
     await inspector.locator('.nc-inspector-title').filter({ hasText: denial.name.slice(0, 30) }).waitFor({ timeout: 10_000 });
     assert.ok((await inspector.locator('.nc-attrs tr').count()) > 0, 'the denial has recorded attributes');
     await screenshotSidebar(wb!.page, '13-demo-denial-inspector');
+    // A model call carries the most attributes (messages, tokens): the inspector must still show them all.
+    const llm = run.branches.flatMap((b) => b.nodes).find((n) => n.kind === 'model_call');
+    assert.ok(llm, 'the demo recorded a model call');
+    await view.locator(`.nc-node[data-node-id="${llm.id}"]`).click();
+    await inspector.locator('.nc-inspector-title').filter({ hasText: llm.name.slice(0, 30) }).waitFor({ timeout: 10_000 });
+    assert.ok((await inspector.locator('.nc-attrs tr').count()) > 0, 'the model call has recorded attributes');
+    await inspector.locator('.nc-attrs').evaluate((el) => el.scrollIntoView());
+    await screenshotSidebar(wb!.page, '13b-demo-model-call-inspector');
+    // Readable in a side bar: the table fits the view and every value gets a usable width
+    // (long OpenInference keys such as llm.output_messages.0.message.tool_calls.0.tool_call.function.arguments
+    // must not squeeze the values into a one-character column or push them off screen).
+    const layout = await inspector.locator('.nc-attrs').evaluate((table) => ({
+      view: document.documentElement.clientWidth,
+      table: Math.round(table.getBoundingClientRect().width),
+      narrowest: Math.min(...[...table.querySelectorAll('td')].map((td) => Math.round(td.getBoundingClientRect().width))),
+    }));
+    assert.ok(
+      layout.table <= layout.view && layout.narrowest >= 60,
+      `attribute values are not readable: table ${layout.table}px wide in a ${layout.view}px view, narrowest value column ${layout.narrowest}px (see 13b-demo-model-call-inspector.png)`,
+    );
   });
 
   it('"Compare with workspace" on a recorded snapshot opens a diff editor', async function () {
