@@ -27,6 +27,14 @@ describe('replay webview CSP', () => {
   it('refuses a weak nonce or a cspSource that would inject directives', () => {
     assert.throws(() => buildCsp(SOURCE, 'abc'));
     assert.throws(() => buildCsp("x; script-src 'unsafe-inline'", makeNonce()));
+    assert.throws(() => buildCsp("'self' 'unsafe-inline'", makeNonce()));
+    assert.throws(() => buildCsp("'self'\nscript-src *", makeNonce()));
+  });
+
+  it("accepts code-server's cspSource, which starts with 'self'", () => {
+    const csp = buildCsp("'self' https://*.vscode-cdn.net", makeNonce());
+    assert.match(csp, /style-src 'self' https:\/\/\*\.vscode-cdn\.net 'nonce-/);
+    assert.ok(!csp.includes('unsafe'));
   });
 
   it('renders a page whose only script and stylesheet carry the nonce', () => {

@@ -12,7 +12,10 @@ export function makeNonce(): string {
 
 export function buildCsp(cspSource: string, nonce: string): string {
   if (!/^[\w-]{16,}$/.test(nonce)) throw new Error('CSP nonce must be at least 16 base64url characters');
-  if (/[;'"\s]/.test(cspSource.replace(/ /g, ''))) throw new Error(`Unexpected characters in webview cspSource: ${cspSource}`);
+  // VS Code gives a host source ("https://*.vscode-cdn.net"); code-server gives "'self' https://*.vscode-cdn.net".
+  // Accept host/scheme sources and the one keyword 'self'; anything else could widen the policy.
+  const sources = cspSource.trim().split(/ +/);
+  if (!sources.every((t) => t === "'self'" || /^[^;'"\s,]+$/.test(t))) throw new Error(`Unexpected webview cspSource: ${cspSource}`);
   return [
     `default-src 'none'`,
     `script-src 'nonce-${nonce}'`,
