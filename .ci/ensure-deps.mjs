@@ -59,6 +59,13 @@ function ensureDebian() {
   execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: 'inherit', env });
 }
 
+/** code-server (on its own Node 24) for the end-to-end tests that drive the real workbench. */
+function ensureCodeServer() {
+  const script = join(root, '.ci/install-code-server.mjs');
+  if (!existsSync(script)) return;
+  execFileSync(process.execPath, [script], { cwd: root, stdio: 'inherit' });
+}
+
 function ensureAgentRuntime() {
   const script = join(root, '.ci/install-agent-runtime.mjs');
   if (!existsSync(script)) return;
@@ -68,3 +75,4 @@ function ensureAgentRuntime() {
 ensureNpm();
 ensureDebian();
 if (purpose !== 'bench') ensureAgentRuntime();
+if (purpose === 'test') ensureCodeServer();

@@ -58,6 +58,8 @@ describe('e2e: a run recorded by `nemocog demo --headless`, replayed in the work
     const inst = codeServerInstall();
     const why = missingPrerequisite(inst) ?? (fs.existsSync(path.join(REPO_ROOT, 'dist/cli.js')) ? null : 'dist/cli.js is not built: run `npm run build`');
     if (why) {
+      // CI installs code-server and Chromium (.ci/ensure-deps.mjs): there a missing part is a broken build.
+      if (process.env.CI === 'true') throw new Error(`[e2e] ${why}`);
       console.warn(`\n  [e2e] SKIPPED — ${why}\n`);
       this.skip();
     }

@@ -48,6 +48,7 @@ describe('Replay webview in Chromium', function () {
 
   before(async function () {
     if (!CHROMIUM) {
+      if (process.env.CI === 'true') throw new Error('Chromium is missing: CI installs it with .ci/ensure-deps.mjs');
       console.warn('    (skipped: no Chromium found at /usr/bin/chromium; apt-get install chromium to run these)');
       return this.skip();
     }
