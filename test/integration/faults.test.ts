@@ -231,7 +231,7 @@ describe('faults of the supervised run', function () {
       const f = await runFault({ task: 'FAULT:malformed', model: { baseUrl: demo.baseUrl, model: demo.model } });
       await assertRecorded(f, { branch: 'error', type: 'malformed-envelope' });
       assert.match(f.summary.problem!.message, /no JSON envelope|shape NemoCognition expects/);
-      assert.match(f.summary.problem!.fix, /install-agent-runtime/);
+      assert.match(f.summary.problem!.fix, /install-runtime|Install Agent Runtime/);
       assert.ok(f.seen.some((x) => x.kind === 'checkpoint'), 'the baseline checkpoint came before the fault');
     });
 
