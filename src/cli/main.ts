@@ -16,7 +16,7 @@ const HELP = `nemocog: run coding agents under supervision, then inspect, replay
 
 Usage:
   nemocog run --task <text> --workspace <dir> [--driver local|nemoclaw|none] [--model-url <url> --model <id>]
-  nemocog demo [--headless] [--workspace <dir>] [--scenario <name>]
+  nemocog demo [--headless | --open] [--workspace <dir>] [--scenario <name>]
   nemocog inspect [--json] <workspace>
   nemocog restore <workspace> (--node <nodeId> | --branch <branchId> | --snapshot <snapshotId>)
   nemocog install-runtime [--dir <folder>]

@@ -6,6 +6,7 @@ import { startDemoModel } from '../../core/demo';
 import { runSupervised } from '../../core/run/supervisor';
 import { seedDemoWorkspace } from '../demoWorkspace';
 import { consoleListener, printSummary } from '../output';
+import { codeServerInstall, missingPrerequisite, packageVsix, REPO_ROOT, startCodeServer } from '../codeServer';
 
 export const DEMO_TASK =
   'Add a greeting module at src/greeting.ts exporting greet(name), use it from src/index.ts, document it in README.md, and record the install in /etc/nemocog-demo.';
@@ -24,14 +25,16 @@ export async function demoCommand(argv: string[]): Promise<number> {
       scenario: { type: 'string', default: 'deny-and-recover' },
       driver: { type: 'string', default: 'local' },
       json: { type: 'boolean' },
+      open: { type: 'boolean' },
     },
   });
   const workspace = resolve(values.workspace ?? mkdtempSync(join(tmpdir(), 'nemocog-demo-')));
   const seeded = seedDemoWorkspace(workspace);
   console.log(`NemoCognition demo: scenario "${values.scenario}" in ${workspace}${seeded ? ' (new demo project)' : ''}`);
   const model = await startDemoModel({ scenario: values.scenario! });
+  let summary;
   try {
-    const summary = await runSupervised(
+    summary = await runSupervised(
       {
         workspace,
         task: DEMO_TASK,
@@ -42,14 +45,36 @@ export async function demoCommand(argv: string[]): Promise<number> {
       },
       values.json ? {} : consoleListener(),
     );
-    if (values.json) console.log(JSON.stringify(summary, null, 2));
-    else printSummary(summary);
-    if (!values.headless && !values.json) {
-      console.log(`\nInspect it:   npx nemocog inspect ${workspace}`);
-      console.log(`Open it:      code --extensionDevelopmentPath=${resolve('.')} ${workspace}   (then the NemoCognition view in the activity bar)`);
-    }
-    return summary.resultBranchId ? 0 : 1;
   } finally {
     await model.close();
   }
+  if (values.json) console.log(JSON.stringify(summary, null, 2));
+  else printSummary(summary);
+  // Opening the replay waits for Ctrl-C: only in a terminal, or when asked with --open.
+  if (values.open || (!values.headless && !values.json && process.stdout.isTTY)) await openReplay(workspace);
+  else if (!values.headless && !values.json) console.log(`\nInspect it:   npx nemocog inspect ${workspace}\nReplay it:    npm run demo -- --open --workspace ${workspace}`);
+  return summary.resultBranchId ? 0 : 1;
+}
+
+/**
+ * Shows the recorded run in the real VS Code workbench (code-server, in the
+ * browser) with the extension installed from its .vsix. Where code-server is
+ * not installed, says how to get it or how to open the run in VS Code.
+ */
+async function openReplay(workspace: string): Promise<void> {
+  console.log(`\nInspect it:   npx nemocog inspect ${workspace}`);
+  const inst = codeServerInstall();
+  const missing = missingPrerequisite(inst);
+  if (missing && !inst.installed) {
+    console.log(`Replay it:    code --extensionDevelopmentPath=${REPO_ROOT} ${workspace}   (then the NemoCognition view in the activity bar)`);
+    console.log(`              or install code-server (node .ci/install-code-server.mjs) and run \`npm run demo\` again to open it in the browser.`);
+    return;
+  }
+  console.log('Packaging the extension and starting the workbench (code-server) on the demo workspace…');
+  const vsix = packageVsix(join(mkdtempSync(join(tmpdir(), 'nemocog-demo-vsix-')), 'nemocognition.vsix'));
+  const cs = await startCodeServer(inst, { workspace, vsix, settings: { 'workbench.colorTheme': 'Default Dark Modern' } });
+  console.log(`\n  Replay the run: open ${cs.url} in your browser, then the NemoCognition view in the activity bar.`);
+  console.log('  Select a step to inspect it; "Compare with workspace" opens its snapshot as a diff. Press Ctrl-C to stop.\n');
+  await new Promise<void>((done) => process.once('SIGINT', () => done()));
+  await cs.stop();
 }
