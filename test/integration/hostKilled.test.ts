@@ -6,7 +6,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDemoModel, type DemoModel } from '../../src/core/demo';
@@ -16,21 +16,10 @@ import { storeDirFor } from '../../src/core/store/paths';
 import { seedDemoWorkspace } from '../../src/cli/demoWorkspace';
 import { DEMO_TASK } from '../../src/cli/commands/demo';
 import { requireAgentRuntime, requireLandlock } from '../support/realParts';
+import { processesMentioning } from '../support/processes';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function processesMentioning(text: string): number[] {
-  const pids: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(text)) pids.push(Number(name));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return pids;
-}
 
 describe('supervisor killed with SIGKILL mid-run', function () {
   this.timeout(300_000);

@@ -5,7 +5,7 @@
  * reverse forward, events streamed back. Same scenario as the local test.
  */
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDemoModel, type DemoModel } from '../../src/core/demo';
@@ -19,6 +19,7 @@ import { storeDirFor } from '../../src/core/store/paths';
 import { seedDemoWorkspace } from '../../src/cli/demoWorkspace';
 import { DEMO_TASK } from '../../src/cli/commands/demo';
 import { requireAgentRuntime, requireLandlock } from '../support/realParts';
+import { processesMentioning } from '../support/processes';
 import { ensureSshdInstalled, sshdAvailable, startSshd, type TestSshd } from '../support/sshd';
 
 const CLI = [process.execPath, join(__dirname, '../../dist/cli.js')];
@@ -142,17 +143,4 @@ function refusedConfig(sshd: TestSshd, dir: string): string {
   const file = join(dir, 'refused_config');
   writeFileSync(file, `Host nc-refused\n  HostName 127.0.0.1\n  Port 1\n  User root\n  IdentityFile ${sshd.identityFile}\n  UserKnownHostsFile ${sshd.knownHostsFile}\n  StrictHostKeyChecking accept-new\n`);
   return file;
-}
-
-function processesMentioning(text: string): number[] {
-  const pids: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(text)) pids.push(Number(name));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return pids;
 }
