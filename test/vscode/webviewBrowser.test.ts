@@ -88,9 +88,13 @@ describe('Replay webview in Chromium', function () {
     assert.ok(text.includes('Kernel denied write /etc/x'), 'the failed branch and its reason stay visible');
     assert.equal(await page.evaluate(() => document.querySelectorAll('img').length), 0);
     assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
-    // Failed branch and its recovery under the fork node.
+    // The failed branch's steps together, then its recovery, which says where it forked.
     const order = await page.$$eval('.nc-row', (rows) => rows.map((r) => r.getAttribute('data-node-id') ?? r.querySelector('.nc-branch-label')?.textContent));
-    assert.deepEqual(order, ['br_main', 'nd_snap', 'recovery-1', 'nd_r0', 'nd_tool', 'nd_deny']);
+    assert.deepEqual(order, ['br_main', 'nd_snap', 'nd_tool', 'nd_deny', 'recovery-1', 'nd_r0']);
+    assert.ok(text.includes('forked from step #1: baseline snapshot'), 'the recovery names its fork step');
+    // A long name is clipped in the row but whole in its tooltip; the agent is not repeated when it is the label.
+    assert.equal(await page.locator('[data-node-id="nd_tool"] .nc-node-name').getAttribute('title'), `exec: ${EVIL}`);
+    assert.equal((await page.locator('.nc-branch-meta').first().textContent())?.trim(), 'main · 3 steps');
     assert.deepEqual(await violations(), []);
     assert.deepEqual(errors, []);
   });
@@ -99,13 +103,12 @@ describe('Replay webview in Chromium', function () {
     await send({ kind: 'bootstrap', state: boot() });
     await page.getByText('recovery-1').waitFor();
     await page.focus('.nc-branches');
-    await page.keyboard.press('ArrowDown');
-    await page.keyboard.press('ArrowDown');
+    for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => (window as unknown as { __posted: Posted[] }).__posted.some((m) => m.command?.type === 'openDiff'));
     const msgs = await posted();
     const selects = msgs.filter((m) => m.command?.type === 'selectNode').map((m) => m.command!.nodeId);
-    assert.deepEqual(selects, ['nd_snap', 'nd_r0']);
+    assert.deepEqual(selects, ['nd_snap', 'nd_tool', 'nd_deny', 'nd_r0']);
     assert.deepEqual(msgs.find((m) => m.command?.type === 'openDiff')?.command, { type: 'openDiff', nodeId: 'nd_r0' });
     const req = msgs.find((m) => m.kind === 'request' && m.request?.method === 'getNodeDetail' && m.request.nodeId === 'nd_r0');
     assert.ok(req, 'the inspector asked for the selected step');

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { PROTOCOL_VERSION, type ReplayBootstrap } from '../../src/protocol/replay';
 import { buildRows, moveSelection } from '../../webview/src/model/rows';
+import { branchMeta } from '../../webview/src/model/format';
 import { tickPositions } from '../../webview/src/model/timelineScale';
 import { initialState, MAX_NARRATION, reduce } from '../../webview/src/model/viewState';
 import { mkBranch, mkNode, mkRun } from './fixtures';
@@ -20,14 +21,46 @@ const detail = { run: mkRun(), branches: [rec, main], nodes };
 
 describe('webview model', () => {
   describe('buildRows', () => {
-    it('lists the failed branch and shows its recovery under the fork node', () => {
+    it("lists the failed branch's own steps together, then its recovery one level deeper, saying where it forked", () => {
       const rows = buildRows(detail, new Set());
       assert.deepEqual(
         rows.map((r) => (r.type === 'branch' ? `B ${r.branch.id} ${r.depth}` : `N ${r.node.id} ${r.depth}`)),
-        ['B br_main 0', 'N nd_snap 1', 'B br_rec 1', 'N nd_r0 2', 'N nd_r1 2', 'N nd_tool 1', 'N nd_deny 2'],
+        ['B br_main 0', 'N nd_snap 1', 'N nd_tool 1', 'N nd_deny 2', 'B br_rec 1', 'N nd_r0 2', 'N nd_r1 2'],
       );
       const snapRow = rows.find((r) => r.type === 'node' && r.node.id === 'nd_snap');
-      assert.equal(snapRow?.type === 'node' && snapRow.forks, 1);
+      assert.equal(snapRow?.type === 'node' && snapRow.forks, 1, 'the fork node still carries a fork marker');
+      const recRow = rows.find((r) => r.type === 'branch' && r.branch.id === 'br_rec');
+      assert.deepEqual(recRow?.type === 'branch' && recRow.forkedFrom, { nodeId: 'nd_snap', step: 1, name: 'nd_snap' });
+      const mainRow = rows.find((r) => r.type === 'branch' && r.branch.id === 'br_main');
+      assert.equal(mainRow?.type === 'branch' && mainRow.forkedFrom, null);
+    });
+
+    it('keeps start times non-decreasing within each branch for a recorded deny-and-recover run', () => {
+      const rows = buildRows(detail, new Set());
+      let last = -Infinity;
+      for (const r of rows) {
+        if (r.type === 'branch') last = -Infinity;
+        else {
+          assert.ok(r.node.startTime >= last, `${r.node.id} starts before the step above it`);
+          last = r.node.startTime;
+        }
+      }
+    });
+
+    it('orders steps by seq, not start time (an agent turn starts first but is recorded last)', () => {
+      const turn = mkNode('nd_turn', 'br_main', 3, { kind: 'agent_turn', startTime: 1, endTime: 400 });
+      const rows = buildRows({ ...detail, nodes: [turn, ...[...nodes].reverse()] }, new Set());
+      const mainSteps = rows.filter((r) => r.type === 'node' && r.node.branchId === 'br_main').map((r) => (r.type === 'node' ? r.node.id : ''));
+      assert.deepEqual(mainSteps, ['nd_snap', 'nd_tool', 'nd_deny', 'nd_turn']);
+    });
+
+    it('places a branch forked from a recovery under that recovery, after its steps', () => {
+      const rec2 = mkBranch('br_rec2', { parentNodeId: 'nd_r1', parentBranchId: 'br_rec', label: 'recovery-2', openedAt: 180 });
+      const rows = buildRows({ ...detail, branches: [rec2, ...detail.branches] }, new Set());
+      assert.deepEqual(
+        rows.map((r) => (r.type === 'branch' ? `B ${r.branch.id} ${r.depth}` : `N ${r.node.id}`)),
+        ['B br_main 0', 'N nd_snap', 'N nd_tool', 'N nd_deny', 'B br_rec 1', 'N nd_r0', 'N nd_r1', 'B br_rec2 2'],
+      );
     });
 
     it('folds a collapsed branch but keeps the branch row and its forks', () => {
@@ -53,15 +86,22 @@ describe('webview model', () => {
     });
   });
 
+  describe('branchMeta', () => {
+    it('names the agent only when the label does not already say it', () => {
+      assert.equal(branchMeta('main', 'main', 8), '8 steps');
+      assert.equal(branchMeta('recovery-1', 'main', 1), 'main · 1 step');
+    });
+  });
+
   describe('moveSelection', () => {
     const rows = buildRows(detail, new Set());
     it('moves over steps only, clamped at the ends', () => {
       assert.equal(moveSelection(rows, null, 'ArrowDown'), 'nd_snap');
-      assert.equal(moveSelection(rows, 'nd_snap', 'ArrowDown'), 'nd_r0');
-      assert.equal(moveSelection(rows, 'nd_r1', 'ArrowDown'), 'nd_tool');
-      assert.equal(moveSelection(rows, 'nd_deny', 'ArrowDown'), 'nd_deny');
+      assert.equal(moveSelection(rows, 'nd_snap', 'ArrowDown'), 'nd_tool');
+      assert.equal(moveSelection(rows, 'nd_deny', 'ArrowDown'), 'nd_r0');
+      assert.equal(moveSelection(rows, 'nd_r1', 'ArrowDown'), 'nd_r1');
       assert.equal(moveSelection(rows, 'nd_snap', 'ArrowUp'), 'nd_snap');
-      assert.equal(moveSelection(rows, 'nd_r0', 'End'), 'nd_deny');
+      assert.equal(moveSelection(rows, 'nd_r0', 'End'), 'nd_r1');
       assert.equal(moveSelection(rows, 'nd_deny', 'Home'), 'nd_snap');
       assert.equal(moveSelection([], null, 'ArrowDown'), null);
     });

@@ -6,7 +6,7 @@
  */
 import { useEffect, useRef } from 'preact/hooks';
 import { NAV_KEYS, moveSelection, type NavKey, type Row } from '../model/rows';
-import { formatDuration, formatTime } from '../model/format';
+import { branchMeta, formatDuration, formatTime } from '../model/format';
 import { KindIcon } from './KindIcon';
 import { StatusBadge } from './StatusBadge';
 
@@ -52,24 +52,33 @@ export function BranchList({ rows, selectedNodeId, onSelectNode, onToggleBranch,
       {rows.map((r) =>
         r.type === 'branch' ? (
           <div key={r.key} class={`nc-row nc-branch nc-branch-${r.branch.status}`} style={{ paddingLeft: `${r.depth * 14 + 4}px` }} role="presentation">
-            <button
-              type="button"
-              class="nc-twisty"
-              aria-expanded={!r.collapsed}
-              aria-label={`${r.collapsed ? 'Expand' : 'Collapse'} branch ${r.branch.label}`}
-              onClick={() => onToggleBranch(r.branch.id)}
-            >
-              {r.collapsed ? '▸' : '▾'}
-            </button>
-            <span class="nc-branch-label">{r.branch.label}</span>
-            <StatusBadge status={r.branch.status} />
-            <span class="nc-muted">
-              {r.branch.agentId} · {r.nodeCount} steps
-            </span>
-            {r.branch.status === 'completed' ? (
-              <button type="button" class="nc-link" onClick={() => onRestoreBranch(r.branch.id)} title="Restore this branch's result into the workspace">
-                Restore
+            <div class="nc-branch-head">
+              <button
+                type="button"
+                class="nc-twisty"
+                aria-expanded={!r.collapsed}
+                aria-label={`${r.collapsed ? 'Expand' : 'Collapse'} branch ${r.branch.label}`}
+                onClick={() => onToggleBranch(r.branch.id)}
+              >
+                {r.collapsed ? '▸' : '▾'}
               </button>
+              <span class="nc-branch-label" title={r.branch.label}>
+                {r.branch.label}
+              </span>
+              <StatusBadge status={r.branch.status} />
+              <span class="nc-muted nc-branch-meta" title={`agent ${r.branch.agentId} · ${r.nodeCount} steps`}>
+                {branchMeta(r.branch.label, r.branch.agentId, r.nodeCount)}
+              </span>
+              {r.branch.status === 'completed' ? (
+                <button type="button" class="nc-link nc-restore" onClick={() => onRestoreBranch(r.branch.id)} title="Restore this branch's result into the workspace">
+                  Restore
+                </button>
+              ) : null}
+            </div>
+            {r.forkedFrom ? (
+              <div class="nc-forked-from" title={`forked from step #${r.forkedFrom.step}: ${r.forkedFrom.name}`}>
+                <span aria-hidden="true">↳</span> forked from step #{r.forkedFrom.step}: {r.forkedFrom.name}
+              </div>
             ) : null}
             {r.branch.sealReason ? <div class="nc-seal-reason">{r.branch.sealReason}</div> : null}
           </div>
@@ -86,10 +95,16 @@ export function BranchList({ rows, selectedNodeId, onSelectNode, onToggleBranch,
             onDblClick={() => onOpenDiff(r.node.id)}
           >
             <KindIcon kind={r.node.kind} />
-            <span class="nc-node-name">{r.node.name}</span>
-            {r.forks > 0 ? <span class="nc-fork" title="Recovery branches fork from this step">↳ {r.forks}</span> : null}
-            <span class="nc-muted nc-node-time">
-              {formatTime(r.node.startTime)} · {formatDuration(r.node.endTime === null ? null : r.node.endTime - r.node.startTime)}
+            <span class="nc-node-name" title={r.node.name}>
+              {r.node.name}
+            </span>
+            {r.forks > 0 ? (
+              <span class="nc-fork" title={`${r.forks} recovery branch${r.forks === 1 ? '' : 'es'} fork from this step (listed after this branch)`}>
+                ↳ {r.forks}
+              </span>
+            ) : null}
+            <span class="nc-muted nc-node-time" title={`started ${formatTime(r.node.startTime)}, took ${formatDuration(r.node.endTime === null ? null : r.node.endTime - r.node.startTime)}`}>
+              {formatTime(r.node.startTime)}
             </span>
           </div>
         ),

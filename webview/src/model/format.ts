@@ -7,6 +7,12 @@ export function formatTime(ms: number): string {
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
+/** A branch header's muted part: the agent only when the label does not already say it ("main" on "main"). */
+export function branchMeta(label: string, agentId: string, steps: number): string {
+  const count = `${steps} step${steps === 1 ? '' : 's'}`;
+  return agentId && agentId !== label ? `${agentId} · ${count}` : count;
+}
+
 export function formatDuration(ms: number | null): string {
   if (ms === null || ms < 0) return '…';
   if (ms < 1000) return `${Math.round(ms)} ms`;

@@ -1,36 +1,48 @@
 /**
  * Flattens a run into the rows the branch list shows (pure). Each branch is a
- * header row followed by its nodes in order; a branch forked from a node (a
- * recovery) is listed right under that node, one level deeper, so a failed
- * branch and its recovery read as siblings under their fork point. Failed
- * branches are never hidden: they are the evidence.
+ * header row followed by its own steps in recording order (`seq`), so a branch
+ * reads top to bottom without times going backwards; the branches forked from
+ * it (recoveries) follow its last step, one level deeper, each saying which
+ * step it forked from. Failed branches are never hidden: they are the evidence.
  */
 import type { Branch, Node } from '../../../src/core/model/types';
 import type { RunDetail } from '../../../src/protocol/replay';
 
+/** The step a branch forked from, as the branch header names it ("forked from step #3: snapshot"). */
+export interface ForkPoint {
+  nodeId: string;
+  /** 1-based step number within its branch (seq + 1), as the diff title counts. */
+  step: number;
+  name: string;
+}
+
 export type Row =
-  | { type: 'branch'; key: string; branch: Branch; depth: number; nodeCount: number; collapsed: boolean }
+  | { type: 'branch'; key: string; branch: Branch; depth: number; nodeCount: number; collapsed: boolean; forkedFrom: ForkPoint | null }
   | { type: 'node'; key: string; node: Node; depth: number; forks: number };
 
 export function buildRows(detail: RunDetail, collapsed: ReadonlySet<string>): Row[] {
   const nodesByBranch = new Map<string, Node[]>();
-  const nodeIds = new Set<string>();
+  const nodeById = new Map<string, Node>();
   for (const n of detail.nodes) {
-    nodeIds.add(n.id);
+    nodeById.set(n.id, n);
     const list = nodesByBranch.get(n.branchId) ?? [];
     list.push(n);
     nodesByBranch.set(n.branchId, list);
   }
+  // seq is the recording order; start times are not (an agent turn starts first but is appended last).
   for (const list of nodesByBranch.values()) list.sort((a, b) => a.seq - b.seq);
 
-  const forksOf = new Map<string, Branch[]>();
+  const forksOfNode = new Map<string, number>();
+  const childrenOf = new Map<string, Branch[]>(); // by the branch holding the fork node
   const roots: Branch[] = [];
   for (const b of [...detail.branches].sort((a, b) => a.openedAt - b.openedAt)) {
+    const forkNode = b.parentNodeId ? nodeById.get(b.parentNodeId) : undefined;
     // A branch whose fork node is unknown (not recorded yet) is shown at the top level rather than lost.
-    if (b.parentNodeId && nodeIds.has(b.parentNodeId)) {
-      const list = forksOf.get(b.parentNodeId) ?? [];
+    if (forkNode && forkNode.branchId !== b.id) {
+      forksOfNode.set(forkNode.id, (forksOfNode.get(forkNode.id) ?? 0) + 1);
+      const list = childrenOf.get(forkNode.branchId) ?? [];
       list.push(b);
-      forksOf.set(b.parentNodeId, list);
+      childrenOf.set(forkNode.branchId, list);
     } else roots.push(b);
   }
 
@@ -41,13 +53,17 @@ export function buildRows(detail: RunDetail, collapsed: ReadonlySet<string>): Ro
     seen.add(branch.id);
     const nodes = nodesByBranch.get(branch.id) ?? [];
     const isCollapsed = collapsed.has(branch.id);
-    rows.push({ type: 'branch', key: `b:${branch.id}`, branch, depth, nodeCount: nodes.length, collapsed: isCollapsed });
-    const byId = new Map(nodes.map((n) => [n.id, n]));
-    for (const node of nodes) {
-      const forks = forksOf.get(node.id) ?? [];
-      if (!isCollapsed) rows.push({ type: 'node', key: `n:${node.id}`, node, depth: depth + 1 + nestingOf(node, byId), forks: forks.length });
-      for (const f of forks) emit(f, depth + 1);
+    const fork = branch.parentNodeId ? nodeById.get(branch.parentNodeId) : undefined;
+    const forkedFrom = fork ? { nodeId: fork.id, step: fork.seq + 1, name: fork.name } : null;
+    rows.push({ type: 'branch', key: `b:${branch.id}`, branch, depth, nodeCount: nodes.length, collapsed: isCollapsed, forkedFrom });
+    if (!isCollapsed) {
+      const byId = new Map(nodes.map((n) => [n.id, n]));
+      for (const node of nodes) {
+        rows.push({ type: 'node', key: `n:${node.id}`, node, depth: depth + 1 + nestingOf(node, byId), forks: forksOfNode.get(node.id) ?? 0 });
+      }
     }
+    // Folding a branch keeps its recoveries in view: they are where the run went on.
+    for (const child of childrenOf.get(branch.id) ?? []) emit(child, depth + 1);
   };
   for (const r of roots) emit(r, 0);
   // Branches unreachable from a root (only possible in a malformed store) are still shown.
