@@ -179,19 +179,19 @@ describe('e2e: a run recorded by `nemocog demo --headless`, replayed in the work
       await page.keyboard.press('Enter');
       await diff.first().waitFor({ state: 'visible', timeout: 20_000 });
     }
-    // Both sides rendered: the workspace's file on the right, the snapshot's on the left.
+    // Both sides rendered: the workspace's file on the left, the snapshot's on the right (the agent's writes read as additions).
     const right = diff.first().locator('.editor.modified .view-lines');
     const left = diff.first().locator('.editor.original .view-lines');
     await page.waitForFunction(
       (el) => !!el && (el.textContent ?? '').trim().length > 0,
-      await right.elementHandle(),
+      await left.elementHandle(),
       { timeout: 20_000 },
     );
     const file = (await page.locator('.tabs-container .tab.active').innerText()).trim();
     const fileName = file.split(' ')[0] ?? '';
-    assert.match(file, /↔ workspace/, `the diff editor's title says what is compared (got ${file})`);
+    assert.match(file, /\(workspace ↔ step \d+\)/, `the diff editor's title says what is compared (got ${file})`);
     const onDisk = fs.readFileSync(path.join(workspace, fileName), 'utf8').split('\n')[0] ?? '';
-    assert.ok(((await right.textContent()) ?? '').replace(/\u00a0/g, ' ').includes(onDisk.trim()), `the right side shows the workspace's ${fileName}`);
+    assert.ok(((await left.textContent()) ?? '').replace(/\u00a0/g, ' ').includes(onDisk.trim()), `the left side shows the workspace's ${fileName}`);
     assert.notEqual(await left.textContent(), await right.textContent(), 'the snapshot side differs from the workspace side');
     await page.mouse.move(700, 850);
     await screenshot(page, '15-demo-compare-diff');

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { FileChange } from '../../src/core/snapshots/api';
 import { DEFAULTS, readSettings } from '../../src/vscode/config/settings';
 import { askingModelCall, hoverFactsFor } from '../../src/vscode/decorations/hoverFacts';
+import { snapshotDiffTitle } from '../../src/vscode/diff/diffTitle';
 import { fromSnapshotUriParts, toSnapshotUriParts } from '../../src/vscode/diff/snapshotUri';
 import { describePlan, summariseRestore } from '../../src/vscode/restore/restorePlan';
 import { LiveRun, MAX_NARRATION_LINES } from '../../src/vscode/run/liveRun';
@@ -24,6 +25,11 @@ describe('VS Code side (pure parts)', () => {
     assert.equal(s.maxRecoveries, 3);
     assert.deepEqual(s.snapshotIgnore, DEFAULTS.snapshotIgnore);
     assert.equal(s.modelEndpoint, DEFAULTS.modelEndpoint);
+  });
+
+  it("titles a snapshot diff workspace first, as its sides are laid out, with the 1-based step", () => {
+    assert.equal(snapshotDiffTitle('README.md', 6), 'README.md (workspace ↔ step 7)');
+    assert.equal(snapshotDiffTitle('src/a/greeting.ts', 0), 'greeting.ts (workspace ↔ step 1)');
   });
 
   it('round-trips snapshot URIs and refuses traversal', () => {

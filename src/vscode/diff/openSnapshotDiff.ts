@@ -1,6 +1,8 @@
 /**
- * Opens VS Code's diff editor between a step's snapshot of a file (left) and
- * the workspace file (right). Without a path, asks which changed file.
+ * Opens VS Code's diff editor between the workspace file (left) and a step's
+ * snapshot of it (right), so what the agent wrote in its sandbox reads as
+ * additions over what the workspace has now. Without a path, asks which
+ * changed file.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -9,6 +11,7 @@ import type { FileChange } from '../../core/snapshots/api';
 import { lookupNode } from '../services/nodeLookup';
 import type { Services } from '../services/services';
 import { snapshotForNode } from '../views/replayData';
+import { snapshotDiffTitle } from './diffTitle';
 import { EMPTY_SNAPSHOT, toSnapshotUriParts } from './snapshotUri';
 
 const KIND_TEXT: Record<FileChange['kind'], string> = {
@@ -43,8 +46,7 @@ export async function openSnapshotDiff(s: Services, nodeId: string, relPath?: st
   }
   const live = vscode.Uri.file(path.join(paths.root, ...file.split('/')));
   const inSnapshot = engine.entryAt(snap.snapshotId, file) !== undefined;
-  const left = vscode.Uri.from(toSnapshotUriParts({ snapshotId: inSnapshot ? snap.snapshotId : EMPTY_SNAPSHOT, path: file }));
-  const right = fs.existsSync(live.fsPath) ? live : vscode.Uri.from(toSnapshotUriParts({ snapshotId: EMPTY_SNAPSHOT, path: file }));
-  const title = `${path.basename(file)} (step ${ctx.node.seq + 1}: ${ctx.node.name.slice(0, 40)}) ↔ workspace`;
-  await vscode.commands.executeCommand('vscode.diff', left, right, title, { preview: true });
+  const left = fs.existsSync(live.fsPath) ? live : vscode.Uri.from(toSnapshotUriParts({ snapshotId: EMPTY_SNAPSHOT, path: file }));
+  const right = vscode.Uri.from(toSnapshotUriParts({ snapshotId: inSnapshot ? snap.snapshotId : EMPTY_SNAPSHOT, path: file }));
+  await vscode.commands.executeCommand('vscode.diff', left, right, snapshotDiffTitle(file, ctx.node.seq), { preview: true });
 }
