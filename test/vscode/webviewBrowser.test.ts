@@ -82,7 +82,7 @@ describe('Replay webview in Chromium', function () {
 
   it('renders the run from the bootstrap, untrusted text as text', async () => {
     await send({ kind: 'bootstrap', state: boot() });
-    await page.getByText('recovery-1').waitFor();
+    await page.locator('.nc-branch-label', { hasText: 'recovery-1' }).waitFor();
     const text = await page.evaluate(() => document.body.innerText);
     assert.ok(text.includes(`exec: ${EVIL}`), 'the hostile node name is shown literally');
     assert.ok(text.includes('Kernel denied write /etc/x'), 'the failed branch and its reason stay visible');
@@ -101,7 +101,7 @@ describe('Replay webview in Chromium', function () {
 
   it('moves the selection with the keyboard, asks for the step, and opens the diff on Enter', async () => {
     await send({ kind: 'bootstrap', state: boot() });
-    await page.getByText('recovery-1').waitFor();
+    await page.locator('.nc-branch-label', { hasText: 'recovery-1' }).waitFor();
     await page.focus('.nc-branches');
     for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
@@ -125,7 +125,7 @@ describe('Replay webview in Chromium', function () {
 
   it('streams narration and appended nodes, and ignores malformed messages', async () => {
     await send({ kind: 'bootstrap', state: boot() });
-    await page.getByText('recovery-1').waitFor();
+    await page.locator('.nc-branch-label', { hasText: 'recovery-1' }).waitFor();
     await send({ kind: 'notify', notification: { type: 'nodeAppended', node: mkNode('nd_new', 'br_rec', 1, { name: 'run tests', startTime: 170 }) } });
     await page.getByText('run tests').waitFor();
     await send({ kind: 'notify', notification: { type: 'nodeAppended', node: { id: 'x', name: 'bad shape' } } });
@@ -135,6 +135,10 @@ describe('Replay webview in Chromium', function () {
     const text = await page.evaluate(() => document.body.innerText);
     assert.ok(!text.includes('bad shape'));
     assert.ok(text.includes('run tests'));
+    // A recorded run narrates what was recorded: here the failed branch's seal, its reason as text.
+    await page.locator('vscode-tab-header', { hasText: 'Narration' }).click();
+    await page.locator('.nc-narration').getByText(`Branch br_main failed: Kernel denied write /etc/x ${EVIL}`).waitFor();
+    assert.equal(await page.evaluate(() => document.querySelectorAll('img').length), 0);
     assert.deepEqual(errors, []);
   });
 

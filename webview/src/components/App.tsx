@@ -2,6 +2,7 @@
 import { useEffect, useMemo, useReducer, useState } from 'preact/hooks';
 import type { NodeDetail } from '../../../src/protocol/replay';
 import type { Bridge } from '../host/bridge';
+import { narrationOf, showsLive } from '../model/narration';
 import { buildRows } from '../model/rows';
 import { initialState, reduce } from '../model/viewState';
 import { ActiveRunBar } from './ActiveRunBar';
@@ -57,6 +58,8 @@ export function App({ bridge }: { bridge: Bridge }) {
 
   const collapsed = useMemo(() => new Set(ui.collapsed), [ui.collapsed]);
   const rows = useMemo(() => (detail ? buildRows(detail, collapsed) : []), [detail, collapsed]);
+  const includeLive = showsLive(detail?.run.id ?? null, state.liveRunId, state.active !== null);
+  const narration = useMemo(() => narrationOf(detail, state.narration, includeLive), [detail, state.narration, includeLive]);
 
   if (!state.booted) return <p class="nc-muted nc-pad">Connecting to NemoCognition…</p>;
 
@@ -106,7 +109,7 @@ export function App({ bridge }: { bridge: Bridge }) {
             </vscode-tab-panel>
             <vscode-tab-header slot="header">Narration</vscode-tab-header>
             <vscode-tab-panel>
-              <NarrationPane lines={state.narration} />
+              <NarrationPane lines={narration} />
             </vscode-tab-panel>
           </vscode-tabs>
         </>

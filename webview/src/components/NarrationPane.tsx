@@ -1,4 +1,4 @@
-/** Live narration of the run, streamed from the host; sticks to the bottom unless the user scrolled up. */
+/** The run's story: recorded decisions, recoveries and seals, plus live narration while it runs; sticks to the bottom unless the user scrolled up. */
 import { useEffect, useRef } from 'preact/hooks';
 import type { NarrationLine } from '../../../src/protocol/replay';
 import { formatTime } from '../model/format';
@@ -10,7 +10,7 @@ export function NarrationPane({ lines }: { lines: NarrationLine[] }) {
     const el = ref.current;
     if (el && stick.current) el.scrollTop = el.scrollHeight;
   }, [lines]);
-  if (lines.length === 0) return <p class="nc-muted nc-pad">Narration appears here while a supervised run is going.</p>;
+  if (lines.length === 0) return <p class="nc-muted nc-pad">Nothing to narrate yet: policy decisions, recoveries and branch outcomes appear here as the run records them.</p>;
   return (
     <ol
       class="nc-narration"

@@ -23,6 +23,8 @@ export interface ViewState {
   detail: RunDetail | null;
   active: ActiveRunView | null;
   narration: NarrationLine[];
+  /** The run the live narration belongs to: kept after the run ends so its lines stay with it. */
+  liveRunId: string | null;
   gutterEnabled: boolean;
   modelPreset: string;
   ui: ReplayUiState;
@@ -37,6 +39,7 @@ export function initialState(ui: ReplayUiState = EMPTY_UI_STATE): ViewState {
     detail: null,
     active: null,
     narration: [],
+    liveRunId: null,
     gutterEnabled: true,
     modelPreset: 'nim-nemotron',
     ui,
@@ -83,6 +86,7 @@ function onHost(s: ViewState, m: Exclude<HostMessage, { kind: 'reply' }>): ViewS
       detail: b.detail && b.detail.run.id === selectedRunId ? b.detail : s.detail?.run.id === selectedRunId ? s.detail : b.detail,
       active: b.active,
       narration: b.narration.slice(-MAX_NARRATION),
+      liveRunId: b.active?.runId ?? (b.narration.length ? s.liveRunId : null),
       gutterEnabled: b.gutterEnabled,
       modelPreset: b.modelPreset,
       ui: { ...s.ui, selectedRunId },
@@ -107,12 +111,16 @@ function onHost(s: ViewState, m: Exclude<HostMessage, { kind: 'reply' }>): ViewS
       return { ...s, narration: narration.length > MAX_NARRATION ? narration.slice(-MAX_NARRATION) : narration };
     }
     case 'activeRunChanged': {
+      // A new run's narration starts afresh; the previous run's lines are in its recording.
+      const fresh = !!n.active && n.active.startedAt !== s.active?.startedAt && (s.active !== null || s.liveRunId !== null);
+      const base = fresh ? { ...s, narration: [], liveRunId: null } : s;
+      const liveRunId = n.active?.runId ?? base.liveRunId;
       // A run that just got its id is what the user wants to watch: follow it.
       const newRunId = n.active?.runId;
       if (newRunId && newRunId !== s.active?.runId && newRunId !== s.ui.selectedRunId) {
-        return { ...s, active: n.active, detail: null, ui: { ...s.ui, selectedRunId: newRunId, selectedNodeId: null } };
+        return { ...base, active: n.active, liveRunId, detail: null, ui: { ...s.ui, selectedRunId: newRunId, selectedNodeId: null } };
       }
-      return { ...s, active: n.active };
+      return { ...base, active: n.active, liveRunId };
     }
     case 'revealNode':
       return { ...s, ui: { ...s.ui, selectedRunId: n.runId, selectedNodeId: n.nodeId } };
