@@ -20,6 +20,7 @@ import { openNemoCognitionView, openWorkbench, screenshot, screenshotSidebar, wa
 
 interface InspectNode {
   id: string;
+  seq: number;
   kind: string;
   name: string;
   status: string;
@@ -115,8 +116,28 @@ describe('e2e: a run recorded by `nemocog demo --headless`, replayed in the work
     const shown = await view.locator('.nc-node').evaluateAll((els) => els.map((e) => e.getAttribute('data-node-id')));
     const recorded = run.branches.flatMap((b) => b.nodes.map((n) => n.id));
     assert.deepEqual([...shown].sort(), [...recorded].sort(), 'every recorded step is listed, none invented');
+    // Each branch's steps are listed together, in recording order (seq), not interleaved with its recovery.
+    for (const b of run.branches) {
+      const mine = new Set(b.nodes.map((n) => n.id));
+      const expected = [...b.nodes].sort((x, y) => x.seq - y.seq).map((n) => n.id);
+      const at = shown.map((id, i) => (mine.has(id ?? '') ? i : -1)).filter((i) => i >= 0);
+      assert.deepEqual(at.map((i) => shown[i]), expected, `branch ${b.label} in seq order`);
+      assert.equal(at.length ? at.at(-1)! - at[0]! + 1 : 0, at.length, `branch ${b.label}'s steps are contiguous`);
+    }
     await screenshot(page, '11-demo-replay');
     await screenshotSidebar(page, '12-demo-sidebar');
+  });
+
+  it('the Narration tab tells the recorded run from its recording', async function () {
+    assert.ok(view, 'the Replay view did not load (see the first failure)');
+    await view.locator('vscode-tab-header', { hasText: 'Narration' }).click();
+    await view.locator('.nc-narration li').first().waitFor({ timeout: 10_000 });
+    const lines = (await view.locator('.nc-narration li').allInnerTexts()).join('\n');
+    assert.match(lines, /Denied: /, 'the kernel denial is narrated');
+    assert.match(lines, /Branch main failed/, "the failed branch's seal is narrated");
+    assert.match(lines, /Recovery 1: /, 'the recovery is narrated');
+    await screenshotSidebar(wb!.page, '12b-demo-narration');
+    await view.locator('vscode-tab-header', { hasText: 'Inspector' }).click();
   });
 
   it('the kernel denial is selectable and the inspector shows what was recorded for it', async function () {
