@@ -75,4 +75,5 @@ function ensureAgentRuntime() {
 ensureNpm();
 ensureDebian();
 if (purpose !== 'bench') ensureAgentRuntime();
-if (purpose === 'test') ensureCodeServer();
+// The demo ends by opening its replay in the workbench (code-server); the tests drive the same workbench.
+if (purpose === 'test' || purpose === 'demo') ensureCodeServer();
