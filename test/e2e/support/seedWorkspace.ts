@@ -41,9 +41,10 @@ export async function seedWorkspace(workspace: string): Promise<SeededRun> {
     name: 'deny write /etc/motd',
     attributes: {
       'openinference.span.kind': 'GUARDRAIL',
-      'nemocog.policy.decision': 'deny',
-      'nemocog.policy.rule': 'filesystem.read_only: /etc',
-      'nemocog.policy.path': '/etc/motd',
+      'nemocognition.policy.decision': 'deny',
+      'nemocognition.policy.source': 'kernel',
+      'nemocognition.policy.rule': 'kernel.fs.permission_denied',
+      'nemocognition.policy.path': '/etc/motd',
       'output.value': 'bash: /etc/motd: Permission denied',
     },
   };
@@ -92,7 +93,7 @@ export async function seedWorkspace(workspace: string): Promise<SeededRun> {
     node(denied.id, failed.id, 'policy_decision', denied.name, 7, 7, { parentNodeId: 'n-tool-2', status: 'error', attributes: denied.attributes }),
     node('n-recover', failed.id, 'recovery', 'recover from checkpoint before exec', 7, 8, {
       snapshotId: 'snap-0002',
-      attributes: { 'nemocog.recovery.attempt': 1, 'nemocog.recovery.to': recovery.label },
+      attributes: { 'nemocognition.recovery.attempt': 1, 'nemocognition.recovery.fork_from': 'last-good-node', 'nemocognition.recovery.sandbox': recovery.label },
     }),
     { type: 'branch.sealed', branchId: failed.id, status: 'failed', reason: failed.reason, at: at(8) },
     { type: 'branch.opened', branchId: recovery.id, runId, parentNodeId: 'n-ckpt-2', parentBranchId: failed.id, agentId: 'main', label: recovery.label, sandbox: '/tmp/sandbox-main-recovery-1', at: at(8) },
