@@ -50,7 +50,7 @@ export interface ResourceContext {
 export async function openRunResources(opts: SupervisedRunOptions, ctx: ResourceContext): Promise<RunResources> {
   const agent = await OpenClawAgent.locate();
   const variables = { runtime: agent.runtimeDir };
-  const parsed = await loadPolicyFile(opts.workspace, variables);
+  const parsed = await loadPolicyFile(opts.workspace, variables, opts.policyFile);
   const driver: SandboxDriver =
     opts.driver === 'none'
       ? new NoSandboxDriver()
