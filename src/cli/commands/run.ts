@@ -28,6 +28,8 @@ export async function runCommand(argv: string[]): Promise<number> {
       'remote-workspace': { type: 'string' },
       'remote-cli': { type: 'string', default: 'nemocog' },
       'ssh-config': { type: 'string' },
+      ignore: { type: 'string', multiple: true },
+      reasoning: { type: 'string', default: 'adaptive' },
     },
   });
   if (!values.task) throw new CliError('No task given.', 'Pass --task "what the agent should do".');
@@ -45,8 +47,10 @@ export async function runCommand(argv: string[]): Promise<number> {
     workspace: resolve(values.workspace),
     task: values.task,
     driver,
-    model: { baseUrl: values['model-url']!, model: values.model!, apiKey: apiKey || undefined, reasoning: 'adaptive' as const },
-    policyFile: values.policy ? resolve(values.policy) : undefined,
+    model: { baseUrl: values['model-url']!, model: values.model!, apiKey: apiKey || undefined, reasoning: values.reasoning === 'off' ? ('off' as const) : ('adaptive' as const) },
+    ...(values.ignore?.length ? { snapshotIgnore: values.ignore } : {}),
+    // A remote run's policy path is the remote host's: pass it through unresolved.
+    policyFile: values.policy ? (values.remote ? values.policy : resolve(values.policy)) : undefined,
     maxRecoveries: Number(values['max-recoveries']),
     timeoutMs: Number(values['timeout-seconds']) * 1000,
     signal: controller.signal,

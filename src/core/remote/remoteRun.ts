@@ -55,6 +55,9 @@ export async function runSupervisedRemote(opts: SupervisedRunOptions, remote: Re
       '--model', opts.model.model,
       '--max-recoveries', String(opts.maxRecoveries),
       '--timeout-seconds', String(Math.ceil(opts.timeoutMs / 1000)),
+      '--reasoning', opts.model.reasoning ?? 'adaptive',
+      ...(opts.policyFile ? ['--policy', opts.policyFile] : []),
+      ...(opts.snapshotIgnore ?? []).flatMap((g) => ['--ignore', g]),
     ];
     const res = await ssh.exec(argv, {
       stdin: `${opts.model.apiKey ?? ''}\n`,
