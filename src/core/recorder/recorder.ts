@@ -2,7 +2,9 @@
  * The recorder turns what happens during a run into store events, in order,
  * with secrets scrubbed before anything reaches a sink, and tells listeners
  * (the VS Code live view, the CLI) as it goes. It owns branch sequencing and
- * refuses to touch a sealed branch itself, before the store would.
+ * refuses to touch a sealed branch itself, before the store would. After the
+ * sink fails once, it stops writing (no gaps in the journal) and keeps the
+ * rest in memory for the listeners and the summary.
  */
 import type { StoreEvent } from '../model/events';
 import { newId } from '../model/ids';
@@ -218,7 +220,10 @@ export class Recorder {
   }
 
   private emit(event: StoreEvent): Promise<void> {
-    const p = this.chain.then(() => this.sink.append(event)).then(
+    // After a failed write the journal would have a gap: later events could refer to what it lacks
+    // (a close for a node it never got). Keep recording in memory only; the run reports the failure.
+    if (this.failures.length > 0) return this.chain.then(() => undefined);
+    const p = this.chain.then(() => (this.failures.length > 0 ? undefined : this.sink.append(event))).then(
       () => undefined,
       (err: unknown) => {
         const e = err instanceof Error ? err : new Error(String(err));

@@ -51,15 +51,17 @@ describe('recorder', () => {
     assert.equal(sibling.parentBranchId, b.id);
   });
 
-  it('keeps recording and reports when the sink fails', async () => {
+  it('after a failed write, stops writing (no gaps in the journal) but keeps recording in memory and reports it', async () => {
     const sink = new MemorySink();
     const errors: Error[] = [];
     const r = new Recorder(sink, redactor, { sinkError: (e) => errors.push(e) });
     await r.startRun({ task: 't', workspace: '/w', baselineSnapshotId: null, driver: 'local', meta: {} });
     sink.failNext = true;
     const b = await r.openBranch({ label: 'main', agentId: 'main', sandbox: '/s', parentNodeId: null });
-    await r.appendNode(b.id, { kind: 'narration', name: 'after failure' });
+    const n = await r.appendNode(b.id, { kind: 'narration', name: 'after failure' });
     assert.equal(errors.length, 1);
-    assert.equal(sink.events.at(-1)!.type, 'node.appended');
+    assert.deepEqual(sink.events.map((e) => e.type), ['run.started'], 'nothing written after the failure');
+    assert.equal(r.node(n.id)!.name, 'after failure', 'still known in memory');
+    assert.equal(r.sinkFailures.length, 1);
   });
 });
