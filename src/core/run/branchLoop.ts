@@ -154,7 +154,7 @@ export async function runBranches(input: BranchLoopInput): Promise<BranchLoopOut
 
     const reason = `Denied: ${denied.map((d) => `${d.attempted} (${d.source}: ${d.rule})`).join('; ')}`;
     await recorder.sealBranch(branch.id, 'failed', reason);
-    narrate(`Branch ${label} failed and is kept as evidence. ${verdict.why}.`);
+    narrate(`Branch ${label} failed and is kept as evidence: ${verdict.why}.`);
     if (attempt === opts.maxRecoveries) {
       return {
         status: 'failed',
