@@ -36,6 +36,20 @@ type Tok = { kind: 'word'; text: string; subs: string[]; quoted: boolean; assign
 
 const OPS = ['&&', '||', ';;', '|&', ';', '|', '&', '\n', '(', ')'];
 
+/** A command substitution starting at `i` (`$(...)` or backticks): its inner command and where it ends. */
+function readSubstitution(src: string, i: number): { inner: string; end: number } | null {
+  if (src[i] === '$' && src[i + 1] === '(') {
+    const end = readBalanced(src, i + 1, '(', ')');
+    return { inner: src.slice(i + 2, end - 1), end };
+  }
+  if (src[i] === '`') {
+    const j = src.indexOf('`', i + 1);
+    const end = j === -1 ? src.length : j + 1;
+    return { inner: src.slice(i + 1, end - 1), end };
+  }
+  return null;
+}
+
 function readBalanced(s: string, i: number, open: string, close: string): number {
   // Returns the index just after the matching close, respecting quotes.
   let depth = 0;
@@ -174,19 +188,11 @@ function tokenize(src: string, warnings: string[]): Tok[] {
             i += 2;
             continue;
           }
-          if (d === '$' && src[i + 1] === '(') {
-            const end = readBalanced(src, i + 1, '(', ')');
-            subs.push(src.slice(i + 2, end - 1));
-            text += src.slice(i, end);
-            i = end;
-            continue;
-          }
-          if (d === '`') {
-            const j = src.indexOf('`', i + 1);
-            const end = j === -1 ? src.length : j + 1;
-            subs.push(src.slice(i + 1, end - 1));
-            text += src.slice(i, end);
-            i = end;
+          const subD = readSubstitution(src, i);
+          if (subD) {
+            subs.push(subD.inner);
+            text += src.slice(i, subD.end);
+            i = subD.end;
             continue;
           }
           text += d;
@@ -195,19 +201,11 @@ function tokenize(src: string, warnings: string[]): Tok[] {
         if (!closed) warnings.push('unterminated double quote');
         continue;
       }
-      if (ch === '$' && src[i + 1] === '(') {
-        const end = readBalanced(src, i + 1, '(', ')');
-        subs.push(src.slice(i + 2, end - 1));
-        text += src.slice(i, end);
-        i = end;
-        continue;
-      }
-      if (ch === '`') {
-        const j = src.indexOf('`', i + 1);
-        const end = j === -1 ? src.length : j + 1;
-        subs.push(src.slice(i + 1, end - 1));
-        text += src.slice(i, end);
-        i = end;
+      const sub = readSubstitution(src, i);
+      if (sub) {
+        subs.push(sub.inner);
+        text += src.slice(i, sub.end);
+        i = sub.end;
         continue;
       }
       text += ch;
