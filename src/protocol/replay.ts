@@ -12,7 +12,8 @@
  * Imported by both sides; type-only imports from the core model so the webview
  * bundle pulls in no Node code. Every incoming message goes through a guard.
  */
-import type { Attributes, Branch, BranchStatus, Node, NodeKind, NodeStatus, Run, RunStatus } from '../core/model/types';
+import type { Attributes, Branch, BranchStatus, Node, NodeStatus, Run, RunStatus } from '../core/model/types';
+import { NODE_KINDS, NODE_STATUSES } from '../core/model/types';
 import {
   isArrayOf,
   isAttributes,
@@ -32,18 +33,7 @@ export const PROTOCOL_VERSION = 1;
 // ---------------------------------------------------------------------------
 // View model (what the webview renders)
 
-export const NODE_KINDS: readonly NodeKind[] = [
-  'model_call',
-  'tool_call',
-  'policy_decision',
-  'checkpoint',
-  'memory_update',
-  'recovery',
-  'narration',
-  'agent_turn',
-  'error',
-];
-export const NODE_STATUSES: readonly NodeStatus[] = ['ok', 'error', 'unset'];
+export { NODE_KINDS, NODE_STATUSES };
 export const BRANCH_STATUSES: readonly BranchStatus[] = ['open', 'completed', 'failed', 'cancelled', 'error'];
 export const RUN_STATUSES: readonly RunStatus[] = ['running', 'completed', 'failed', 'cancelled', 'error'];
 

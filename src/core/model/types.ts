@@ -17,6 +17,10 @@ export type NodeKind =
 
 export type NodeStatus = 'ok' | 'error' | 'unset';
 
+/** Every node kind and status, for validating what comes from disk or a webview. */
+export const NODE_KINDS: readonly NodeKind[] = ['model_call', 'tool_call', 'policy_decision', 'checkpoint', 'memory_update', 'recovery', 'narration', 'agent_turn', 'error'];
+export const NODE_STATUSES: readonly NodeStatus[] = ['ok', 'error', 'unset'];
+
 export type BranchStatus = 'open' | 'completed' | 'failed' | 'cancelled' | 'error';
 
 export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'error';

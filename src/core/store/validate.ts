@@ -4,22 +4,12 @@
  * changes again; a recovery is a new branch forking from an existing node.
  */
 import type { StoreEvent } from '../model/events';
-import { TERMINAL_BRANCH_STATUSES } from '../model/types';
+import { NODE_KINDS, NODE_STATUSES, TERMINAL_BRANCH_STATUSES } from '../model/types';
 import { StoreRefusedError } from './errors';
 import type { StateView } from './state';
 
-const NODE_KINDS = new Set([
-  'model_call',
-  'tool_call',
-  'policy_decision',
-  'checkpoint',
-  'memory_update',
-  'recovery',
-  'narration',
-  'agent_turn',
-  'error',
-]);
-const NODE_STATUSES = new Set(['ok', 'error', 'unset']);
+const KINDS = new Set<string>(NODE_KINDS);
+const STATUSES = new Set<string>(NODE_STATUSES);
 const RUN_END_STATUSES = new Set(['completed', 'failed', 'cancelled', 'error']);
 
 function refuse(msg: string): never {
@@ -126,12 +116,12 @@ export function validateEvent(e: StoreEvent, state: StateView): void {
       str(e.nodeId, 'nodeId');
       str(e.runId, 'runId');
       str(e.branchId, 'branchId');
-      if (!NODE_KINDS.has(e.kind)) refuse(`unknown node kind "${String(e.kind)}"`);
+      if (!KINDS.has(e.kind)) refuse(`unknown node kind "${String(e.kind)}"`);
       str(e.name, 'name', true);
       strOrNull(e.parentNodeId, 'parentNodeId');
       time(e.startTime, 'startTime');
       if (e.endTime !== null) time(e.endTime, 'endTime');
-      if (!NODE_STATUSES.has(e.status)) refuse(`unknown node status "${String(e.status)}"`);
+      if (!STATUSES.has(e.status)) refuse(`unknown node status "${String(e.status)}"`);
       strOrNull(e.snapshotId, 'snapshotId');
       checkAttributes(e.attributes, 'attributes');
       if (state.node(e.nodeId)) refuse(`node ${e.nodeId} already exists`);
@@ -149,7 +139,7 @@ export function validateEvent(e: StoreEvent, state: StateView): void {
     case 'node.closed': {
       str(e.nodeId, 'nodeId');
       time(e.endTime, 'endTime');
-      if (!NODE_STATUSES.has(e.status)) refuse(`unknown node status "${String(e.status)}"`);
+      if (!STATUSES.has(e.status)) refuse(`unknown node status "${String(e.status)}"`);
       checkAttributes(e.attributes, 'attributes');
       if (e.snapshotId !== undefined) strOrNull(e.snapshotId, 'snapshotId');
       const n = state.node(e.nodeId);
