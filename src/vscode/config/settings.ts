@@ -14,6 +14,8 @@ export interface NcSettings {
   reasoning: 'adaptive' | 'off';
   phoenixEndpoint: string;
   sandboxDriver: DriverKind;
+  /** Machine-scoped (a workspace cannot set it): run the local sandbox with Landlock alone when bubblewrap is missing. */
+  allowLandlockOnly: boolean;
   policyFile: string;
   remoteHost: string;
   remoteWorkspace: string;
@@ -37,6 +39,7 @@ export const DEFAULTS: NcSettings = {
   reasoning: 'adaptive',
   phoenixEndpoint: 'http://127.0.0.1:6006',
   sandboxDriver: 'local',
+  allowLandlockOnly: false,
   policyFile: '',
   remoteHost: '',
   remoteWorkspace: '',
@@ -70,6 +73,7 @@ export function readSettings(get: SettingGetter): NcSettings {
     reasoning: pick(get, 'model.reasoning', d.reasoning, oneOf(['adaptive', 'off'])),
     phoenixEndpoint: pick(get, 'phoenix.endpoint', d.phoenixEndpoint, isString).trim(),
     sandboxDriver: pick(get, 'sandbox.driver', d.sandboxDriver, oneOf(['local', 'nemoclaw', 'none'])),
+    allowLandlockOnly: pick(get, 'sandbox.allowLandlockOnly', d.allowLandlockOnly, (v) => typeof v === 'boolean'),
     policyFile: pick(get, 'sandbox.policyFile', d.policyFile, isString).trim(),
     remoteHost: pick(get, 'sandbox.remoteHost', d.remoteHost, isString).trim(),
     remoteWorkspace: pick(get, 'sandbox.remoteWorkspace', d.remoteWorkspace, isString).trim(),
