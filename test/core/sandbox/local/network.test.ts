@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import type { NetworkRefusal, SandboxEvent } from '../../../../src/core/sandbox/driver';
 import { enforcedFacts } from '../../../../src/core/sandbox/local/attestation';
 import { LocalSandboxDriver } from '../../../../src/core/sandbox/local/driver';
+import { missingPart } from '../../../support/realParts';
 import { cleanupLauncher, policy, spec, tcpServer, tempDir, testLauncher } from './fixtures';
 
 const hasBwrap = ['/usr/bin/bwrap', '/bin/bwrap', '/usr/local/bin/bwrap'].some((p) => existsSync(p));
@@ -49,7 +50,7 @@ for (const mode of ['landlock+bwrap', 'landlock only'] as const) {
     const servers: Server[] = [];
 
     before(function () {
-      if (mode === 'landlock+bwrap' && !hasBwrap) this.skip();
+      if (mode === 'landlock+bwrap' && !hasBwrap) missingPart(this, 'bubblewrap (apt-get install bubblewrap)');
       dir = tempDir('net');
       driver = new LocalSandboxDriver({
         launcher: { path: testLauncher() },

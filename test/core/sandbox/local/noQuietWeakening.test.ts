@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { SandboxUnavailableError } from '../../../../src/core/sandbox/driver';
 import { LANDLOCK_ONLY_WARNING, LocalSandboxDriver } from '../../../../src/core/sandbox/local/driver';
 import { userNamespaceRestrictions } from '../../../../src/core/sandbox/local/userNamespaces';
+import { missingPart } from '../../../support/realParts';
 import { cleanupLauncher, tempDir, testLauncher } from './fixtures';
 
 describe('hole 6: the sandbox could quietly weaken without bubblewrap', function () {
@@ -48,8 +49,7 @@ describe('hole 6: the sandbox could quietly weaken without bubblewrap', function
   });
 
   it('with bubblewrap: namespaces including the network, the monitor and the tools\' sandbox are layers', async function () {
-    const caps = await new LocalSandboxDriver({ launcher: { path: testLauncher() } }).capabilities().catch(() => null);
-    if (!caps) this.skip();
+    const caps = await new LocalSandboxDriver({ launcher: { path: testLauncher() } }).capabilities().catch((e: Error) => missingPart(this, `the local sandbox with bubblewrap (${e.message})`));
     for (const layer of ['bwrap-mount-ns', 'bwrap-pid-ns', 'bwrap-ipc-ns', 'bwrap-net-ns', 'hidden-sockets', 'net-monitor', 'tool-sandbox'] as const) {
       assert.ok(caps.layers.includes(layer), `missing ${layer}`);
     }

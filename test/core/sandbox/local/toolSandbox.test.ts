@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LocalSandboxDriver } from '../../../../src/core/sandbox/local/driver';
 import { subtractHidden } from '../../../../src/core/sandbox/local/toolSandbox';
+import { missingPart } from '../../../support/realParts';
 import { cleanupLauncher, policy, spec, tempDir, testLauncher } from './fixtures';
 
 const hasBwrap = ['/usr/bin/bwrap', '/bin/bwrap', '/usr/local/bin/bwrap'].some((p) => existsSync(p));
@@ -39,7 +40,7 @@ for (const mode of ['landlock+bwrap', 'landlock only'] as const) {
     let driver: LocalSandboxDriver;
 
     before(function () {
-      if (mode === 'landlock+bwrap' && !hasBwrap) this.skip();
+      if (mode === 'landlock+bwrap' && !hasBwrap) missingPart(this, 'bubblewrap (apt-get install bubblewrap)');
       dir = tempDir('tools');
       driver = new LocalSandboxDriver({
         launcher: { path: testLauncher() },
