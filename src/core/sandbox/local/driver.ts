@@ -265,12 +265,16 @@ export class LocalSandboxDriver implements SandboxDriver {
     return { ...result, isolation: planned.label, ...(enforced ? { enforced } : {}) };
   }
 
-  /** The full command line `exec` would run (for spans and debugging); creates the private tmp like exec. */
+  /**
+   * The command line `exec` would run, for spans, debugging and other hosts
+   * (remote-driver.ts); creates the private tmp like exec. Without the events
+   * pipe (and so without the attestation), which only exec provides.
+   */
   async commandFor(spec: SandboxSpec, argv: string[], opts: ExecOptions = {}): Promise<string[]> {
-    return (await this.plan(spec, argv, opts)).command;
+    return (await this.plan(spec, argv, opts, false)).command;
   }
 
-  private async plan(spec: SandboxSpec, argv: string[], opts: ExecOptions) {
+  private async plan(spec: SandboxSpec, argv: string[], opts: ExecOptions, events = true) {
     if (argv.length === 0) throw new Error('exec needs a command to run (argv is empty).');
     const ready = await this.prepare();
     if (!isDir(spec.workdir)) {
@@ -315,7 +319,7 @@ export class LocalSandboxDriver implements SandboxDriver {
       allowDegraded: this.options.allowDegraded ?? false,
       isRoot: process.getuid?.() === 0,
       net: { isolate, monitor, ...(gateway ? { gateway } : {}), allowTcp: policy.egress.filter((e) => /^\d{1,3}(\.\d{1,3}){3}$/.test(e.host)).map((e) => `${e.host}:${e.port}`) },
-      eventsFd: EVENTS_FD,
+      ...(events ? { eventsFd: EVENTS_FD } : {}),
     };
     const env = sandboxEnv(opts.env, { home, tmpdir: tmp });
     if (opts.toolSandbox && toolShell) {
