@@ -193,7 +193,6 @@ export class LocalSandboxDriver implements SandboxDriver {
   private async findBwrap(missing: MissingLayer[], notes: string[]): Promise<string | undefined> {
     const { bwrapPath, allowLandlockOnly } = this.options;
     const restrictions = userNamespaceRestrictions();
-    notes.push(...restrictions.map((r) => r.note));
     const withoutBwrap = (reason: string, fix: string): undefined => {
       if (!allowLandlockOnly) {
         throw new SandboxUnavailableError(`The local sandbox needs bubblewrap, and ${reason}; NemoCognition will not quietly run a weaker sandbox.`, fix);
@@ -211,6 +210,7 @@ export class LocalSandboxDriver implements SandboxDriver {
     } catch (err) {
       const detail = ((err as { stderr?: string }).stderr || (err as Error).message).trim();
       const why = restrictions.length ? ` ${restrictions.map((r) => r.note).join(' ')}` : '';
+      notes.push(...restrictions.map((r) => r.note));
       const fix = restrictions[0]?.fix ?? 'Allow unprivileged user namespaces for bubblewrap (e.g. sysctl kernel.unprivileged_userns_clone=1), or run outside a container that forbids them.';
       return withoutBwrap(`bubblewrap at ${path} cannot create its namespaces (${detail}).${why}`, fix);
     }
