@@ -259,7 +259,7 @@ export class LocalSandboxDriver implements SandboxDriver {
       opts.signal?.removeEventListener('abort', onAbort);
     }
     if (refused.length) {
-      throw new SandboxUnavailableError(`The sandbox did not come up as planned, so the command was stopped: ${refused.join('; ')}.`, 'Report this with the output of `nemocog doctor`; do not run agents here until it is fixed.');
+      throw new SandboxUnavailableError(`The sandbox did not come up as planned, so the command was stopped: ${refused.join('; ')}.`, 'Do not run agents here until it is fixed: check that bubblewrap and the kernel work (`dist/native/nc-landlock --probe`, `bwrap --unshare-net --bind / / true`) and report the message above.');
     }
     failOnSetupError(result, planned.usedBwrap);
     return { ...result, isolation: planned.label, ...(enforced ? { enforced } : {}) };
