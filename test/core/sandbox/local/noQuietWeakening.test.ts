@@ -9,7 +9,10 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { SandboxUnavailableError } from '../../../../src/core/sandbox/driver';
-import { LANDLOCK_ONLY_WARNING, LocalSandboxDriver } from '../../../../src/core/sandbox/local/driver';
+import type { EnforcedSandbox } from '../../../../src/core/sandbox/driver';
+import { attestationProblems } from '../../../../src/core/sandbox/local/attestation';
+import type { SandboxLayout } from '../../../../src/core/sandbox/local/commandLine';
+import { LANDLOCK_ONLY_WARNING, LocalSandboxDriver, hostNamespaces } from '../../../../src/core/sandbox/local/driver';
 import { userNamespaceRestrictions } from '../../../../src/core/sandbox/local/userNamespaces';
 import { missingPart } from '../../../support/realParts';
 import { cleanupLauncher, tempDir, testLauncher } from './fixtures';
@@ -68,5 +71,26 @@ describe('hole 6: the sandbox could quietly weaken without bubblewrap', function
     assert.match(found[0]!.fix, /apparmor_parser -r/);
     assert.deepEqual(userNamespaceRestrictions((p) => values[p], true), [], 'root is not affected');
     assert.deepEqual(userNamespaceRestrictions(() => undefined, false), []);
+  });
+
+  it('checks the attestation against the plan: a sandbox that came up weaker is named, layer by layer', () => {
+    const layout: SandboxLayout = {
+      launcher: '/x/nc-landlock', bwrap: '/usr/bin/bwrap', landlockAbi: 7, cwd: '/w', readOnly: [], readWrite: [], connectPorts: [4100],
+      privateTmp: '/t', hide: [], allowDegraded: false, isRoot: false,
+      net: { isolate: true, monitor: true, gateway: { port: 4100, unixSocket: '/s/gw.sock' } }, eventsFd: 3,
+    };
+    const host = hostNamespaces();
+    const other = (ns: string) => `${ns}:[1]`;
+    const good: EnforcedSandbox = {
+      type: 'enforced',
+      landlock: { abi: 7, fs: true, tcp: true, connectPorts: [4100], bindPorts: [], scoped: ['abstract-unix', 'signal'] },
+      capsDropped: true, noNewPrivs: true, netMonitor: true, relay: '127.0.0.1:4100',
+      namespaces: { mnt: other('mnt'), pid: other('pid'), net: other('net'), ipc: other('ipc'), user: host.user ?? '' },
+      interfaces: ['lo'], hidden: [{ path: '/run/user', state: 'hidden' }],
+    };
+    assert.deepEqual(attestationProblems(layout, good), []);
+    const weak: EnforcedSandbox = { ...good, netMonitor: false, relay: undefined, interfaces: ['lo', 'eth0'], namespaces: { ...good.namespaces, net: host.net ?? 'net:[host]' }, hidden: [{ path: '/run/user', state: 'visible' }], landlock: { ...good.landlock, connectPorts: [4100, 22] } };
+    const problems = attestationProblems(layout, weak).join('; ');
+    for (const p of [/TCP ports 22,4100 allowed, 4100 planned/, /no network monitor/, /network namespace is the host's/, /eth0 are visible/, /no relay/, /\/run\/user is visible/]) assert.match(problems, p);
   });
 });
