@@ -108,7 +108,7 @@ for (const mode of ['landlock+bwrap', 'landlock only'] as const) {
           assert.equal(ok.exitCode, 0, ok.stderr);
           assert.equal(ok.stdout, 'pong\n');
         } else {
-          // Policy egress is not reachable from the namespace: only the relayed gateway is (see network.test.ts).
+          // Policy egress is not reachable from the namespace: only the relayed gateway is (see test/hostile/networkFilteredByPortOnly.test.ts).
           assert.notEqual(ok.exitCode, 0);
           assert.equal(ok.stdout, '');
         }

@@ -6,20 +6,20 @@
  * supervision mode waits for the plugin's hello (from the current agent
  * process, with the bundled plugin's hash); without one, the gateway
  * supervises every call itself and refuses on a denial or a failure. The
- * real-OpenClaw version is in test/integration/hostile.test.ts.
+ * real-OpenClaw version is in test/hostile/hostileAgentDemo.test.ts.
  */
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SUPERVISOR_PROTOCOL_VERSION } from '../../../src/core/bridge/openclaw/plugin/protocol';
-import { ModelCallRouter } from '../../../src/core/run/modelCalls';
-import { BranchSupervision } from '../../../src/core/run/supervisionMode';
-import { SupervisorHub } from '../../../src/core/run/supervisorHub';
-import type { BeforeToolCall, ToolSupervisor } from '../../../src/core/run/toolSupervision';
-import type { Recorder } from '../../../src/core/recorder/recorder';
-import { Scrubber } from '../../../src/core/redact';
+import { SUPERVISOR_PROTOCOL_VERSION } from '../../src/core/bridge/openclaw/plugin/protocol';
+import { ModelCallRouter } from '../../src/core/run/modelCalls';
+import { BranchSupervision } from '../../src/core/run/supervisionMode';
+import { SupervisorHub } from '../../src/core/run/supervisorHub';
+import type { BeforeToolCall, ToolSupervisor } from '../../src/core/run/toolSupervision';
+import type { Recorder } from '../../src/core/recorder/recorder';
+import { Scrubber } from '../../src/core/redact';
 
 const SHA = 'a'.repeat(64);
 

@@ -8,14 +8,14 @@
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { SandboxUnavailableError } from '../../../../src/core/sandbox/driver';
-import type { EnforcedSandbox } from '../../../../src/core/sandbox/driver';
-import { attestationProblems } from '../../../../src/core/sandbox/local/attestation';
-import type { SandboxLayout } from '../../../../src/core/sandbox/local/commandLine';
-import { LANDLOCK_ONLY_WARNING, LocalSandboxDriver, hostNamespaces } from '../../../../src/core/sandbox/local/driver';
-import { userNamespaceRestrictions } from '../../../../src/core/sandbox/local/userNamespaces';
-import { missingPart } from '../../../support/realParts';
-import { cleanupLauncher, tempDir, testLauncher } from './fixtures';
+import { SandboxUnavailableError } from '../../src/core/sandbox/driver';
+import type { EnforcedSandbox } from '../../src/core/sandbox/driver';
+import { attestationProblems } from '../../src/core/sandbox/local/attestation';
+import type { SandboxLayout } from '../../src/core/sandbox/local/commandLine';
+import { LANDLOCK_ONLY_WARNING, LocalSandboxDriver, hostNamespaces } from '../../src/core/sandbox/local/driver';
+import { userNamespaceRestrictions } from '../../src/core/sandbox/local/userNamespaces';
+import { missingPart } from '../support/realParts';
+import { cleanupLauncher, tempDir, testLauncher } from '../core/sandbox/local/fixtures';
 
 describe('hole 6: the sandbox could quietly weaken without bubblewrap', function () {
   this.timeout(30_000);

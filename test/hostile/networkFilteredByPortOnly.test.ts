@@ -11,11 +11,11 @@ import { createSocket } from 'node:dgram';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import type { NetworkRefusal, SandboxEvent } from '../../../../src/core/sandbox/driver';
-import { enforcedFacts } from '../../../../src/core/sandbox/local/attestation';
-import { LocalSandboxDriver } from '../../../../src/core/sandbox/local/driver';
-import { missingPart } from '../../../support/realParts';
-import { cleanupLauncher, policy, spec, tcpServer, tempDir, testLauncher } from './fixtures';
+import type { NetworkRefusal, SandboxEvent } from '../../src/core/sandbox/driver';
+import { enforcedFacts } from '../../src/core/sandbox/local/attestation';
+import { LocalSandboxDriver } from '../../src/core/sandbox/local/driver';
+import { missingPart } from '../support/realParts';
+import { cleanupLauncher, policy, spec, tcpServer, tempDir, testLauncher } from '../core/sandbox/local/fixtures';
 
 const hasBwrap = ['/usr/bin/bwrap', '/bin/bwrap', '/usr/local/bin/bwrap'].some((p) => existsSync(p));
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { classifyToolCall, preToolDecision } from '../../../src/core/policy';
+import { classifyToolCall, preToolDecision } from '../../src/core/policy';
 
 describe('hole 5: file tools could reach the agent\'s own state', () => {
   let root: string;

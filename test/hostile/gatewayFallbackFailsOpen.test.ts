@@ -12,9 +12,9 @@ import { request as httpRequest } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startGateway } from '../../../src/core/gateway/server';
-import type { GatewayHandle, ModelCallRecord, ToolCallVerdict, ToolResult } from '../../../src/core/gateway/types';
-import { chunk, json, post, sleep, sse, startFakeUpstream, usageChunk, type FakeUpstream } from './fake-upstream';
+import { startGateway } from '../../src/core/gateway/server';
+import type { GatewayHandle, ModelCallRecord, ToolCallVerdict, ToolResult } from '../../src/core/gateway/types';
+import { chunk, json, post, sleep, sse, startFakeUpstream, usageChunk, type FakeUpstream } from '../core/gateway/fake-upstream';
 
 describe('hole 7: the gateway fallback failed open — now it fails closed', function () {
   this.timeout(15000);

@@ -10,10 +10,10 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LocalSandboxDriver } from '../../../../src/core/sandbox/local/driver';
-import { subtractHidden } from '../../../../src/core/sandbox/local/toolSandbox';
-import { missingPart } from '../../../support/realParts';
-import { cleanupLauncher, policy, spec, tempDir, testLauncher } from './fixtures';
+import { LocalSandboxDriver } from '../../src/core/sandbox/local/driver';
+import { subtractHidden } from '../../src/core/sandbox/local/toolSandbox';
+import { missingPart } from '../support/realParts';
+import { cleanupLauncher, policy, spec, tempDir, testLauncher } from '../core/sandbox/local/fixtures';
 
 const hasBwrap = ['/usr/bin/bwrap', '/bin/bwrap', '/usr/local/bin/bwrap'].some((p) => existsSync(p));
 const SECRET = 'gw-secret-canary-5f1e';
