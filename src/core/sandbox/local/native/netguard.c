@@ -434,6 +434,10 @@ int ng_fork_and_guard(struct ng_config *cfg) {
     fprintf(stderr, "nc-landlock: error: the network monitor supports x86_64 and aarch64 only\n");
     exit(NG_EXIT_SETUP);
   }
+  /* If whoever started us dies (an editor killed with -9), the guard goes, and the agent with it. */
+  pid_t starter = getppid();
+  prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  if (getppid() != starter) exit(NG_EXIT_SETUP);
   int up[2], down[2]; /* child -> parent: listener fd number; parent -> child: go */
   if (pipe2(up, O_CLOEXEC) != 0 || pipe2(down, O_CLOEXEC) != 0) fail("pipe");
   sigset_t guarded, old;
