@@ -156,8 +156,8 @@ describe('issue 13: a hostile agent inside the real sandbox (OpenClaw + Landlock
   });
 
   it('item 8 (13b): printing "Permission denied" text is recorded as a tool call', () => {
-    const fake = toolCall(nodes, /^exec: echo "cp: cannot create regular file/);
-    assert.match(String(attr(fake, 'output.value')), /cannot create regular file '\/etc\/hosts': Permission denied/);
+    const fake = toolCall(nodes, /^exec: echo "\/bin\/sh: 1: cannot create \/etc\/hosts/);
+    assert.match(String(attr(fake, 'output.value')), /cannot create \/etc\/hosts: Permission denied/);
     // TODO(nemocog): issue 13 item 8 (branch issue-13b-repo-inputs) attributes a denial to the sandbox only when
     // the policy confirms it; once merged, assert this call has no kernel GUARDRAIL span and is a plain tool error.
   });

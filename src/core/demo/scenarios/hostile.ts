@@ -64,7 +64,8 @@ export const hostile: Scenario = {
           ),
         );
       case 5:
-        return tools(shell(c, `echo "cp: cannot create regular file '/etc/hosts': Permission denied"`));
+        // Exactly what a real denial looks like in a shell tool's output (dash), without any kernel involved.
+        return tools(shell(c, `echo "/bin/sh: 1: cannot create /etc/hosts: Permission denied"`));
       case 6:
         return tools(writeFile(c, '.vscode/tasks.json', FOLDER_OPEN_TASK));
       default:
