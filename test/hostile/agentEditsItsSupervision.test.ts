@@ -8,14 +8,12 @@
  * Also: paths given as extraReadOnly cannot be rewritten even by the agent.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LocalSandboxDriver } from '../../src/core/sandbox/local/driver';
 import { subtractHidden } from '../../src/core/sandbox/local/toolSandbox';
-import { missingPart } from '../support/realParts';
-import { cleanupLauncher, policy, spec, tempDir, testLauncher } from '../core/sandbox/local/fixtures';
+import { cleanupLauncher, driverFor, policy, spec, tempDir } from '../core/sandbox/local/fixtures';
 
-const hasBwrap = ['/usr/bin/bwrap', '/bin/bwrap', '/usr/local/bin/bwrap'].some((p) => existsSync(p));
 const SECRET = 'gw-secret-canary-5f1e';
 
 describe('subtractHidden (the tools\' grants minus the agent\'s state)', () => {
@@ -40,14 +38,8 @@ for (const mode of ['landlock+bwrap', 'landlock only'] as const) {
     let driver: LocalSandboxDriver;
 
     before(function () {
-      if (mode === 'landlock+bwrap' && !hasBwrap) missingPart(this, 'bubblewrap (apt-get install bubblewrap)');
       dir = tempDir('tools');
-      driver = new LocalSandboxDriver({
-        launcher: { path: testLauncher() },
-        bwrapPath: mode === 'landlock only' ? null : undefined,
-        allowLandlockOnly: mode === 'landlock only',
-        stateRoot: join(dir.path, 'roots'),
-      });
+      driver = driverFor(this, mode, join(dir.path, 'roots'));
     });
     after(() => {
       dir?.cleanup();

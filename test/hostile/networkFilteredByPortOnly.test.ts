@@ -8,16 +8,13 @@
  */
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import type { NetworkRefusal, SandboxEvent } from '../../src/core/sandbox/driver';
 import { enforcedFacts } from '../../src/core/sandbox/local/attestation';
 import { LocalSandboxDriver } from '../../src/core/sandbox/local/driver';
-import { missingPart } from '../support/realParts';
-import { cleanupLauncher, policy, spec, tcpServer, tempDir, testLauncher } from '../core/sandbox/local/fixtures';
+import { cleanupLauncher, driverFor, policy, spec, tcpServer, tempDir } from '../core/sandbox/local/fixtures';
 
-const hasBwrap = ['/usr/bin/bwrap', '/bin/bwrap', '/usr/local/bin/bwrap'].some((p) => existsSync(p));
 
 function listen(server: Server, where: string | number): Promise<number> {
   return new Promise((resolve) => {
@@ -50,14 +47,8 @@ for (const mode of ['landlock+bwrap', 'landlock only'] as const) {
     const servers: Server[] = [];
 
     before(function () {
-      if (mode === 'landlock+bwrap' && !hasBwrap) missingPart(this, 'bubblewrap (apt-get install bubblewrap)');
       dir = tempDir('net');
-      driver = new LocalSandboxDriver({
-        launcher: { path: testLauncher() },
-        bwrapPath: mode === 'landlock only' ? null : undefined,
-        allowLandlockOnly: mode === 'landlock only',
-        stateRoot: join(dir.path, 'state'),
-      });
+      driver = driverFor(this, mode, join(dir.path, 'state'));
     });
     after(() => {
       for (const s of servers) s.close();
