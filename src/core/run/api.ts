@@ -27,7 +27,7 @@ export interface SupervisedRunOptions {
   remoteCli?: string[];
   /** Size budget of the snapshot store; oldest unreferenced snapshots go first. */
   snapshotBudgetBytes?: number;
-  /** Keep each branch's sandbox folder after the run (default: removed; its snapshots keep everything). */
+  /** Keep each branch's working copy after the run (default: removed; its snapshots keep everything). The agent's state folder is always removed. */
   keepSandboxes?: boolean;
   model: ModelEndpoint;
   /** OpenShell-style policy YAML; default: <workspace>/.nemocognition/policy.yaml or the built-in default. */

@@ -14,6 +14,8 @@ import type { ToolPolicy } from '../policy/types';
 import type { AgentPort } from './agentPort';
 import type { SupervisedRunOptions } from './api';
 import { OpenClawAgent } from './openclawAgent';
+import { sandboxName } from './leftovers';
+import { ScrubbedLines } from './scrubbedLines';
 import { SupervisorHub } from './supervisorHub';
 
 export interface PreparedSandbox {
@@ -62,7 +64,7 @@ export async function openRunResources(opts: SupervisedRunOptions, ctx: Resource
     });
   }
   await driver.checkAvailable();
-  const hub = await SupervisorHub.start(ctx.nc, ctx.scrubber, ctx.onChannelRejected);
+  const hub = await SupervisorHub.start(ctx.nc, ctx.runId, ctx.scrubber, ctx.onChannelRejected);
   const runDir = join(ctx.nc, 'sandboxes', ctx.runId);
 
   const policyFor = (workdir: string, stateDir: string): SandboxPolicy => ({
@@ -72,6 +74,7 @@ export async function openRunResources(opts: SupervisedRunOptions, ctx: Resource
     egress: [...parsed.policy.egress, { host: '127.0.0.1', port: ctx.gatewayPort }],
   });
 
+  const agentLog = new ScrubbedLines((t) => ctx.scrubber.scrub(t), (line) => ctx.log?.(line));
   return {
     driver,
     agent,
@@ -84,7 +87,7 @@ export async function openRunResources(opts: SupervisedRunOptions, ctx: Resource
       mkdirSync(stateDir, { recursive: true, mode: 0o700 });
       await ctx.engine.materialise(snapshotId, workdir);
       return {
-        spec: { name: `nc-${ctx.runId.slice(-10)}-${label}`, workdir, policy: policyFor(workdir, stateDir) },
+        spec: { name: sandboxName(ctx.runId, label), workdir, policy: policyFor(workdir, stateDir) },
         stateDir,
         displayName: `${driver.kind}:${label}`,
       };
@@ -100,8 +103,9 @@ export async function openRunResources(opts: SupervisedRunOptions, ctx: Resource
         enforceFilesystem: driver.kind === 'none',
       };
     },
-    log: (text) => ctx.log?.(ctx.scrubber.scrub(text)),
+    log: (text) => agentLog.push(text),
     async close() {
+      agentLog.flush();
       await hub.close();
     },
   };

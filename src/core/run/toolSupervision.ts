@@ -13,7 +13,7 @@ import { attributeDenials, type DenialAttribution } from '../policy/confirmDenia
 import { hostProbes } from './hostProbes';
 import type { Classification, PolicyDecision, ToolPolicy } from '../policy/types';
 import type { BranchContext } from './branchContext';
-import { describeToolCall, isMemoryPath, MAX_ATTR_TEXT, clipText } from './toolText';
+import { describeToolCall, isMemoryPath } from './toolText';
 
 export interface BeforeToolCall {
   toolName: string;
@@ -82,6 +82,11 @@ export class ToolSupervisor {
     });
   }
 
+  /** The call's short label, from its scrubbed parameters. */
+  private describe(call: { toolName: string; params: unknown }): string {
+    return describeToolCall(call.toolName, call.params, (s) => this.ctx.recorder.scrub(s));
+  }
+
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const p = this.queue.then(fn, fn);
     this.queue = p.catch(() => undefined);
@@ -95,7 +100,7 @@ export class ToolSupervisor {
     this.lastSnapshotId = snap.id;
     this.preCallSnapshots.push(snap.id);
     await recorder.recordSnapshot({ snapshotId: snap.id, root: snap.root, parentSnapshotId: snap.parentId, reason: 'pre-tool-call', fileCount: snap.fileCount, changedCount: snap.changedCount });
-    const label = describeToolCall(call.toolName, call.params);
+    const label = this.describe(call);
     const checkpoint = await recorder.appendNode(branchId, {
       kind: 'checkpoint',
       name: `snapshot before ${label}`,
@@ -116,8 +121,9 @@ export class ToolSupervisor {
       status: 'unset',
       attributes: {
         'tool.name': call.toolName,
-        'tool.parameters': clipText(safeJson(call.params), MAX_ATTR_TEXT),
-        'input.value': clipText(safeJson(call.params), MAX_ATTR_TEXT),
+        // Whole texts: the recorder scrubs, then clips.
+        'tool.parameters': safeJson(call.params),
+        'input.value': safeJson(call.params),
         'input.mime_type': 'application/json',
         'nemocognition.tool.call_id': call.toolCallId,
         ...classificationAttributes(classification),
@@ -159,19 +165,19 @@ export class ToolSupervisor {
     const changes = engine.diff(t.preSnapshotId, post.id);
     const failed = Boolean(res.error) || denials.length > 0 || toolErrors.length > 0;
     const attrs: Attributes = {
-      'output.value': clipText(text, MAX_ATTR_TEXT),
+      'output.value': text,
       'output.mime_type': 'text/plain',
       'nemocognition.snapshot.after': post.id,
       'nemocognition.tool.changed_files': changes.map((c) => c.path).slice(0, 200),
       ...(res.durationMs != null ? { 'nemocognition.tool.duration_ms': res.durationMs } : {}),
-      ...(res.error ? { 'exception.message': clipText(res.error, 4000) } : {}),
+      ...(res.error ? { 'exception.message': recorder.clipScrubbed(res.error, 4000) } : {}),
       // Refusal-like text the policy does not confirm: the tool failed, the sandbox was not involved.
       ...(toolErrors.length
         ? {
             'nemocognition.tool.error_kind': 'permission',
             'nemocognition.tool.permission_errors': toolErrors.map((e) => e.detail).slice(0, 20),
             'nemocognition.tool.permission_errors.why': toolErrors.map((e) => e.why).slice(0, 20),
-            ...(res.error ? {} : { 'exception.type': 'ToolPermissionError', 'exception.message': clipText(toolErrors[0]!.detail, 4000) }),
+            ...(res.error ? {} : { 'exception.type': 'ToolPermissionError', 'exception.message': recorder.clipScrubbed(toolErrors[0]!.detail, 4000) }),
           }
         : {}),
     };
@@ -186,9 +192,9 @@ export class ToolSupervisor {
       preSnapshotId: t.preSnapshotId,
     };
     for (const { confirmation, ...decision } of denials) {
-      outcome.denials.push({ ...decision, attempted: describeToolCall(t.call.toolName, t.call.params) });
+      outcome.denials.push({ ...decision, attempted: this.describe(t.call) });
       await this.recordDecision(t.node, decision, t.node.name, { 'nemocognition.policy.confirmation': confirmation });
-      this.ctx.narrate(`Kernel denied ${t.node.name}: ${decision.detail.slice(0, 160)}`);
+      this.ctx.narrate(`Kernel denied ${t.node.name}: ${decision.detail}`);
     }
     this.outcomes.push(outcome);
     await this.attribute(t, post.id, changes.map((c) => ({ path: c.path, kind: c.kind })));
@@ -208,7 +214,7 @@ export class ToolSupervisor {
     if (memory.length > 0) {
       await recorder.appendNode(branchId, {
         kind: 'memory_update',
-        name: `memory updated: ${memory.join(', ')}`.slice(0, 200),
+        name: `memory updated: ${memory.join(', ')}`,
         parentNodeId: t.node.id,
         snapshotId: postId,
         attributes: { 'nemocognition.memory.paths': memory },
@@ -219,7 +225,7 @@ export class ToolSupervisor {
   private async recordDecision(toolNode: Node, d: PolicyDecision, label: string, extra: Attributes = {}): Promise<void> {
     await this.ctx.recorder.appendNode(this.ctx.branchId, {
       kind: 'policy_decision',
-      name: `${d.decision} ${label}`.slice(0, 200),
+      name: `${d.decision} ${label}`,
       parentNodeId: toolNode.id,
       status: d.decision === 'deny' ? 'error' : 'ok',
       attributes: { ...decisionAttributes(d), 'nemocognition.policy.decision': d.decision, ...extra },
