@@ -50,6 +50,7 @@ export function activate(context: vscode.ExtensionContext): void {
     runs,
     replay,
     gutter,
+    restore,
     vscode.window.registerWebviewViewProvider(ReplayViewProvider.viewId, replay),
     vscode.workspace.registerTextDocumentContentProvider(SNAPSHOT_SCHEME, new SnapshotContentProvider(snapshots)),
     ...registerCommands(services),

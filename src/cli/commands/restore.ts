@@ -71,7 +71,7 @@ async function resolveTarget(ws: string, values: { node?: string; branch?: strin
     if (!t) throw new CliError(`No snapshot for ${values.node ? `node ${values.node}` : `branch ${values.branch}`}.`, 'Pick a checkpoint or tool-call node (`nemocog inspect --json` lists them).');
     const node = store.getNode(t.nodeId);
     const branch = node ? store.getBranch(node.branchId) : undefined;
-    const target: RestoreTarget = { ...(node ? { runId: node.runId, branchId: node.branchId } : {}), ...(values.node && node ? { nodeId: node.id, uptoSeq: node.seq } : {}) };
+    const target: RestoreTarget = { ...(node ? { runId: node.runId, branchId: node.branchId } : {}), ...(values.node && node ? { nodeId: node.id, beforeSeq: node.seq } : {}) };
     const label = values.node ? `step ${(node?.seq ?? 0) + 1}${branch ? ` of branch ${branch.label}` : ''}` : `the result of branch ${branch?.label ?? values.branch}`;
     return { snapshotId: t.snapshotId, label, target };
   } finally {

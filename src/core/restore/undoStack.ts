@@ -20,8 +20,8 @@ export interface RestoreTarget {
   runId?: string;
   branchId?: string;
   nodeId?: string;
-  /** For a node: the branch's steps up to and including this seq are what the workspace holds. */
-  uptoSeq?: number;
+  /** For a node: the workspace holds the branch's state before this step (its writes from earlier steps). */
+  beforeSeq?: number;
 }
 
 export interface UndoEntry {
