@@ -39,8 +39,12 @@ export function activate(context: vscode.ExtensionContext): void {
     workspaceName: () => vscode.workspace.workspaceFolders?.[0]?.name ?? null,
     log: output,
   });
-  const gutter = new GutterController(context.extensionUri, store, paths, () => settings().gutterEnabled);
   const restore = new RestoreService(context.workspaceState, store, runs, snapshots, output);
+  const gutter = new GutterController(context.extensionUri, store, paths, () => settings().gutterEnabled, {
+    snapshots,
+    restored: async () => (await restore.current())?.target,
+    branchSetting: () => settings().gutterBranch,
+  });
   const services: Services = { context, output, settings, paths, store, snapshots, apiKey, runs, replay, gutter, restore };
 
   context.subscriptions.push(
@@ -57,10 +61,11 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration(SETTINGS_SECTION)) return;
       if (e.affectsConfiguration(`${SETTINGS_SECTION}.store.location`)) void store.reset();
-      if (e.affectsConfiguration(`${SETTINGS_SECTION}.gutter.enabled`)) gutter.invalidate();
+      if (e.affectsConfiguration(`${SETTINGS_SECTION}.gutter`)) gutter.invalidate();
       replay.settingsChanged();
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => void store.reset()),
+    restore.onDidChangeRestored(() => gutter.invalidate()),
   );
 }
 

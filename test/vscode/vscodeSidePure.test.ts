@@ -129,6 +129,7 @@ describe('VS Code side (pure parts)', () => {
       spansOfNode: () => [],
       snapshotOfNode: (id) => (id === 's0' ? { snapshotId: 'snap_a', root: 'r' } : undefined),
       attributionFor: () => [],
+      attributionStepsOf: () => [],
     };
 
     it('uses a step\'s own snapshot, else the latest earlier one in its branch', () => {

@@ -234,6 +234,8 @@ export class Recorder {
   async attributeLines(nodeId: string, path: string, ranges: Array<[number, number]>): Promise<void> {
     if (ranges.length === 0) return;
     const run = this.requireRun();
+    const node = this.nodes.get(nodeId);
+    if (node) this.requireOpenBranch(node.branchId);
     await this.emit({ type: 'lines.attributed', runId: run.id, nodeId, path, ranges, at: Date.now() });
   }
 
