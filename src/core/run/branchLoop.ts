@@ -174,9 +174,8 @@ export async function runBranches(input: BranchLoopInput): Promise<BranchLoopOut
       maxAttempts: opts.maxRecoveries,
       denied: denied.map<DeniedAction>((d) => ({ tool: d.toolName ?? 'tool', attempted: recorder.scrub(d.attempted), source: sourceLabel(d.source), rule: d.rule, detail: recorder.scrub(d.detail) })),
       startsFrom: fork.startsFrom,
-      allowedWrite: ['the workspace (your current directory) and its subfolders'],
-      allowedRead: ['the workspace', 'system files and tools'],
-      allowedNetwork: ['the model endpoint only'],
+      // The policy actually in force (the recovery sandbox gets the same one).
+      ...sandbox.allowed,
     });
     recoveryNote = { prompt: message, why: verdict.why, forkFrom: fork.startsFrom === 'the original workspace' ? 'baseline' : 'last-good-node' };
   }

@@ -5,10 +5,11 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { allowedByPolicy, type AllowedByPolicy } from '../recovery/policyInForce';
 import type { Scrubber } from '../redact';
 import type { SandboxDriver, SandboxPolicy, SandboxSpec } from '../sandbox/driver';
 import { LocalSandboxDriver, NoSandboxDriver } from '../sandbox/local';
-import { loadPolicyFile } from '../sandbox/policy';
+import { describeWidening, loadPolicyFile, PolicyNotApprovedError, policyWidening } from '../sandbox/policy';
 import type { SnapshotEngine } from '../snapshots/engine';
 import type { ToolPolicy } from '../policy/types';
 import type { AgentPort } from './agentPort';
@@ -26,6 +27,8 @@ export interface PreparedSandbox {
   displayName: string;
   /** The exact command that materialised it, when a CLI did (NemoClaw). */
   restoreCommand?: string;
+  /** What the policy in force allows, in the agent's words (for a correction prompt). */
+  allowed: AllowedByPolicy;
 }
 
 export interface RunResources {
@@ -53,6 +56,12 @@ export async function openRunResources(opts: SupervisedRunOptions, ctx: Resource
   const agent = await OpenClawAgent.locate();
   const variables = { runtime: agent.runtimeDir };
   const parsed = await loadPolicyFile(opts.workspace, variables, opts.policyFile);
+  // A policy from the repository (or a settings file it ships) that widens the default runs only once approved.
+  const widening = parsed.path && parsed.text !== null ? policyWidening(parsed, parsed.text, parsed.path, variables) : null;
+  if (widening) {
+    if (!(await opts.approvePolicy?.(widening))) throw new PolicyNotApprovedError(widening);
+    ctx.log?.(`policy ${widening.source} approved; it widens the default: ${describeWidening(widening).join('; ')}`);
+  }
   const driver: SandboxDriver =
     opts.driver === 'none'
       ? new NoSandboxDriver()
@@ -90,6 +99,7 @@ export async function openRunResources(opts: SupervisedRunOptions, ctx: Resource
         spec: { name: sandboxName(ctx.runId, label), workdir, policy: policyFor(workdir, stateDir) },
         stateDir,
         displayName: `${driver.kind}:${label}`,
+        allowed: allowedByPolicy(parsed.policy, { runtimeDir: agent.runtimeDir, internal: [...agent.readOnlyPaths, hub.socketDir, stateDir] }),
       };
     },
     toolPolicy(s) {
