@@ -5,7 +5,8 @@
  */
 import * as vscode from 'vscode';
 import { registerCommands } from './vscode/commands';
-import { readSettings, SETTINGS_SECTION } from './vscode/config/settings';
+import { SETTINGS_SECTION } from './vscode/config/settings';
+import { SettingsGate } from './vscode/config/settingsGate';
 import { GutterController } from './vscode/decorations/gutterController';
 import { SnapshotContentProvider } from './vscode/diff/snapshotContentProvider';
 import { SNAPSHOT_SCHEME } from './vscode/diff/snapshotUri';
@@ -20,7 +21,9 @@ import { ReplayViewProvider } from './vscode/views/replayViewProvider';
 
 export function activate(context: vscode.ExtensionContext): void {
   const output = vscode.window.createOutputChannel('NemoCognition', { log: true });
-  const settings = () => readSettings((key) => vscode.workspace.getConfiguration(SETTINGS_SECTION).get(key));
+  // Workspace values of settings that could redirect the key or weaken the sandbox: ignored or confirmed first.
+  const gate = new SettingsGate(context.workspaceState, output);
+  const settings = () => gate.settings();
   // The first folder of a multi-root workspace is the one agents work on.
   const paths = () => {
     const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
@@ -30,7 +33,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const store = new StoreService(paths, output);
   const snapshots = new SnapshotService(paths, () => settings().snapshotIgnore);
   const apiKey = new ApiKeyStore(context.secrets);
-  const runs = new RunController({ output, store, apiKey, settings, paths });
+  const runs = new RunController({ output, store, apiKey, settings, paths, gate });
   const replay = new ReplayViewProvider({
     extensionUri: context.extensionUri,
     store,
