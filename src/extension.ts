@@ -19,7 +19,12 @@ import { StoreService } from './vscode/services/storeService';
 import { workspacePaths } from './vscode/services/workspacePaths';
 import { ReplayViewProvider } from './vscode/views/replayViewProvider';
 
-export function activate(context: vscode.ExtensionContext): void {
+/** What activate() returns when VS Code runs the extension's tests (ExtensionMode.Test), and only then. */
+export interface NemoCognitionTestApi {
+  services: Services;
+}
+
+export function activate(context: vscode.ExtensionContext): NemoCognitionTestApi | undefined {
   const output = vscode.window.createOutputChannel('NemoCognition', { log: true });
   // Workspace values of settings that could redirect the key or weaken the sandbox: ignored or confirmed first.
   const gate = new SettingsGate(context.workspaceState, output);
@@ -70,6 +75,8 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.workspace.onDidChangeWorkspaceFolders(() => void store.reset()),
     restore.onDidChangeRestored(() => gutter.invalidate()),
   );
+  // The in-host test suite (test/vscode/suite) drives the real services; other extensions never see them.
+  return context.extensionMode === vscode.ExtensionMode.Test ? { services } : undefined;
 }
 
 export function deactivate(): void {

@@ -7,6 +7,7 @@
  */
 import * as vscode from 'vscode';
 import { describePreview, previewRestore, restoreWithUndo, undoLastRestore, undoStackOf, type RestoreTarget, type UndoEntry } from '../../core/restore';
+import type { RestoreResult } from '../../core/snapshots/api';
 import type { SnapshotEngine } from '../../core/snapshots/engine';
 import { CONTEXT_KEYS } from '../commands/ids';
 import { lookupBranch, lookupNode } from '../services/nodeLookup';
@@ -21,6 +22,16 @@ import { buildRestoreModal, interpretChoice } from './restoreModal';
 const LEGACY_UNDO_KEY = 'nemocognition.lastRestoreUndo';
 const PREVIEW_SCHEME = 'nemocognition-restore-preview';
 
+/** How the service asks before it writes the workspace: a modal in VS Code (the in-host tests answer it themselves). */
+export interface RestorePrompts {
+  /** Resolves to the chosen action (the first is the primary one), or undefined when the user dismissed the question. */
+  confirm(message: string, detail: string | undefined, action: string, ...more: string[]): Thenable<string | undefined>;
+}
+
+export const modalPrompts: RestorePrompts = {
+  confirm: (message, detail, ...actions) => vscode.window.showWarningMessage(message, { modal: true, detail }, ...actions),
+};
+
 export class RestoreService implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<UndoEntry | undefined>();
   /** A restore or an undo changed what the workspace holds (the gutter follows the top of the stack). */
@@ -34,37 +45,39 @@ export class RestoreService implements vscode.Disposable {
     private readonly runs: RunController,
     private readonly snapshots: SnapshotService,
     private readonly output: vscode.LogOutputChannel,
+    private readonly prompts: RestorePrompts = modalPrompts,
   ) {
     this.subs.push(
       this.changed,
-      vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, { provideTextDocumentContent: (uri) => this.previews.get(uri.path) ?? '' }),
+      vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, { provideTextDocumentContent: (uri) => this.previews.get(uri.path) }),
     );
     void this.refreshContext();
   }
 
-  async restoreNode(nodeId: string): Promise<void> {
+  /** Resolves to what was written, or undefined when nothing was (already equal, or the user said no). */
+  async restoreNode(nodeId: string): Promise<RestoreResult | undefined> {
     const ctx = await lookupNode(this.store, this.runs, nodeId);
     if (!ctx) throw new Error(`Step ${nodeId} is not in this workspace's store. Reopen the Replay view and pick the step again.`);
     const snap = snapshotForNode(ctx.nodesOfRun, ctx.node);
     if (!snap) throw new Error(`Step "${ctx.node.name}" has no snapshot at or before it in its branch; pick a later step to restore.`);
     const target: RestoreTarget = { runId: ctx.node.runId, branchId: ctx.node.branchId, nodeId: ctx.node.id, beforeSeq: ctx.node.seq };
-    await this.restoreSnapshot(snap.snapshotId, `step ${ctx.node.seq + 1} "${ctx.node.name}"${ctx.branch ? ` of branch ${ctx.branch.label}` : ''}`, target);
+    return this.restoreSnapshot(snap.snapshotId, `step ${ctx.node.seq + 1} "${ctx.node.name}"${ctx.branch ? ` of branch ${ctx.branch.label}` : ''}`, target);
   }
 
-  async restoreBranch(branchId: string): Promise<void> {
+  async restoreBranch(branchId: string): Promise<RestoreResult | undefined> {
     const ctx = await lookupBranch(this.store, this.runs, branchId);
     if (!ctx) throw new Error(`Branch ${branchId} is not in this workspace's store.`);
     const last = lastSnapshotOfBranch(ctx.nodesOfRun, branchId);
     if (!last?.snapshotId) throw new Error(`Branch ${ctx.branch.label} recorded no snapshot, so it has no result to restore.`);
     if (ctx.branch.status !== 'completed') {
-      const go = await vscode.window.showWarningMessage(
+      const go = await this.prompts.confirm(
         `Branch ${ctx.branch.label} did not complete (${ctx.branch.status}). Restore its last snapshot anyway?`,
-        { modal: true, detail: ctx.branch.sealReason ?? undefined },
+        ctx.branch.sealReason ?? undefined,
         'Restore Anyway',
       );
-      if (go !== 'Restore Anyway') return;
+      if (go !== 'Restore Anyway') return undefined;
     }
-    await this.restoreSnapshot(last.snapshotId, `the result of branch ${ctx.branch.label}`, { runId: ctx.branch.runId, branchId });
+    return this.restoreSnapshot(last.snapshotId, `the result of branch ${ctx.branch.label}`, { runId: ctx.branch.runId, branchId });
   }
 
   /** The restore currently in effect (top of the undo stack), for the gutter. */
@@ -77,14 +90,14 @@ export class RestoreService implements vscode.Disposable {
     }
   }
 
-  async undo(): Promise<void> {
+  async undo(): Promise<RestoreResult | undefined> {
     const { engine, paths } = await this.snapshots.get();
     this.importLegacyUndo(engine);
     const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'NemoCognition: undoing the last restore' }, () => undoLastRestore(engine, paths.root));
     if (!r) {
       void vscode.window.showInformationMessage('There is no NemoCognition restore to undo in this workspace.');
       await this.refreshContext(engine);
-      return;
+      return undefined;
     }
     const left = undoStackOf(engine).list().length;
     this.output.info(`Undid the restore of ${r.undone.label}: wrote ${r.written.length}, deleted ${r.deleted.length} file(s). Undo points left: ${left}.`);
@@ -93,9 +106,10 @@ export class RestoreService implements vscode.Disposable {
     );
     await this.refreshContext(engine);
     this.changed.fire(undoStackOf(engine).current);
+    return r;
   }
 
-  private async restoreSnapshot(snapshotId: string, label: string, target: RestoreTarget): Promise<void> {
+  private async restoreSnapshot(snapshotId: string, label: string, target: RestoreTarget): Promise<RestoreResult | undefined> {
     const { engine, paths } = await this.snapshots.get();
     this.importLegacyUndo(engine);
     const preview = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'NemoCognition: comparing with workspace' }, () =>
@@ -103,26 +117,30 @@ export class RestoreService implements vscode.Disposable {
     );
     if (preview.write.length === 0 && preview.delete.length === 0) {
       void vscode.window.showInformationMessage(`The workspace already matches ${label}: nothing to restore.`);
-      return;
+      return undefined;
     }
     let choice = interpretChoice(undefined);
     for (;;) {
       const modal = buildRestoreModal(preview, label, this.dirtyPaths(paths));
-      choice = interpretChoice(await vscode.window.showWarningMessage(modal.message, { modal: true, detail: modal.detail }, ...modal.buttons));
+      choice = interpretChoice(await this.prompts.confirm(modal.message, modal.detail, modal.buttons[0]!, ...modal.buttons.slice(1)));
       if (!choice.showAll) break;
       await this.showFullList(snapshotId, describePreview(preview));
     }
-    if (!choice.restore) return;
-    if (choice.saveFirst && !(await this.saveDirty(paths, new Set([...preview.write, ...preview.delete].map((f) => f.path))))) return;
+    if (!choice.restore) return undefined;
+    if (choice.saveFirst && !(await this.saveDirty(paths, new Set([...preview.write, ...preview.delete].map((f) => f.path))))) return undefined;
     const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `NemoCognition: restoring ${label}` }, () =>
       restoreWithUndo(engine, snapshotId, paths.root, { label, target, allowOutsideSymlinks: choice.allowOutsideSymlinks }),
     );
     this.output.info(`Restored ${label}: wrote ${result.written.length}, deleted ${result.deleted.length} file(s); undo point ${result.undoSnapshotId}.`);
     await this.refreshContext(engine);
     this.changed.fire(result.entry);
-    const pick = await vscode.window.showInformationMessage(`Restored ${label}: ${result.written.length} file(s) written, ${result.deleted.length} deleted.`, 'Undo', 'Show Output');
-    if (pick === 'Undo') await this.undo();
-    if (pick === 'Show Output') this.output.show(true);
+    // Not awaited: the restore is done; the toast's buttons act whenever (if ever) the user clicks one.
+    void vscode.window.showInformationMessage(`Restored ${label}: ${result.written.length} file(s) written, ${result.deleted.length} deleted.`, 'Undo', 'Show Output').then((pick) => {
+      if (pick === 'Undo') return this.undo();
+      if (pick === 'Show Output') this.output.show(true);
+    });
+    const { entry: _entry, ...written } = result;
+    return written;
   }
 
   /** Workspace-relative paths of file editors with unsaved changes. */
