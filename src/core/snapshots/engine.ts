@@ -452,15 +452,7 @@ export class SnapshotEngine {
 
   /** What changed in the live folder since snapshot `id` (hashes changed files, stores nothing). */
   diffLive(id: string, root: string): Promise<FileChange[]> {
-    return this.serial(async () => {
-      const rec = this.record(id);
-      const rootAbs = this.resolveRoot(root);
-      const wanted = this.options.changeSource ?? 'auto';
-      const st = this.stateFor(rootAbs, wanted);
-      await this.refresh(st, wanted, undefined, false);
-      st.tree.finalize(false);
-      return diffViews(this.view(rec.root), liveView(st.tree.root));
-    });
+    return this.serial(async () => diffViews(this.view(this.record(id).root), await this.liveViewOf(root)));
   }
 
   /** The entry at a root-relative path in a snapshot, or undefined. Unsafe paths are refused. */
@@ -550,15 +542,17 @@ export class SnapshotEngine {
    * the same plan restore computes (live folder -> snapshot), for a preview.
    */
   planRestore(id: string, root: string): Promise<PlanOp[]> {
-    return this.serial(async () => {
-      const rec = this.record(id);
-      const rootAbs = this.resolveRoot(root);
-      const wanted = this.options.changeSource ?? 'auto';
-      const st = this.stateFor(rootAbs, wanted);
-      await this.refresh(st, wanted, undefined, false);
-      st.tree.finalize(false);
-      return planTransform(liveView(st.tree.root), this.view(rec.root), this.ignore, { protectGit: true });
-    });
+    return this.serial(async () => planTransform(await this.liveViewOf(root), this.view(this.record(id).root), this.ignore, { protectGit: true }));
+  }
+
+  /** The live folder as a tree (refreshed from the change source; hashes changed files, stores nothing). */
+  private async liveViewOf(root: string): Promise<TreeView> {
+    const rootAbs = this.resolveRoot(root);
+    const wanted = this.options.changeSource ?? 'auto';
+    const st = this.stateFor(rootAbs, wanted);
+    await this.refresh(st, wanted, undefined, false);
+    st.tree.finalize(false);
+    return liveView(st.tree.root);
   }
 
   /** A symlink's target in a snapshot (its blob). */
