@@ -63,7 +63,7 @@ describe('VS Code side (pure parts)', () => {
     assert.equal(interpretChoice(undefined).restore, false);
 
     const links = buildRestoreModal({ ...p, outsideSymlinks: [{ path: 'l', target: '/etc' }] }, 'b', []);
-    assert.deepEqual(links.buttons.slice(0, 1), [BUTTONS.withLinks], 'outside symlinks are only restored by the button that says so');
+    assert.deepEqual(links.buttons, [BUTTONS.showAll, BUTTONS.withLinks], 'outside symlinks are only restored by the button that says so, never by Enter');
     assert.match(links.detail, /l → \/etc/);
   });
 

@@ -37,9 +37,9 @@ export function buildRestoreModal(p: RestorePreview, label: string, dirtyPaths: 
   const touched = new Set([...p.write.map((f) => f.path), ...p.delete.map((f) => f.path)]);
   const unsaved = dirtyPaths.filter((d) => touched.has(d)).sort();
   const sections: string[] = [];
-  if (p.flagged.length) {
-    sections.push([`Needs a look (${p.flagged.length}):`, ...p.flagged.flatMap((f) => f.flags.map((fl) => `  ⚠ ${f.path}: ${fl.message}`))].join('\n'));
-  }
+  // Outside symlinks get a section of their own below (they are refused unless allowed).
+  const looks = p.flagged.flatMap((f) => f.flags.filter((fl) => fl.kind !== 'symlink-outside').map((fl) => `  ⚠ ${f.path}: ${fl.message}`));
+  if (looks.length) sections.push([`Needs a look (${looks.length}):`, ...looks].join('\n'));
   if (p.outsideSymlinks.length) {
     sections.push(
       [`${p.outsideSymlinks.length} symlink(s) point outside the workspace; they are refused unless you choose "${BUTTONS.withLinks}":`, ...p.outsideSymlinks.map((l) => `  ${l.path} → ${l.target}`)].join('\n'),
@@ -54,8 +54,9 @@ export function buildRestoreModal(p: RestorePreview, label: string, dirtyPaths: 
   sections.push('A safety snapshot of the workspace is taken first: "Undo Last Restore" puts everything back, one restore at a time.');
 
   const links = p.outsideSymlinks.length > 0;
-  const buttons: string[] = [unsaved.length ? (links ? BUTTONS.saveAndWithLinks : BUTTONS.saveAndRestore) : links ? BUTTONS.withLinks : BUTTONS.restore];
-  if (all.length > shown.length || p.flagged.length > 0) buttons.push(BUTTONS.showAll);
+  const go = unsaved.length ? (links ? BUTTONS.saveAndWithLinks : BUTTONS.saveAndRestore) : links ? BUTTONS.withLinks : BUTTONS.restore;
+  // With outside symlinks, Enter (the first button) only shows the full list: restoring them takes a deliberate click.
+  const buttons: string[] = links ? [BUTTONS.showAll, go] : all.length > shown.length || p.flagged.length > 0 ? [go, BUTTONS.showAll] : [go];
   const flagged = p.flagged.length ? ` ${p.flagged.length} need(s) a look.` : '';
   return {
     message: `Restore ${label} into the workspace? ${p.write.length} file(s) will be written and ${p.delete.length} deleted.${flagged}`,

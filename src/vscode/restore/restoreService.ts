@@ -120,7 +120,7 @@ export class RestoreService implements vscode.Disposable {
       return undefined;
     }
     let choice = interpretChoice(undefined);
-    for (;;) {
+    for (let asked = 0; asked < 20; asked++) {
       const modal = buildRestoreModal(preview, label, this.dirtyPaths(paths));
       choice = interpretChoice(await this.prompts.confirm(modal.message, modal.detail, modal.buttons[0]!, ...modal.buttons.slice(1)));
       if (!choice.showAll) break;
