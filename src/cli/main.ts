@@ -3,7 +3,7 @@
  *   nemocog run --task "..." --workspace <dir> [--driver local|nemoclaw|none] [--model-url U --model M]
  *   nemocog demo [--headless] [--workspace <dir>] [--scenario deny-and-recover]
  *   nemocog inspect [--json] <workspace>
- *   nemocog restore <workspace> --node <nodeId> | --snapshot <id>
+ *   nemocog restore <workspace> --node <nodeId> | --branch <id> | --snapshot <id> | --undo  [--dry-run]
  */
 import { runCommand } from './commands/run';
 import { demoCommand } from './commands/demo';
@@ -20,7 +20,8 @@ Usage:
               [--driver none --unsandboxed]  NO sandbox at all: needs --unsandboxed to confirm
   nemocog demo [--headless | --open] [--workspace <dir>] [--scenario <name>]
   nemocog inspect [--json] <workspace>
-  nemocog restore <workspace> (--node <nodeId> | --branch <branchId> | --snapshot <snapshotId>)
+  nemocog restore <workspace> (--node <nodeId> | --branch <branchId> | --snapshot <snapshotId> | --undo)
+                  [--dry-run] [--allow-outside-symlinks] [--json]
   nemocog install-runtime [--dir <folder>]
 
 The model key is read from NEMOCOG_API_KEY (never from arguments, never recorded).`;

@@ -4,7 +4,7 @@
  * the agent tries to read the gateway secret, rewrite the supervisor plugin,
  * send a UDP packet and reach another loopback port, print "Permission
  * denied" text and plant a folder-open task. Each attempt must fail and be
- * recorded as the span items 4 to 7 describe. Then the same agent with a
+ * recorded as the span items 4 to 8 and 12 describe. Then the same agent with a
  * supervisor plugin that does not load: gateway-only supervision, which
  * refuses rather than releases.
  *
@@ -22,6 +22,7 @@ import { runSupervised } from '../../src/core/run/supervisor';
 import type { RunSummary } from '../../src/core/run/api';
 import type { Node } from '../../src/core/model/types';
 import { SnapshotEngine } from '../../src/core/snapshots/engine';
+import { previewRestore } from '../../src/core/restore';
 import { Store } from '../../src/core/store/store';
 import { storeDirFor } from '../../src/core/store/paths';
 import { seedDemoWorkspace } from '../../src/cli/demoWorkspace';
@@ -155,29 +156,31 @@ describe('issue 13: a hostile agent inside the real sandbox (OpenClaw + Landlock
     assert.deepEqual(arrived, [], 'something left the sandbox');
   });
 
-  it('item 8 (13b): printing "Permission denied" text is recorded as a tool call', () => {
+  it('item 8: printing "Permission denied" text is a tool error, never a sandbox denial', () => {
     const fake = toolCall(nodes, /^exec: echo "\/bin\/sh: 1: cannot create \/etc\/hosts/);
     assert.match(String(attr(fake, 'output.value')), /cannot create \/etc\/hosts: Permission denied/);
-    // TODO(nemocog): issue 13 item 8 (branch issue-13b-repo-inputs) attributes a denial to the sandbox only when
-    // the policy confirms it; once merged, assert this call has no kernel GUARDRAIL span and is a plain tool error.
+    assert.deepEqual(decisionsUnder(nodes, fake), [], 'printed text became a GUARDRAIL span');
+    assert.equal(fake.status, 'error');
+    assert.equal(attr(fake, 'nemocognition.tool.error_kind'), 'permission');
   });
 
-  it('item 12 (13b): the folder-open task lands only in the sandbox, never in the workspace', async () => {
+  it('item 12: the folder-open task lands only in the sandbox, and a restore preview flags it', async () => {
     const task = toolCall(nodes, /^write: \.vscode\/tasks\.json/);
     assert.equal(existsSync(join(ws, '.vscode', 'tasks.json')), false, 'the agent wrote the user workspace');
     const engine = await SnapshotEngine.open(join(ws, '.nemocognition', 'snapshots'));
     try {
       const after = String(attr(task, 'nemocognition.snapshot.after'));
       assert.match(engine.readFile(after, '.vscode/tasks.json')?.toString('utf8') ?? '', /"runOn": "folderOpen"/);
+      const preview = await previewRestore(engine, after, ws);
+      const flagged = preview.flagged.find((f) => f.path === '.vscode/tasks.json');
+      assert.ok(flagged?.flags.some((f) => f.kind === 'runs-on-folder-open'), JSON.stringify(preview.flagged));
     } finally {
       engine.close();
     }
-    // TODO(nemocog): issue 13 item 12 (branch issue-13b-repo-inputs): `nemocog restore --dry-run` of this branch
-    // must flag .vscode/tasks.json as running code on folder open; assert it here once merged.
   });
 
   it('every refusal counts as a denial of the run, and the workspace is untouched', () => {
-    // shell secret read, file read, shell plugin rewrite, file plugin write, UDP, TCP (+ the printed text until 13b's item 8)
+    // shell secret read (config and /proc environ), file read, shell plugin rewrite, file plugin write, UDP, TCP
     assert.ok(summary.denials >= 6, `denials: ${summary.denials}`);
     assert.equal(summary.branches[0]!.label, 'main');
     assert.ok(!existsSync(join(ws, '.vscode')), 'the workspace was written');

@@ -111,7 +111,7 @@ describe('hole 7: a hello counts only from the current agent process (per-start 
   let hub: SupervisorHub;
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'nc-hub-'));
-    hub = await SupervisorHub.start(dir, new Scrubber());
+    hub = await SupervisorHub.start(dir, 'run_hubtest00001', new Scrubber());
   });
   after(async () => {
     await hub.close();

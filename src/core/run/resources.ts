@@ -5,15 +5,18 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { allowedByPolicy, type AllowedByPolicy } from '../recovery/policyInForce';
 import type { Scrubber } from '../redact';
 import type { SandboxDriver, SandboxPolicy, SandboxSpec } from '../sandbox/driver';
 import { LocalSandboxDriver, NoSandboxDriver } from '../sandbox/local';
-import { loadPolicyFile } from '../sandbox/policy';
+import { describeWidening, loadPolicyFile, PolicyNotApprovedError, policyWidening } from '../sandbox/policy';
 import type { SnapshotEngine } from '../snapshots/engine';
 import type { ToolPolicy } from '../policy/types';
 import type { AgentPort } from './agentPort';
 import type { SupervisedRunOptions } from './api';
 import { OpenClawAgent } from './openclawAgent';
+import { sandboxName } from './leftovers';
+import { ScrubbedLines } from './scrubbedLines';
 import { SupervisorHub } from './supervisorHub';
 
 export interface PreparedSandbox {
@@ -24,6 +27,8 @@ export interface PreparedSandbox {
   displayName: string;
   /** The exact command that materialised it, when a CLI did (NemoClaw). */
   restoreCommand?: string;
+  /** What the policy in force allows, in the agent's words (for a correction prompt). */
+  allowed: AllowedByPolicy;
 }
 
 export interface RunResources {
@@ -55,6 +60,12 @@ export async function openRunResources(opts: SupervisedRunOptions, ctx: Resource
   const agent = await OpenClawAgent.locate(opts.pluginEntry ? { pluginEntry: opts.pluginEntry } : {});
   const variables = { runtime: agent.runtimeDir };
   const parsed = await loadPolicyFile(opts.workspace, variables, opts.policyFile);
+  // A policy from the repository (or a settings file it ships) that widens the default runs only once approved.
+  const widening = parsed.path && parsed.text !== null ? policyWidening(parsed, parsed.text, parsed.path, variables) : null;
+  if (widening) {
+    if (!(await opts.approvePolicy?.(widening))) throw new PolicyNotApprovedError(widening);
+    ctx.log?.(`policy ${widening.source} approved; it widens the default: ${describeWidening(widening).join('; ')}`);
+  }
   const driver: SandboxDriver =
     opts.driver === 'none'
       ? new NoSandboxDriver()
@@ -68,7 +79,7 @@ export async function openRunResources(opts: SupervisedRunOptions, ctx: Resource
   await driver.checkAvailable();
   const caps = await driver.capabilities?.();
   const driverInfo = { kind: driver.kind, ...(caps ? { label: caps.label, networkRule: caps.networkRule, notes: (caps as { notes?: string[] }).notes ?? [] } : {}) };
-  const hub = await SupervisorHub.start(ctx.nc, ctx.scrubber, ctx.onChannelRejected);
+  const hub = await SupervisorHub.start(ctx.nc, ctx.runId, ctx.scrubber, ctx.onChannelRejected);
   const runDir = join(ctx.nc, 'sandboxes', ctx.runId);
 
   // ${state} is OpenClaw's own state folder inside the agent's folder; the agent's config and plugin
@@ -80,6 +91,7 @@ export async function openRunResources(opts: SupervisedRunOptions, ctx: Resource
     egress: [...parsed.policy.egress, { host: '127.0.0.1', port: ctx.gatewayPort }],
   });
 
+  const agentLog = new ScrubbedLines((t) => ctx.scrubber.scrub(t), (line) => ctx.log?.(line));
   return {
     driver,
     driverInfo,
@@ -96,10 +108,11 @@ export async function openRunResources(opts: SupervisedRunOptions, ctx: Resource
       await ctx.engine.materialise(snapshotId, workdir);
       const gateway = { port: ctx.gatewayPort, ...(ctx.gatewaySocket ? { unixSocket: ctx.gatewaySocket } : {}) };
       return {
-        spec: { name: `nc-${ctx.runId.slice(-10)}-${label}`, workdir, policy: policyFor(workdir, stateDir), gateway },
+        spec: { name: sandboxName(ctx.runId, label), workdir, policy: policyFor(workdir, stateDir), gateway },
         stateDir,
         home,
         displayName: `${driver.kind}:${label}`,
+        allowed: allowedByPolicy(parsed.policy, { runtimeDir: agent.runtimeDir, internal: [...agent.readOnlyPaths, hub.socketDir, stateDir] }),
       };
     },
     toolPolicy(s) {
@@ -116,8 +129,9 @@ export async function openRunResources(opts: SupervisedRunOptions, ctx: Resource
         fileToolsInsideWorkspace: true,
       };
     },
-    log: (text) => ctx.log?.(ctx.scrubber.scrub(text)),
+    log: (text) => agentLog.push(text),
     async close() {
+      agentLog.flush();
       await hub.close();
     },
   };

@@ -7,11 +7,10 @@
  * plugin mode (see supervisionMode.ts). Refused messages are reported.
  */
 import { mkdirSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { startSupervisorServer, type SupervisorServer } from '../bridge/openclaw';
 import { toolCallIdsMatch } from '../gateway/tool-ids';
 import type { Scrubber } from '../redact';
+import { socketDirOf } from './leftovers';
 import type { BranchSupervision } from './supervisionMode';
 import type { AfterToolCall, BeforeToolCall } from './toolSupervision';
 
@@ -26,10 +25,9 @@ export interface BranchChannel {
   close(): void;
 }
 
-/** Unix socket paths are limited to 107 bytes; the store folder may be too deep for one. */
-export function runSocketParent(nc: string): string {
-  const preferred = join(nc, 'run');
-  const dir = preferred.length + 40 < 104 ? preferred : join(homedir(), '.cache', 'nemocognition', 'run');
+/** A folder per run (removed when the run ends, or when a killed run is sealed: see leftovers.ts); the gateway's socket folder goes there too. */
+export function runSocketParent(nc: string, runId: string): string {
+  const dir = socketDirOf(nc, runId);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   return dir;
 }
@@ -49,10 +47,10 @@ export class SupervisorHub {
     private readonly scrubber: Scrubber,
   ) {}
 
-  static async start(nc: string, scrubber: Scrubber, onRejected?: (reason: string) => void): Promise<SupervisorHub> {
+  static async start(nc: string, runId: string, scrubber: Scrubber, onRejected?: (reason: string) => void): Promise<SupervisorHub> {
     const hub = new SupervisorHub(null, scrubber);
     hub.server = await startSupervisorServer({
-      parentDir: runSocketParent(nc),
+      parentDir: runSocketParent(nc, runId),
       handlers: {
         onBeforeToolCall: async (req) => {
           const c = hub.current;
