@@ -83,7 +83,19 @@ export async function runBranches(input: BranchLoopInput): Promise<BranchLoopOut
     baselineNodeId ??= start.id;
     narrate(attempt === 0 ? `Agent started in sandbox ${sandbox.displayName}` : `Recovery ${attempt}: agent re-invoked in ${sandbox.displayName} with a correction prompt`);
 
-    const ctx: BranchContext = { recorder, engine, listener, branchId: branch.id, workdir: sandbox.spec.workdir, home: sandbox.home, policy: sandbox.spec.policy, startSnapshotId: fork.snapshotId, narrate };
+    const ctx: BranchContext = {
+      recorder,
+      engine,
+      listener,
+      branchId: branch.id,
+      workdir: sandbox.spec.workdir,
+      home: sandbox.home,
+      // The local sandbox hides the agent's own folder from its tools (see sandbox/local/toolSandbox.ts).
+      ...(resources.driver.kind === 'local' ? { agentState: sandbox.stateDir } : {}),
+      policy: sandbox.spec.policy,
+      startSnapshotId: fork.snapshotId,
+      narrate,
+    };
     const supervisor = new ToolSupervisor(ctx, resources.toolPolicy(sandbox));
     const supervision = new BranchSupervision(resources.agent.pluginSha256 ?? null);
     const channel = resources.channel.bind(

@@ -313,6 +313,7 @@ export class ToolSupervisor {
       readWrite: concrete(this.toolPolicy.readWrite),
       readOnly: concrete(this.toolPolicy.readOnly),
       egress: this.toolPolicy.egress ?? [],
+      ...(this.ctx.agentState ? { hiddenFromTools: [this.ctx.agentState] } : {}),
       classification: t.classification,
       ...hostProbes(),
     });
