@@ -11,7 +11,9 @@ import { SnapshotContentProvider } from './vscode/diff/snapshotContentProvider';
 import { SNAPSHOT_SCHEME } from './vscode/diff/snapshotUri';
 import { RestoreService } from './vscode/restore/restoreService';
 import { RunController } from './vscode/run/runController';
+import { MirrorService } from './vscode/mirror/mirrorService';
 import { ApiKeyStore } from './vscode/secrets/apiKeyStore';
+import { PhoenixKeyStore } from './vscode/secrets/phoenixKeyStore';
 import type { Services } from './vscode/services/services';
 import { SnapshotService } from './vscode/services/snapshotService';
 import { StoreService } from './vscode/services/storeService';
@@ -41,7 +43,11 @@ export function activate(context: vscode.ExtensionContext): void {
   });
   const gutter = new GutterController(context.extensionUri, store, paths, () => settings().gutterEnabled);
   const restore = new RestoreService(context.workspaceState, store, runs, snapshots, output);
-  const services: Services = { context, output, settings, paths, store, snapshots, apiKey, runs, replay, gutter, restore };
+  const phoenixKey = new PhoenixKeyStore(context.secrets);
+  // The second sink: `nemocog mirror --follow` in its own process while nemocognition.phoenix.enabled is on.
+  const mirror = new MirrorService({ extensionUri: context.extensionUri, output, settings, paths, apiKey, phoenixKey });
+  void mirror.restart();
+  const services: Services = { context, output, settings, paths, store, snapshots, apiKey, runs, replay, gutter, restore, phoenixKey, mirror };
 
   context.subscriptions.push(
     output,
@@ -50,6 +56,9 @@ export function activate(context: vscode.ExtensionContext): void {
     runs,
     replay,
     gutter,
+    mirror,
+    phoenixKey.onDidChange(() => void mirror.restart()),
+    apiKey.onDidChange(() => void mirror.restart()),
     vscode.window.registerWebviewViewProvider(ReplayViewProvider.viewId, replay),
     vscode.workspace.registerTextDocumentContentProvider(SNAPSHOT_SCHEME, new SnapshotContentProvider(snapshots)),
     ...registerCommands(services),
@@ -57,9 +66,13 @@ export function activate(context: vscode.ExtensionContext): void {
       if (!e.affectsConfiguration(SETTINGS_SECTION)) return;
       if (e.affectsConfiguration(`${SETTINGS_SECTION}.store.location`)) void store.reset();
       if (e.affectsConfiguration(`${SETTINGS_SECTION}.gutter.enabled`)) gutter.invalidate();
+      if (e.affectsConfiguration(`${SETTINGS_SECTION}.phoenix`) || e.affectsConfiguration(`${SETTINGS_SECTION}.store.location`)) void mirror.restart();
       replay.settingsChanged();
     }),
-    vscode.workspace.onDidChangeWorkspaceFolders(() => void store.reset()),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => {
+      void store.reset();
+      void mirror.restart();
+    }),
   );
 }
 

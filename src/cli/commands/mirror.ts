@@ -34,7 +34,7 @@ import {
   phoenixTraceUrl,
   type MirrorStatus,
 } from '../../core/mirror';
-import { storeDirFor } from '../../core/store/paths';
+import { excludeFromGit, storeDirFor } from '../../core/store/paths';
 import { CliError } from '../errors';
 
 interface Control {
@@ -81,6 +81,8 @@ export async function mirrorCommand(argv: string[]): Promise<number> {
   }
 
   const storeDir = values.store ? resolve(values.store) : storeDirFor(workspace);
+  // The mirror's cursor lives beside the store: keep the folder out of git as a run would.
+  if (!values.store) excludeFromGit(workspace);
   if (!values.follow && !existsSync(storeDir)) {
     throw new CliError(`No NemoCognition store in ${workspace}.`, 'Run `nemocog run` or `npm run demo -- --headless --workspace <dir>` there first.');
   }

@@ -177,9 +177,16 @@ export class PhoenixMirror {
         if (signal?.aborted) return;
         if (this.pending.length > 0 || this.readSeq > this.state.cursor) this.commit();
         if (!this.readWindow(store)) break;
+        if (this.pending.some((p) => !p.confirmed)) this.emit(); // "behind by N" while they are sent
       }
       this.failure = null;
       this.retryAt = undefined;
+    } catch (err) {
+      if (err instanceof PhoenixError) {
+        this.failure = err;
+        this.retryAt = undefined;
+      }
+      throw err;
     } finally {
       this.emit();
     }
@@ -241,7 +248,7 @@ export class PhoenixMirror {
   /** Phoenix ingests asynchronously (~150 ms here): read back until every span is there or the time is up. */
   private async awaitConfirmed(sent: Pending[], signal?: AbortSignal): Promise<void> {
     const deadline = Date.now() + (this.opts.confirmTimeoutMs ?? 20_000);
-    let wait = 100;
+    let wait = 80;
     for (;;) {
       await sleep(wait, signal);
       if (signal?.aborted) return;
@@ -249,7 +256,7 @@ export class PhoenixMirror {
       this.confirm(left, await this.client.present(left.map((p) => p.span.spanId)));
       if (sent.every((p) => p.confirmed)) return;
       if (Date.now() > deadline) break;
-      wait = Math.min(1000, wait * 2);
+      wait = Math.min(1000, Math.round(wait * 1.5));
     }
     const left = sent.filter((p) => !p.confirmed);
     // Phoenix keys spans by id across all projects: one already stored in another project is never stored again.
@@ -338,7 +345,6 @@ export class PhoenixMirror {
             backoff = this.opts.backoff?.initialMs ?? 1000;
           } catch (err) {
             if (!(err instanceof PhoenixError)) throw err;
-            this.failure = err;
             this.retryAt = Date.now() + backoff;
             this.log('warn', `Phoenix mirror: ${err.message}. Retrying in ${Math.round(backoff / 1000)} s.`);
             this.emit();
