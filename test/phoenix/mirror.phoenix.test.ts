@@ -18,7 +18,8 @@ import { Store } from '../../src/core/store/store';
 import { storeDirFor } from '../../src/core/store/paths';
 import { missingPart, requireAgentRuntime, requireBinary, requireLandlock } from '../support/realParts';
 import { PhoenixServer, phoenixInstall, type PhoenixSpan } from '../support/phoenix';
-import { countIds, expectedFromStore, MirrorProcess, ROOT, runDemo, waitFor, type Expected } from './support';
+import { MirrorProcess as ExtensionMirrorProcess } from '../../src/vscode/mirror/mirrorProcess';
+import { CLI, countIds, expectedFromStore, MirrorProcess, ROOT, runDemo, waitFor, type Expected } from './support';
 
 const PROJECT = 'nemocognition';
 /** Used as the model's API key for the real runs: it must appear nowhere in what Phoenix returns. */
@@ -218,8 +219,15 @@ describe('Phoenix mirror on a real Phoenix and a real OpenClaw run', function ()
       const ws = join(scratch, 'down');
       const before = (await phoenix.spans(PROJECT)).length;
       await phoenix.stop();
-      // The mirror as the extension runs it: a child process, the key and secrets on stdin.
-      const child = MirrorProcess.start(ws, ['--follow', '--endpoint', phoenix.url, '--project', PROJECT], { secrets: [CANARY_KEY] });
+      // The mirror exactly as the extension runs it (src/vscode/mirror/mirrorProcess.ts): a child process, secrets on stdin.
+      const seen: MirrorStatus[] = [];
+      const logs: string[] = [];
+      let exited: number | null | undefined;
+      const child = ExtensionMirrorProcess.start(
+        { cliPath: CLI, execPath: process.execPath, workspace: ws, storeDir: storeDirFor(ws), endpoint: phoenix.url, project: PROJECT, secrets: [CANARY_KEY] },
+        { status: (st) => seen.push(st), log: (level, m) => logs.push(`${level}: ${m}`), exit: (code, _sig, stderr) => ((exited = code), logs.push(`exit ${code}: ${stderr}`)) },
+      );
+      const describe = () => `statuses: ${JSON.stringify(seen.slice(-5))}\nlogs: ${logs.slice(-10).join('\n')}`;
       try {
         const t0 = Date.now();
         const summary = await runDemo(ws, CANARY_KEY);
@@ -237,25 +245,26 @@ describe('Phoenix mirror on a real Phoenix and a real OpenClaw run', function ()
         const failing = await waitFor(
           'the mirror to report Phoenix as failing with every span of the run waiting',
           () => {
-            const s = child.last;
+            const s = seen[seen.length - 1];
             return s && s.state === 'failing' && s.behind === expected.spans.size ? s : undefined;
           },
           120_000,
-        ).catch((err: Error) => assert.fail(`${err.message}\n${child.describe()}`));
+        ).catch((err: Error) => assert.fail(`${err.message}\n${describe()}`));
         assert.match(failing.reason!, /not running|connection refused/i);
         assert.match(failing.fix!, /Start Phoenix|endpoint/);
 
         await phoenix.launch();
-        child.send('retry');
-        await waitFor('the mirror to be live again', () => child.last?.state === 'live' && child.last.behind === 0, 120_000).catch((err: Error) =>
-          assert.fail(`${err.message}\n${child.describe()}`),
+        child.retryNow(); // "Retry Phoenix Mirror Now"
+        await waitFor('the mirror to be live again', () => seen[seen.length - 1]?.state === 'live' && seen[seen.length - 1]!.behind === 0, 120_000).catch((err: Error) =>
+          assert.fail(`${err.message}\n${describe()}`),
         );
         const all = await phoenix.spans(PROJECT);
         assertExactlyOnce(all, expected);
         assert.equal(all.length, before + expected.spans.size, 'the earlier run is untouched and nothing else arrived');
       } finally {
-        assert.equal(await child.stop(), 0, child.describe());
+        await child.stop();
       }
+      assert.equal(exited, 0, `closing its stdin stops it cleanly\n${describe()}`);
     });
   });
 

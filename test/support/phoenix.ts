@@ -12,7 +12,13 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-const ROOT = path.resolve(__dirname, '../..');
+/** The repository root (this file also runs bundled, from dist/bench.js). */
+const ROOT = ((): string => {
+  for (let d = __dirname; ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, '.ci', 'install-phoenix.mjs'))) return d;
+    if (path.dirname(d) === d) return path.resolve(__dirname, '../..');
+  }
+})();
 
 export interface PhoenixInstall {
   phoenix: string;

@@ -29,11 +29,11 @@
  * Phoenix already holds, so a restart in the middle of a batch re-sends only what is missing.
  * Nothing is queued inside the OTLP exporter (it drops what fails); the journal is the queue.
  *
- * Cost: the mirror reads the journal through the store's read-only API in its own process (the
- * extension starts `nemocog mirror --follow`), so a run never waits on it. Per change of the journal:
- * the store's reader re-reads the last journal segment (O(segment), at most 32 MiB; TODO(nemocog):
- * an offset-based tail reader in the store would make it O(new records)), folds the new records,
- * two or three small HTTP requests per 200 spans. Memory: one window (2,000 records) of spans.
+ * Cost: the mirror runs in its own process (the extension starts `nemocog mirror --follow`) and only
+ * reads the journal, so a run never waits on it. It follows the journal with the store's JournalTail
+ * (store/tail.ts), which remembers its segment and byte offset: a pass costs O(bytes appended since the
+ * last pass), at most one pass per 250 ms while a run writes, plus three small HTTP requests per
+ * 200 spans (which ids Phoenix has, the OTLP export, the read-back). Memory: one read (8 MiB) of records.
  *
  * Safety: every string is scrubbed again with the store's Scrubber (patterns, the model key, the
  * Phoenix key) before it leaves; the API key goes only into an Authorization header; the endpoint

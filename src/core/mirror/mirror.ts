@@ -16,8 +16,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { JournalRecord } from '../model/events';
 import { Scrubber } from '../redact';
-import { Store } from '../store/store';
 import type { WriterLock } from '../store/lock';
+import { JournalTail } from '../store/tail';
 import { PhoenixClient, PhoenixError, type PhoenixTarget } from './client';
 import { cloneOpenItems, emptyOpenItems, endsSpan, foldRecords, openCount, type EndedSpan, type OpenItems } from './fold';
 import { openInferenceAttributes } from './openinference';
@@ -46,6 +46,8 @@ export interface MirrorOptions {
   backoff?: { initialMs: number; maxMs: number };
   /** follow(): how often the journal folder is checked besides file-change events (default 1 s). */
   pollMs?: number;
+  /** follow(): the least time between two passes while the journal keeps changing (default 250 ms). */
+  minIntervalMs?: number;
   /** service.version on the resource. */
   version?: string;
   log?: MirrorLog;
@@ -74,14 +76,17 @@ const sleep = (ms: number, signal?: AbortSignal) =>
   });
 
 export class PhoenixMirror {
-  private store: Store | null = null;
+  private tail: JournalTail;
+  /** Records read from the journal and not folded yet (at most one read's worth). */
+  private queued: JournalRecord[] = [];
+  /** The last read stopped at its byte budget: more is on disk. */
+  private moreOnDisk = true;
   private state: MirrorState;
   /** What is open as of readSeq (state.open is as of state.cursor). */
   private open: OpenItems;
   private readSeq: number;
   private pending: Pending[] = [];
-  private iter: Iterator<JournalRecord> | null = null;
-  /** Ended spans between readSeq and the end of the journal, counted when a pass starts, minus what was read since. */
+  /** Ended spans after readSeq not yet folded (queued, plus what is still on disk when a backfill is big). */
   private tailEnded = 0;
   private lastDeliveredAt: number | null = null;
   private failure: PhoenixError | null = null;
@@ -101,6 +106,7 @@ export class PhoenixMirror {
     this.state = loadState(dir, opts.target.endpoint, opts.target.project, (m) => this.log('warn', m));
     this.open = cloneOpenItems(this.state.open);
     this.readSeq = this.state.cursor;
+    this.tail = new JournalTail(path.join(opts.storeDir, 'journal'), this.readSeq);
     this.client = new PhoenixClient(opts.target, { timeoutMs: opts.requestTimeoutMs ?? 10_000 });
     this.scrubber = new Scrubber({ secrets: opts.secrets ?? [] });
     this.scrubber.addSecret(opts.target.apiKey, 'phoenix-api-key');
@@ -142,41 +148,22 @@ export class PhoenixMirror {
     this.opts.onStatus?.(this.status());
   }
 
-  /** Opens the store read-only when it exists (it appears with the first run). */
-  private ensureStore(): Promise<Store | null> | Store | null {
-    if (this.store) return this.store;
-    if (!fs.existsSync(this.opts.storeDir)) return null;
-    return Store.open(this.opts.storeDir, { readOnly: true, log: (level, msg) => this.log(level, `store: ${msg}`) }).then((s) => (this.store = s));
-  }
-
   /**
    * Delivers everything recorded up to now; resolves when Phoenix holds all of it (status `live`),
    * rejects with PhoenixError when Phoenix fails (what was confirmed stays confirmed).
    */
   async catchUp(signal?: AbortSignal): Promise<void> {
-    const store = await this.ensureStore();
-    if (!store) {
-      this.failure = null;
-      this.emit();
-      return;
-    }
-    store.refresh();
-    if (store.lastSeq < this.state.cursor) {
-      this.log('warn', `The journal ends at #${store.lastSeq}, before the mirror's cursor #${this.state.cursor}: the store was replaced. Mirroring it from its start.`);
-      this.state = freshState(this.opts.target.endpoint, this.opts.target.project);
-      this.open = emptyOpenItems();
-      this.readSeq = 0;
-      this.pending = [];
-      this.iter = null;
-    }
-    if (!this.iter) this.tailEnded = this.countEndedAfter(store, this.readSeq);
+    this.checkJournalIdentity();
+    this.fill();
+    if (this.moreOnDisk) this.tailEnded = this.countEnded(this.queued) + this.countEndedOnDisk();
+    else this.tailEnded = this.countEnded(this.queued);
     try {
       for (;;) {
         if (signal?.aborted) return;
         if (this.pending.some((p) => !p.confirmed)) await this.deliverPending(signal);
         if (signal?.aborted) return;
         if (this.pending.length > 0 || this.readSeq > this.state.cursor) this.commit();
-        if (!this.readWindow(store)) break;
+        if (!this.readWindow()) break;
         if (this.pending.some((p) => !p.confirmed)) this.emit(); // "behind by N" while they are sent
       }
       this.failure = null;
@@ -192,26 +179,54 @@ export class PhoenixMirror {
     }
   }
 
-  private countEndedAfter(store: Store, afterSeq: number): number {
+  /** A store deleted and recreated under a saved cursor is mirrored from its start (Phoenix keeps what it has). */
+  private checkJournalIdentity(): void {
+    const id = this.tail.identity();
+    if (!id) return;
+    if (this.state.journal === id) return;
+    if (this.state.journal !== null && this.state.journal !== undefined) {
+      this.log('warn', `The store's journal was replaced since the mirror last ran (it holds other runs now). Mirroring it from its start.`);
+      this.state = { ...freshState(this.opts.target.endpoint, this.opts.target.project), delivered: this.state.delivered };
+      this.open = emptyOpenItems();
+      this.readSeq = 0;
+      this.pending = [];
+      this.queued = [];
+      this.tail = new JournalTail(this.tail.dir, 0);
+    }
+    this.state.journal = id;
+  }
+
+  /** Tops up `queued` from the journal (O(new bytes)). */
+  private fill(): void {
+    if (this.queued.length > 0) return;
+    const r = this.tail.read();
+    for (const w of r.warnings) this.log('warn', w);
+    this.queued = r.records;
+    this.moreOnDisk = r.more;
+  }
+
+  private countEnded(recs: JournalRecord[]): number {
     let n = 0;
-    for (const rec of store.readJournal(afterSeq)) if (endsSpan(rec.event)) n++;
+    for (const rec of recs) if (endsSpan(rec.event)) n++;
     return n;
   }
 
-  /** Folds up to one window of records after readSeq; false when the journal (as of this pass) is exhausted. */
-  private readWindow(store: Store): boolean {
-    this.iter ??= store.readJournal(this.readSeq)[Symbol.iterator]();
-    const recs: JournalRecord[] = [];
-    const max = this.opts.windowRecords ?? 2000;
-    while (recs.length < max) {
-      const n = this.iter.next();
-      if (n.done) {
-        this.iter = null;
-        break;
-      }
-      recs.push(n.value);
+  /** A big backfill: count what is on disk beyond the queue, once per pass, for "behind by N". */
+  private countEndedOnDisk(): number {
+    const counter = new JournalTail(this.tail.dir, this.tail.lastSeq);
+    let n = 0;
+    for (;;) {
+      const r = counter.read();
+      n += this.countEnded(r.records);
+      if (!r.more) return n;
     }
-    if (recs.length === 0) return false;
+  }
+
+  /** Folds up to one window of queued records; false when nothing is left to read. */
+  private readWindow(): boolean {
+    this.fill();
+    if (this.queued.length === 0) return false;
+    const recs = this.queued.splice(0, this.opts.windowRecords ?? 2000);
     const ended = foldRecords(this.open, recs);
     this.readSeq = recs[recs.length - 1]!.seq;
     this.tailEnded = Math.max(0, this.tailEnded - ended.length);
@@ -343,6 +358,8 @@ export class PhoenixMirror {
           try {
             await this.catchUp(signal);
             backoff = this.opts.backoff?.initialMs ?? 1000;
+            // Appends during a run come in bursts: let them gather into fewer, larger requests.
+            await sleep(this.opts.minIntervalMs ?? 250, signal);
           } catch (err) {
             if (!(err instanceof PhoenixError)) throw err;
             this.retryAt = Date.now() + backoff;
@@ -377,7 +394,6 @@ export class PhoenixMirror {
     this.closed = true;
     this.wake?.();
     await this.client.close();
-    await this.store?.close().catch(() => undefined);
     this.lock.release();
   }
 }

@@ -30,6 +30,8 @@ export interface MirrorState {
   delivered: number;
   /** The run of the latest confirmed span ("open run in Phoenix"). */
   lastRunId: string | null;
+  /** Identity of the journal the cursor belongs to (JournalTail.identity), to notice a recreated store. */
+  journal?: string | null;
   updatedAt: number;
 }
 
@@ -45,7 +47,7 @@ export function mirrorDirFor(storeDir: string, endpoint: string, project: string
 }
 
 export function freshState(endpoint: string, project: string): MirrorState {
-  return { v: STATE_VERSION, endpoint: phoenixBaseUrl(endpoint), project, cursor: 0, open: emptyOpenItems(), delivered: 0, lastRunId: null, updatedAt: Date.now() };
+  return { v: STATE_VERSION, endpoint: phoenixBaseUrl(endpoint), project, cursor: 0, open: emptyOpenItems(), delivered: 0, lastRunId: null, journal: null, updatedAt: Date.now() };
 }
 
 /** Reads the state; a missing file is a fresh start. A damaged one is kept aside and the mirror starts over (Phoenix ignores spans it has). */

@@ -1,0 +1,138 @@
+/**
+ * End to end: the Phoenix mirror in the real workbench (code-server + the packaged .vsix) against the
+ * real Phoenix. With `nemocognition.phoenix.enabled` on in user settings, the extension starts
+ * `nemocog mirror --follow` in its own process: the status bar says "Phoenix: live" once Phoenix holds
+ * the workspace's recorded run (read back through Phoenix's REST API), "failing" with the reason when
+ * Phoenix is gone and something new is recorded, and live again after "Retry Phoenix Mirror Now".
+ * Screenshots in dark, light and high-contrast themes under test/e2e/screenshots/latest.
+ *
+ *   node .ci/install-code-server.mjs && node .ci/install-phoenix.mjs && npm run build
+ *   npx mocha test/e2e/phoenixMirror.e2e.test.ts
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+import { traceIdForRun } from '../../src/core/model/ids';
+import { storeDirFor } from '../../src/core/store/paths';
+import { Store } from '../../src/core/store/store';
+import { PhoenixServer, phoenixInstall } from '../support/phoenix';
+import { openWorkbench, runCommand, screenshot, type Workbench } from './support/browser';
+import { codeServerInstall, missingPrerequisite, packageVsix, startCodeServer, type RunningCodeServer } from './support/codeServer';
+import { seedWorkspace, type SeededRun } from './support/seedWorkspace';
+
+const PROJECT = 'e2e';
+
+async function statusItem(page: Page, re: RegExp, timeoutMs: number): Promise<string> {
+  const item = page.locator('.statusbar-item', { hasText: re }).first();
+  await item.waitFor({ state: 'visible', timeout: timeoutMs });
+  return (await item.innerText()).trim();
+}
+
+async function setTheme(cs: RunningCodeServer, theme: string): Promise<void> {
+  const file = path.join(cs.userDataDir, 'User/settings.json');
+  const s = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  s['workbench.colorTheme'] = theme;
+  fs.writeFileSync(file, JSON.stringify(s, null, 2));
+}
+
+describe('e2e: the Phoenix mirror in the workbench', function () {
+  this.timeout(180_000);
+  let tmp: string;
+  let workspace: string;
+  let seeded: SeededRun;
+  let phoenix: PhoenixServer | undefined;
+  let cs: RunningCodeServer | undefined;
+  let wb: Workbench | undefined;
+
+  before(async function () {
+    this.timeout(900_000);
+    const inst = codeServerInstall();
+    const why = missingPrerequisite(inst) ?? (phoenixInstall().installed ? null : 'Phoenix is not installed (node .ci/install-phoenix.mjs)');
+    if (why) {
+      if (process.env.CI === 'true') throw new Error(`[e2e] ${why}`);
+      console.warn(`\n  [e2e] SKIPPED — ${why}\n`);
+      this.skip();
+    }
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nemocog-e2e-phoenix-'));
+    workspace = path.join(tmp, 'workspace');
+    seeded = await seedWorkspace(workspace);
+    phoenix = await PhoenixServer.start({ workDir: path.join(tmp, 'phoenix') });
+    const vsix = process.env.NEMOCOG_E2E_VSIX ? path.resolve(process.env.NEMOCOG_E2E_VSIX) : packageVsix(path.join(tmp, 'nemocognition.vsix'));
+    cs = await startCodeServer(inst, {
+      workspace,
+      vsix,
+      settings: { 'nemocognition.phoenix.enabled': true, 'nemocognition.phoenix.endpoint': phoenix.url, 'nemocognition.phoenix.project': PROJECT },
+    });
+    wb = await openWorkbench(inst.chromium, cs.url);
+  });
+
+  after(async () => {
+    await wb?.close().catch(() => undefined);
+    await cs?.stop().catch(() => undefined);
+    await phoenix?.dispose().catch(() => undefined);
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('goes live and Phoenix holds the recorded run, each span once', async () => {
+    const page = wb!.page;
+    const text = await statusItem(page, /Phoenix: live/, 120_000).catch(async (err: Error) => {
+      await screenshot(page, 'phoenix-status-timeout');
+      const items = await page.locator('.statusbar-item').allInnerTexts();
+      throw new Error(`${err.message}; status bar: ${JSON.stringify(items)}\n${cs!.log().slice(-3000)}`);
+    });
+    assert.match(text, /Phoenix: live/);
+    const spans = (await phoenix!.spans(PROJECT)).filter((s) => s.context.trace_id === traceIdForRun(seeded.runId));
+    const ids = spans.map((s) => s.context.span_id);
+    assert.equal(new Set(ids).size, ids.length, 'each span once');
+    assert.equal(spans.length, seeded.nodeNames.length + 2 + 1, 'every node, both branches and the run');
+    await screenshot(page, 'phoenix-status-live-dark');
+  });
+
+  it('says "failing" with the reason when Phoenix is gone, and is live again after "Retry Phoenix Mirror Now"', async () => {
+    const page = wb!.page;
+    await phoenix!.stop();
+    // Something new is recorded (another window's run, say): the mirror tries, and fails.
+    const store = await Store.open(storeDirFor(workspace));
+    try {
+      const t = Date.now();
+      await store.append({ type: 'run.started', run: { id: 'run-e2e-0002', task: 'a second run while Phoenix is down', workspace, baselineSnapshotId: null, startedAt: t, driver: 'local', meta: {} } });
+      await store.append({ type: 'run.ended', runId: 'run-e2e-0002', status: 'cancelled', at: t + 1000 });
+    } finally {
+      await store.close();
+    }
+    await statusItem(page, /Phoenix: failing/, 120_000);
+    const item = page.locator('.statusbar-item', { hasText: /Phoenix: failing/ }).first();
+    await item.hover();
+    await page.locator('.monaco-hover, .workbench-hover').filter({ hasText: /not running/ }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await screenshot(page, 'phoenix-status-failing-dark');
+    await setTheme(cs!, 'Default Light Modern');
+    await page.waitForTimeout(2000);
+    await item.hover();
+    await screenshot(page, 'phoenix-status-failing-light');
+    await setTheme(cs!, 'Default High Contrast');
+    await page.waitForTimeout(2000);
+    await item.hover();
+    await screenshot(page, 'phoenix-status-failing-hc');
+    await setTheme(cs!, 'Default Dark Modern');
+
+    await phoenix!.launch();
+    await runCommand(page, 'NemoCognition: Retry Phoenix Mirror Now');
+    await statusItem(page, /Phoenix: live/, 120_000);
+    const spans = await phoenix!.spans(PROJECT);
+    assert.ok(spans.some((s) => s.context.trace_id === traceIdForRun('run-e2e-0002')), 'the run recorded while Phoenix was down arrived');
+    const ids = spans.map((s) => s.context.span_id);
+    assert.equal(new Set(ids).size, ids.length, 'each span once');
+  });
+
+  it('opens its menu from the status bar', async () => {
+    const page = wb!.page;
+    await page.locator('.statusbar-item', { hasText: /Phoenix: live/ }).first().click();
+    const list = page.locator('.quick-input-widget');
+    await list.getByText('Retry now').waitFor({ state: 'visible', timeout: 15_000 });
+    assert.ok(await list.getByText('Open a run in Phoenix').isVisible());
+    await screenshot(page, 'phoenix-menu-dark');
+    await page.keyboard.press('Escape');
+  });
+});
