@@ -263,6 +263,7 @@ describe('Phoenix mirror on a real Phoenix and a real OpenClaw run', function ()
         assert.equal(all.length, before + expected.spans.size, 'the earlier run is untouched and nothing else arrived');
       } finally {
         await child.stop();
+        if (!phoenix.running) await phoenix.launch(); // the next tests use it
       }
       assert.equal(exited, 0, `closing its stdin stops it cleanly\n${describe()}`);
     });

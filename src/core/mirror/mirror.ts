@@ -63,6 +63,9 @@ interface Pending extends EndedSpan {
   sent: number;
 }
 
+/** Records read ahead of the fold, at most (while Phoenix is down the rest waits on disk, counted, not held). */
+const QUEUE_CAP = 5000;
+
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
     if (signal?.aborted) return resolve();
@@ -155,8 +158,7 @@ export class PhoenixMirror {
   async catchUp(signal?: AbortSignal): Promise<void> {
     this.checkJournalIdentity();
     this.fill();
-    if (this.moreOnDisk) this.tailEnded = this.countEnded(this.queued) + this.countEndedOnDisk();
-    else this.tailEnded = this.countEnded(this.queued);
+    this.tailEnded = this.countEnded(this.queued) + (this.moreOnDisk ? this.countEndedOnDisk() : 0);
     try {
       for (;;) {
         if (signal?.aborted) return;
@@ -196,12 +198,15 @@ export class PhoenixMirror {
     this.state.journal = id;
   }
 
-  /** Tops up `queued` from the journal (O(new bytes)). */
+  /** Tops up `queued` with what was appended since the last read (O(new bytes)), up to QUEUE_CAP records. */
   private fill(): void {
-    if (this.queued.length > 0) return;
+    if (this.queued.length >= QUEUE_CAP) {
+      this.moreOnDisk = true; // maybe: countEndedOnDisk() finds out
+      return;
+    }
     const r = this.tail.read();
     for (const w of r.warnings) this.log('warn', w);
-    this.queued = r.records;
+    if (r.records.length > 0) this.queued = this.queued.length ? this.queued.concat(r.records) : r.records;
     this.moreOnDisk = r.more;
   }
 
