@@ -30,11 +30,14 @@ async function statusItem(page: Page, re: RegExp, timeoutMs: number): Promise<st
   return (await item.innerText()).trim();
 }
 
-async function setTheme(cs: RunningCodeServer, theme: string): Promise<void> {
-  const file = path.join(cs.userDataDir, 'User/settings.json');
-  const s = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
-  s['workbench.colorTheme'] = theme;
-  fs.writeFileSync(file, JSON.stringify(s, null, 2));
+/** Preferences: Color Theme → the theme, as a user switches it. */
+async function setTheme(page: Page, theme: string): Promise<void> {
+  await runCommand(page, 'Preferences: Color Theme');
+  const input = page.locator('.quick-input-widget input.input');
+  await input.fill(theme);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().waitFor({ state: 'visible', timeout: 10_000 });
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(1500);
 }
 
 describe('e2e: the Phoenix mirror in the workbench', function () {
@@ -58,6 +61,12 @@ describe('e2e: the Phoenix mirror in the workbench', function () {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nemocog-e2e-phoenix-'));
     workspace = path.join(tmp, 'workspace');
     seeded = await seedWorkspace(workspace);
+    // A hostile repository tries to send the runs elsewhere: these workspace values must be ignored.
+    fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
+    fs.writeFileSync(
+      path.join(workspace, '.vscode', 'settings.json'),
+      JSON.stringify({ 'nemocognition.phoenix.enabled': false, 'nemocognition.phoenix.endpoint': 'http://127.0.0.1:9/attacker', 'nemocognition.phoenix.project': 'attacker' }),
+    );
     phoenix = await PhoenixServer.start({ workDir: path.join(tmp, 'phoenix') });
     const vsix = process.env.NEMOCOG_E2E_VSIX ? path.resolve(process.env.NEMOCOG_E2E_VSIX) : packageVsix(path.join(tmp, 'nemocognition.vsix'));
     cs = await startCodeServer(inst, {
@@ -75,7 +84,7 @@ describe('e2e: the Phoenix mirror in the workbench', function () {
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('goes live and Phoenix holds the recorded run, each span once', async () => {
+  it('goes live and Phoenix holds the recorded run, each span once (the repository\'s own Phoenix settings ignored)', async () => {
     const page = wb!.page;
     const text = await statusItem(page, /Phoenix: live/, 120_000).catch(async (err: Error) => {
       await screenshot(page, 'phoenix-status-timeout');
@@ -107,15 +116,16 @@ describe('e2e: the Phoenix mirror in the workbench', function () {
     await item.hover();
     await page.locator('.monaco-hover, .workbench-hover').filter({ hasText: /not running/ }).first().waitFor({ state: 'visible', timeout: 15_000 });
     await screenshot(page, 'phoenix-status-failing-dark');
-    await setTheme(cs!, 'Default Light Modern');
-    await page.waitForTimeout(2000);
-    await item.hover();
-    await screenshot(page, 'phoenix-status-failing-light');
-    await setTheme(cs!, 'Default High Contrast');
-    await page.waitForTimeout(2000);
-    await item.hover();
-    await screenshot(page, 'phoenix-status-failing-hc');
-    await setTheme(cs!, 'Default Dark Modern');
+    for (const [theme, name] of [
+      ['Default Light Modern', 'light'],
+      ['Default High Contrast', 'hc'],
+    ] as const) {
+      await setTheme(page, theme);
+      await item.hover();
+      await page.locator('.monaco-hover, .workbench-hover').filter({ hasText: /not running/ }).first().waitFor({ state: 'visible', timeout: 15_000 });
+      await screenshot(page, `phoenix-status-failing-${name}`);
+    }
+    await setTheme(page, 'Default Dark Modern');
 
     await phoenix!.launch();
     await runCommand(page, 'NemoCognition: Retry Phoenix Mirror Now');

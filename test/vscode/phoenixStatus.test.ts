@@ -36,11 +36,11 @@ describe('Phoenix status bar text', () => {
 });
 
 describe('Phoenix settings a repository cannot set', () => {
-  it('are machine-scoped: a workspace\'s .vscode/settings.json cannot turn the mirror on or redirect it', () => {
+  it('are application-scoped (user settings only): a workspace\'s .vscode/settings.json cannot turn the mirror on or redirect it', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const pkg = require('../../package.json') as { contributes: { configuration: { properties: Record<string, { scope?: string }> } } };
     for (const key of ['nemocognition.phoenix.enabled', 'nemocognition.phoenix.endpoint', 'nemocognition.phoenix.project']) {
-      assert.equal(pkg.contributes.configuration.properties[key]?.scope, 'machine', key);
+      assert.equal(pkg.contributes.configuration.properties[key]?.scope, 'application', key);
     }
   });
 });

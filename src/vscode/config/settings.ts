@@ -12,7 +12,7 @@ export interface NcSettings {
   modelEndpoint: string;
   modelId: string;
   reasoning: 'adaptive' | 'off';
-  /** The Phoenix mirror (machine-scoped: a workspace cannot turn it on or point it elsewhere). */
+  /** The Phoenix mirror (user settings only, application scope: a workspace cannot turn it on or point it elsewhere). */
   phoenixEnabled: boolean;
   phoenixEndpoint: string;
   phoenixProject: string;

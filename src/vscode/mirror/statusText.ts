@@ -45,7 +45,7 @@ export function statusText(v: MirrorView): StatusText {
       const retry = s.retryAt ? ` Next attempt at ${new Date(s.retryAt).toLocaleTimeString()}.` : '';
       return {
         text: `$(error) Phoenix: failing${s.behind ? ` (${s.behind} waiting)` : ''}`,
-        tooltip: [`${s.reason ?? 'Phoenix failed'}.`, `${s.fix ?? ''}${retry}`, `${s.behind} span${s.behind === 1 ? '' : 's'} wait in the local store; nothing is lost.`, 'Click for: retry now, open in Phoenix, settings.'],
+        tooltip: [`${s.reason ?? 'Phoenix failed'}.`, `${s.fix ?? ''}${retry}`, `${s.behind === 1 ? '1 span waits' : `${s.behind} spans wait`} in the local store; nothing is lost.`, 'Click for: retry now, open in Phoenix, settings.'],
         severity: s.transient === false ? 'error' : 'warning',
       };
     }
