@@ -4,7 +4,7 @@
  * `nemocog mirror --follow` in its own process: the status bar says "Phoenix: live" once Phoenix holds
  * the workspace's recorded run (read back through Phoenix's REST API), "failing" with the reason when
  * Phoenix is gone and something new is recorded, and live again after "Retry Phoenix Mirror Now".
- * Screenshots in dark, light and high-contrast themes under test/e2e/screenshots/latest.
+ * Screenshots in dark, light and high-contrast themes under test-results/e2e.
  *
  *   node .ci/install-code-server.mjs && node .ci/install-phoenix.mjs && npm run build
  *   npx mocha test/e2e/phoenixMirror.e2e.test.ts
@@ -19,7 +19,8 @@ import { storeDirFor } from '../../src/core/store/paths';
 import { Store } from '../../src/core/store/store';
 import { PhoenixServer, phoenixInstall } from '../support/phoenix';
 import { openWorkbench, runCommand, screenshot, type Workbench } from './support/browser';
-import { codeServerInstall, missingPrerequisite, packageVsix, startCodeServer, type RunningCodeServer } from './support/codeServer';
+import { codeServerInstall, missingPrerequisite, startCodeServer, type RunningCodeServer } from './support/codeServer';
+import { sharedVsix } from './support/vsix';
 import { seedWorkspace, type SeededRun } from './support/seedWorkspace';
 
 const PROJECT = 'e2e';
@@ -68,7 +69,7 @@ describe('e2e: the Phoenix mirror in the workbench', function () {
       JSON.stringify({ 'nemocognition.phoenix.enabled': false, 'nemocognition.phoenix.endpoint': 'http://127.0.0.1:9/attacker', 'nemocognition.phoenix.project': 'attacker' }),
     );
     phoenix = await PhoenixServer.start({ workDir: path.join(tmp, 'phoenix') });
-    const vsix = process.env.NEMOCOG_E2E_VSIX ? path.resolve(process.env.NEMOCOG_E2E_VSIX) : packageVsix(path.join(tmp, 'nemocognition.vsix'));
+    const vsix = sharedVsix();
     cs = await startCodeServer(inst, {
       workspace,
       vsix,

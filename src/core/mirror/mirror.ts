@@ -63,6 +63,15 @@ interface Pending extends EndedSpan {
   sent: number;
 }
 
+/** Attribute bytes per OTLP request, about (before gzip). */
+const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+
+function approxBytes(attrs: Record<string, unknown>): number {
+  let n = 0;
+  for (const [k, v] of Object.entries(attrs)) n += k.length + (typeof v === 'string' ? v.length : Array.isArray(v) ? JSON.stringify(v).length : 8);
+  return n;
+}
+
 /** Records read ahead of the fold, at most (while Phoenix is down the rest waits on disk, counted, not held). */
 const QUEUE_CAP = 5000;
 
@@ -255,12 +264,21 @@ export class PhoenixMirror {
     const missing = todo.filter((p) => !p.confirmed);
     if (missing.length === 0) return;
     const resource = mirrorResource(this.opts.target.project, this.opts.version ?? NEMOCOG_VERSION);
-    for (let i = 0; i < missing.length; i += batch) {
+    const spans = missing.map((p) => ({ p, otlp: this.toOtlp(p, resource) }));
+    // Requests of at most `batch` spans and about MAX_REQUEST_BYTES of attributes (LLM spans carry whole conversations).
+    for (let i = 0; i < spans.length; ) {
       if (signal?.aborted) return;
-      const part = missing.slice(i, i + batch);
-      await this.client.send(part.map((p) => this.toOtlp(p, resource)));
-      for (const p of part) p.sent++;
-      this.opts.onSent?.(part.map((p) => p.span.spanId));
+      let bytes = 0;
+      let j = i;
+      while (j < spans.length && j - i < batch && (j === i || bytes + approxBytes(spans[j]!.otlp.attributes) <= MAX_REQUEST_BYTES)) {
+        bytes += approxBytes(spans[j]!.otlp.attributes);
+        j++;
+      }
+      const part = spans.slice(i, j);
+      await this.client.send(part.map((x) => x.otlp));
+      for (const x of part) x.p.sent++;
+      this.opts.onSent?.(part.map((x) => x.p.span.spanId));
+      i = j;
     }
     await this.awaitConfirmed(missing, signal);
   }
