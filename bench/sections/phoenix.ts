@@ -14,7 +14,7 @@
  *   The median is phoenix_mirror_lag_ms.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Recorder } from '../../src/core/recorder/recorder';
@@ -82,6 +82,17 @@ async function workload(ws: string, runs: number, pace: () => Promise<void>): Pr
   return performance.now() - t0;
 }
 
+/** CPU time (user + system, ms) a process has used so far, from /proc; NaN where unavailable. */
+function cpuMs(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime, in USER_HZ (100 on Linux)
+  } catch {
+    return NaN;
+  }
+}
+
 class Mirror {
   readonly lags: number[] = [];
   private last: { state?: string; behind?: number } = {};
@@ -100,6 +111,9 @@ class Mirror {
     const proc = spawn(process.execPath, [cliPath(), 'mirror', ws, '--follow', '--json', '--control-stdin', '--endpoint', endpoint, '--project', PROJECT], { stdio: ['pipe', 'pipe', 'ignore'] });
     proc.stdin!.write('{}\n');
     return new Mirror(proc);
+  }
+  get pid(): number | undefined {
+    return this.proc.pid;
   }
   async settled(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
@@ -131,13 +145,19 @@ export async function runPhoenixSection(log: (l: string) => void, opts: { workDi
   try {
     const off: number[] = [];
     const on: number[] = [];
+    const mirrorCpu: number[] = [];
+    const phoenixCpu: number[] = [];
     const none = async () => undefined;
     // Warm-up (sql.js, the page cache), not measured.
     await workload(join(scratch, 'warm'), 2, none);
     const withMirror = async (t: number) => {
       const ws = join(scratch, `on-${t}`);
       const m = Mirror.start(ws, phoenix.url);
+      const px0 = cpuMs(phoenix.pid);
+      const mx0 = cpuMs(m.pid);
       on.push(await workload(ws, runs, none));
+      mirrorCpu.push(cpuMs(m.pid) - mx0);
+      phoenixCpu.push(cpuMs(phoenix.pid) - px0);
       await m.settled(300_000); // the mirror's catch-up is not part of the run
       await m.stop();
     };
@@ -150,7 +170,7 @@ export async function runPhoenixSection(log: (l: string) => void, opts: { workDi
         await withMirror(t);
         off.push(await workload(join(scratch, `off-${t}`), runs, none));
       }
-      log(`  trial ${t + 1}: ${runs} runs in ${off[t]!.toFixed(0)} ms with the mirror off, ${on[t]!.toFixed(0)} ms with it on`);
+      log(`  trial ${t + 1}: ${runs} runs in ${off[t]!.toFixed(0)} ms with the mirror off, ${on[t]!.toFixed(0)} ms with it on (meanwhile the mirror used ${mirrorCpu[t]!.toFixed(0)} ms of CPU, Phoenix ${phoenixCpu[t]!.toFixed(0)} ms)`);
     }
     const med = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
     const ratio = med(on) / med(off);
@@ -178,6 +198,8 @@ export async function runPhoenixSection(log: (l: string) => void, opts: { workDi
         trials,
         wall_ms_mirror_off: off.map(r2),
         wall_ms_mirror_on: on.map(r2),
+        cpu_ms_during_run_mirror_process: mirrorCpu.map(r2),
+        cpu_ms_during_run_phoenix: phoenixCpu.map(r2),
         lag_ms: { n: lag.n, p50: r2(lag.p50), p95: r2(lag.p95), max: r2(lag.max) },
         method: 'wall: Recorder+Store workload, mirror (`nemocog mirror --follow` child process) off/on alternated, median ratio; lag: journal record time of the span\'s end to its read-back confirmation, one span ended every ~100 ms',
       },

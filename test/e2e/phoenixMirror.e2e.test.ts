@@ -34,11 +34,20 @@ async function statusItem(page: Page, re: RegExp, timeoutMs: number): Promise<st
 /** Preferences: Color Theme → the theme, as a user switches it. */
 async function setTheme(page: Page, theme: string): Promise<void> {
   await runCommand(page, 'Preferences: Color Theme');
-  const input = page.locator('.quick-input-widget input.input');
-  await input.fill(theme);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().waitFor({ state: 'visible', timeout: 10_000 });
+  // The palette closes and the theme picker opens in its place, its input focused: type as a user would.
+  await page
+    .locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: /Dark Modern|Light Modern|High Contrast/ })
+    .first()
+    .waitFor({ state: 'visible', timeout: 15_000 })
+    .catch(async (err: Error) => {
+      await screenshot(page, 'phoenix-theme-picker-missing');
+      throw err;
+    });
+  await page.keyboard.type(theme);
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: theme }).first().waitFor({ state: 'visible', timeout: 10_000 });
   await page.keyboard.press('Enter');
-  await page.waitForTimeout(1500);
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
+  await page.waitForTimeout(1000);
 }
 
 describe('e2e: the Phoenix mirror in the workbench', function () {

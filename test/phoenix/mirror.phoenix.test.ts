@@ -338,6 +338,48 @@ describe('Phoenix mirror on a real Phoenix and a real OpenClaw run', function ()
     });
   });
 
+  describe('a Phoenix with authentication on', () => {
+    it('without the key says so and what to do; with it (an Authorization header) delivers, and the key is in no span', async () => {
+      const adminKey = `phx-admin-${Date.now().toString(36)}-0123456789abcdef`;
+      const px = await PhoenixServer.start({
+        workDir: join(scratch, 'phoenix-auth'),
+        env: { PHOENIX_ENABLE_AUTH: 'true', PHOENIX_SECRET: `jwt-secret-${'0a1b2c3d'.repeat(5)}`, PHOENIX_ADMIN_SECRET: adminKey },
+      });
+      try {
+        const ws = join(scratch, 'auth');
+        const store = await Store.open(storeDirFor(ws));
+        try {
+          await store.append({ type: 'run.started', run: { id: 'run_auth', task: 'a run for an authenticated Phoenix', workspace: ws, baselineSnapshotId: null, startedAt: Date.now(), driver: 'local', meta: {} } });
+          await store.append({ type: 'run.ended', runId: 'run_auth', status: 'completed', at: Date.now() });
+        } finally {
+          await store.close();
+        }
+        const without = PhoenixMirror.open({ storeDir: storeDirFor(ws), target: { endpoint: px.url, project: PROJECT } });
+        try {
+          const err = await without.catchUp().then(() => null, (e: unknown) => e);
+          assert.ok(err instanceof PhoenixError && !err.transient, String(err));
+          assert.match(err.message, /refused access \(401\)/);
+          assert.match(err.fix, /Set Phoenix API Key/);
+        } finally {
+          await without.close();
+        }
+        const withKey = PhoenixMirror.open({ storeDir: storeDirFor(ws), target: { endpoint: px.url, project: PROJECT, apiKey: adminKey } });
+        try {
+          await withKey.catchUp();
+        } finally {
+          await withKey.close();
+        }
+        const res = await fetch(`${px.url}/v1/projects/${PROJECT}/spans?limit=100`, { headers: { authorization: `Bearer ${adminKey}` } });
+        const text = await res.text();
+        assert.equal(res.status, 200, text);
+        assert.equal((JSON.parse(text) as { data: unknown[] }).data.length, 1, 'the run span arrived');
+        assert.ok(!text.includes(adminKey), 'the key is in no span');
+      } finally {
+        await px.dispose();
+      }
+    });
+  });
+
   describe('scrubbing, as the store does', () => {
     it('removes registered keys (in their encoded forms) and credential shapes from spans written without the recorder', async () => {
       const ws = join(scratch, 'scrub');

@@ -66,16 +66,17 @@ export class PhoenixServer {
     readonly port: number,
     readonly grpcPort: number,
     private readonly ownsDir: boolean,
+    private readonly extraEnv: Record<string, string> = {},
   ) {
     this.url = `http://127.0.0.1:${port}`;
   }
 
   /** Starts a Phoenix and waits until /healthz answers (it takes about 11 s here; up to 180 s allowed). */
-  static async start(opts: { workDir?: string } = {}): Promise<PhoenixServer> {
+  static async start(opts: { workDir?: string; env?: Record<string, string> } = {}): Promise<PhoenixServer> {
     const install = phoenixInstall();
     if (!install.installed) throw new Error(`Phoenix is not installed (run: node .ci/install-phoenix.mjs)`);
     const workDir = opts.workDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'nc-phoenix-'));
-    const server = new PhoenixServer(install, workDir, await freePort(), await freePort('0.0.0.0'), !opts.workDir);
+    const server = new PhoenixServer(install, workDir, await freePort(), await freePort('0.0.0.0'), !opts.workDir, opts.env);
     await server.launch();
     return server;
   }
@@ -107,6 +108,7 @@ export class PhoenixServer {
         PHOENIX_PORT: String(this.port),
         PHOENIX_GRPC_PORT: String(this.grpcPort),
         PHOENIX_TELEMETRY_ENABLED: 'false',
+        ...this.extraEnv,
       },
       stdio: ['ignore', this.logFd, this.logFd],
       detached: true, // its own process group: stop() reaches the whole tree
