@@ -31,9 +31,15 @@ async function statusItem(page: Page, re: RegExp, timeoutMs: number): Promise<st
   return (await item.innerText()).trim();
 }
 
-/** Preferences: Color Theme → the theme, as a user switches it. */
+/** Preferences: Color Theme → the theme (its label in the picker), as a user switches it. */
 async function setTheme(page: Page, theme: string): Promise<void> {
-  await runCommand(page, 'Preferences: Color Theme');
+  // "Preferences: Color Theme" itself, not "Preferences: Browse Color Themes in Marketplace", which the palette may list first.
+  await page.locator('.monaco-workbench').click({ position: { x: 700, y: 5 } }).catch(() => undefined);
+  await page.keyboard.press('F1');
+  const palette = page.locator('.quick-input-widget input.input');
+  await palette.waitFor({ state: 'visible', timeout: 10_000 });
+  await palette.fill('>Preferences: Color Theme');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: /^\s*Preferences: Color Theme/ }).first().click({ timeout: 10_000 });
   // The palette closes and the theme picker opens in its place, its input focused: type as a user would.
   await page
     .locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: /Dark Modern|Light Modern|High Contrast/ })
@@ -44,8 +50,7 @@ async function setTheme(page: Page, theme: string): Promise<void> {
       throw err;
     });
   await page.keyboard.type(theme);
-  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: theme }).first().waitFor({ state: 'visible', timeout: 10_000 });
-  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().click({ timeout: 10_000 });
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
   await page.waitForTimeout(1000);
 }
@@ -127,15 +132,15 @@ describe('e2e: the Phoenix mirror in the workbench', function () {
     await page.locator('.monaco-hover, .workbench-hover').filter({ hasText: /not running/ }).first().waitFor({ state: 'visible', timeout: 15_000 });
     await screenshot(page, 'phoenix-status-failing-dark');
     for (const [theme, name] of [
-      ['Default Light Modern', 'light'],
-      ['Default High Contrast', 'hc'],
+      ['Light Modern', 'light'],
+      ['Dark High Contrast', 'hc'],
     ] as const) {
       await setTheme(page, theme);
       await item.hover();
       await page.locator('.monaco-hover, .workbench-hover').filter({ hasText: /not running/ }).first().waitFor({ state: 'visible', timeout: 15_000 });
       await screenshot(page, `phoenix-status-failing-${name}`);
     }
-    await setTheme(page, 'Default Dark Modern');
+    await setTheme(page, 'Dark Modern');
 
     await phoenix!.launch();
     await runCommand(page, 'NemoCognition: Retry Phoenix Mirror Now');
