@@ -5,6 +5,8 @@
  * scrub, restarts it when settings or keys change or when it dies (with
  * backoff), and shows what it reports in a status-bar item (off / live /
  * behind by N / failing with the reason). A run never waits on any of this.
+ * TODO(nemocog): runs started with nemocognition.sandbox.remoteHost are recorded in the remote host's
+ * store; this window does not mirror them (README: run `nemocog mirror --follow` on that host).
  */
 import * as vscode from 'vscode';
 import { phoenixBaseUrl } from '../../core/mirror/links';
