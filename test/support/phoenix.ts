@@ -8,9 +8,11 @@
  */
 import { spawn, type ChildProcess, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { freePort } from './ports';
+
+export { freePort };
 
 /** The repository root (this file also runs bundled, from dist/bench.js). */
 const ROOT = ((): string => {
@@ -30,18 +32,6 @@ export function phoenixInstall(): PhoenixInstall {
   const out = execFileSync(process.execPath, [path.join(ROOT, '.ci/install-phoenix.mjs'), '--print'], { encoding: 'utf8' });
   const j = JSON.parse(out) as { phoenix: string; installed: boolean; version: string };
   return { phoenix: j.phoenix, installed: j.installed, version: j.version };
-}
-
-/** A free TCP port on `host` (0.0.0.0 for the gRPC port, which Phoenix binds on every interface). */
-export function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, host, () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 const running = new Set<ChildProcess>();

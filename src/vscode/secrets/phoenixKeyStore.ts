@@ -5,24 +5,10 @@
  * never logged, scrubbed from every span.
  */
 import type * as vscode from 'vscode';
+import { SecretKeyStore } from './apiKeyStore';
 
-const KEY = 'nemocognition.phoenix.apiKey';
-
-export class PhoenixKeyStore {
-  constructor(private readonly secrets: vscode.SecretStorage) {}
-
-  get(): Thenable<string | undefined> {
-    return this.secrets.get(KEY);
-  }
-  set(value: string): Thenable<void> {
-    return this.secrets.store(KEY, value);
-  }
-  clear(): Thenable<void> {
-    return this.secrets.delete(KEY);
-  }
-  onDidChange(listener: () => void): vscode.Disposable {
-    return this.secrets.onDidChange((e) => {
-      if (e.key === KEY) listener();
-    });
+export class PhoenixKeyStore extends SecretKeyStore {
+  constructor(secrets: vscode.SecretStorage) {
+    super(secrets, 'nemocognition.phoenix.apiKey');
   }
 }

@@ -3,21 +3,12 @@
  * Delivery itself is tested against the real Phoenix in test/phoenix/.
  */
 import { strict as assert } from 'node:assert';
-import * as net from 'node:net';
 import * as path from 'node:path';
+import { closedPort } from '../../support/ports';
 import { PhoenixMirror, PhoenixError, type MirrorStatus } from '../../../src/core/mirror';
 import { Store } from '../../../src/core/store/store';
 import { branchOpened, node, rmDir, runStarted, tmpDir, wasmPath } from '../store/helpers';
 
-/** A port nothing listens on (bound, then closed). */
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('mirror: Phoenix unreachable', () => {
   let ws: string;

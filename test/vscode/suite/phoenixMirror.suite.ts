@@ -6,20 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as vscode from 'vscode';
+import { closedPort } from '../../support/ports';
 import { nemoCognition, waitFor } from './api';
 
 const pkg = require('../../../package.json') as { contributes: { configuration: { properties: Record<string, unknown> } } };
 
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('Phoenix mirror (extension host)', () => {
   const cfg = () => vscode.workspace.getConfiguration('nemocognition');
