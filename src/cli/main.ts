@@ -3,7 +3,7 @@
  *   nemocog run --task "..." --workspace <dir> [--driver local|nemoclaw|none] [--model-url U --model M]
  *   nemocog demo [--headless] [--workspace <dir>] [--scenario deny-and-recover]
  *   nemocog inspect [--json] <workspace>
- *   nemocog restore <workspace> --node <nodeId> | --snapshot <id>
+ *   nemocog restore <workspace> --node <nodeId> | --branch <id> | --snapshot <id> | --undo  [--dry-run]
  *   nemocog mirror <workspace> [--endpoint URL] [--project NAME] [--follow] [--json] [--check]
  */
 import { runCommand } from './commands/run';
@@ -20,7 +20,8 @@ Usage:
   nemocog run --task <text> --workspace <dir> [--driver local|nemoclaw|none] [--model-url <url> --model <id>]
   nemocog demo [--headless | --open] [--workspace <dir>] [--scenario <name>]
   nemocog inspect [--json] <workspace>
-  nemocog restore <workspace> (--node <nodeId> | --branch <branchId> | --snapshot <snapshotId>)
+  nemocog restore <workspace> (--node <nodeId> | --branch <branchId> | --snapshot <snapshotId> | --undo)
+                  [--dry-run] [--allow-outside-symlinks] [--json]
   nemocog install-runtime [--dir <folder>]
   nemocog mirror <workspace> [--endpoint <url>] [--project <name>] [--follow] [--json] [--check]
       delivers every recorded run to Arize Phoenix, exactly once (earlier runs too), with progress;

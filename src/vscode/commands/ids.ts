@@ -22,6 +22,7 @@ export const COMMANDS = {
   setPhoenixApiKey: 'nemocognition.setPhoenixApiKey',
   clearPhoenixApiKey: 'nemocognition.clearPhoenixApiKey',
   checkPhoenix: 'nemocognition.checkPhoenix',
+  chooseGutterBranch: 'nemocognition.chooseGutterBranch',
 } as const;
 
 export const REPLAY_VIEW_ID = 'nemocognition.replay';

@@ -2,6 +2,7 @@
 import type * as vscode from 'vscode';
 import type { Services } from '../services/services';
 import { registerCancelRun } from './cancelRun';
+import { registerChooseGutterBranch } from './chooseGutterBranch';
 import { registerClearApiKey } from './clearApiKey';
 import { registerInstallAgentRuntime } from './installAgentRuntime';
 import { registerOpenReplay } from './openReplay';
@@ -46,5 +47,6 @@ export function registerCommands(s: Services): vscode.Disposable[] {
     registerSetPhoenixApiKey(s),
     registerClearPhoenixApiKey(s),
     registerCheckPhoenix(s),
+    registerChooseGutterBranch(s),
   ];
 }
