@@ -4,11 +4,13 @@
  *   nemocog demo [--headless] [--workspace <dir>] [--scenario deny-and-recover]
  *   nemocog inspect [--json] <workspace>
  *   nemocog restore <workspace> --node <nodeId> | --branch <id> | --snapshot <id> | --undo  [--dry-run]
+ *   nemocog mirror <workspace> [--endpoint URL] [--project NAME] [--follow] [--json] [--check]
  */
 import { runCommand } from './commands/run';
 import { demoCommand } from './commands/demo';
 import { inspectCommand } from './commands/inspect';
 import { restoreCommand } from './commands/restore';
+import { mirrorCommand } from './commands/mirror';
 import { installRuntimeCommand } from './commands/installRuntime';
 import { CliError } from './errors';
 
@@ -23,6 +25,9 @@ Usage:
   nemocog restore <workspace> (--node <nodeId> | --branch <branchId> | --snapshot <snapshotId> | --undo)
                   [--dry-run] [--allow-outside-symlinks] [--json]
   nemocog install-runtime [--dir <folder>]
+  nemocog mirror <workspace> [--endpoint <url>] [--project <name>] [--follow] [--json] [--check]
+      delivers every recorded run to Arize Phoenix, exactly once (earlier runs too), with progress;
+      --follow stays live; --check only checks the endpoint. Key: NEMOCOG_PHOENIX_API_KEY.
 
 The model key is read from NEMOCOG_API_KEY (never from arguments, never recorded).`;
 
@@ -32,6 +37,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   inspect: inspectCommand,
   restore: restoreCommand,
   'install-runtime': installRuntimeCommand,
+  mirror: mirrorCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
