@@ -3,7 +3,7 @@
 //   node esbuild.mjs --watch       rebuild on change
 //   node esbuild.mjs --production  minified, external sourcemaps (used by `npm run package`)
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, existsSync } from 'node:fs';
+import { copyFileSync, mkdirSync, existsSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,13 +60,18 @@ function copyAssets() {
   buildNative();
 }
 
-/** The Landlock launcher is a small C program; build it when a compiler exists. */
+/** The Landlock launcher is a small C program (nc-landlock.c + netguard.c); build it when a compiler exists. */
 function buildNative() {
-  const src = join(root, 'src/core/sandbox/local/native/nc-landlock.c');
+  const dir = join(root, 'src/core/sandbox/local/native');
+  const src = join(dir, 'nc-landlock.c');
   if (!existsSync(src)) return;
+  const sources = [src, ...readdirSync(dir).filter((f) => f.endsWith('.c') && f !== 'nc-landlock.c').map((f) => join(dir, f))];
   mkdirSync(join(out, 'native'), { recursive: true });
   try {
-    execFileSync('cc', ['-O2', '-Wall', '-o', join(out, 'native/nc-landlock'), src], { stdio: 'inherit' });
+    execFileSync('cc', ['-O2', '-Wall', '-o', join(out, 'native/nc-landlock'), ...sources], { stdio: 'inherit' });
+    // The same binary as the tools' shell (nc-tool-shell: a nested sandbox without the agent's own state).
+    rmSync(join(out, 'native/nc-tool-shell'), { force: true });
+    symlinkSync('nc-landlock', join(out, 'native/nc-tool-shell'));
   } catch (e) {
     console.warn(`[esbuild.mjs] could not compile the Landlock launcher (${e.message}); the local sandbox will say so when used.`);
   }

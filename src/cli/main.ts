@@ -18,6 +18,8 @@ const HELP = `nemocog: run coding agents under supervision, then inspect, replay
 
 Usage:
   nemocog run --task <text> --workspace <dir> [--driver local|nemoclaw|none] [--model-url <url> --model <id>]
+              [--allow-landlock-only]    run with Landlock alone if bubblewrap is missing (weaker; loudly labelled)
+              [--driver none --unsandboxed]  NO sandbox at all: needs --unsandboxed to confirm
   nemocog demo [--headless | --open] [--workspace <dir>] [--scenario <name>]
   nemocog inspect [--json] <workspace>
   nemocog restore <workspace> (--node <nodeId> | --branch <branchId> | --snapshot <snapshotId> | --undo)

@@ -8,6 +8,7 @@ export function consoleListener(): RunListener {
   return {
     narration: (text) => console.log(`${stamp()}  ${text}`),
     phase: (phase, message) => console.log(`${stamp()}  [${phase}] ${message}`),
+    warning: (text) => console.error(process.stderr.isTTY ? `${stamp()}  \u001b[1;33m⚠ ${text}\u001b[0m` : `${stamp()}  ⚠ ${text}`),
   };
 }
 
@@ -19,5 +20,10 @@ export function printSummary(s: RunSummary): void {
     if (b.sealReason) console.log(`    ${b.sealReason}`);
   }
   console.log(`  branches: ${s.branches.length}  tool calls: ${s.toolCalls}  snapshots: ${s.snapshots}  denials: ${s.denials}  recoveries: ${s.recoveries}`);
+  for (const e of s.enforcement ?? []) {
+    console.log(`  ${e.branch}: supervision ${e.supervision === 'plugin' ? 'by the plugin' : 'GATEWAY-ONLY (the plugin did not load)'}; sandbox ${e.attested ? 'attested' : 'NOT attested'}: ${e.label}`);
+    if (e.layers.length) console.log(`    layers: ${e.layers.join(', ')}`);
+    if (e.networkRule) console.log(`    network: ${e.networkRule}`);
+  }
   if (s.problem) console.log(`\n  Problem: ${s.problem.message}\n  What to do: ${s.problem.fix}`);
 }

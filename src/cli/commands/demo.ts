@@ -6,6 +6,7 @@ import { startDemoModel } from '../../core/demo';
 import { runSupervised } from '../../core/run/supervisor';
 import { seedDemoWorkspace } from '../demoWorkspace';
 import { consoleListener, printSummary } from '../output';
+import { confirmSandboxChoice } from './run';
 import { codeServerInstall, missingPrerequisite, packageVsix, REPO_ROOT, startCodeServer } from '../codeServer';
 
 export const DEMO_TASK =
@@ -26,8 +27,11 @@ export async function demoCommand(argv: string[]): Promise<number> {
       driver: { type: 'string', default: 'local' },
       json: { type: 'boolean' },
       open: { type: 'boolean' },
+      unsandboxed: { type: 'boolean' },
+      'allow-landlock-only': { type: 'boolean' },
     },
   });
+  confirmSandboxChoice(values.driver as 'local' | 'none', { unsandboxed: values.unsandboxed === true, landlockOnly: values['allow-landlock-only'] === true });
   const workspace = resolve(values.workspace ?? mkdtempSync(join(tmpdir(), 'nemocog-demo-')));
   const seeded = seedDemoWorkspace(workspace);
   console.log(`NemoCognition demo: scenario "${values.scenario}" in ${workspace}${seeded ? ' (new demo project)' : ''}`);
@@ -42,6 +46,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
         model: { baseUrl: model.baseUrl, model: model.model },
         maxRecoveries: 2,
         timeoutMs: 180_000,
+        ...(values['allow-landlock-only'] ? { allowLandlockOnly: true } : {}),
       },
       values.json ? {} : consoleListener(),
     );

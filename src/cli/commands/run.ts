@@ -30,6 +30,8 @@ export async function runCommand(argv: string[]): Promise<number> {
       'ssh-config': { type: 'string' },
       ignore: { type: 'string', multiple: true },
       reasoning: { type: 'string', default: 'adaptive' },
+      unsandboxed: { type: 'boolean' },
+      'allow-landlock-only': { type: 'boolean' },
       'trust-policy': { type: 'boolean' },
     },
   });
@@ -37,6 +39,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (!values.workspace) throw new CliError('No workspace given.', 'Pass --workspace <folder the agent works on>.');
   const driver = values.driver as DriverKind;
   if (!['local', 'nemoclaw', 'none'].includes(driver)) throw new CliError(`Unknown driver "${driver}".`, 'Use --driver local, nemoclaw or none.');
+  confirmSandboxChoice(driver, { unsandboxed: values.unsandboxed === true, landlockOnly: values['allow-landlock-only'] === true });
   const apiKey = values['api-key-stdin'] ? await readFirstLine(process.stdin) : process.env.NEMOCOG_API_KEY;
   const controller = new AbortController();
   process.once('SIGINT', () => {
@@ -55,6 +58,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     // A policy wider than the default (e.g. the repository's own .nemocognition/policy.yaml) needs this flag.
     ...(values['trust-policy'] ? { approvePolicy: () => true } : {}),
     maxRecoveries: Number(values['max-recoveries']),
+    ...(values['allow-landlock-only'] ? { allowLandlockOnly: true } : {}),
     timeoutMs: Number(values['timeout-seconds']) * 1000,
     signal: controller.signal,
   };
@@ -80,6 +84,26 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (values.json) console.log(JSON.stringify(summary, null, 2));
   else printSummary(summary);
   return summary.resultBranchId ? 0 : 1;
+}
+
+/**
+ * `--driver none` runs the agent with no sandbox at all: like the editor's
+ * modal, it needs an explicit yes (`--unsandboxed`) and says what it means.
+ * `--allow-landlock-only` is the other loud opt-in (a weaker local sandbox).
+ */
+export function confirmSandboxChoice(driver: DriverKind, flags: { unsandboxed: boolean; landlockOnly: boolean }, warn: (text: string) => void = (t) => console.error(t)): void {
+  if (driver === 'none') {
+    if (!flags.unsandboxed) {
+      throw new CliError(
+        'The "none" driver runs the agent WITHOUT a sandbox: as you, with your files, your network and your credentials.',
+        'Use --driver local (kernel-enforced). Only on a throw-away workspace and machine, add --unsandboxed to confirm you accept that.',
+      );
+    }
+    warn('nemocog: ⚠ WARNING: UNSANDBOXED run (--driver none --unsandboxed): the agent runs with your full user rights; nothing stops it from writing outside its folder, reading your files or reaching the network.');
+  }
+  if (flags.landlockOnly) {
+    warn('nemocog: ⚠ WARNING: --allow-landlock-only: if bubblewrap is missing, the sandbox runs with Landlock alone (pathname sockets such as Docker\'s reachable, network filtered by port with a racy address check).');
+  }
 }
 
 /** The API key arrives on stdin (from a remote launcher) so it is never on a command line. */

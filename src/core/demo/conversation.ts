@@ -102,6 +102,13 @@ export class Conversation {
     return { name: t.name, commandParam: t.params.find((p) => /^(command|cmd)$/.test(p)) ?? 'command' };
   }
 
+  /** The file read tool (OpenClaw: `read`), with the name of its path parameter. */
+  readTool(): { name: string; pathParam: string } | undefined {
+    const t = ['read', 'read_file', 'view', 'view_file'].map((n) => this.tool(n)).find(Boolean);
+    if (!t) return undefined;
+    return { name: t.name, pathParam: t.params.find((p) => /^(path|file_path|filePath|file|filename)$/.test(p)) ?? 'path' };
+  }
+
   /** The whole-file write tool (OpenClaw: `write`), with its path and content parameter names. */
   writeTool(): { name: string; pathParam: string; contentParam: string } | undefined {
     const byName = ['write', 'write_file', 'create_file', 'file_write'];

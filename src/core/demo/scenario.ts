@@ -15,6 +15,9 @@ export type ScenarioReply =
 export interface ScenarioOptions {
   /** Path outside the workspace that scenarios try to write (default /etc/nemocog-demo). */
   outsidePath?: string;
+  /** Host loopback ports the hostile scenario aims at from inside the sandbox (default TCP 22, UDP 53). */
+  probeTcpPort?: number;
+  probeUdpPort?: number;
 }
 
 export interface ScenarioContext {

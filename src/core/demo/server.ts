@@ -58,7 +58,11 @@ export async function startDemoModel(opts: DemoModelOptions): Promise<DemoModel>
   const scenario = getScenario(opts.scenario);
   const model = opts.model ?? DEMO_MODEL_ID;
   const host = opts.host ?? '127.0.0.1';
-  const scenarioOptions = { outsidePath: opts.scenarioOptions?.outsidePath ?? '/etc/nemocog-demo' };
+  const scenarioOptions = {
+    outsidePath: opts.scenarioOptions?.outsidePath ?? '/etc/nemocog-demo',
+    probeTcpPort: opts.scenarioOptions?.probeTcpPort ?? 22,
+    probeUdpPort: opts.scenarioOptions?.probeUdpPort ?? 53,
+  };
   const state = new Map<string, unknown>();
   const requests: RecordedExchange[] = [];
   const sockets = new Set<Socket>();

@@ -71,5 +71,6 @@ export function toOpenInferenceAttributes(record: ModelCallRecord, scrubber: Scr
   set('nemocognition.llm.client_status', record.clientStatus);
   set('nemocognition.llm.traceparent', record.traceparent);
   set('nemocognition.llm.hook_error', record.hookError);
+  set('nemocognition.llm.refusal', record.refusal);
   return scrubber.scrubDeep(out);
 }

@@ -122,8 +122,9 @@ export async function handleChat(ctx: GatewayContext, req: IncomingMessage, res:
     injectedUsage,
     clientGone: false,
     hookError: null,
+    refusal: null,
   };
-  const base: Omit<ModelCallRecord, 'endTime' | 'latencyMs' | 'ttftMs' | 'status' | 'error' | 'upstreamStatus' | 'clientStatus' | 'response' | 'usage' | 'hookError'> = {
+  const base: Omit<ModelCallRecord, 'endTime' | 'latencyMs' | 'ttftMs' | 'status' | 'error' | 'upstreamStatus' | 'clientStatus' | 'response' | 'usage' | 'hookError' | 'refusal'> = {
     callId,
     traceparent,
     startTime,
@@ -147,6 +148,7 @@ export async function handleChat(ctx: GatewayContext, req: IncomingMessage, res:
       latencyMs: Math.round((performance.now() - t0) * 100) / 100,
       ttftMs: state.ttftMs === null ? null : Math.round(state.ttftMs * 100) / 100,
       hookError: state.hookError,
+      refusal: state.refusal,
     };
     ctx.emit('onModelCall', ctx.opts.onModelCall, ctx.scrubber.scrubDeep(rec));
   };

@@ -1,9 +1,11 @@
 /**
  * Relays upstream's answer to the agent. Streams are forwarded event by event
- * as they arrive, byte for byte; only two things change what the agent sees:
+ * as they arrive, byte for byte; only three things change what the agent sees:
  * events carrying tool-call deltas are held until the response's finish
- * reason, then released after the pre-tool-call hook; and a usage chunk the
- * agent did not ask for (the gateway asked for it) is dropped.
+ * reason, then released after the pre-tool-call hook; when the hook refuses
+ * (or fails) they are replaced by the refusal as the answer's text, finished
+ * with "stop", so no tool runs; and a usage chunk the agent did not ask for
+ * (the gateway asked for it) is dropped.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -11,7 +13,7 @@ import { ResponseAssembler } from './assemble';
 import { describeUpstreamFailure } from './failures';
 import { announceToolCalls, type GatewayContext } from './context';
 import { openAIError, sendJsonError, sseError } from './errors';
-import { parseSseEvent, SseFramer } from './sse';
+import { parseSseEvent, sseData, SseFramer } from './sse';
 import type { ModelCallRecord } from './types';
 import { readAll, type UpstreamRequest } from './upstream';
 
@@ -24,6 +26,16 @@ export interface CallState {
   injectedUsage: boolean;
   clientGone: boolean;
   hookError: string | null;
+  refusal: string | null;
+}
+
+/** The refusal as stream events: the text as a content delta, then finish_reason "stop". */
+function refusalEvents(asm: ResponseAssembler, text: string): Buffer[] {
+  const base = { id: asm.id ?? 'nemocog-refusal', object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: asm.model ?? 'nemocognition' };
+  return [
+    sseData({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: text }, finish_reason: null }] }),
+    sseData({ ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }),
+  ];
 }
 
 export type RelayOutcome = Pick<ModelCallRecord, 'status' | 'error' | 'clientStatus' | 'response' | 'usage'>;
@@ -54,7 +66,8 @@ export async function relayStream(
   };
   let holding = false;
   let released = false;
-  let held: Buffer[] = [];
+  let refused = false;
+  let held: Array<{ ev: Buffer; keep: boolean }> = [];
   let sawDone = false;
   let sawFinish = false;
   let failure: string | null = null;
@@ -64,9 +77,18 @@ export async function relayStream(
     holding = false;
     released = true;
     up.disarm();
-    state.hookError = await announceToolCalls(ctx, state.callId, asm.toolCalls(), state.traceparent);
+    const outcome = await announceToolCalls(ctx, state.callId, asm.toolCalls(), state.traceparent);
+    state.hookError = outcome.hookError;
+    state.refusal = outcome.refusal;
     up.arm();
-    for (const b of held) write(b);
+    if (outcome.refusal) {
+      // The tool calls never reach the agent: the refusal is the answer; [DONE] and usage still follow.
+      refused = true;
+      for (const b of refusalEvents(asm, outcome.refusal)) write(b);
+      for (const h of held) if (h.keep) write(h.ev);
+    } else {
+      for (const h of held) write(h.ev);
+    }
     held = [];
   };
 
@@ -97,9 +119,11 @@ export async function relayStream(
       }
     }
     const drop = state.injectedUsage && info?.usageOnly === true;
+    // After a refusal nothing of the refused answer may follow, only the end of the stream.
+    if (refused && (info?.toolDelta || info?.finish || info?.token)) return true;
     if (!holding && !released && info?.toolDelta) holding = true;
     if (holding) {
-      if (!drop) held.push(ev);
+      if (!drop) held.push({ ev, keep: data === '[DONE]' || info?.usageOnly === true });
       if (sawFinish || sawDone) await release();
     } else if (!drop) write(ev);
     return true;
@@ -183,7 +207,17 @@ export async function relayJson(
   asm.addCompletion(body);
   state.ttftMs = performance.now() - state.t0;
   const tools = asm.toolCalls();
-  if (tools.length) state.hookError = await announceToolCalls(ctx, state.callId, tools, state.traceparent);
+  if (tools.length) {
+    const outcome = await announceToolCalls(ctx, state.callId, tools, state.traceparent);
+    state.hookError = outcome.hookError;
+    state.refusal = outcome.refusal;
+    if (outcome.refusal) {
+      // The tool calls are withheld: the agent gets the refusal as the answer's text.
+      const choice = Array.isArray(body.choices) && body.choices[0] ? body.choices[0] : { index: 0 };
+      body.choices = [{ ...choice, message: { role: 'assistant', content: outcome.refusal }, finish_reason: 'stop' }];
+      buf = Buffer.from(JSON.stringify(body), 'utf8');
+    }
+  }
   if (!state.clientGone && !res.headersSent) {
     res.writeHead(upRes.statusCode ?? 200, { 'content-type': String(upRes.headers['content-type'] ?? 'application/json'), 'content-length': String(buf.length) });
     res.end(buf);

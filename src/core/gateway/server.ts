@@ -3,8 +3,9 @@
  * agent and the real model. Every request must carry the per-run secret; the
  * user's key is added only on the way upstream, so it never enters the sandbox.
  */
+import { chmodSync, rmSync } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Server as NetServer } from 'node:net';
 import { Scrubber } from '../redact/scrubber';
 import { checkBearer, newGatewaySecret } from './auth';
 import { handleChat } from './chat';
@@ -102,11 +103,28 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<GatewayHa
   });
   const port = (server.address() as AddressInfo).port;
   const host = opts.host ?? '127.0.0.1';
+  // The same server on a Unix socket too: a sandbox in its own network namespace reaches it through a relay.
+  let unix: NetServer | null = null;
+  if (opts.unixSocketPath) {
+    const path = opts.unixSocketPath;
+    unix = createNetServer((sock) => server.emit('connection', sock));
+    await new Promise<void>((resolve, reject) => {
+      unix!.once('error', (e) => {
+        server.close();
+        reject(new Error(`The model gateway could not listen on ${path}: ${e.message}. Check that its folder exists and is writable.`));
+      });
+      unix!.listen(path, () => resolve());
+    });
+    chmodSync(path, 0o600);
+  }
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/v1`,
     port,
     secret,
+    ...(opts.unixSocketPath ? { socketPath: opts.unixSocketPath } : {}),
     async close() {
+      if (unix) await new Promise<void>((resolve) => unix!.close(() => resolve()));
+      if (opts.unixSocketPath) rmSync(opts.unixSocketPath, { force: true });
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -30,6 +30,11 @@ export class PendingToolCalls {
     if (t.id) this.byId.set(t.id, t);
   }
 
+  /** Forgets a call that never reached the agent (refused). */
+  remove(id: string): void {
+    this.byId.delete(id);
+  }
+
   get size(): number {
     return this.byId.size;
   }

@@ -21,6 +21,15 @@ export interface ToolCallsAnnounced {
   traceparent: string | null;
 }
 
+/**
+ * What the pre-tool-call hook may answer. Nothing (or no `refuse`): release
+ * the tool calls. `refuse`: the agent never receives them; it receives this
+ * text as the model's answer instead, and no tool runs.
+ */
+export interface ToolCallVerdict {
+  refuse?: string;
+}
+
 export interface ToolResult {
   /** The id as upstream produced it (the one given to onToolCallsAnnounced). */
   toolCallId: string;
@@ -94,8 +103,10 @@ export interface ModelCallRecord {
     finishReason: string | null;
   };
   usage: TokenUsage | null;
-  /** Set when onToolCallsAnnounced threw or timed out; the response was released anyway. */
+  /** Set when onToolCallsAnnounced threw or timed out (the tool calls were then refused). */
   hookError: string | null;
+  /** Set when the tool calls were withheld and the agent received this refusal instead. */
+  refusal: string | null;
 }
 
 export interface GatewayOptions {
@@ -117,12 +128,15 @@ export interface GatewayOptions {
   maxBodyBytes?: number;
   /** Longest silence from upstream (before headers or between chunks) before the call fails. Default 300 s. */
   upstreamTimeoutMs?: number;
-  /** Longest wait for onToolCallsAnnounced before releasing the response anyway. Default 120 s. */
+  /** Longest wait for onToolCallsAnnounced; past it the tool calls are refused (fail closed). Default 120 s. */
   hookTimeoutMs?: number;
+  /** Also listen on this Unix socket (for a sandbox whose network namespace relays to it). */
+  unixSocketPath?: string;
   scrubber?: Scrubber;
   onModelCallStarted?: (info: { callId: string; startTime: number; model: string | null; traceparent: string | null; stream: boolean }) => void;
   onModelCall?: (record: ModelCallRecord) => void;
-  onToolCallsAnnounced?: (info: ToolCallsAnnounced) => Promise<void> | void;
+  /** Awaited before tool calls reach the agent; a throw, a timeout or `{ refuse }` withholds them (fail closed). */
+  onToolCallsAnnounced?: (info: ToolCallsAnnounced) => Promise<void | ToolCallVerdict> | void | ToolCallVerdict;
   onToolResults?: (results: ToolResult[]) => void;
   onRejected?: (info: RejectedRequest) => void;
   /** Diagnostics (never carries secrets: messages are scrubbed). */
@@ -134,5 +148,7 @@ export interface GatewayHandle {
   url: string;
   port: number;
   secret: string;
+  /** The Unix socket it also listens on, when asked (GatewayOptions.unixSocketPath). */
+  socketPath?: string;
   close(): Promise<void>;
 }

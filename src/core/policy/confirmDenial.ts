@@ -29,6 +29,12 @@ export interface DenialContext {
   readOnly: readonly string[];
   /** Allowed connections (the gateway included). */
   egress: ReadonlyArray<{ host: string; port: number }>;
+  /**
+   * Paths the sandbox hides from the agent's tools whatever the policy says
+   * (the agent's own folder: its config, transcripts, plugin). A refusal
+   * there is the sandbox's, even inside a folder the policy makes writable.
+   */
+  hiddenFromTools?: readonly string[];
   /** What the call was classified as before it ran. */
   classification?: Pick<Classification, 'reads' | 'writes' | 'network' | 'blastRadius'>;
   /** Resolves symlinks of the existing part of a path (the sandbox sees the same paths). */
@@ -97,7 +103,9 @@ export function attributeDenials(candidates: readonly PolicyDecision[], ctx: Den
   const writable = [ctx.workdir, ...ctx.readWrite, ...ALWAYS_WRITABLE].map((p) => path.resolve(p));
   const readable = [...writable, ...ctx.readOnly.map((p) => path.resolve(p))];
   const c = ctx.classification;
-  const unknownTargets = c?.blastRadius.unknownTargets ?? false;
+  // A path the call names through a variable (`cat "$CONFIG"`) could be any path: its target is unknown too.
+  const dynamic = (p: string) => /[$`]/.test(p);
+  const unknownTargets = (c?.blastRadius.unknownTargets ?? false) || [...(c?.reads ?? []), ...(c?.writes ?? [])].some(dynamic);
 
   for (const d of candidates) {
     const toolError = (why: string) =>
@@ -137,6 +145,11 @@ export function attributeDenials(candidates: readonly PolicyDecision[], ctx: Den
     const canWrite = writable.some((w) => isInside(w, abs));
     const canRead = canWrite || readable.some((r) => isInside(r, abs));
     const where = abs === lexical ? d.path : `${d.path} (${abs})`;
+    const hidden = (ctx.hiddenFromTools ?? []).find((h) => isInside(path.resolve(h), abs));
+    if (hidden) {
+      sandbox(`${where} is inside the agent's own folder, which the sandbox hides from its tools`, { path: d.path });
+      continue;
+    }
 
     if (access === 'write') {
       if (canWrite) toolError(`${where} is writable under the policy: the file's own permissions refused the write`);

@@ -3,6 +3,7 @@
  * the kernel has to (a clear reason for the agent instead of a bare EACCES),
  * and what is catastrophic whatever the policy says.
  */
+import { fileToolOutsideWorkspace } from './fileTools';
 import { globBase, isInside } from './paths';
 import type { Classification, PolicyDecision, ToolPolicy } from './types';
 
@@ -36,6 +37,10 @@ export function preToolDecision(c: Classification, policy: ToolPolicy = {}): Pre
   const name = c.toolName;
   if (policy.deniedTools?.some((t) => t.toLowerCase() === name.toLowerCase())) {
     return deny('tool.denied', `The tool "${name}" is not allowed by the policy${policy.name ? ` "${policy.name}"` : ''}. Use another tool.`, {}, name);
+  }
+  if (policy.fileToolsInsideWorkspace && policy.workspace) {
+    const d = fileToolOutsideWorkspace(c, policy.workspace);
+    if (d) return { allow: false, rule: d.rule, reason: d.detail, decision: d };
   }
   const rw = policy.readWrite ?? [];
   for (const p of policy.enforceFilesystem === false ? [] : c.blastRadius.outsideWorkspace) {

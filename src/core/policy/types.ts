@@ -78,6 +78,13 @@ export interface ToolPolicy {
   enforceFilesystem?: boolean;
   /** Refuse network targets not in `egress` (when `egress` is given). Default true. */
   enforceEgress?: boolean;
+  /**
+   * The workspace, for `fileToolsInsideWorkspace`: file tools (read, write,
+   * edit, apply_patch) run in the agent's own process, outside the tools'
+   * nested sandbox, so their paths must resolve inside it (symlinks followed).
+   */
+  workspace?: string;
+  fileToolsInsideWorkspace?: boolean;
 }
 
 export interface ClassifyInput {

@@ -14,7 +14,8 @@ export type RunEvent =
   | { v: 1; type: 'phase'; phase: 'preparing' | 'agent' | 'recovering' | 'finishing'; message: string }
   | { v: 1; type: 'branch'; branch: Branch }
   | { v: 1; type: 'node'; node: Node }
-  | { v: 1; type: 'summary'; summary: RunSummary };
+  | { v: 1; type: 'summary'; summary: RunSummary }
+  | { v: 1; type: 'warning'; text: string };
 
 /** A listener that writes every event as one JSON line. */
 export function eventWriter(write: (line: string) => void): RunListener {
@@ -24,6 +25,7 @@ export function eventWriter(write: (line: string) => void): RunListener {
     phase: (phase, message) => out({ v: 1, type: 'phase', phase, message }),
     branch: (branch) => out({ v: 1, type: 'branch', branch }),
     node: (node) => out({ v: 1, type: 'node', node }),
+    warning: (text) => out({ v: 1, type: 'warning', text }),
   };
 }
 
@@ -48,6 +50,8 @@ export function parseEventLine(line: string): RunEvent | null {
       return isObj(o.branch) && typeof o.branch.id === 'string' ? (o as RunEvent) : null;
     case 'node':
       return isObj(o.node) && typeof o.node.id === 'string' && typeof o.node.kind === 'string' ? (o as RunEvent) : null;
+    case 'warning':
+      return typeof o.text === 'string' ? (o as RunEvent) : null;
     case 'summary':
       return isObj(o.summary) && isObj(o.summary.run) && Array.isArray(o.summary.branches) ? (o as RunEvent) : null;
     default:
@@ -83,6 +87,7 @@ export class EventReader {
     else if (e.type === 'phase') this.listener.phase?.(e.phase, e.message);
     else if (e.type === 'branch') this.listener.branch?.(e.branch);
     else if (e.type === 'node') this.listener.node?.(e.node);
+    else if (e.type === 'warning') this.listener.warning?.(e.text);
     else this.summary = e.summary;
   }
 }

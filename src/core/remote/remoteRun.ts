@@ -51,6 +51,9 @@ export async function runSupervisedRemote(opts: SupervisedRunOptions, remote: Re
       '--task', opts.task,
       '--workspace', remote.workspace,
       '--driver', opts.driver,
+      // The user already confirmed these choices locally (modal or flag); the remote CLI asks again otherwise.
+      ...(opts.driver === 'none' ? ['--unsandboxed'] : []),
+      ...(opts.allowLandlockOnly ? ['--allow-landlock-only'] : []),
       '--model-url', baseUrl,
       '--model', opts.model.model,
       '--max-recoveries', String(opts.maxRecoveries),

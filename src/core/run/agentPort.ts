@@ -2,13 +2,15 @@
  * The seam between the run orchestrator and the agent runtime: one agent turn
  * in one sandbox. The OpenClaw implementation lives in ./openclawAgent.ts.
  */
-import type { SandboxDriver, SandboxSpec } from '../sandbox/driver';
+import type { EnforcedSandbox, SandboxDriver, SandboxEvent, SandboxSpec } from '../sandbox/driver';
 
 export interface AgentTurnRequest {
   driver: SandboxDriver;
   sandbox: SandboxSpec;
-  /** Private, writable: the agent's state, config and home. */
+  /** Private: the agent's state, config and home; hidden from its tools. */
   stateDir: string;
+  /** HOME of the agent's tools (outside stateDir, which they cannot see). */
+  toolHome?: string;
   sessionId: string;
   message: string;
   gateway: { url: string; secret: string; model: string };
@@ -17,6 +19,8 @@ export interface AgentTurnRequest {
   timeoutMs: number;
   signal?: AbortSignal;
   onOutput?: (stream: 'stdout' | 'stderr', chunk: string) => void;
+  /** What the sandbox reports as it happens: refused network calls, and its attestation. */
+  onSandboxEvent?: (event: SandboxEvent) => void;
 }
 
 export type AgentFailureKind =
@@ -51,9 +55,13 @@ export interface AgentTurnResult {
   attributes: Record<string, string | number | boolean>;
   failure?: TurnFailure;
   stderrTail: string;
+  /** What the sandbox attested it applied, when it can (the local driver always does). */
+  enforced?: EnforcedSandbox;
 }
 
 export interface AgentPort {
   readonly name: string;
+  /** sha256 of the supervisor plugin this agent loads, when it has one: its hello must carry the same. */
+  readonly pluginSha256?: string;
   runTurn(req: AgentTurnRequest): Promise<AgentTurnResult>;
 }

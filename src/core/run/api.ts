@@ -3,6 +3,7 @@
  * Implemented in ./supervisor.ts (lead). No `vscode` import.
  */
 import type { Branch, Node, Run } from '../model/types';
+import type { BranchEnforcement } from './enforcement';
 import type { PolicyWidening } from '../sandbox/policy/widening';
 
 export type DriverKind = 'local' | 'nemoclaw' | 'none';
@@ -45,12 +46,23 @@ export interface SupervisedRunOptions {
   /** Store folder; default <workspace>/.nemocognition. */
   storeDir?: string;
   signal?: AbortSignal;
+  /**
+   * Run the local sandbox with Landlock alone when bubblewrap is missing or
+   * broken. A weaker sandbox (pathname sockets reachable, network filtered by
+   * port): only an explicit user choice (a machine-scoped setting, or
+   * `nemocog run --allow-landlock-only`), labelled on every run.
+   */
+  allowLandlockOnly?: boolean;
+  /** Tests only: load this supervisor plugin module instead of the bundled one (e.g. a broken one). */
+  pluginEntry?: string;
 }
 
 export interface RunListener {
   /** Human narration, streamed as the run goes ("Snapshot before exec: npm test", "Kernel denied write to /etc/x"). */
   narration?(text: string, at: number): void;
   phase?(phase: 'preparing' | 'agent' | 'recovering' | 'finishing', message: string): void;
+  /** Something the user must see even if not watching the narration (supervision weaker than planned). */
+  warning?(text: string): void;
   branch?(branch: Branch): void;
   node?(node: Node): void;
 }
@@ -66,4 +78,6 @@ export interface RunSummary {
   resultBranchId: string | null;
   /** A user-facing message when the run did not complete. */
   problem?: { message: string; fix: string };
+  /** Per branch: the supervision mode and the sandbox layers actually enforced (attested from inside). */
+  enforcement?: BranchEnforcement[];
 }

@@ -13,6 +13,8 @@ export interface BranchContext {
   workdir: string;
   /** The agent's HOME inside the sandbox (for `~` in commands). */
   home?: string;
+  /** The agent's own folder (config, state, plugin): hidden from its tools by the sandbox. */
+  agentState?: string;
   policy: SandboxPolicy;
   /** Snapshot the branch's folder was materialised from. */
   startSnapshotId: string;

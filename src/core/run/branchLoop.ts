@@ -19,6 +19,8 @@ import { recorded, sealWithFailure } from './failures';
 import type { Problem } from './problems';
 import type { RunResources } from './resources';
 import { stopCauseOf, stoppable } from './stop';
+import { enforcementAttributes, supervisionAttributes } from './enforcement';
+import { BranchSupervision } from './supervisionMode';
 import { ToolSupervisor, type ToolOutcome } from './toolSupervision';
 import { turnAttributes } from './turnAttributes';
 
@@ -81,18 +83,43 @@ export async function runBranches(input: BranchLoopInput): Promise<BranchLoopOut
     baselineNodeId ??= start.id;
     narrate(attempt === 0 ? `Agent started in sandbox ${sandbox.displayName}` : `Recovery ${attempt}: agent re-invoked in ${sandbox.displayName} with a correction prompt`);
 
-    const ctx: BranchContext = { recorder, engine, listener, branchId: branch.id, workdir: sandbox.spec.workdir, home: sandbox.home, policy: sandbox.spec.policy, startSnapshotId: fork.snapshotId, narrate };
+    const ctx: BranchContext = {
+      recorder,
+      engine,
+      listener,
+      branchId: branch.id,
+      workdir: sandbox.spec.workdir,
+      home: sandbox.home,
+      // The local sandbox hides the agent's own folder from its tools (see sandbox/local/toolSandbox.ts).
+      ...(resources.driver.kind === 'local' ? { agentState: sandbox.stateDir } : {}),
+      policy: sandbox.spec.policy,
+      startSnapshotId: fork.snapshotId,
+      narrate,
+    };
     const supervisor = new ToolSupervisor(ctx, resources.toolPolicy(sandbox));
-    const channel = resources.channel.bind(branch.id, {
-      before: (req) => supervisor.before(req),
-      after: (res) => supervisor.after(res),
-    });
+    const supervision = new BranchSupervision(resources.agent.pluginSha256 ?? null);
+    const channel = resources.channel.bind(
+      branch.id,
+      {
+        before: (req) => supervisor.before(req),
+        after: (res) => supervisor.after(res),
+      },
+      supervision,
+    );
     const turn = stoppable(opts.signal);
     const modelDown = (f: TurnFailure) => {
       narrate(`Stopping the agent: ${f.message}`);
       turn.stop(f);
     };
-    router.startTurn({ branchId: branch.id, supervisor, pluginConnected: () => channel.connected(), modelDown });
+    let warned = false;
+    const gatewayOnly = (reason: string) => {
+      if (warned) return;
+      warned = true;
+      const text = `WARNING: the supervisor plugin did not load on branch ${label} (${reason}). Supervision is gateway-only: every tool call is held at the model gateway, snapshotted and decided there, and refused if that fails.`;
+      narrate(text);
+      listener.warning?.(text);
+    };
+    router.startTurn({ branchId: branch.id, supervisor, supervision, gatewayOnly, modelDown });
 
     const turnStart = Date.now();
     const result = await resources.agent.runTurn({
@@ -107,10 +134,15 @@ export async function runBranches(input: BranchLoopInput): Promise<BranchLoopOut
       timeoutMs: opts.timeoutMs,
       signal: turn.signal,
       onOutput: (stream, chunk) => (stream === 'stderr' ? resources.log(chunk) : undefined),
+      ...(sandbox.home ? { toolHome: sandbox.home } : {}),
+      onSandboxEvent: (e) => {
+        if (e.type === 'net') void supervisor.onNetworkRefusal(e);
+      },
     });
     const failure = failureOfTurn(result, turn.signal, router.modelFailure(router.endTurn()));
     await supervisor.abandonOpen(failure ? failure.message : 'the agent did not report the result');
     channel.close();
+    if (supervision.finalMode() === 'gateway-only') gatewayOnly(supervision.reason);
 
     await recorder.appendNode(branch.id, {
       kind: 'agent_turn',
@@ -118,7 +150,11 @@ export async function runBranches(input: BranchLoopInput): Promise<BranchLoopOut
       startTime: turnStart,
       endTime: Date.now(),
       status: failure ? 'error' : 'ok',
-      attributes: turnAttributes(result, supervisor.outcomes.length, (t) => recorder.scrub(t)),
+      attributes: {
+        ...turnAttributes(result, supervisor.outcomes.length, (t) => recorder.scrub(t)),
+        ...enforcementAttributes(result.enforced, resources.driverInfo),
+        ...supervisionAttributes(supervision),
+      },
     });
 
     if (failure) {
@@ -206,5 +242,5 @@ function chooseFork(denied: ToolOutcome, all: ToolOutcome[], baselineNodeId: str
 }
 
 function sourceLabel(source: string): string {
-  return source === 'kernel' ? 'the kernel sandbox (Landlock)' : source === 'supervisor' ? 'the NemoCognition supervisor policy' : source;
+  return source === 'kernel' ? 'the kernel sandbox' : source === 'supervisor' ? 'the NemoCognition supervisor policy' : source;
 }

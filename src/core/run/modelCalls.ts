@@ -1,14 +1,18 @@
 /**
  * Model calls seen by the gateway become LLM nodes on whichever branch is
- * running; requests the gateway refused become GUARDRAIL nodes. With no
- * supervisor plugin connected, the gateway's tool-call hook is the fallback
- * supervision point (snapshot before the agent sees the tool calls).
+ * running; requests the gateway refused become GUARDRAIL nodes. The gateway's
+ * tool-call hook holds every tool call until the branch's supervision mode is
+ * known (supervisionMode.ts). In plugin mode it releases them (the plugin
+ * supervises each one); in gateway-only mode it is the supervision point: it
+ * snapshots and decides each call before the agent sees it, and refuses the
+ * answer's tool calls when any is denied or the snapshot or decision fails.
  */
 import { toOpenInferenceAttributes } from '../gateway';
-import type { ModelCallRecord, RejectedRequest, ToolCallsAnnounced, ToolResult } from '../gateway/types';
+import type { ModelCallRecord, RejectedRequest, ToolCallsAnnounced, ToolCallVerdict, ToolResult } from '../gateway/types';
 import type { Recorder } from '../recorder/recorder';
 import type { TurnFailure } from './agentPort';
 import { turnFailure } from './failures';
+import type { BranchSupervision } from './supervisionMode';
 import type { ToolSupervisor } from './toolSupervision';
 
 /** Failed model calls in a row after which the turn is stopped: the agent's own retries would only add minutes. */
@@ -17,8 +21,10 @@ export const MODEL_FAILURE_LIMIT = 3;
 export interface ActiveBranch {
   branchId: string;
   supervisor: ToolSupervisor;
-  /** True once the OpenClaw plugin has connected: it, not the gateway, supervises tool calls. */
-  pluginConnected: () => boolean;
+  /** Plugin or gateway-only: decided at the first tool calls, after waiting for the plugin's hello. */
+  supervision: BranchSupervision;
+  /** Told once, when the branch turns out to run without the plugin. */
+  gatewayOnly?(reason: string): void;
   /** Told once, when the model endpoint has failed MODEL_FAILURE_LIMIT calls in a row. */
   modelDown?(failure: TurnFailure): void;
 }
@@ -36,6 +42,7 @@ export class ModelCallRouter {
   calls = 0;
   private health: ModelHealth = freshHealth();
   private readonly viaGateway = new Map<string, string>(); // toolCallId -> toolName
+  private readonly warnedGatewayOnly = new Set<string>();
 
   constructor(
     private readonly recorder: Recorder,
@@ -112,9 +119,17 @@ export class ModelCallRouter {
     });
   }
 
-  async onToolCallsAnnounced(info: ToolCallsAnnounced): Promise<void> {
+  async onToolCallsAnnounced(info: ToolCallsAnnounced): Promise<void | ToolCallVerdict> {
     const a = this.active;
-    if (!a || a.pluginConnected()) return;
+    if (!a) return { refuse: 'no NemoCognition branch is running, so no tool may run.' };
+    const mode = await a.supervision.decide();
+    if (mode === 'plugin') return; // the plugin's before_tool_call snapshots and decides each call
+    if (!this.warnedGatewayOnly.has(a.branchId)) {
+      this.warnedGatewayOnly.add(a.branchId);
+      a.gatewayOnly?.(a.supervision.reason);
+    }
+    const allowed: string[] = [];
+    let refusal: string | null = null;
     for (const t of info.tools) {
       let params: unknown = t.arguments;
       try {
@@ -122,14 +137,28 @@ export class ModelCallRouter {
       } catch {
         // malformed arguments stay a string: model output is untrusted
       }
-      this.viaGateway.set(t.id, t.name);
-      await a.supervisor.before({ toolName: t.name, params, toolCallId: t.id });
+      try {
+        const d = await a.supervisor.before({ toolName: t.name, params, toolCallId: t.id });
+        if (d.allow) allowed.push(t.id);
+        else refusal ??= d.reason ?? `the supervisor refused ${t.name}.`;
+      } catch (e) {
+        refusal ??= `NemoCognition could not take the snapshot or decide before ${t.name} (${(e as Error).message}).`;
+      }
+    }
+    if (refusal) {
+      // Fail closed: none of this answer's tool calls reaches the agent.
+      await a.supervisor.abandonCalls(allowed, 'another tool call of the same answer was refused, so none was run');
+      return { refuse: refusal };
+    }
+    for (const id of allowed) {
+      this.viaGateway.set(id, info.tools.find((t) => t.id === id)!.name);
+      a.supervision.gatewayAllowed.add(id);
     }
   }
 
   async onToolResults(results: ToolResult[]): Promise<void> {
     const a = this.active;
-    if (!a || a.pluginConnected()) return;
+    if (!a || a.supervision.mode !== 'gateway-only') return;
     for (const r of results) {
       const toolName = this.viaGateway.get(r.toolCallId);
       if (!toolName) continue;

@@ -1,6 +1,13 @@
-/** The AgentPort for OpenClaw: one `openclaw agent --local` turn inside the branch's sandbox. */
-import { randomBytes } from 'node:crypto';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+/**
+ * The AgentPort for OpenClaw: one `openclaw agent --local` turn inside the
+ * branch's sandbox. The agent's folder holds its config (with the gateway
+ * secret) and the supervisor plugin, both read-only even for the agent, and
+ * its writable state, logs, home and tmp; the whole folder is hidden from the
+ * tools the agent starts (the driver's toolSandbox). The plugin's hash is
+ * checked at every agent start.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { dirname, join } from 'node:path';
 import {
@@ -60,6 +67,21 @@ function locatePluginEntry(): string {
   return found;
 }
 
+export function sha256File(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+/** The supervisor plugin just installed for an agent start is the bundled one, byte for byte, or the start is refused. */
+export function verifyInstalledPlugin(pluginDir: string, expectedSha256: string): void {
+  const installed = join(pluginDir, 'index.mjs');
+  const actual = existsSync(installed) ? sha256File(installed) : 'missing';
+  if (actual !== expectedSha256) {
+    throw Object.assign(new Error(`The supervisor plugin installed for this agent start (${installed}) is not the bundled one (sha256 ${actual}, expected ${expectedSha256}); the agent was not started.`), {
+      fix: 'Rebuild NemoCognition (`npm run build`) or reinstall the extension; if it happens again, something is rewriting the agent\'s folder.',
+    });
+  }
+}
+
 function writeSecretFile(dir: string, secret: string): string {
   const file = join(dir, `.supervisor-secret-${randomBytes(6).toString('hex')}`);
   writeFileSync(file, secret, { mode: 0o600 });
@@ -68,10 +90,19 @@ function writeSecretFile(dir: string, secret: string): string {
 
 export class OpenClawAgent implements AgentPort {
   readonly name = 'openclaw';
-  private constructor(private readonly runtime: AgentRuntime, private readonly pluginEntry: string) {}
+  /** sha256 of the bundled plugin module: the installed copy and the plugin's hello must match it. */
+  readonly pluginSha256: string;
 
-  static async locate(): Promise<OpenClawAgent> {
-    return new OpenClawAgent(locateAgentRuntime(), locatePluginEntry());
+  private constructor(
+    private readonly runtime: AgentRuntime,
+    private readonly pluginEntry: string,
+  ) {
+    this.pluginSha256 = sha256File(pluginEntry);
+  }
+
+  /** @param pluginEntry tests only: another plugin module (a broken one, to exercise gateway-only mode). */
+  static async locate(opts: { pluginEntry?: string } = {}): Promise<OpenClawAgent> {
+    return new OpenClawAgent(locateAgentRuntime(), opts.pluginEntry ?? locatePluginEntry());
   }
 
   get runtimeDir(): string {
@@ -90,8 +121,10 @@ export class OpenClawAgent implements AgentPort {
       provider: { baseUrl: req.gateway.url, apiKey: req.gateway.secret, model: req.gateway.model },
       ...(req.supervisor ? { plugin: { entryFile: this.pluginEntry, socketPath: req.supervisor.socketPath } } : {}),
     });
-    // The supervisor secret goes in a file the plugin reads and deletes on load, before any tool runs.
-    const supervisor = req.supervisor ? { ...req.supervisor, secretFile: writeSecretFile(paths.rootDir, req.supervisor.secret) } : undefined;
+    if (paths.pluginDir) verifyInstalledPlugin(paths.pluginDir, this.pluginSha256);
+    // The supervisor secret goes in a file the plugin reads and deletes on load, before any tool runs
+    // (in the agent's tmp: writable by the agent, invisible to its tools).
+    const supervisor = req.supervisor ? { ...req.supervisor, secretFile: writeSecretFile(paths.tmpDir, req.supervisor.secret) } : undefined;
     const command = buildAgentCommand({
       runtime: this.runtime,
       paths,
@@ -108,7 +141,13 @@ export class OpenClawAgent implements AgentPort {
         timeoutMs: req.timeoutMs,
         signal: req.signal,
         onOutput: req.onOutput,
-        extraReadWrite: [paths.rootDir],
+        // Writable: OpenClaw's state, logs, home and tmp. Not the folder itself: its config and plugin stay read-only.
+        extraReadWrite: [paths.stateDir, paths.homeDir, paths.tmpDir, dirname(paths.logFile)],
+        sandbox: {
+          extraReadOnly: [paths.configPath, ...(paths.pluginDir ? [paths.pluginDir] : [])],
+          ...(req.toolHome ? { toolSandbox: { hide: [paths.rootDir], readWrite: [], home: req.toolHome } } : {}),
+          ...(req.onSandboxEvent ? { onSandboxEvent: req.onSandboxEvent } : {}),
+        },
       });
       const meta = r.envelope.meta;
       const summary = toolSummaryOf(r.envelope);
@@ -123,7 +162,9 @@ export class OpenClawAgent implements AgentPort {
         stopReason: meta.stopReason ?? null,
         finalText: finalTextOf(r.envelope) || null,
         stderrTail: r.stderrTail,
+        ...(r.enforced ? { enforced: r.enforced } : {}),
         attributes: {
+          'nemocognition.supervision.plugin_sha256': this.pluginSha256,
           'openclaw.session_id': String(meta.agentMeta?.sessionId ?? req.sessionId),
           'openclaw.version': this.runtime.openclawVersion,
           'openclaw.replay_invalid': meta.replayInvalid === true,
@@ -150,7 +191,8 @@ export class OpenClawAgent implements AgentPort {
         stopReason: null,
         finalText: null,
         stderrTail: e.details.stderrTail,
-        attributes: { 'openclaw.version': this.runtime.openclawVersion, 'openclaw.failure': e.kind },
+        ...(e.details.enforced ? { enforced: e.details.enforced } : {}),
+        attributes: { 'openclaw.version': this.runtime.openclawVersion, 'openclaw.failure': e.kind, 'nemocognition.supervision.plugin_sha256': this.pluginSha256 },
         failure,
       };
     } finally {

@@ -33,6 +33,8 @@ export interface PreparedSandbox {
 
 export interface RunResources {
   driver: SandboxDriver;
+  /** What the driver enforces on this machine (label, network rule), for spans and warnings. */
+  driverInfo: { kind: string; label?: string; networkRule?: string; notes?: string[] };
   agent: AgentPort;
   channel: SupervisorHub;
   prepareSandbox(label: string, snapshotId: string): Promise<PreparedSandbox>;
@@ -45,6 +47,8 @@ export interface ResourceContext {
   runId: string;
   nc: string;
   gatewayPort: number;
+  /** The gateway's Unix socket, for sandboxes confined to their own network namespace. */
+  gatewaySocket?: string;
   scrubber: Scrubber;
   engine: SnapshotEngine;
   log?: (text: string) => void;
@@ -53,7 +57,7 @@ export interface ResourceContext {
 }
 
 export async function openRunResources(opts: SupervisedRunOptions, ctx: ResourceContext): Promise<RunResources> {
-  const agent = await OpenClawAgent.locate();
+  const agent = await OpenClawAgent.locate(opts.pluginEntry ? { pluginEntry: opts.pluginEntry } : {});
   const variables = { runtime: agent.runtimeDir };
   const parsed = await loadPolicyFile(opts.workspace, variables, opts.policyFile);
   // A policy from the repository (or a settings file it ships) that widens the default runs only once approved.
@@ -65,7 +69,7 @@ export async function openRunResources(opts: SupervisedRunOptions, ctx: Resource
   const driver: SandboxDriver =
     opts.driver === 'none'
       ? new NoSandboxDriver()
-      : new LocalSandboxDriver({ variables, allowDegraded: parsed.landlockCompatibility === 'best_effort' });
+      : new LocalSandboxDriver({ variables, allowDegraded: parsed.landlockCompatibility === 'best_effort', allowLandlockOnly: opts.allowLandlockOnly === true });
   if (opts.driver === 'nemoclaw') {
     // TODO(nemocog): run the whole agent through NemoClawDriver (tested on its own against the fake CLI).
     throw Object.assign(new Error('The NemoClaw driver can be used from the NemoClaw recovery tests, but not yet for a full supervised run.'), {
@@ -73,31 +77,40 @@ export async function openRunResources(opts: SupervisedRunOptions, ctx: Resource
     });
   }
   await driver.checkAvailable();
+  const caps = await driver.capabilities?.();
+  const driverInfo = { kind: driver.kind, ...(caps ? { label: caps.label, networkRule: caps.networkRule, notes: (caps as { notes?: string[] }).notes ?? [] } : {}) };
   const hub = await SupervisorHub.start(ctx.nc, ctx.runId, ctx.scrubber, ctx.onChannelRejected);
   const runDir = join(ctx.nc, 'sandboxes', ctx.runId);
 
+  // ${state} is OpenClaw's own state folder inside the agent's folder; the agent's config and plugin
+  // beside it stay read-only (see openclawAgent.ts), and the whole folder is hidden from its tools.
   const policyFor = (workdir: string, stateDir: string): SandboxPolicy => ({
     name: parsed.policy.name,
     readOnly: [...parsed.policy.readOnly, ...agent.readOnlyPaths, hub.socketDir],
-    readWrite: [...parsed.policy.readWrite.map((p) => p.replace('${state}', stateDir)), stateDir],
+    readWrite: parsed.policy.readWrite.map((p) => p.split('${state}').join(join(stateDir, 'state'))),
     egress: [...parsed.policy.egress, { host: '127.0.0.1', port: ctx.gatewayPort }],
   });
 
   const agentLog = new ScrubbedLines((t) => ctx.scrubber.scrub(t), (line) => ctx.log?.(line));
   return {
     driver,
+    driverInfo,
     agent,
     channel: hub,
     async prepareSandbox(label, snapshotId) {
       const dir = join(runDir, label);
       const workdir = join(dir, 'work');
       const stateDir = join(dir, 'state');
+      const home = join(dir, 'home'); // the tools' HOME: outside the agent's folder, which they cannot see
       mkdirSync(workdir, { recursive: true });
-      mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+      mkdirSync(join(stateDir, 'state'), { recursive: true, mode: 0o700 });
+      mkdirSync(home, { recursive: true, mode: 0o700 });
       await ctx.engine.materialise(snapshotId, workdir);
+      const gateway = { port: ctx.gatewayPort, ...(ctx.gatewaySocket ? { unixSocket: ctx.gatewaySocket } : {}) };
       return {
-        spec: { name: sandboxName(ctx.runId, label), workdir, policy: policyFor(workdir, stateDir) },
+        spec: { name: sandboxName(ctx.runId, label), workdir, policy: policyFor(workdir, stateDir), gateway },
         stateDir,
+        home,
         displayName: `${driver.kind}:${label}`,
         allowed: allowedByPolicy(parsed.policy, { runtimeDir: agent.runtimeDir, internal: [...agent.readOnlyPaths, hub.socketDir, stateDir] }),
       };
@@ -109,8 +122,11 @@ export async function openRunResources(opts: SupervisedRunOptions, ctx: Resource
         readOnly: s.spec.policy.readOnly,
         egress: s.spec.policy.egress,
         // With a kernel-enforced sandbox the kernel refuses writes outside the
-        // policy; the supervisor only pre-empts what the kernel cannot see.
+        // policy; the supervisor only pre-empts what the kernel cannot see:
+        // file tools run in the agent's own process, which may read its config.
         enforceFilesystem: driver.kind === 'none',
+        workspace: s.spec.workdir,
+        fileToolsInsideWorkspace: true,
       };
     },
     log: (text) => agentLog.push(text),

@@ -6,7 +6,7 @@
  * re-runs the agent in a fresh recovery sandbox with a correction prompt.
  * The user's workspace is never written: results come back by restore.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_IGNORE_GLOBS } from '../snapshots/ignore';
 import { storeIgnore } from './storeIgnore';
@@ -27,6 +27,8 @@ import { stopCauseOf, stoppable } from './stop';
 import { sealOrphansAndCleanUp } from './orphans';
 import { removeRunLeftovers } from './leftovers';
 import { currentOwner, ownerAlive, sameOwner } from './owner';
+import { enforcementOf, type BranchEnforcement } from './enforcement';
+import { runSocketParent } from './supervisorHub';
 
 export async function runSupervised(opts: SupervisedRunOptions, listener: RunListener = {}): Promise<RunSummary> {
   if (opts.remoteHost) {
@@ -69,6 +71,7 @@ export async function runSupervised(opts: SupervisedRunOptions, listener: RunLis
 
   let resources: RunResources | null = null;
   let gateway: Awaited<ReturnType<typeof startGateway>> | null = null;
+  let gatewayDir: string | null = null;
   const router = new ModelCallRouter(recorder, narrate, { baseUrl: opts.model.baseUrl, model: opts.model.model });
   try {
     listener.phase?.('preparing', 'Taking the baseline snapshot of the workspace');
@@ -88,7 +91,10 @@ export async function runSupervised(opts: SupervisedRunOptions, listener: RunLis
     await recorder.recordSnapshot({ snapshotId: baseline.id, root: baseline.root, parentSnapshotId: null, reason: 'baseline', fileCount: baseline.fileCount, changedCount: baseline.changedCount });
     narrate(`Baseline: ${baseline.fileCount} files in ${ws}`);
 
+    // A private folder for the gateway's Unix socket: the sandbox's network namespace reaches it only through there.
+    gatewayDir = mkdtempSync(join(runSocketParent(nc, recorder.currentRun!.id), 'nc-gw-'));
     gateway = await startGateway({
+      unixSocketPath: join(gatewayDir, 'gateway.sock'),
       upstreamBaseUrl: opts.model.baseUrl,
       upstreamApiKey: opts.model.apiKey,
       model: opts.model.model,
@@ -101,7 +107,20 @@ export async function runSupervised(opts: SupervisedRunOptions, listener: RunLis
     });
 
     const onChannelRejected = (reason: string) => void router.onRejected({ remote: 'supervisor socket', path: 'supervisor', method: 'MESSAGE', reason, at: Date.now() }, 'supervisor.auth');
-    resources = await openRunResources(opts, { runId: recorder.currentRun!.id, nc, gatewayPort: gateway.port, scrubber, engine, log: (t) => narrate(`agent: ${t.trim()}`), onChannelRejected });
+    resources = await openRunResources(opts, {
+      runId: recorder.currentRun!.id,
+      nc,
+      gatewayPort: gateway.port,
+      ...(gateway.socketPath ? { gatewaySocket: gateway.socketPath } : {}),
+      scrubber,
+      engine,
+      log: (t) => narrate(`agent: ${t.trim()}`),
+      onChannelRejected,
+    });
+    for (const note of resources.driverInfo.notes ?? []) {
+      narrate(`Sandbox: ${note}`);
+      listener.warning?.(note);
+    }
     const outcome = await runBranches({ opts: { ...opts, signal: run.signal }, listener, recorder, engine, router, resources, gateway, baselineSnapshotId: baseline.id, narrate });
     await endRun(recorder, outcome.status);
     return summarise(recorder, outcome.resultBranchId, unrecorded(recorder) ?? outcome.problem);
@@ -115,6 +134,7 @@ export async function runSupervised(opts: SupervisedRunOptions, listener: RunLis
     return summarise(recorder, null, unrecorded(recorder) ?? (status === 'cancelled' ? undefined : { message: failure.message, fix: failure.fix }));
   } finally {
     await gateway?.close().catch(() => undefined);
+    if (gatewayDir) rmSync(gatewayDir, { recursive: true, force: true });
     await resources?.close().catch(() => undefined);
     engine.close();
     await store.close();
@@ -165,6 +185,7 @@ function unrecorded(recorder: Recorder): Problem | undefined {
 function summarise(recorder: Recorder, resultBranchId: string | null, problem?: { message: string; fix: string }): RunSummary {
   const branches: Branch[] = recorder.allBranches();
   const nodes = branches.flatMap((b) => recorder.nodesOf(b.id));
+  const enforcement = branches.map((b) => enforcementOf(b.label, recorder.nodesOf(b.id))).filter((e): e is BranchEnforcement => e !== null);
   return {
     run: recorder.currentRun!,
     branches,
@@ -173,6 +194,7 @@ function summarise(recorder: Recorder, resultBranchId: string | null, problem?: 
     snapshots: nodes.filter((n) => n.kind === 'checkpoint').length,
     toolCalls: nodes.filter((n) => n.kind === 'tool_call').length,
     resultBranchId,
+    ...(enforcement.length ? { enforcement } : {}),
     ...(problem ? { problem } : {}),
   };
 }

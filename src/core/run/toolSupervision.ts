@@ -3,11 +3,15 @@
  * branch's folder (the exact pre-call state, recorded as a checkpoint whose id
  * the agent never sees) and allow or block it; after it runs, close its TOOL
  * span, turn every denial in its result into a GUARDRAIL span, snapshot again
- * and attribute the lines it wrote. Calls are handled strictly in order.
+ * and attribute the lines it wrote. A network call the sandbox refused (it
+ * reports each one itself) becomes a GUARDRAIL span under the tool call that
+ * was running, and that call's TOOL span an error. Calls are handled
+ * strictly in order.
  */
 import { changedLineRanges } from '../attribution/lineDiff';
 import { toolResultText } from '../bridge/openclaw/denials';
 import type { Attributes, Node } from '../model/types';
+import type { NetworkRefusal } from '../sandbox/driver';
 import { classificationAttributes, classifyToolCall, decisionAttributes, detectKernelDenials, preToolDecision } from '../policy';
 import { attributeDenials, type DenialAttribution } from '../policy/confirmDenial';
 import { hostProbes } from './hostProbes';
@@ -35,7 +39,14 @@ interface Tracked {
   checkpointNodeId: string;
   preSnapshotId: string;
   classification: Classification;
+  /** Network calls the sandbox refused while this call ran. */
+  refusals: NetworkRefusal[];
+  outcome?: ToolOutcome;
+  endTime?: number;
 }
+
+/** GUARDRAIL spans recorded per tool call for refused network calls; the rest are counted. */
+const MAX_REFUSALS_PER_CALL = 20;
 
 export interface ToolOutcome {
   toolName: string;
@@ -51,6 +62,9 @@ export interface ToolOutcome {
 export class ToolSupervisor {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly open = new Map<string, Tracked>();
+  /** Calls that ended recently: a refusal reported just after the result still belongs to them. */
+  private readonly recent: Tracked[] = [];
+  private refusalsOutsideCalls = 0;
   readonly outcomes: ToolOutcome[] = [];
   readonly preCallSnapshots: string[] = [];
   private lastSnapshotId: string;
@@ -79,6 +93,44 @@ export class ToolSupervisor {
         await this.ctx.recorder.closeNode(t.node.id, { status: 'error', attributes: { 'nemocognition.tool.abandoned': why } });
       }
       this.open.clear();
+    });
+  }
+
+  /** Closes calls that were allowed but will never run (another call of the same answer was refused). */
+  abandonCalls(ids: string[], why: string): Promise<void> {
+    return this.serial(async () => {
+      for (const id of ids) {
+        const t = this.open.get(id);
+        if (!t) continue;
+        this.open.delete(id);
+        await this.ctx.recorder.closeNode(t.node.id, { status: 'error', attributes: { 'nemocognition.tool.not_run': why, 'output.value': `not run: ${why}` } });
+      }
+    });
+  }
+
+  /**
+   * A network call the sandbox refused (reported by the sandbox itself, not
+   * read from the tool's output): a GUARDRAIL span under the tool call that
+   * was running, which then counts as failed and denied.
+   */
+  onNetworkRefusal(e: NetworkRefusal): Promise<void> {
+    return this.serial(async () => {
+      const running = [...this.open.values()];
+      const t = running[running.length - 1] ?? this.recent.find((r) => r.endTime !== undefined && e.time >= r.node.startTime && e.time <= r.endTime + 50);
+      const decision = refusalDecision(e, t?.call);
+      if (!t) {
+        // Outside any tool call: the agent process itself (OpenClaw) tried it.
+        if (++this.refusalsOutsideCalls > MAX_REFUSALS_PER_CALL) return;
+        await this.recordDecision(null, decision, 'the agent process', refusalAttributes(e));
+        this.ctx.narrate(`Sandbox refused ${decision.detail}`);
+        return;
+      }
+      t.refusals.push(e);
+      if (t.refusals.length > MAX_REFUSALS_PER_CALL) return;
+      await this.recordDecision(t.node, decision, t.node.name, refusalAttributes(e));
+      this.ctx.narrate(`Sandbox refused, during ${t.node.name}: ${decision.detail}`);
+      // Reported after the call closed (the result came first): still evidence against it.
+      t.outcome?.denials.push({ ...decision, attempted: t.node.name });
     });
   }
 
@@ -130,7 +182,7 @@ export class ToolSupervisor {
       },
     });
     const decision = preToolDecision(classification, this.toolPolicy);
-    const tracked: Tracked = { call, node, checkpointNodeId: checkpoint.id, preSnapshotId: snap.id, classification };
+    const tracked: Tracked = { call, node, checkpointNodeId: checkpoint.id, preSnapshotId: snap.id, classification, refusals: [] };
     if (decision.allow) {
       this.open.set(call.toolCallId, tracked);
       return { allow: true };
@@ -158,12 +210,16 @@ export class ToolSupervisor {
     if (!t) return; // not ours (or already closed by a block)
     this.open.delete(res.toolCallId);
     const text = resultText(res.result, res.error);
-    const { sandbox: denials, toolErrors } = this.confirmDenials(text, res, t);
+    // A refusal the sandbox reported itself is already recorded: do not count the same one again from the text.
+    const reported = new Set(t.refusals.map((r) => `${r.address}:${r.port}`));
+    const confirmed = this.confirmDenials(text, res, t);
+    const denials = confirmed.sandbox.filter((d) => !(d.host && d.port !== undefined && reported.has(`${d.host}:${d.port}`)));
+    const toolErrors = confirmed.toolErrors;
     const post = await engine.take(workdir, { reason: `after tool call ${res.toolName}` });
     this.lastSnapshotId = post.id;
     await recorder.recordSnapshot({ snapshotId: post.id, root: post.root, parentSnapshotId: t.preSnapshotId, reason: 'post-tool-call', fileCount: post.fileCount, changedCount: post.changedCount });
     const changes = engine.diff(t.preSnapshotId, post.id);
-    const failed = Boolean(res.error) || denials.length > 0 || toolErrors.length > 0;
+    const failed = Boolean(res.error) || denials.length > 0 || toolErrors.length > 0 || t.refusals.length > 0;
     const attrs: Attributes = {
       'output.value': text,
       'output.mime_type': 'text/plain',
@@ -171,6 +227,13 @@ export class ToolSupervisor {
       'nemocognition.tool.changed_files': changes.map((c) => c.path).slice(0, 200),
       ...(res.durationMs != null ? { 'nemocognition.tool.duration_ms': res.durationMs } : {}),
       ...(res.error ? { 'exception.message': recorder.clipScrubbed(res.error, 4000) } : {}),
+      // Network calls the sandbox itself refused while this call ran (each also a GUARDRAIL span).
+      ...(t.refusals.length
+        ? {
+            'nemocognition.tool.network_refused': t.refusals.length,
+            'nemocognition.tool.network_refused_targets': [...new Set(t.refusals.map((r) => `${r.proto} ${r.address}:${r.port}`))].slice(0, 20),
+          }
+        : {}),
       // Refusal-like text the policy does not confirm: the tool failed, the sandbox was not involved.
       ...(toolErrors.length
         ? {
@@ -191,6 +254,11 @@ export class ToolSupervisor {
       preCheckpointNodeId: t.checkpointNodeId,
       preSnapshotId: t.preSnapshotId,
     };
+    for (const r of t.refusals) outcome.denials.push({ ...refusalDecision(r, t.call), attempted: this.describe(t.call) });
+    t.outcome = outcome;
+    t.endTime = Date.now();
+    this.recent.push(t);
+    if (this.recent.length > 8) this.recent.shift();
     for (const { confirmation, ...decision } of denials) {
       outcome.denials.push({ ...decision, attempted: this.describe(t.call) });
       await this.recordDecision(t.node, decision, t.node.name, { 'nemocognition.policy.confirmation': confirmation });
@@ -222,11 +290,11 @@ export class ToolSupervisor {
     }
   }
 
-  private async recordDecision(toolNode: Node, d: PolicyDecision, label: string, extra: Attributes = {}): Promise<void> {
+  private async recordDecision(toolNode: Node | null, d: PolicyDecision, label: string, extra: Attributes = {}): Promise<void> {
     await this.ctx.recorder.appendNode(this.ctx.branchId, {
       kind: 'policy_decision',
       name: `${d.decision} ${label}`,
-      parentNodeId: toolNode.id,
+      parentNodeId: toolNode?.id ?? null,
       status: d.decision === 'deny' ? 'error' : 'ok',
       attributes: { ...decisionAttributes(d), 'nemocognition.policy.decision': d.decision, ...extra },
     });
@@ -245,10 +313,39 @@ export class ToolSupervisor {
       readWrite: concrete(this.toolPolicy.readWrite),
       readOnly: concrete(this.toolPolicy.readOnly),
       egress: this.toolPolicy.egress ?? [],
+      ...(this.ctx.agentState ? { hiddenFromTools: [this.ctx.agentState] } : {}),
       classification: t.classification,
       ...hostProbes(),
     });
   }
+}
+
+/** What the sandbox itself reported, beside the decision (OTel net.* names where they exist). */
+function refusalAttributes(e: NetworkRefusal): Attributes {
+  return {
+    'nemocognition.policy.evidence': 'sandbox',
+    'net.peer.name': e.address,
+    'net.peer.port': e.port,
+    'net.transport': e.proto === 'tcp' ? 'ip_tcp' : e.proto === 'udp' ? 'ip_udp' : 'other',
+    'nemocognition.net.protocol': e.proto,
+    'nemocognition.net.family': e.family,
+    'nemocognition.net.syscall': e.syscall,
+  };
+}
+
+/** The GUARDRAIL decision for a network call the sandbox refused. */
+export function refusalDecision(e: NetworkRefusal, call?: BeforeToolCall): PolicyDecision & { evidence?: string } {
+  const what = e.proto === 'tcp' ? 'TCP connection' : e.proto === 'udp' ? 'UDP packet' : `${e.proto} ${e.syscall}`;
+  const rule = e.proto === 'tcp' ? 'sandbox.net.gateway_only' : 'sandbox.net.tcp_only';
+  return {
+    decision: 'deny',
+    source: 'kernel',
+    rule,
+    detail: `${what} to ${e.address}:${e.port} refused (${e.syscall}): ${e.reason}. The sandbox reaches only the model gateway, over TCP.`,
+    host: e.address,
+    port: e.port,
+    ...(call ? { toolName: call.toolName, toolCallId: call.toolCallId } : {}),
+  };
 }
 
 function resultText(result: unknown, error: string | null | undefined): string {

@@ -17,6 +17,8 @@ export interface NcSettings {
   phoenixEndpoint: string;
   phoenixProject: string;
   sandboxDriver: DriverKind;
+  /** Machine-scoped (a workspace cannot set it): run the local sandbox with Landlock alone when bubblewrap is missing. */
+  allowLandlockOnly: boolean;
   policyFile: string;
   remoteHost: string;
   remoteWorkspace: string;
@@ -44,6 +46,7 @@ export const DEFAULTS: NcSettings = {
   phoenixEndpoint: 'http://127.0.0.1:6006',
   phoenixProject: 'nemocognition',
   sandboxDriver: 'local',
+  allowLandlockOnly: false,
   policyFile: '',
   remoteHost: '',
   remoteWorkspace: '',
@@ -80,6 +83,7 @@ export function readSettings(get: SettingGetter): NcSettings {
     phoenixEndpoint: pick(get, 'phoenix.endpoint', d.phoenixEndpoint, isString).trim() || d.phoenixEndpoint,
     phoenixProject: pick(get, 'phoenix.project', d.phoenixProject, (v) => typeof v === 'string' && !/[/?#]/.test(v)).trim() || d.phoenixProject,
     sandboxDriver: pick(get, 'sandbox.driver', d.sandboxDriver, oneOf(['local', 'nemoclaw', 'none'])),
+    allowLandlockOnly: pick(get, 'sandbox.allowLandlockOnly', d.allowLandlockOnly, (v) => typeof v === 'boolean'),
     policyFile: pick(get, 'sandbox.policyFile', d.policyFile, isString).trim(),
     remoteHost: pick(get, 'sandbox.remoteHost', d.remoteHost, isString).trim(),
     remoteWorkspace: pick(get, 'sandbox.remoteWorkspace', d.remoteWorkspace, isString).trim(),

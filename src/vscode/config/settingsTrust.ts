@@ -25,6 +25,7 @@ export const MACHINE_SETTINGS = [
   'phoenix.endpoint', // where every span is mirrored
   'phoenix.project', // which project of that Phoenix holds them
   'sandbox.driver', // 'none' runs without a sandbox
+  'sandbox.allowLandlockOnly', // a weaker sandbox when bubblewrap is missing
   'sandbox.remoteHost', // ssh destination (option injection, a host the repo chooses)
   'sandbox.remoteWorkspace',
   'sandbox.remoteCli', // a command run on the user's remote host

@@ -137,6 +137,7 @@ export class RunController implements vscode.Disposable {
             snapshotBudgetBytes: s.maxStoreSizeMB * 1024 * 1024,
             storeDir: paths.base,
             signal: abort.signal,
+            ...(s.allowLandlockOnly ? { allowLandlockOnly: true } : {}),
           };
           const summary = await runSupervisedAgent(opts, {
             narration: (text, at) => {
@@ -144,6 +145,10 @@ export class RunController implements vscode.Disposable {
               progress.report({ message: text.length > 120 ? text.slice(0, 119) + '…' : text });
             },
             phase: (phase, message) => this.setPhase(phase, message),
+            warning: (text) => {
+              output.warn(text);
+              void vscode.window.showWarningMessage(`NemoCognition: ${text}`, 'Show Output').then((c) => c && output.show(true));
+            },
             branch: (b) => this.onBranch(b),
             node: (n) => this.onNodeEvent(n),
           });
@@ -206,6 +211,9 @@ export class RunController implements vscode.Disposable {
     const { output } = this.deps;
     const facts = `${summary.branches.length} branch(es), ${summary.toolCalls} tool call(s), ${summary.snapshots} snapshot(s), ${summary.denials} denial(s), ${summary.recoveries} recovery(ies)`;
     output.info(`Run ${summary.run.id} ended as ${summary.run.status}: ${facts}.`);
+    for (const e of summary.enforcement ?? []) {
+      output.info(`  ${e.branch}: supervision ${e.supervision}; sandbox ${e.attested ? 'attested' : 'NOT attested'} (${e.label}); layers: ${e.layers.join(', ') || 'none'}; network: ${e.networkRule}`);
+    }
     if (summary.problem) {
       const p: Problem = { message: summary.problem.message, fix: summary.problem.fix, actions: ['Open Replay', 'Show Output'] };
       output.error(`${p.message} ${p.fix}`);

@@ -28,6 +28,18 @@ describe('policy/attributeDenials: only what the policy confirms is the sandbox'
     assert.equal(attribute('echo x > /tmp/x', 'sh: 1: cannot create /tmp/x: Permission denied').sandbox.length, 0, 'the private /tmp is writable');
   });
 
+  it('the agent\'s own folder is hidden from its tools: a refusal there is the sandbox\'s, even under a writable path', () => {
+    const hiddenFromTools = ['/sandboxes/run/main/state'];
+    const read = attribute('cat /sandboxes/run/main/state/openclaw.json5', 'cat: /sandboxes/run/main/state/openclaw.json5: Permission denied', { hiddenFromTools });
+    assert.equal(read.sandbox.length, 1);
+    assert.match(read.sandbox[0]!.confirmation, /hides from its tools/);
+    const printed = attribute('echo hi', 'cat: /sandboxes/run/main/state/openclaw.json5: Permission denied', { hiddenFromTools });
+    assert.equal(printed.sandbox.length, 0, 'printed text is still not an access');
+    // Named through a variable, the path could be any: the access is plausible.
+    const viaVariable = attribute('cat "$OPENCLAW_CONFIG_PATH"', 'cat: /sandboxes/run/main/state/openclaw.json5: Permission denied', { hiddenFromTools });
+    assert.equal(viaVariable.sandbox.length, 1);
+  });
+
   it('a read outside the readable paths is the sandbox; a read of a readable path is the file permissions', () => {
     assert.equal(attribute('cat /root/.ssh/id_ed25519', 'cat: /root/.ssh/id_ed25519: Permission denied').sandbox.length, 1);
     assert.equal(attribute('cat /etc/shadow', 'cat: /etc/shadow: Permission denied').sandbox.length, 0);

@@ -62,6 +62,14 @@
  * - OpenClaw passes its own env to tool processes: the plugin deletes the
  *   supervisor variables from `process.env` when it registers (register() runs
  *   several times per process, so the channel is kept on globalThis).
+ * - A plugin that throws while registering, or does not parse, stops OpenClaw
+ *   ("plugin load failed"); a plugin that loads but registers nothing (or a
+ *   plugin path that leads nowhere) only warns. Hence the plugin's hello:
+ *   without it, NemoCognition supervises at the gateway only (run/supervisionMode.ts).
+ * - Exec tools run as `$SHELL -c <command>` (`getShellConfig`: $SHELL unless
+ *   it is false/nologin; shell snapshots only for bash/zsh): the local sandbox
+ *   points SHELL at nc-tool-shell, a nested sandbox without the agent's folder.
+ * - before_tool_call may return `{ params }` (merged into the call's params).
  * - Files OpenClaw writes outside the workspace: the state dir, HOME, TMPDIR,
  *   the log file (`logging.file`, default /tmp/openclaw/...), and the
  *   hard-coded lock folder /tmp/openclaw-state-locks-<uid>; see `agentWritablePaths`.

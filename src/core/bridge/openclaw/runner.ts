@@ -1,4 +1,5 @@
 import { constants } from 'node:os';
+import type { EnforcedSandbox, ExecOptions } from '../../sandbox/driver';
 import type { AgentCommand } from './command';
 import { DEFAULT_MAX_ENVELOPE_BYTES, EnvelopeError, parseEnvelope, type AgentEnvelope } from './envelope';
 import { localSpawner, type Spawner } from './spawner';
@@ -15,7 +16,7 @@ export class AgentTurnError extends Error {
   constructor(
     public readonly kind: AgentTurnErrorKind,
     message: string,
-    public readonly details: { exitCode: number | null; signal: string | null; stderrTail: string; durationMs: number; envelopeError?: EnvelopeError },
+    public readonly details: { exitCode: number | null; signal: string | null; stderrTail: string; durationMs: number; envelopeError?: EnvelopeError; enforced?: EnforcedSandbox },
   ) {
     super(message);
     this.name = 'AgentTurnError';
@@ -27,6 +28,8 @@ export interface AgentTurnResult {
   exitCode: number | null;
   stderrTail: string;
   durationMs: number;
+  /** What the sandbox attested it applied (sandbox drivers that attest). */
+  enforced?: EnforcedSandbox;
 }
 
 export interface RunAgentTurnOptions {
@@ -40,6 +43,8 @@ export interface RunAgentTurnOptions {
   onOutput?: (stream: 'stdout' | 'stderr', chunk: string) => void;
   /** Paths the agent process must be able to write besides its workspace (passed to sandbox drivers). */
   extraReadWrite?: string[];
+  /** Passed to sandbox drivers as they are: read-only paths, the tools' nested sandbox, sandbox events. */
+  sandbox?: Pick<ExecOptions, 'extraReadOnly' | 'toolSandbox' | 'onSandboxEvent'>;
 }
 
 export const DEFAULT_TURN_TIMEOUT_MS = 10 * 60_000;
@@ -60,6 +65,7 @@ export async function runAgentTurn(opts: RunAgentTurnOptions): Promise<AgentTurn
       // One byte over the cap is enough to know it was too large.
       maxStdoutBytes: maxBytes + 1,
       extraReadWrite: opts.extraReadWrite,
+      ...opts.sandbox,
     });
   } catch (e) {
     throw new AgentTurnError('spawn-failed', `The agent could not be started (${(e as Error).message}). Check the agent runtime installation (node .ci/install-agent-runtime.mjs).`, {
@@ -69,7 +75,7 @@ export async function runAgentTurn(opts: RunAgentTurnOptions): Promise<AgentTurn
       durationMs: 0,
     });
   }
-  const details = { exitCode: res.exitCode, signal: res.signal, stderrTail: res.stderr.slice(-TAIL_CHARS), durationMs: res.durationMs };
+  const details = { exitCode: res.exitCode, signal: res.signal, stderrTail: res.stderr.slice(-TAIL_CHARS), durationMs: res.durationMs, ...(res.enforced ? { enforced: res.enforced } : {}) };
   if (res.cancelled) throw new AgentTurnError('cancelled', 'The agent run was cancelled; the agent process was stopped.', details);
   if (res.timedOut) throw new AgentTurnError('timed-out', `The agent did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped. Raise the timeout or check that the model endpoint answers.`, details);
   if (res.truncated) {
@@ -97,7 +103,7 @@ export async function runAgentTurn(opts: RunAgentTurnOptions): Promise<AgentTurn
     }
     throw new AgentTurnError('malformed-envelope', e.message, { ...details, envelopeError: e });
   }
-  return { envelope, exitCode: res.exitCode, stderrTail: details.stderrTail, durationMs: res.durationMs };
+  return { envelope, exitCode: res.exitCode, stderrTail: details.stderrTail, durationMs: res.durationMs, ...(res.enforced ? { enforced: res.enforced } : {}) };
 }
 
 function signalOfExitStatus(code: number | null): string | null {

@@ -52,7 +52,14 @@ export interface SupervisorServerOptions {
 
 export interface SupervisorServer {
   socketPath: string;
-  secret: string;
+  /** The secret messages must carry now (see rotateSecret). */
+  readonly secret: string;
+  /**
+   * Replaces the secret: from now on only a plugin given the new one is heard.
+   * Called for every agent start, so that a message (a hello included) always
+   * comes from the current agent process, never from an earlier one.
+   */
+  rotateSecret(next?: string): string;
   dir: string;
   stats: { accepted: number; rejected: number };
   close(): Promise<void>;
@@ -61,7 +68,7 @@ export interface SupervisorServer {
 const IDLE_MS = 30_000;
 
 export async function startSupervisorServer(opts: SupervisorServerOptions): Promise<SupervisorServer> {
-  const secret = opts.secret ?? randomBytes(32).toString('hex');
+  let secret = opts.secret ?? randomBytes(32).toString('hex');
   const dir = mkdtempSync(join(opts.parentDir ?? tmpdir(), 'nc-sup-'));
   chmodSync(dir, 0o700);
   const socketPath = join(dir, 'supervisor.sock');
@@ -165,7 +172,13 @@ export async function startSupervisorServer(opts: SupervisorServerOptions): Prom
 
   return {
     socketPath,
-    secret,
+    get secret() {
+      return secret;
+    },
+    rotateSecret(next?: string) {
+      secret = next ?? randomBytes(32).toString('hex');
+      return secret;
+    },
     dir,
     stats,
     close: () =>

@@ -14,7 +14,13 @@ export type IsolationLayer =
   | 'bwrap-pid-ns'
   | 'bwrap-ipc-ns'
   | 'private-tmp'
-  | 'hidden-sockets';
+  | 'hidden-sockets'
+  /** Own network namespace: only `lo`, and a relay to the gateway. */
+  | 'bwrap-net-ns'
+  /** Every connect/send with an address goes past a seccomp monitor that refuses and reports all but the gateway. */
+  | 'net-monitor'
+  /** Tool processes ($SHELL) run in a nested Landlock domain without the agent's own state. */
+  | 'tool-sandbox';
 
 export interface MissingLayer {
   layer: IsolationLayer;
@@ -33,6 +39,12 @@ export interface SandboxCapabilities {
   missing: MissingLayer[];
   launcherPath?: string;
   bwrapPath?: string;
+  /** What the network allows, in one line ("TCP to 127.0.0.1:<gateway> only, in a network namespace"). */
+  networkRule: string;
+  /** True when running without bubblewrap because the user explicitly allowed it (loudly labelled). */
+  landlockOnly?: boolean;
+  /** Things the user should know about this machine (restricted user namespaces...). */
+  notes?: string[];
 }
 
 export const UNSANDBOXED = 'UNSANDBOXED';

@@ -5,9 +5,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { SandboxUnavailableError } from '../driver';
 
 export interface LauncherLookup {
@@ -51,16 +51,27 @@ function defaultCacheDir(): string {
   return join(base, 'nemocognition');
 }
 
-/** Compiles `source` into `cacheDir`, keyed by the source's hash so an edit triggers a rebuild. */
+/** The C files of the launcher: `source` and the other .c files beside it (netguard.c). */
+export function launcherSources(source: string): string[] {
+  const dir = dirname(source);
+  const others = readdirSync(dir).filter((f) => f.endsWith('.c') && f !== basename(source)).sort();
+  return [source, ...others.map((f) => join(dir, f))];
+}
+
+/** Compiles `source` into `cacheDir`, keyed by the sources' hash so an edit triggers a rebuild. */
 export function compileLauncher(source: string, cacheDir: string, cc = 'cc'): string {
-  const text = readFileSync(source);
-  const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
+  const sources = launcherSources(source);
+  const dir = dirname(source);
+  const headers = readdirSync(dir).filter((f) => f.endsWith('.h')).sort().map((f) => join(dir, f));
+  const h = createHash('sha256');
+  for (const f of [...sources, ...headers]) h.update(f.slice(dir.length)).update(readFileSync(f));
+  const hash = h.digest('hex').slice(0, 16);
   const out = join(cacheDir, `nc-landlock-${hash}`);
   if (isExecutable(out)) return out;
   mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
   const tmp = `${out}.${process.pid}.tmp`;
   try {
-    execFileSync(cc, ['-O2', '-Wall', '-o', tmp, source], { stdio: ['ignore', 'ignore', 'pipe'] });
+    execFileSync(cc, ['-O2', '-Wall', '-o', tmp, ...sources], { stdio: ['ignore', 'ignore', 'pipe'] });
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { stderr?: Buffer };
     if (e.code === 'ENOENT') {
@@ -76,6 +87,34 @@ export function compileLauncher(source: string, cacheDir: string, cc = 'cc'): st
   }
   renameSync(tmp, out); // atomic: a concurrent caller sees either nothing or a complete binary
   return out;
+}
+
+/**
+ * nc-tool-shell, the launcher under the name that makes it the tools' shell
+ * (see toolSandbox.ts): a symlink beside the launcher, created when missing.
+ * `nc-landlock` gets `nc-tool-shell`, `nc-landlock-<hash>` gets `nc-tool-shell-<hash>`.
+ */
+export function toolShellFor(launcher: string): string {
+  const name = basename(launcher).replace(/^nc-landlock/, 'nc-tool-shell');
+  const link = join(dirname(launcher), name === basename(launcher) ? 'nc-tool-shell' : name);
+  try {
+    if (readlinkSync(link) === basename(launcher)) return link;
+    rmSync(link, { force: true });
+  } catch {
+    // missing, or not a link: (re)create it
+  }
+  try {
+    const tmp = `${link}.${process.pid}.tmp`;
+    rmSync(tmp, { force: true });
+    symlinkSync(basename(launcher), tmp);
+    renameSync(tmp, link);
+  } catch (err) {
+    throw new SandboxUnavailableError(
+      `The tools' sandbox shell ${link} could not be created (${(err as Error).message}).`,
+      `Create it by hand: ln -s ${basename(launcher)} ${link}, or rebuild with \`npm run build\`.`,
+    );
+  }
+  return link;
 }
 
 /** Returns the absolute path of a usable nc-landlock binary, or throws SandboxUnavailableError saying how to get one. */

@@ -33,6 +33,7 @@ export class NoSandboxDriver implements SandboxDriver {
       landlockAbi: 0,
       layers: ['env-allowlist'],
       missing: [{ layer: 'landlock-fs', reason: 'the sandbox was turned off ("none")', fix: 'choose the "local" sandbox' }],
+      networkRule: 'UNRESTRICTED: any host, any port, any protocol',
     };
   }
 

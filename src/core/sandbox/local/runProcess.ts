@@ -19,7 +19,13 @@ export interface RunRequest {
   maxStdoutBytes?: number;
   /** Time between SIGTERM and SIGKILL when stopping the process. */
   graceMs?: number;
+  /** An extra pipe at this fd number (3) for the launcher's JSON event lines. */
+  eventsFd?: number;
+  onEventLine?: (line: string) => void;
 }
+
+/** Longest event line kept (a longer one is dropped, never buffered without bound). */
+const MAX_EVENT_LINE = 64 * 1024;
 
 /** stderr is capped too, so a runaway process cannot exhaust our memory through it. */
 const STDERR_CAP = 4 * 1024 * 1024;
@@ -71,12 +77,29 @@ export function runProcess(req: RunRequest): Promise<ExecResult> {
       resolvePromise({ exitCode: null, signal: null, stdout: '', stderr: '', timedOut: false, cancelled: true, truncated: false, durationMs: 0 });
       return;
     }
+    if (req.eventsFd !== undefined && req.eventsFd !== 3) throw new Error('runProcess: the events pipe must be fd 3');
     const child = spawn(req.argv[0]!, req.argv.slice(1), {
       cwd: req.cwd,
       env: req.env,
       detached: true, // own process group, so the whole tree can be signalled
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: req.eventsFd === undefined ? ['pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe', 'pipe'],
     });
+    const events = req.eventsFd === undefined ? null : (child.stdio[3] as NodeJS.ReadableStream | null);
+    if (events) {
+      let pending = '';
+      events.setEncoding('utf8');
+      events.on('data', (chunk: string) => {
+        pending += chunk;
+        let nl: number;
+        while ((nl = pending.indexOf('\n')) >= 0) {
+          const line = pending.slice(0, nl);
+          pending = pending.slice(nl + 1);
+          if (line) req.onEventLine?.(line);
+        }
+        if (pending.length > MAX_EVENT_LINE) pending = '';
+      });
+      events.on('error', () => {});
+    }
     const out = new Capture(req.maxStdoutBytes ?? Number.MAX_SAFE_INTEGER, req.onOutput && ((t) => req.onOutput!('stdout', t)));
     const err = new Capture(STDERR_CAP, req.onOutput && ((t) => req.onOutput!('stderr', t)));
     let timedOut = false;
@@ -148,6 +171,7 @@ export function runProcess(req: RunRequest): Promise<ExecResult> {
       closeTimer = setTimeout(() => {
         child.stdout.destroy();
         child.stderr.destroy();
+        (events as unknown as { destroy?: () => void } | null)?.destroy?.();
         finish();
       }, 1000);
     });

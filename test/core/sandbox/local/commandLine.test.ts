@@ -61,6 +61,31 @@ describe('sandbox command line', () => {
   });
 });
 
+describe('sandbox command line: the network and the evidence', () => {
+  it('with bubblewrap: own network namespace, a relay to the gateway\'s socket, the monitor, the events fd and the attestation', () => {
+    const cmd = buildCommand(
+      layout({
+        bwrap: '/usr/bin/bwrap',
+        connectPorts: [41000],
+        readOnlyOverlays: ['/etc/hostname'],
+        net: { isolate: true, monitor: true, gateway: { port: 41000, unixSocket: '/run/nc/gw.sock' } },
+        eventsFd: 3,
+      }),
+      ['agent'],
+    ).join(' ');
+    assert.match(cmd, /--new-session --unshare-net /);
+    assert.match(cmd, /--ro-bind \/etc\/hostname \/etc\/hostname/);
+    assert.match(cmd, /--ro \/etc\/hostname/);
+    assert.match(cmd, /--connect-port 41000 .*--relay 41000=\/run\/nc\/gw\.sock --monitor-net --allow-tcp 127\.0\.0\.1:41000 --events-fd 3 --attest -- agent$/);
+  });
+
+  it('Landlock alone: no relay (the gateway is the host\'s port), the monitor still refuses other addresses', () => {
+    const cmd = buildCommand(layout({ connectPorts: [41000], net: { isolate: false, monitor: true, gateway: { port: 41000 } }, eventsFd: 3 }), ['agent']).join(' ');
+    assert.doesNotMatch(cmd, /--relay|unshare-net/);
+    assert.match(cmd, /--monitor-net --allow-tcp 127\.0\.0\.1:41000 --events-fd 3 --attest -- agent$/);
+  });
+});
+
 describe('hidden SSH agent', () => {
   it('hides the agent folder when it is dedicated, the socket alone otherwise', () => {
     assert.deepEqual(sshAgentPaths({ SSH_AUTH_SOCK: '/tmp/ssh-XYZ/agent.12' }), ['/tmp/ssh-XYZ']);

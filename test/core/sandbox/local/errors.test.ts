@@ -52,7 +52,7 @@ describe('LocalSandboxDriver: unavailable capabilities', function () {
   });
 
   it('refuses to exec when the check fails, and retries the check later', async () => {
-    const options = { launcher: { path: join(dir.path, 'later') }, bwrapPath: null };
+    const options = { launcher: { path: join(dir.path, 'later') }, bwrapPath: null, allowLandlockOnly: true };
     const driver = new LocalSandboxDriver(options);
     await unavailable(driver.exec({ name: 'x', workdir: dir.path, policy: { name: 'p', readOnly: [], readWrite: [], egress: [] } }, ['true']), /does not exist/);
     writeFileSync(join(dir.path, 'later'), '');
@@ -63,15 +63,15 @@ describe('LocalSandboxDriver: unavailable capabilities', function () {
 
   it('explains a kernel without Landlock (fake launcher)', async () => {
     const launcher = fakeProbe(dir.path, '{"abi":0,"fs":false,"net":false,"scopeUnix":false,"scopeSignal":false,"error":"ENOSYS"}', 241);
-    const err = await unavailable(new LocalSandboxDriver({ launcher: { path: launcher }, bwrapPath: null }).checkAvailable(), /no usable Landlock \(ENOSYS\)/);
+    const err = await unavailable(new LocalSandboxDriver({ launcher: { path: launcher }, bwrapPath: null, allowLandlockOnly: true }).checkAvailable(), /no usable Landlock \(ENOSYS\)/);
     assert.match(err.fix, /lsm=/);
     assert.match(err.fix, /UNSANDBOXED/);
   });
 
   it('refuses a kernel without TCP rules unless degraded mode is allowed (fake launcher)', async () => {
     const launcher = fakeProbe(dir.path, '{"abi":3,"fs":true,"net":false,"scopeUnix":false,"scopeSignal":false,"error":""}', 0);
-    await unavailable(new LocalSandboxDriver({ launcher: { path: launcher }, bwrapPath: null }).checkAvailable(), /ABI 3\) cannot restrict TCP/);
-    const caps = await new LocalSandboxDriver({ launcher: { path: launcher }, bwrapPath: null, allowDegraded: true }).capabilities();
+    await unavailable(new LocalSandboxDriver({ launcher: { path: launcher }, bwrapPath: null, allowLandlockOnly: true }).checkAvailable(), /ABI 3\) cannot restrict TCP/);
+    const caps = await new LocalSandboxDriver({ launcher: { path: launcher }, bwrapPath: null, allowLandlockOnly: true, allowDegraded: true }).capabilities();
     assert.ok(!caps.layers.includes('landlock-net-tcp'));
     assert.ok(caps.missing.some((m) => m.layer === 'landlock-net-tcp'));
     assert.match(caps.label, /no TCP rules/);

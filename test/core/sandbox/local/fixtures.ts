@@ -3,12 +3,28 @@
  * current C source into a temp folder, temp workspaces, and a policy that
  * lets common tools (bash, coreutils, node) run.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SandboxPolicy, SandboxSpec } from '../../../../src/core/sandbox/driver';
+import { LocalSandboxDriver } from '../../../../src/core/sandbox/local/driver';
 import { resolveLauncher } from '../../../../src/core/sandbox/local/launcherBinary';
+import { missingPart } from '../../../support/realParts';
+
+export type SandboxMode = 'landlock+bwrap' | 'landlock only';
+export const hasBwrap = (): boolean => ['/usr/bin/bwrap', '/bin/bwrap', '/usr/local/bin/bwrap'].some((p) => existsSync(p));
+
+/** The driver in one of its two modes (Landlock alone explicitly allowed), on the launcher built from source. */
+export function driverFor(ctx: Mocha.Context, mode: SandboxMode, stateRoot: string): LocalSandboxDriver {
+  if (mode === 'landlock+bwrap' && !hasBwrap()) missingPart(ctx, 'bubblewrap (apt-get install bubblewrap)');
+  return new LocalSandboxDriver({
+    launcher: { path: testLauncher() },
+    bwrapPath: mode === 'landlock only' ? null : undefined,
+    allowLandlockOnly: mode === 'landlock only',
+    stateRoot,
+  });
+}
 
 export const SYSTEM_READ_ONLY = ['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/etc', '/proc', '/sys/fs/cgroup', '/sys/devices/system/cpu'];
 

@@ -1,9 +1,9 @@
 /** nc-landlock on its own, on the real kernel: probe, exit codes, and the rules it installs. */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanupLauncher, SYSTEM_READ_ONLY, tempDir, testLauncher } from './fixtures';
+import { cleanupLauncher, processWithArgs, SYSTEM_READ_ONLY, tempDir, testLauncher } from './fixtures';
 
 function run(args: string[]) {
   const r = spawnSync(testLauncher(), args, { encoding: 'utf8' });
@@ -62,5 +62,23 @@ describe('nc-landlock launcher', function () {
 
   it('returns the command\'s own exit code', () => {
     assert.equal(run([...ro, '--', 'bash', '-c', 'exit 42']).code, 42);
+  });
+
+  it('with the network monitor: exits like the command (code or signal), and dies with its own parent', async () => {
+    assert.equal(run([...ro, '--monitor-net', '--', 'bash', '-c', 'exit 42']).code, 42);
+    const killed = spawnSync(testLauncher(), [...ro, '--monitor-net', '--', 'bash', '-c', 'kill -TERM $$'], { encoding: 'utf8' });
+    assert.equal(killed.signal, 'SIGTERM');
+    // The launcher's parent (a shell) is killed with SIGKILL: the guard and the command must go with it.
+    const marker = `${400 + (process.pid % 100)}.${Date.now() % 10000}`;
+    const parent = spawn('bash', ['-c', `${testLauncher()} ${ro.join(' ')} --monitor-net -- sleep ${marker} & wait`], { stdio: 'ignore' });
+    for (let i = 0; i < 100 && !(await processWithArgs(`sleep ${marker}`)); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(await processWithArgs(`sleep ${marker}`), true, 'the command started');
+    parent.kill('SIGKILL');
+    let alive = true;
+    for (let i = 0; i < 100 && alive; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      alive = await processWithArgs(`sleep ${marker}`);
+    }
+    assert.equal(alive, false, 'the command outlived the launcher\'s parent');
   });
 });

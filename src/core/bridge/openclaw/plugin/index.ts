@@ -14,7 +14,8 @@
  */
 import { connect } from 'node:net';
 import { readFileSync, unlinkSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import {
   ENV_HOOK_TIMEOUT,
   ENV_SECRET,
@@ -215,13 +216,23 @@ export async function report(cfg: ChannelConfig, event: ToolHookEvent, ctx: Tool
   }
 }
 
+/** sha256 of this module's file as loaded: the supervisor compares it with the bundled plugin's. */
+function ownSha256(): string | undefined {
+  try {
+    return createHash('sha256').update(readFileSync(fileURLToPath(import.meta.url))).digest('hex');
+  } catch {
+    return undefined;
+  }
+}
+
 const plugin = {
   id: SUPERVISOR_PLUGIN_ID,
   name: 'NemoCognition supervisor',
   register(api: PluginApi): void {
     const cfg = readChannelConfig(api.pluginConfig, process.env);
     if (cfg.socketPath && cfg.secret) {
-      const hello: PluginMessage = { type: 'plugin_loaded', v: SUPERVISOR_PROTOCOL_VERSION, id: randomUUID(), secret: cfg.secret, pluginId: SUPERVISOR_PLUGIN_ID, pid: process.pid };
+      const sha256 = ownSha256();
+      const hello: PluginMessage = { type: 'plugin_loaded', v: SUPERVISOR_PROTOCOL_VERSION, id: randomUUID(), secret: cfg.secret, pluginId: SUPERVISOR_PLUGIN_ID, pid: process.pid, ...(sha256 ? { sha256 } : {}) };
       request(cfg.socketPath, hello, AFTER_TIMEOUT_MS).catch(() => undefined);
     } else {
       api.logger?.warn?.('[nemocog-supervisor] no supervisor channel configured: every tool call will be blocked.');

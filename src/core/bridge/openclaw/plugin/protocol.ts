@@ -61,6 +61,8 @@ export interface PluginLoadedMessage extends Base {
   type: 'plugin_loaded';
   pluginId: string;
   pid: number;
+  /** sha256 (hex) of the plugin's own module file as loaded, checked against the bundled one. */
+  sha256?: string;
 }
 
 export type PluginMessage = BeforeToolCallMessage | AfterToolCallMessage | PluginLoadedMessage;

@@ -4,7 +4,18 @@
  *   nc-landlock --probe
  *   nc-landlock [--ro PATH]... [--rw PATH]... [--connect-port P]... [--bind-port P]...
  *               [--scope-unix] [--scope-signal] [--drop-caps] [--unrestricted-net] [--allow-degraded]
+ *               [--relay PORT=UNIX_SOCKET] [--monitor-net] [--allow-tcp HOST:PORT]...
+ *               [--events-fd N] [--attest] [--hidden PATH]...
  *               -- COMMAND [ARG]...
+ *   nc-tool-shell -c COMMAND      (a symlink to nc-landlock; see tool_shell below)
+ *
+ * --relay, --monitor-net: see netguard.h. The launcher then stays as the
+ * command's parent (outside its Landlock domain) instead of exec'ing it, and
+ * exits the way the command exits. --events-fd names an inherited fd that
+ * receives JSON lines (refused network calls; with --attest, one "enforced"
+ * line listing what was actually applied, written just before the exec). The
+ * command never holds that fd. --hidden PATH: paths the caller hid with
+ * bubblewrap; --attest checks and reports each one.
  *
  * The restriction is inherited by every descendant and cannot be lifted. It is
  * deny-by-default: only the listed paths are reachable (ro: read + execute,
@@ -36,7 +47,13 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/vfs.h>
+#include <dirent.h>
+#include <net/if.h>
 #include <unistd.h>
+
+#include "netguard.h"
 
 #ifndef __NR_landlock_create_ruleset
 #define __NR_landlock_create_ruleset 444
@@ -161,22 +178,160 @@ static void add_port(int ruleset, const char *text, uint64_t access) {
 static int probe(void) {
   int abi = landlock_abi();
   int ok = abi > 0;
-  printf("{\"abi\":%d,\"fs\":%s,\"net\":%s,\"scopeUnix\":%s,\"scopeSignal\":%s,\"error\":\"%s\"}\n",
+  printf("{\"abi\":%d,\"fs\":%s,\"net\":%s,\"scopeUnix\":%s,\"scopeSignal\":%s,\"netMonitor\":%s,\"error\":\"%s\"}\n",
          ok ? abi : 0, ok ? "true" : "false", abi >= 4 ? "true" : "false",
-         abi >= 6 ? "true" : "false", abi >= 6 ? "true" : "false",
+         abi >= 6 ? "true" : "false", abi >= 6 ? "true" : "false", ng_supported() ? "true" : "false",
          ok ? "" : (abi == -ENOSYS ? "ENOSYS" : abi == -EOPNOTSUPP ? "EOPNOTSUPP" : "other"));
   return ok ? 0 : EXIT_UNAVAILABLE;
 }
 
+
+/* ---- JSON output for the attestation ---- */
+
+static void json_str(FILE *f, const char *s) {
+  fputc('"', f);
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
+    else if (c < 0x20) fprintf(f, "\\u%04x", c);
+    else fputc(c, f);
+  }
+  fputc('"', f);
+}
+
+#define TMPFS_MAGIC_NC 0x01021994
+
+/* "hidden" when bubblewrap covered the path with /dev/null or an empty tmpfs; "absent" when it does not exist. */
+static const char *hidden_state(const char *path) {
+  struct stat st;
+  if (lstat(path, &st) != 0) return errno == ENOENT ? "absent" : "unreadable";
+  if (S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 && minor(st.st_rdev) == 3) return "hidden";
+  if (S_ISDIR(st.st_mode)) {
+    struct statfs fs;
+    if (statfs(path, &fs) != 0 || (unsigned long)fs.f_type != TMPFS_MAGIC_NC) return "visible";
+    DIR *d = opendir(path);
+    if (!d) return "unreadable";
+    struct dirent *e;
+    int empty = 1;
+    while ((e = readdir(d)))
+      if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) empty = 0;
+    closedir(d);
+    return empty ? "hidden" : "visible";
+  }
+  return "visible";
+}
+
+static char *attestation; /* built before Landlock applies (it needs to look at hidden paths), written just before exec */
+
+static void build_attestation(int abi, int net_rules, int scope_unix, int scope_signal, int no_caps, const char **cports, int ncp,
+                              const char **bports, int nbp, const char **hidden, int nhid, const struct ng_config *ng) {
+  size_t size = 0;
+  FILE *f = open_memstream(&attestation, &size);
+  if (!f) return;
+  fprintf(f, "{\"type\":\"enforced\",\"landlock\":{\"abi\":%d,\"fs\":true,\"tcp\":%s,\"connectPorts\":[", abi, net_rules ? "true" : "false");
+  for (int k = 0; net_rules && k < ncp; k++) fprintf(f, "%s%s", k ? "," : "", cports[k]);
+  fprintf(f, "],\"bindPorts\":[");
+  for (int k = 0; net_rules && k < nbp; k++) fprintf(f, "%s%s", k ? "," : "", bports[k]);
+  fprintf(f, "],\"scoped\":[%s%s%s]}", scope_unix ? "\"abstract-unix\"" : "", scope_unix && scope_signal ? "," : "", scope_signal ? "\"signal\"" : "");
+  fprintf(f, ",\"capsDropped\":%s,\"noNewPrivs\":true,\"netMonitor\":%s", no_caps ? "true" : "false", ng->monitor ? "true" : "false");
+  if (ng->relay_unix) fprintf(f, ",\"relay\":\"127.0.0.1:%d\"", ng->relay_port);
+  fprintf(f, ",\"namespaces\":{");
+  const char *ns[] = {"mnt", "pid", "net", "ipc", "user", "uts", "cgroup"};
+  for (int k = 0; k < 7; k++) {
+    char link[64], target[128];
+    snprintf(link, sizeof link, "/proc/self/ns/%s", ns[k]);
+    ssize_t n = readlink(link, target, sizeof target - 1);
+    target[n > 0 ? n : 0] = 0;
+    fprintf(f, "%s\"%s\":", k ? "," : "", ns[k]);
+    json_str(f, target);
+  }
+  fprintf(f, "},\"interfaces\":[");
+  struct if_nameindex *ifs = if_nameindex();
+  for (int k = 0; ifs && ifs[k].if_index; k++) {
+    if (k) fputc(',', f);
+    json_str(f, ifs[k].if_name);
+  }
+  if (ifs) if_freenameindex(ifs);
+  fprintf(f, "],\"hidden\":[");
+  for (int k = 0; k < nhid; k++) {
+    fprintf(f, "%s{\"path\":", k ? "," : "");
+    json_str(f, hidden[k]);
+    fprintf(f, ",\"state\":\"%s\"}", hidden_state(hidden[k]));
+  }
+  fprintf(f, "]}");
+  fclose(f);
+}
+
+/*
+ * nc-tool-shell: what OpenClaw runs as $SHELL for the agent's exec tool.
+ * Adds a nested Landlock domain (it can only narrow the agent's) from the
+ * rules in $NEMOCOG_TOOL_SANDBOX ("ro:PATH" / "rw:PATH" lines), sets HOME
+ * and TMPDIR from $NEMOCOG_TOOL_HOME / $NEMOCOG_TOOL_TMPDIR, then runs
+ * /bin/sh with the same arguments. The rules leave out the agent's own
+ * state (its config holding the gateway secret, transcripts, the plugin),
+ * and a nested domain may not ptrace its parent domain either, so a tool
+ * cannot read OpenClaw's memory or /proc/<pid>/environ. Without rules it
+ * refuses to run: a tool is never started less confined than planned.
+ */
+static int tool_shell(int argc, char **argv) {
+  const char *rules = getenv("NEMOCOG_TOOL_SANDBOX");
+  if (!rules || !*rules) {
+    fprintf(stderr, "nc-tool-shell: error: no tool sandbox rules (NEMOCOG_TOOL_SANDBOX); refusing to run the command unconfined\n");
+    return 126;
+  }
+  int abi = landlock_abi();
+  if (abi <= 0) {
+    fprintf(stderr, "nc-tool-shell: error: Landlock is unavailable\n");
+    return 126;
+  }
+  uint64_t fs_all = fs_rights_for(abi);
+  struct nc_ruleset_attr attr = {.handled_access_fs = fs_all};
+  if (abi >= 6) attr.scoped = SCOPE_ABSTRACT_UNIX | SCOPE_SIGNAL;
+  int ruleset = (int)syscall(__NR_landlock_create_ruleset, &attr, sizeof attr, 0);
+  if (ruleset < 0) {
+    fprintf(stderr, "nc-tool-shell: error: landlock_create_ruleset failed: %s\n", strerror(errno));
+    return 126;
+  }
+  char *copy = strdup(rules);
+  for (char *line = strtok(copy, "\n"); line; line = strtok(NULL, "\n")) {
+    if (strncmp(line, "ro:", 3) == 0) add_path(ruleset, line + 3, FS_EXECUTE | FS_READ_FILE | FS_READ_DIR, 0);
+    else if (strncmp(line, "rw:", 3) == 0) add_path(ruleset, line + 3, fs_all, 0);
+    else if (*line) {
+      fprintf(stderr, "nc-tool-shell: error: bad rule '%s'\n", line);
+      return 126;
+    }
+  }
+  free(copy);
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || syscall(__NR_landlock_restrict_self, ruleset, 0) != 0) {
+    fprintf(stderr, "nc-tool-shell: error: cannot restrict the tool: %s\n", strerror(errno));
+    return 126;
+  }
+  close(ruleset);
+  /* The tool's own home and temporary folder: never the agent's (which hold its state). */
+  const char *home = getenv("NEMOCOG_TOOL_HOME"), *tmp = getenv("NEMOCOG_TOOL_TMPDIR");
+  if (home && *home) setenv("HOME", home, 1);
+  if (tmp && *tmp) setenv("TMPDIR", tmp, 1);
+  argv[0] = "/bin/sh";
+  execv("/bin/sh", argv);
+  fprintf(stderr, "nc-tool-shell: error: cannot run /bin/sh: %s\n", strerror(errno));
+  (void)argc;
+  return 127;
+}
+
 int main(int argc, char **argv) {
+  const char *base = strrchr(argv[0], '/');
+  base = base ? base + 1 : argv[0];
+  if (strncmp(base, "nc-tool-shell", 13) == 0) return tool_shell(argc, argv);
   if (argc == 2 && strcmp(argv[1], "--probe") == 0) return probe();
 
   /* Parse into index lists first: the ruleset can only be sized once the ABI is known. */
   const char **ro = calloc((size_t)argc, sizeof *ro), **rw = calloc((size_t)argc, sizeof *rw);
   const char **cports = calloc((size_t)argc, sizeof *cports), **bports = calloc((size_t)argc, sizeof *bports);
-  int nro = 0, nrw = 0, ncp = 0, nbp = 0, scope_unix = 0, scope_signal = 0, degraded_ok = 0,
-      net_free = 0, no_caps = 0, i = 1;
-  if (!ro || !rw || !cports || !bports) die(EXIT_USAGE, "%s", "out of memory");
+  const char **hidden = calloc((size_t)argc, sizeof *hidden);
+  int nro = 0, nrw = 0, ncp = 0, nbp = 0, nhid = 0, scope_unix = 0, scope_signal = 0, degraded_ok = 0,
+      net_free = 0, no_caps = 0, attest = 0, i = 1;
+  struct ng_config ng = {.events_fd = -1};
+  if (!ro || !rw || !cports || !bports || !hidden) die(EXIT_USAGE, "%s", "out of memory");
   for (; i < argc; i++) {
     const char *a = argv[i];
     int has_value = i + 1 < argc;
@@ -190,7 +345,24 @@ int main(int argc, char **argv) {
     else if (strcmp(a, "--allow-degraded") == 0) degraded_ok = 1;
     else if (strcmp(a, "--drop-caps") == 0) no_caps = 1;
     else if (strcmp(a, "--unrestricted-net") == 0) net_free = 1;
-    else die(EXIT_USAGE, "unknown or incomplete option '%s' (see the header of nc-landlock.c)", a);
+    else if (strcmp(a, "--monitor-net") == 0) ng.monitor = 1;
+    else if (strcmp(a, "--attest") == 0) attest = 1;
+    else if (strcmp(a, "--hidden") == 0 && has_value) hidden[nhid++] = argv[++i];
+    else if (strcmp(a, "--events-fd") == 0 && has_value) {
+      char *end = NULL;
+      long fd = strtol(argv[++i], &end, 10);
+      if (!end || *end || fd < 3 || fcntl((int)fd, F_GETFD) < 0) die(EXIT_USAGE, "bad --events-fd '%s' (not an open fd >= 3)", argv[i]);
+      ng.events_fd = (int)fd;
+    } else if (strcmp(a, "--allow-tcp") == 0 && has_value) {
+      if (ng.nallow >= NG_MAX_ALLOW || ng_parse_allow(argv[++i], &ng.allow[ng.nallow]) != 0) die(EXIT_USAGE, "bad --allow-tcp '%s' (IPV4:PORT)", argv[i]);
+      ng.nallow++;
+    } else if (strcmp(a, "--relay") == 0 && has_value) {
+      char *spec = argv[++i], *eq = strchr(spec, '='), *end = NULL;
+      long port = eq ? strtol(spec, &end, 10) : -1;
+      if (!eq || end != eq || port <= 0 || port > 65535 || !eq[1]) die(EXIT_USAGE, "bad --relay '%s' (PORT=UNIX_SOCKET)", spec);
+      ng.relay_port = (int)port;
+      ng.relay_unix = eq + 1;
+    } else die(EXIT_USAGE, "unknown or incomplete option '%s' (see the header of nc-landlock.c)", a);
   }
   if (i >= argc) die(EXIT_USAGE, "%s", "no command given after '--'");
 
@@ -207,6 +379,16 @@ int main(int argc, char **argv) {
              want_net && abi < 4 ? "TCP port rules" : "IPC scoping", want_net && abi < 4 ? 4 : 6);
     if (!degraded_ok) die(EXIT_DEGRADED, "%s; pass --allow-degraded to run without it", msg);
     fprintf(stderr, "nc-landlock: warning: %s; running degraded\n", msg);
+  }
+
+  if (attest) {
+    build_attestation(abi, want_net && abi >= 4, scope_unix && abi >= 6, scope_signal && abi >= 6, no_caps, cports, ncp, bports, nbp,
+                      hidden, nhid, &ng);
+  }
+  /* The guard (relay + monitor) must stay outside the Landlock domain: fork before restricting. */
+  if (ng.relay_unix || ng.monitor) {
+    ng_prepare(&ng);
+    ng_fork_and_guard(&ng); /* returns in the child only */
   }
 
   uint64_t fs_all = fs_rights_for(abi);
@@ -237,6 +419,10 @@ int main(int argc, char **argv) {
   pid_t parent = getppid();
   prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   if (getppid() != parent) _exit(EXIT_RESTRICT);
+  if (ng.events_fd >= 0) {
+    if (attestation) ng_event(ng.events_fd, attestation);
+    fcntl(ng.events_fd, F_SETFD, FD_CLOEXEC); /* the command never holds it */
+  }
   execvp(argv[i], &argv[i]);
   int err = errno;
   fprintf(stderr, "nc-landlock: error: cannot run %s: %s\n", argv[i], strerror(err));
