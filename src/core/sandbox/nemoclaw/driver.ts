@@ -170,6 +170,30 @@ export class NemoClawDriver implements SandboxDriver {
     await this.cli(openshell.upload(sandbox, localPath, dest));
   }
 
+  /**
+   * The SSH connection into `sandbox` (`ssh -T -F <ssh-config> openshell-<name>`,
+   * one shared ControlMaster): for running commands, reverse forwards and file
+   * transfer beside the files. This machine only (not through a remote runner).
+   */
+  async transport(sandbox: string): Promise<SshTransport> {
+    checkName(sandbox, 'sandbox');
+    if (this.runner.remote) {
+      throw new NemoClawError('command-failed', 'A direct SSH connection into a sandbox is only opened from the machine that runs `openshell`.', 'Run NemoCognition on the NemoClaw host.');
+    }
+    const session = await this.session(sandbox);
+    return session.transport!;
+  }
+
+  /**
+   * `openshell policy set <name> --policy <file> --wait`: applies an OpenShell
+   * policy to a running sandbox (network rules take effect at once; filesystem
+   * and process rules only when a sandbox starts).
+   */
+  async setPolicy(sandbox: string, policyFile: string): Promise<void> {
+    checkName(sandbox, 'sandbox');
+    await this.cli(openshell.policySet(sandbox, policyFile));
+  }
+
   /** The SSH config OpenShell prints for `sandbox` (what Remote-SSH can use too). */
   async sshConfig(sandbox: string): Promise<string> {
     checkName(sandbox, 'sandbox');
