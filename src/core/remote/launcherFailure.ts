@@ -10,7 +10,7 @@ import { Recorder } from '../recorder/recorder';
 import type { ReplicaWriter } from '../replica/replicaWriter';
 import type { RunSummary } from '../run/api';
 import { recordRunFailure, sealWithFailure, type RecordedFailure } from '../run/failures';
-import { summarise } from '../run/supervisor';
+import { summarise } from '../run/summary';
 
 export interface LauncherFailure {
   runId: string;

@@ -16,7 +16,7 @@ import { SnapshotEngine } from '../snapshots/engine';
 import { Scrubber } from '../redact';
 import { Recorder } from '../recorder/recorder';
 import { startGateway } from '../gateway';
-import type { Branch, RunStatus } from '../model/types';
+import type { RunStatus } from '../model/types';
 import type { RunListener, RunSummary, SupervisedRunOptions } from './api';
 import { ModelCallRouter } from './modelCalls';
 import { openRunResources, type RunResources } from './resources';
@@ -28,6 +28,9 @@ import { describeProblem, type Problem } from './problems';
 import { stopCauseOf, stoppable } from './stop';
 import { sealOrphanedRuns } from './orphans';
 import { currentOwner, ownerAlive, sameOwner } from './owner';
+import { summarise } from './summary';
+import { runSupervisedRemote } from '../remote/remoteRun';
+import { runSupervisedNemoClaw } from '../remote/nemoclawRun';
 
 export async function runSupervised(opts: SupervisedRunOptions, listener: RunListener = {}): Promise<RunSummary> {
   if (opts.remoteHost && opts.driver === 'nemoclaw') {
@@ -37,13 +40,11 @@ export async function runSupervised(opts: SupervisedRunOptions, listener: RunLis
   }
   if (opts.remoteHost) {
     // The supervisor runs beside the files, on the remote host (see remote/remoteRun.ts).
-    const { runSupervisedRemote } = await import('../remote/remoteRun');
     const { remoteHost, ...local } = opts;
     return runSupervisedRemote(local, { host: remoteHost, workspace: opts.remoteWorkspace ?? opts.workspace, cli: opts.remoteCli ?? ['nemocog'] }, listener);
   }
   if (opts.driver === 'nemoclaw') {
     // The supervisor runs inside the NemoClaw sandbox, beside the files; recovery forks sandboxes (remote/nemoclawRun.ts).
-    const { runSupervisedNemoClaw } = await import('../remote/nemoclawRun');
     return runSupervisedNemoClaw(opts, listener);
   }
   const ws = opts.workspace;
@@ -203,17 +204,3 @@ function unrecorded(recorder: Recorder): Problem | undefined {
   return first ? describeProblem(first) : undefined;
 }
 
-export function summarise(recorder: Recorder, resultBranchId: string | null, problem?: { message: string; fix: string }): RunSummary {
-  const branches: Branch[] = recorder.allBranches();
-  const nodes = branches.flatMap((b) => recorder.nodesOf(b.id));
-  return {
-    run: recorder.currentRun!,
-    branches,
-    denials: nodes.filter((n) => n.kind === 'policy_decision' && n.attributes['nemocognition.policy.decision'] === 'deny').length,
-    recoveries: nodes.filter((n) => n.kind === 'recovery').length,
-    snapshots: nodes.filter((n) => n.kind === 'checkpoint').length,
-    toolCalls: nodes.filter((n) => n.kind === 'tool_call').length,
-    resultBranchId,
-    ...(problem ? { problem } : {}),
-  };
-}
