@@ -53,7 +53,8 @@ export class ReplicaWriter {
 
   /** Opens the local store for writing (its writer lock is held until close). */
   static async open(target: ReplicaTarget): Promise<ReplicaWriter> {
-    mkdirSync(target.storeDir ?? nemocogDir(target.workspace), { recursive: true });
+    // The snapshot folder too: a diff of the replicated run caches fetched content there.
+    mkdirSync(join(target.storeDir ?? nemocogDir(target.workspace), 'snapshots'), { recursive: true });
     excludeFromGit(target.workspace);
     const store = await Store.open(localStoreDir(target));
     const scrubber = new Scrubber({ patterns: [], secrets: (target.secrets ?? []).map((value) => ({ value, kind: 'model-api-key' })) });

@@ -70,6 +70,7 @@ export class RestoreService {
   }
 
   private async restoreSnapshot(snapshotId: string, label: string): Promise<void> {
+    await this.snapshots.ensure(snapshotId, { restore: true });
     const { engine, paths } = await this.snapshots.get();
     const changes = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'NemoCognition: comparing with workspace' }, () =>
       engine.diffLive(snapshotId, paths.root),

@@ -70,7 +70,7 @@ export class NemoClawDriver implements SandboxDriver {
       if (r.exitCode === 127) {
         throw new SandboxUnavailableError(
           `The \`${program}\` CLI was not found (${this.pathOf(program)} on ${this.runner.where}).`,
-          `${docs}, or set its path in the NemoCognition settings (sandbox.${program}Path).`,
+          `${docs}, or set its path in the NemoCognition settings (nemocognition.nemoclaw.${program}Path, or --${program}-path).`,
         );
       }
       if (r.exitCode !== 0) {
@@ -281,7 +281,7 @@ export class NemoClawDriver implements SandboxDriver {
       throw new NemoClawError(
         'missing-cli',
         `The \`${program}\` CLI was not found (${this.pathOf(program)} on ${this.runner.where}).`,
-        `${INSTALL_NEMOCLAW}, or set its path in the NemoCognition settings (sandbox.${program}Path).`,
+        `${INSTALL_NEMOCLAW}, or set its path in the NemoCognition settings (nemocognition.nemoclaw.${program}Path, or --${program}-path).`,
         line,
         r.stderr,
       );
