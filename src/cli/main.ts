@@ -4,11 +4,13 @@
  *   nemocog demo [--headless] [--workspace <dir>] [--scenario deny-and-recover]
  *   nemocog inspect [--json] <workspace>
  *   nemocog restore <workspace> --node <nodeId> | --snapshot <id>
+ *   nemocog show <workspace> --node <nodeId> [--path <file>]
  */
 import { runCommand } from './commands/run';
 import { demoCommand } from './commands/demo';
 import { inspectCommand } from './commands/inspect';
 import { restoreCommand } from './commands/restore';
+import { showCommand } from './commands/show';
 import { installRuntimeCommand } from './commands/installRuntime';
 import { CliError } from './errors';
 
@@ -16,9 +18,12 @@ const HELP = `nemocog: run coding agents under supervision, then inspect, replay
 
 Usage:
   nemocog run --task <text> --workspace <dir> [--driver local|nemoclaw|none] [--model-url <url> --model <id>]
+              [--remote <ssh-alias> --remote-workspace <dir> --remote-cli <cmd>]
+              [--driver nemoclaw --sandbox <name> --sandbox-cli <cmd> --nemoclaw-path <p> --openshell-path <p>]
   nemocog demo [--headless | --open] [--workspace <dir>] [--scenario <name>]
   nemocog inspect [--json] <workspace>
   nemocog restore <workspace> (--node <nodeId> | --branch <branchId> | --snapshot <snapshotId>)
+  nemocog show <workspace> --node <nodeId> [--path <file>]
   nemocog install-runtime [--dir <folder>]
 
 The model key is read from NEMOCOG_API_KEY (never from arguments, never recorded).`;
@@ -28,6 +33,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   demo: demoCommand,
   inspect: inspectCommand,
   restore: restoreCommand,
+  show: showCommand,
   'install-runtime': installRuntimeCommand,
 };
 

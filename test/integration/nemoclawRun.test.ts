@@ -25,6 +25,7 @@ import { DEFAULT_SANDBOX_WORKSPACE } from '../../src/core/remote/nemoclawRun';
 import type { RunSummary } from '../../src/core/run/api';
 import { runSupervised } from '../../src/core/run/supervisor';
 import { SNAPSHOT_TIMESTAMP } from '../../src/core/sandbox/nemoclaw/commands';
+import { SnapshotEngine } from '../../src/core/snapshots/engine';
 import { Store } from '../../src/core/store/store';
 import { storeDirFor } from '../../src/core/store/paths';
 import { requireAgentRuntime, requireLandlock } from '../support/realParts';
@@ -236,6 +237,18 @@ describe('a whole supervised run through NemoClaw (fake CLIs from the docs, real
     const local = await runEvents(ws, summary.run.id);
     assert.deepEqual(local, await runEvents(sandboxWs(RECOVERY), summary.run.id));
     assert.ok(local.length > 20);
+    // The failed branch's forensic step lives in the first sandbox: `nemocog show` fetches it from there.
+    const store = await Store.open(storeDirFor(ws), { readOnly: true });
+    const main = store.branchesOf(summary.run.id).find((b) => b.label === 'main')!;
+    const forensic = store.nodesOfBranch(main.id).filter((n) => n.kind === 'checkpoint' && n.snapshotId).pop()!;
+    await store.close();
+    const shown = execFileSync(CLI[0]!, [CLI[1]!, 'show', ws, '--node', forensic.id, '--path', 'README.md']);
+    const there = await SnapshotEngine.open(join(sandboxWs(SANDBOX), '.nemocognition', 'snapshots'), { changeSource: 'full-scan' });
+    try {
+      assert.deepEqual(shown, there.readFile(forensic.snapshotId!, 'README.md'), 'nemocog show prints the bytes the failed sandbox recorded');
+    } finally {
+      there.close();
+    }
     await assertRemoteDiffOpens(ws, join(sandboxWs(RECOVERY), '.nemocognition', 'snapshots'), summary.run.id, stateDir);
   });
 });

@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { RemoteSnapshots } from '../../core/replica/remoteSnapshots';
 import { join, resolve } from 'node:path';
 import { SnapshotEngine } from '../../core/snapshots/engine';
 import { Store } from '../../core/store/store';
@@ -20,18 +22,23 @@ export async function restoreCommand(argv: string[]): Promise<number> {
   const picked = [values.node, values.branch, values.snapshot].filter(Boolean).length;
   if (picked !== 1) throw new CliError('Say what to restore.', 'Pass exactly one of --node <nodeId>, --branch <branchId> or --snapshot <snapshotId> (see `nemocog inspect`).');
   let snapshotId = values.snapshot;
-  if (!snapshotId) {
-    const store = await Store.open(storeDirFor(ws), { readOnly: true });
-    try {
-      const t = restoreTarget(store, { nodeId: values.node, branchId: values.branch });
-      if (!t) throw new CliError(`No snapshot for ${values.node ? `node ${values.node}` : `branch ${values.branch}`}.`, 'Pick a checkpoint or tool-call node (`nemocog inspect --json` lists them).');
-      snapshotId = t.snapshotId;
-    } finally {
-      await store.close();
-    }
-  }
+  const store = existsSync(storeDirFor(ws)) ? await Store.open(storeDirFor(ws), { readOnly: true }) : undefined;
   const engine = await SnapshotEngine.open(join(nemocogDir(ws), 'snapshots'));
   try {
+    if (!snapshotId) {
+      const t = store ? restoreTarget(store, { nodeId: values.node, branchId: values.branch }) : undefined;
+      if (!t) throw new CliError(`No snapshot for ${values.node ? `node ${values.node}` : `branch ${values.branch}`}.`, 'Pick a checkpoint or tool-call node (`nemocog inspect --json` lists them).');
+      snapshotId = t.snapshotId;
+    }
+    // A run replicated from an SSH host or a NemoClaw sandbox: fetch what the restore writes.
+    if (store && !engine.get(snapshotId)) {
+      const remote = new RemoteSnapshots(engine, store);
+      try {
+        if (remote.isRemote(snapshotId)) await remote.ensureForRestore(snapshotId, ws);
+      } finally {
+        await remote.close();
+      }
+    }
     if (!engine.get(snapshotId)) throw new CliError(`Snapshot ${snapshotId} is not in this workspace's store.`, 'Check the id with `nemocog inspect --json`.');
     const r = await engine.restore(snapshotId, ws);
     if (values.json) console.log(JSON.stringify(r, null, 2));
@@ -41,6 +48,7 @@ export async function restoreCommand(argv: string[]): Promise<number> {
     }
   } finally {
     engine.close();
+    await store?.close();
   }
   return 0;
 }

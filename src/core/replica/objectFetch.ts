@@ -49,48 +49,86 @@ export function fetchScript(objectsDir: string): string {
   ].join('\n');
 }
 
+/**
+ * Receives the framed answer for `wanted` into `into`: only objects asked for
+ * are considered, each verified before it is stored. Used by fetchObjects;
+ * separate so the handling of a hostile answer is testable without SSH.
+ */
+export class ObjectReceiver {
+  private readonly byPath = new Map<string, WantedObject>();
+  private readonly parser: FrameParser;
+  readonly result: FetchResult = { stored: [], missing: [], rejected: [] };
+
+  constructor(wanted: WantedObject[], private readonly into: ObjectStore) {
+    for (const w of wanted) {
+      if (!HEX64.test(w.hash)) continue;
+      this.byPath.set(`${w.hash.slice(0, 2)}/${w.hash.slice(2)}`, w);
+    }
+    this.parser = new FrameParser((p, bytes) => this.onObject(p, bytes));
+  }
+
+  /** The request: one object path a line. */
+  get request(): string {
+    return [...this.byPath.keys()].join('\n') + '\n';
+  }
+
+  get pending(): number {
+    return this.byPath.size;
+  }
+
+  get error(): string | undefined {
+    return this.parser.error;
+  }
+
+  push(chunk: Buffer): void {
+    this.parser.push(chunk);
+  }
+
+  /** What was asked for and never answered counts as missing. */
+  finish(): FetchResult {
+    for (const w of this.byPath.values()) this.result.missing.push(w.hash);
+    this.byPath.clear();
+    return this.result;
+  }
+
+  private onObject(p: string, bytes: Buffer | null): void {
+    const w = this.byPath.get(p);
+    if (!w) return; // not asked for (or answered twice): ignored
+    this.byPath.delete(p);
+    if (bytes === null) {
+      this.result.missing.push(w.hash);
+      return;
+    }
+    const why = storeVerified(this.into, w, bytes);
+    if (why) this.result.rejected.push({ hash: w.hash, why });
+    else this.result.stored.push(w.hash);
+  }
+}
+
 /** Fetches `wanted` from `objectsDir` on the transport's host into `into`; verifies each one. */
 export async function fetchObjects(transport: SshTransport, objectsDir: string, wanted: WantedObject[], into: ObjectStore): Promise<FetchResult> {
-  const byPath = new Map<string, WantedObject>();
-  for (const w of wanted) {
-    if (!HEX64.test(w.hash)) continue;
-    byPath.set(`${w.hash.slice(0, 2)}/${w.hash.slice(2)}`, w);
-  }
-  const result: FetchResult = { stored: [], missing: [], rejected: [] };
-  if (byPath.size === 0) return result;
+  const rx = new ObjectReceiver(wanted, into);
+  if (rx.pending === 0) return rx.finish();
   await transport.connect();
   const child = spawn(transport.sshPath, ['-T', ...transport.baseArgs(), transport.host, fetchScript(objectsDir)], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
-  const parser = new FrameParser((p, bytes) => {
-    const w = byPath.get(p);
-    if (!w) return; // not asked for: ignored
-    byPath.delete(p);
-    if (bytes === null) {
-      result.missing.push(w.hash);
-      return;
-    }
-    const why = storeVerified(into, w, bytes);
-    if (why) result.rejected.push({ hash: w.hash, why });
-    else result.stored.push(w.hash);
-  });
   let stderr = '';
-  child.stdout.on('data', (d: Buffer) => parser.push(d));
+  child.stdout.on('data', (d: Buffer) => rx.push(d));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   child.stdin.on('error', () => undefined);
-  child.stdin.end([...byPath.keys()].join('\n') + '\n');
+  child.stdin.end(rx.request);
   const code = await new Promise<number | null>((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (c) => resolve(c));
   });
-  if (parser.error) throw new Error(`The snapshot objects sent by ${transport.host} were malformed (${parser.error}).`);
-  if (code !== 0 && byPath.size > 0) {
+  if (rx.error) throw new Error(`The snapshot objects sent by ${transport.host} were malformed (${rx.error}).`);
+  if (code !== 0 && rx.pending > 0) {
     throw Object.assign(new Error(`Could not fetch snapshot content from ${transport.host} (ssh exited with ${code}): ${stderr.trim().split('\n').pop() ?? ''}`), {
       fix: `Check that ${transport.host} is reachable (\`ssh ${transport.configFile ? `-F ${transport.configFile} ` : ''}${transport.host} true\`) and still holds the run's snapshots under ${objectsDir}.`,
     });
   }
-  for (const w of byPath.values()) result.missing.push(w.hash);
-  return result;
+  return rx.finish();
 }
 
 /** Checks an object file's bytes against the hash it was asked for; stores it when sound. Returns why not, or undefined. */
