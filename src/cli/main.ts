@@ -5,12 +5,14 @@
  *   nemocog inspect [--json] <workspace>
  *   nemocog restore <workspace> --node <nodeId> | --snapshot <id>
  *   nemocog show <workspace> --node <nodeId> [--path <file>]
+ *   nemocog doctor [--model-url demo]
  */
 import { runCommand } from './commands/run';
 import { demoCommand } from './commands/demo';
 import { inspectCommand } from './commands/inspect';
 import { restoreCommand } from './commands/restore';
 import { showCommand } from './commands/show';
+import { doctorCommand } from './commands/doctor';
 import { installRuntimeCommand } from './commands/installRuntime';
 import { CliError } from './errors';
 
@@ -25,6 +27,7 @@ Usage:
   nemocog restore <workspace> (--node <nodeId> | --branch <branchId> | --snapshot <snapshotId>)
   nemocog show <workspace> --node <nodeId> [--path <file>]
   nemocog install-runtime [--dir <folder>]
+  nemocog doctor [--model-url <url>|demo --model <id>] [--driver ...] [--remote <alias>] [--sandbox <name>] [--phoenix <url>] [--json]
 
 The model key is read from NEMOCOG_API_KEY (never from arguments, never recorded).`;
 
@@ -35,6 +38,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   restore: restoreCommand,
   show: showCommand,
   'install-runtime': installRuntimeCommand,
+  doctor: doctorCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -13,6 +13,7 @@ export const COMMANDS = {
   showOutput: 'nemocognition.showOutput',
   revealStep: 'nemocognition.revealStep',
   installAgentRuntime: 'nemocognition.installAgentRuntime',
+  checkSetup: 'nemocognition.checkSetup',
 } as const;
 
 export const REPLAY_VIEW_ID = 'nemocognition.replay';

@@ -2,6 +2,7 @@
 import type * as vscode from 'vscode';
 import type { Services } from '../services/services';
 import { registerCancelRun } from './cancelRun';
+import { registerCheckSetup } from './checkSetup';
 import { registerClearApiKey } from './clearApiKey';
 import { registerInstallAgentRuntime } from './installAgentRuntime';
 import { registerOpenReplay } from './openReplay';
@@ -30,5 +31,6 @@ export function registerCommands(s: Services): vscode.Disposable[] {
     registerShowOutput(s),
     registerRevealStep(s),
     registerInstallAgentRuntime(s),
+    registerCheckSetup(s),
   ];
 }
