@@ -8,7 +8,8 @@ export function formatReport(r: DoctorReport): string {
   const lines = [`${'CHECK'.padEnd(w)}  RESULT  DETAIL`];
   for (const c of r.checks) {
     lines.push(`${c.title.padEnd(w)}  ${LABEL[c.status].padEnd(6)}  ${c.detail}`);
-    if (c.fix && (c.status === 'fail' || c.status === 'warn')) lines.push(`${''.padEnd(w)}          fix: ${c.fix}`);
+    // A short indent: editors draw guides for deep ones (the output channel does).
+    if (c.fix && (c.status === 'fail' || c.status === 'warn')) lines.push(`  → fix: ${c.fix}`);
   }
   const failed = r.checks.filter((c) => c.status === 'fail').length;
   const warned = r.checks.filter((c) => c.status === 'warn').length;

@@ -5,7 +5,7 @@
  * offers the fix for the first failure.
  */
 import * as vscode from 'vscode';
-import { formatReport, runDoctor, type CheckResult } from '../../core/doctor';
+import { formatReport, runDoctor, type CheckResult, type DoctorReport } from '../../core/doctor';
 import { doctorOptionsFromSettings } from '../config/doctorOptions';
 import { startDemoEndpoint } from '../run/runner';
 import { exposeRuntimeDir } from '../runtime/runtimeContext';
@@ -14,44 +14,50 @@ import { COMMANDS } from './ids';
 import { guarded } from './guard';
 
 export function registerCheckSetup(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(
-    COMMANDS.checkSetup,
-    guarded(s.output, 'Check Setup', async () => {
-      const settings = s.settings();
-      const choice = exposeRuntimeDir(settings.agentRuntimeDir);
-      const key = await s.apiKey.get();
-      const demo = settings.modelPreset === 'demo' ? await startDemoEndpoint() : undefined;
-      try {
-        const model = demo?.endpoint ?? { baseUrl: settings.modelEndpoint, model: settings.modelId, apiKey: key || undefined };
-        const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'NemoCognition: checking the setup…' }, () =>
-          runDoctor(doctorOptionsFromSettings(settings, model, !!key, choice?.dir)),
-        );
-        s.output.info(`Setup check:\n${formatReport(report)}`);
-        const failed = report.checks.filter((c) => c.status === 'fail');
-        const warned = report.checks.filter((c) => c.status === 'warn');
-        if (failed.length === 0) {
-          const pick = await vscode.window.showInformationMessage(
-            `NemoCognition setup: all checks passed${warned.length ? ` (${warned.length} warning(s))` : ''}.`,
-            'Show Details',
-          );
-          if (pick) s.output.show(true);
-          return;
-        }
-        const first = failed[0]!;
-        const action = actionFor(first);
-        const pick = await vscode.window.showErrorMessage(
-          `NemoCognition setup: ${failed.length} check(s) failed, so a run would fail. ${first.title}: ${first.detail}`,
-          { modal: false, detail: first.fix },
-          ...(action ? [action.label] : []),
-          'Show Details',
-        );
-        if (pick === 'Show Details') s.output.show(true);
-        else if (action && pick === action.label) await vscode.commands.executeCommand(...action.command);
-      } finally {
-        await demo?.close();
-      }
-    }),
+  let last: DoctorReport | undefined;
+  const check = guarded(s.output, 'Check Setup', async () => {
+    const settings = s.settings();
+    const choice = exposeRuntimeDir(settings.agentRuntimeDir);
+    const key = await s.apiKey.get();
+    const demo = settings.modelPreset === 'demo' ? await startDemoEndpoint() : undefined;
+    try {
+      const model = demo?.endpoint ?? { baseUrl: settings.modelEndpoint, model: settings.modelId, apiKey: key || undefined };
+      const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'NemoCognition: checking the setup…' }, () =>
+        runDoctor(doctorOptionsFromSettings(settings, model, !!key, choice?.dir)),
+      );
+      s.output.info(`Setup check:\n${formatReport(report)}`);
+      // The toast is not awaited: the command resolves with the report (tests, other commands) while it shows.
+      void announce(s, report.checks);
+      last = report;
+    } finally {
+      await demo?.close();
+    }
+  });
+  // Resolves with the report (undefined when the check itself could not run: the error was shown).
+  return vscode.commands.registerCommand(COMMANDS.checkSetup, async () => {
+    last = undefined;
+    await check();
+    return last;
+  });
+}
+
+async function announce(s: Services, checks: CheckResult[]): Promise<void> {
+  const failed = checks.filter((c) => c.status === 'fail');
+  const warned = checks.filter((c) => c.status === 'warn');
+  if (failed.length === 0) {
+    const pick = await vscode.window.showInformationMessage(`NemoCognition setup: all checks passed${warned.length ? ` (${warned.length} warning(s))` : ''}.`, 'Show Details');
+    if (pick) s.output.show(true);
+    return;
+  }
+  const first = failed[0]!;
+  const action = actionFor(first);
+  const pick = await vscode.window.showErrorMessage(
+    `NemoCognition setup: ${failed.length} check(s) failed, so a run would fail. ${first.title}: ${first.detail}. ${first.fix ?? ''}`,
+    ...(action ? [action.label] : []),
+    'Show Details',
   );
+  if (pick === 'Show Details') s.output.show(true);
+  else if (action && pick === action.label) await vscode.commands.executeCommand(...action.command);
 }
 
 function actionFor(c: CheckResult): { label: string; command: [string, ...unknown[]] } | undefined {
