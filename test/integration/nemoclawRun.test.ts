@@ -242,7 +242,7 @@ describe('a whole supervised run through NemoClaw (fake CLIs from the docs, real
     const main = store.branchesOf(summary.run.id).find((b) => b.label === 'main')!;
     const forensic = store.nodesOfBranch(main.id).filter((n) => n.kind === 'checkpoint' && n.snapshotId).pop()!;
     await store.close();
-    const shown = execFileSync(CLI[0]!, [CLI[1]!, 'show', ws, '--node', forensic.id, '--path', 'README.md']);
+    const shown = execFileSync(CLI[0]!, [CLI[1]!, 'show', ws, '--node', forensic.id, '--path', 'README.md'], { stdio: ['ignore', 'pipe', 'pipe'] });
     const there = await SnapshotEngine.open(join(sandboxWs(SANDBOX), '.nemocognition', 'snapshots'), { changeSource: 'full-scan' });
     try {
       assert.deepEqual(shown, there.readFile(forensic.snapshotId!, 'README.md'), 'nemocog show prints the bytes the failed sandbox recorded');
