@@ -130,8 +130,15 @@ export async function runSupervisedNemoClaw(opts: SupervisedRunOptions, listener
 
     listener.phase?.('agent', `Starting the supervisor inside sandbox ${nc.sandbox}`);
     summary = await inSandbox(nc.sandbox, [], []);
+    let attempts = 0;
     while (summary.handoff) {
       const h = summary.handoff;
+      // The sandbox's answer is input like any other: only the next attempt, within the limit, forks a sandbox.
+      if (h.runId !== runId || h.attempt !== ++attempts || h.attempt > opts.maxRecoveries) {
+        throw Object.assign(new Error(`Sandbox ${current} asked for recovery ${h.attempt} of run ${h.runId}, which does not follow from this run (${attempts - 1} recovery(ies) so far, at most ${opts.maxRecoveries}).`), {
+          fix: 'Nothing more was forked. Inspect the sandbox (it may have been tampered with), then run again.',
+        });
+      }
       const dest = recoverySandboxName(nc.sandbox, h.attempt);
       pendingFork = { attempt: h.attempt, forkNodeId: h.forkNodeId, dest };
       listener.phase?.('recovering', `Recovery ${h.attempt}: forking ${dest} from the baseline snapshot`);

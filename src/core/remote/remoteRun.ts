@@ -7,6 +7,9 @@
  * local NIM) is reached through a reverse port forward; the user's key goes
  * over the SSH channel's stdin, never on a command line.
  *
+ * TODO(nemocog): a stream cut mid-run leaves the local copy short of what the remote store kept; pull
+ * the missing records over SSH (by remote journal seq) when the host is reachable again.
+ *
  * The run is replicated as it goes: every event the remote store journals is
  * appended to the local workspace's store (same ids and times), and where its
  * snapshot content lives is noted per user (replica/origins.ts), so a local
