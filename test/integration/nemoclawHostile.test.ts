@@ -13,7 +13,9 @@ import { join } from 'node:path';
 import { runSupervised } from '../../src/core/run/supervisor';
 import { Store } from '../../src/core/store/store';
 import { storeDirFor } from '../../src/core/store/paths';
-import { ensureSshdInstalled, sshdAvailable, startSshd, type TestSshd } from '../support/sshd';
+import { setEnv } from '../support/env';
+import { requireSshd } from '../support/realParts';
+import { startSshd, type TestSshd } from '../support/sshd';
 
 const FAKE = join(__dirname, '../fixtures/fake-nemoclaw');
 
@@ -35,40 +37,25 @@ describe('NemoClaw launcher against a hostile sandbox', function () {
   this.timeout(180_000);
   let sshd: TestSshd;
   let scratch: string;
-  const saved: Record<string, string | undefined> = {};
+  let restoreEnv = () => {};
 
   before(async function () {
-    try {
-      ensureSshdInstalled();
-    } catch (e) {
-      if (process.env.CI === 'true') throw e;
-    }
-    if (!sshdAvailable()) {
-      if (process.env.CI === 'true') throw new Error('sshd is required in CI');
-      this.skip();
-    }
+    requireSshd(this);
     sshd = await startSshd();
     scratch = mkdtempSync(join(tmpdir(), 'nc-nemoclaw-hostile-'));
-    const env = {
+    restoreEnv = setEnv({
       FAKE_NEMOCLAW_HOME: join(scratch, 'home'),
       FAKE_NEMOCLAW_LOG: join(scratch, 'calls.jsonl'),
       FAKE_OPENSHELL_SSH_PORT: String(sshd.port),
       FAKE_OPENSHELL_SSH_USER: sshd.user,
       FAKE_OPENSHELL_AUTHORIZED_KEYS: sshd.authorizedKeysFile,
       NEMOCOG_STATE_DIR: join(scratch, 'state'),
-    };
-    for (const [k, v] of Object.entries(env)) {
-      saved[k] = process.env[k];
-      process.env[k] = v;
-    }
+    });
     execFileSync(join(FAKE, 'bin/openshell'), ['sandbox', 'create', '--name', 'nc-evil']);
     writeFileSync(join(scratch, 'hostile.cjs'), HOSTILE_CLI);
   });
   after(async () => {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
+    restoreEnv();
     await sshd?.stop();
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   });

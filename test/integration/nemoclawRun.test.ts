@@ -28,9 +28,10 @@ import { SNAPSHOT_TIMESTAMP } from '../../src/core/sandbox/nemoclaw/commands';
 import { SnapshotEngine } from '../../src/core/snapshots/engine';
 import { Store } from '../../src/core/store/store';
 import { storeDirFor } from '../../src/core/store/paths';
-import { requireAgentRuntime, requireLandlock } from '../support/realParts';
+import { setEnv } from '../support/env';
+import { requireAgentRuntime, requireLandlock, requireSshd } from '../support/realParts';
 import { assertRemoteDiffOpens, runEvents } from '../support/replica';
-import { ensureSshdInstalled, sshdAvailable, startSshd, type TestSshd } from '../support/sshd';
+import { startSshd, type TestSshd } from '../support/sshd';
 
 const FAKE = join(__dirname, '../fixtures/fake-nemoclaw');
 const NEMOCLAW = join(FAKE, 'bin', 'nemoclaw');
@@ -55,38 +56,27 @@ describe('a whole supervised run through NemoClaw (fake CLIs from the docs, real
   let summary: RunSummary;
   let calls: Call[];
   let sshCalls: string[][];
-  const saved: Record<string, string | undefined> = {};
+  let restoreEnv = () => {};
   const narration: string[] = [];
-
-  const setEnv = (k: string, v: string) => {
-    if (!(k in saved)) saved[k] = process.env[k];
-    process.env[k] = v;
-  };
   const sandboxWs = (sandbox: string) => join(home, 'sandboxes', sandbox, DEFAULT_SANDBOX_WORKSPACE, summary.run.id);
 
   before(async function () {
     requireAgentRuntime(this);
     await requireLandlock(this);
-    try {
-      ensureSshdInstalled();
-    } catch (e) {
-      if (process.env.CI === 'true') throw e;
-    }
-    if (!sshdAvailable()) {
-      if (process.env.CI === 'true') throw new Error('sshd is required in CI');
-      this.skip();
-    }
+    requireSshd(this);
     scratch = mkdtempSync(join(tmpdir(), 'nc-nemoclaw-run-'));
     sshd = await startSshd();
     home = join(scratch, 'fake-home');
     stateDir = join(scratch, 'state');
     // The fake CLIs read these (their children inherit them); origins of replicated runs go to stateDir.
-    setEnv('FAKE_NEMOCLAW_HOME', home);
-    setEnv('FAKE_NEMOCLAW_LOG', join(scratch, 'calls.jsonl'));
-    setEnv('FAKE_OPENSHELL_SSH_PORT', String(sshd.port));
-    setEnv('FAKE_OPENSHELL_SSH_USER', sshd.user);
-    setEnv('FAKE_OPENSHELL_AUTHORIZED_KEYS', sshd.authorizedKeysFile);
-    setEnv('NEMOCOG_STATE_DIR', stateDir);
+    restoreEnv = setEnv({
+      FAKE_NEMOCLAW_HOME: home,
+      FAKE_NEMOCLAW_LOG: join(scratch, 'calls.jsonl'),
+      FAKE_OPENSHELL_SSH_PORT: String(sshd.port),
+      FAKE_OPENSHELL_SSH_USER: sshd.user,
+      FAKE_OPENSHELL_AUTHORIZED_KEYS: sshd.authorizedKeysFile,
+      NEMOCOG_STATE_DIR: stateDir,
+    });
     // `nemoclaw onboard` would create the sandbox; the fake's `openshell sandbox create` stands in for it.
     execFileSync(OPENSHELL, ['sandbox', 'create', '--name', SANDBOX]);
     writeFileSync(join(scratch, 'calls.jsonl'), '');
@@ -121,10 +111,7 @@ describe('a whole supervised run through NemoClaw (fake CLIs from the docs, real
   });
 
   after(async () => {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
+    restoreEnv();
     await model?.close();
     await sshd?.stop();
     if (scratch) rmSync(scratch, { recursive: true, force: true });

@@ -15,8 +15,9 @@ import { startDemoModel, type DemoModel } from '../../../src/core/demo';
 import { runDoctor, type CheckResult, type DoctorReport } from '../../../src/core/doctor';
 import type { DoctorOptions } from '../../../src/core/doctor/doctor';
 import { checkModel, PROBE_TOOL } from '../../../src/core/doctor/modelCheck';
-import { requireAgentRuntime, requireLandlock } from '../../support/realParts';
-import { ensureSshdInstalled, freePort, sshdAvailable, startSshd, type TestSshd } from '../../support/sshd';
+import { setEnv } from '../../support/env';
+import { requireAgentRuntime, requireLandlock, requireSshd } from '../../support/realParts';
+import { freePort, startSshd, type TestSshd } from '../../support/sshd';
 
 const CLI = join(__dirname, '../../../dist/cli.js');
 const FAKE = join(__dirname, '../../fixtures/fake-nemoclaw');
@@ -201,15 +202,7 @@ describe('nemocog doctor', function () {
   describe('remote host and NemoClaw sandbox (real sshd)', () => {
     let sshd: TestSshd;
     before(async function () {
-      try {
-        ensureSshdInstalled();
-      } catch (e) {
-        if (process.env.CI === 'true') throw e;
-      }
-      if (!sshdAvailable()) {
-        if (process.env.CI === 'true') throw new Error('sshd is required in CI');
-        this.skip();
-      }
+      requireSshd(this);
       sshd = await startSshd();
     });
     after(async () => sshd?.stop());
@@ -230,14 +223,12 @@ describe('nemocog doctor', function () {
 
     it('NemoClaw: CLI missing, sandbox unknown, CLI missing inside, then all fine (fake CLIs from the docs)', async () => {
       const home = join(scratch, 'fake-home');
-      const env: Record<string, string> = {
+      const restoreEnv = setEnv({
         FAKE_NEMOCLAW_HOME: home,
         FAKE_OPENSHELL_SSH_PORT: String(sshd.port),
         FAKE_OPENSHELL_SSH_USER: sshd.user,
         FAKE_OPENSHELL_AUTHORIZED_KEYS: sshd.authorizedKeysFile,
-      };
-      const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-      Object.assign(process.env, env);
+      });
       try {
         execFileSync(join(FAKE, 'bin/openshell'), ['sandbox', 'create', '--name', 'nc-doc']);
         const paths = { nemoclawPath: join(FAKE, 'bin/nemoclaw'), openshellPath: join(FAKE, 'bin/openshell') };
@@ -254,10 +245,7 @@ describe('nemocog doctor', function () {
         const fine = await runDoctor({ ...base, nemoclaw: { sandbox: 'nc-doc', ...paths, sandboxCli: [process.execPath, CLI] } });
         assert.deepEqual(fine.checks.map((c) => [c.id, c.status]), [['nemoclaw.cli', 'pass'], ['nemoclaw.ssh', 'pass'], ['nemoclaw.cli-inside', 'pass']]);
       } finally {
-        for (const [k, v] of Object.entries(saved)) {
-          if (v === undefined) delete process.env[k];
-          else process.env[k] = v;
-        }
+        restoreEnv();
         const kept = require('node:fs').readFileSync(sshd.authorizedKeysFile, 'utf8').split('\n').filter((l: string) => l && !l.includes('nc-fake-sandbox:'));
         writeFileSync(sshd.authorizedKeysFile, kept.map((l: string) => `${l}\n`).join(''));
       }
