@@ -4,9 +4,9 @@
  * snapshots are NemoClaw's own (`nemoclaw <name> snapshot ...`).
  *
  * Policy: OpenShell enforces the sandbox's policy YAML (Landlock, seccomp,
- * network namespace + egress proxy) as applied at onboarding; this driver
- * does not translate SandboxSpec.policy or ExecOptions.extraReadWrite into it.
- * TODO(nemocog): apply SandboxSpec.policy with `openshell policy set <name> --policy <file>`.
+ * network namespace + egress proxy). A supervised run applies the run's policy
+ * with `openshell policy set` (setPolicy, from remote/nemoclawRun.ts); `exec`
+ * does not translate SandboxSpec.policy or ExecOptions.extraReadWrite.
  *
  * Unverified against a live NemoClaw (needs Docker and NVIDIA hosts); tested
  * against test/fixtures/fake-nemoclaw, written from the documentation.
