@@ -22,6 +22,12 @@
  * the local one hold the same record. Snapshot content stays in the
  * sandboxes until a diff or a restore fetches it (replica/remoteSnapshots.ts).
  *
+ * Recovery always forks from the baseline here (NemoClaw restores whole
+ * snapshots); the local driver may fork from the last good step instead.
+ * TODO(nemocog): fork from the last good step by uploading that snapshot's files into the restored sandbox.
+ * TODO(nemocog): put NemoCognition's CLI and the agent runtime into the sandbox (upload dist/, or an
+ * image with them); today `nemocognition.nemoclaw.sandboxCli` must name one that is already there.
+ *
  * Unverified against a live NemoClaw (it needs Docker and NVIDIA hosts):
  * tested with the fake CLIs in test/fixtures/fake-nemoclaw, written from the
  * documentation, whose sandboxes are folders reached through a real sshd.
