@@ -62,8 +62,14 @@ export async function assertRemoteDiffOpens(
     const first = new RemoteSnapshots(engine, store, { stateDir });
     try {
       assert.equal(first.isRemote(snapshotId), true);
+      // Compare with workspace first lists what differs: the trees only.
+      await first.ensureTrees(snapshotId);
+      const trees = first.fetched;
+      assert.ok(trees > 0, 'the trees were fetched over SSH');
+      assert.ok(engine.entryAt(snapshotId, file), `${file} is listed from the local copy of the trees`);
+      // Then the diff opens one file: its content is fetched now.
       await first.ensureFile(snapshotId, file);
-      assert.ok(first.fetched > 0, 'content was fetched over SSH');
+      assert.equal(first.fetched, trees + 1, 'then exactly the file\'s content');
     } finally {
       await first.close();
     }

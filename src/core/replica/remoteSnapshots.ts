@@ -98,7 +98,7 @@ export class RemoteSnapshots {
 
   /** Makes one file of the snapshot readable locally (engine.readFile). */
   async ensureFile(snapshotId: string, relPath: string): Promise<void> {
-    const remote = !this.engine.get(snapshotId);
+    const remote = this.isReplica(snapshotId);
     await this.ensureTrees(snapshotId);
     const e = this.engine.entryAt(snapshotId, relPath);
     if (!remote || !e || e.type === 'dir' || this.engine.objects.has(e.hash)) return;
@@ -108,9 +108,9 @@ export class RemoteSnapshots {
 
   /** Makes everything a restore of the snapshot into `workspace` will write available locally. */
   async ensureForRestore(snapshotId: string, workspace: string): Promise<void> {
-    const remote = !this.engine.get(snapshotId);
+    const remote = this.isReplica(snapshotId);
     await this.ensureTrees(snapshotId);
-    if (!remote && !this.needsBlobs(snapshotId)) return;
+    if (!remote) return;
     const changes = await this.engine.diffLive(snapshotId, workspace);
     const wanted = new Map<string, WantedObject>();
     for (const c of changes) {
@@ -130,9 +130,10 @@ export class RemoteSnapshots {
     for (const c of await Promise.allSettled(all)) if (c.status === 'fulfilled') await c.value.close().catch(() => undefined);
   }
 
-  /** A replica ref (written by ensureTrees) may still lack blobs. */
-  private needsBlobs(snapshotId: string): boolean {
-    return this.engine.get(snapshotId)?.rootPath.startsWith('replica:') ?? false;
+  /** Not taken here: no ref yet, or a replica ref (written by ensureTrees) whose blobs may still be missing. */
+  private isReplica(snapshotId: string): boolean {
+    const ref = this.engine.get(snapshotId);
+    return !ref || ref.rootPath.startsWith('replica:');
   }
 
   private originOf(snapshotId: string): { rec: SnapshotRecorded; origin: RunOrigin } {
