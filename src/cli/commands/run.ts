@@ -31,6 +31,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       'ssh-config': { type: 'string' },
       ignore: { type: 'string', multiple: true },
       reasoning: { type: 'string', default: 'adaptive' },
+      'trust-policy': { type: 'boolean' },
       // NemoClaw: the sandbox to run in, and how to reach it (see remote/nemoclawRun.ts).
       sandbox: { type: 'string' },
       'nemoclaw-path': { type: 'string' },
@@ -71,6 +72,8 @@ export async function runCommand(argv: string[]): Promise<number> {
     ...(values.ignore?.length ? { snapshotIgnore: values.ignore } : {}),
     // A remote run's policy path is the remote host's: pass it through unresolved.
     policyFile: values.policy ? (values.remote ? values.policy : resolve(values.policy)) : undefined,
+    // A policy wider than the default (e.g. the repository's own .nemocognition/policy.yaml) needs this flag.
+    ...(values['trust-policy'] ? { approvePolicy: () => true } : {}),
     maxRecoveries: Number(values['max-recoveries']),
     timeoutMs: Number(values['timeout-seconds']) * 1000,
     signal: controller.signal,

@@ -32,7 +32,7 @@
  * tested with the fake CLIs in test/fixtures/fake-nemoclaw, written from the
  * documentation, whose sandboxes are folders reached through a real sshd.
  */
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { StoreEvent } from '../model/events';
@@ -45,7 +45,7 @@ import { nemoclaw, recoverySandboxName } from '../sandbox/nemoclaw/commands';
 import { NemoClawDriver } from '../sandbox/nemoclaw/driver';
 import { openShellPolicyText } from '../sandbox/nemoclaw/policy';
 import { forkRecoverySandbox } from '../sandbox/nemoclaw/recovery';
-import { DEFAULT_POLICY_PATH } from '../sandbox/policy';
+import { DEFAULT_POLICY_PATH, loadPolicyFile, policyWidening, PolicyNotApprovedError } from '../sandbox/policy';
 import { SnapshotEngine } from '../snapshots/engine';
 import { DEFAULT_IGNORE_GLOBS } from '../snapshots/ignore';
 import { nemocogDir } from '../store/paths';
@@ -89,8 +89,13 @@ export async function runSupervisedNemoClaw(opts: SupervisedRunOptions, listener
     const mainSsh = await driver.transport(nc.sandbox);
     addSource(runId, opts.workspace, source(nc.sandbox));
 
+    // The run's policy, as a local run would read it; one from the repository that widens the default
+    // runs only once approved (here, before anything reaches the sandbox; inside, --trust-policy says so).
+    const policy = await loadPolicyFile(opts.workspace, {}, opts.policyFile);
+    const policyText = policy.text;
+    const widening = policy.path && policy.text !== null ? policyWidening(policy, policy.text, policy.path) : null;
+    if (widening && !(await opts.approvePolicy?.(widening))) throw new PolicyNotApprovedError(widening);
     const policyFile = path.join(staging, 'openshell-policy.yaml');
-    const policyText = readPolicy(opts);
     writeFileSync(policyFile, openShellPolicyText(policyText ?? undefined), { mode: 0o600 });
     await driver.setPolicy(nc.sandbox, policyFile);
     narrate(`Policy applied to sandbox ${nc.sandbox} with openshell policy set.`);
@@ -108,6 +113,7 @@ export async function runSupervisedNemoClaw(opts: SupervisedRunOptions, listener
       '--recorded-driver', `nemoclaw:${nc.sandbox}`,
       '--sandbox-label', `nemoclaw:${sandbox}`,
       '--recovery-handoff',
+      ...(widening ? ['--trust-policy'] : []),
       '--meta', `nemocognition.nemoclaw.sandbox=${nc.sandbox}`,
       '--meta', `nemocognition.nemoclaw.baseline=${baseline.id}`,
     ];
@@ -195,19 +201,6 @@ export async function runSupervisedNemoClaw(opts: SupervisedRunOptions, listener
       narrate(`${problem.message} ${problem.fix}`);
       if (summary && !summary.problem) summary.problem = problem;
     }
-  }
-}
-
-/** The policy the run would use locally: --policy / the setting, else the workspace's, else none (the default). */
-function readPolicy(opts: SupervisedRunOptions): string | null {
-  const file = opts.policyFile ? path.resolve(opts.workspace, opts.policyFile) : path.join(opts.workspace, DEFAULT_POLICY_PATH);
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT' && !opts.policyFile) return null;
-    throw Object.assign(new Error(`The sandbox policy file ${file} cannot be read (${(e as Error).message}).`), {
-      fix: 'Correct nemocognition.sandbox.policyFile (or --policy), or clear it to use the default policy.',
-    });
   }
 }
 

@@ -110,7 +110,7 @@ export async function fetchObjects(transport: SshTransport, objectsDir: string, 
   const rx = new ObjectReceiver(wanted, into);
   if (rx.pending === 0) return rx.finish();
   await transport.connect();
-  const child = spawn(transport.sshPath, ['-T', ...transport.baseArgs(), transport.host, fetchScript(objectsDir)], {
+  const child = spawn(transport.sshPath, ['-T', ...transport.baseArgs(), '--', transport.host, fetchScript(objectsDir)], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';
