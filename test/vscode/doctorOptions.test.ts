@@ -9,7 +9,10 @@ describe('Check Setup options from the settings', () => {
     assert.equal(o.keyRequired, true);
     assert.equal(o.keyFoundIn, 'SecretStorage');
     assert.equal(o.model.reasoning, 'adaptive');
-    assert.equal(o.phoenixEndpoint, DEFAULTS.phoenixEndpoint);
+    assert.equal(o.phoenixEndpoint, undefined, 'the mirror is off by default: Phoenix is not checked');
+    const on = doctorOptionsFromSettings({ ...DEFAULTS, phoenixEnabled: true }, { baseUrl: 'x', model: 'y' }, false, undefined, 'px-key-123456');
+    assert.equal(on.phoenixEndpoint, DEFAULTS.phoenixEndpoint);
+    assert.equal(on.phoenixApiKey, 'px-key-123456');
     assert.equal(o.remote, undefined);
     assert.equal(o.nemoclaw, undefined);
     assert.equal(doctorOptionsFromSettings(DEFAULTS, { baseUrl: 'x', model: 'y' }, false).keyFoundIn, undefined);

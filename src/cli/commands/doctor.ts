@@ -48,6 +48,7 @@ export async function doctorCommand(argv: string[]): Promise<number> {
       keyFoundIn: apiKey ? 'NEMOCOG_API_KEY' : undefined,
       runtimeDir: values['runtime-dir'],
       phoenixEndpoint: values.phoenix,
+      phoenixApiKey: process.env.NEMOCOG_PHOENIX_API_KEY || undefined,
       ...(values.remote ? { remote: { host: values.remote, configFile: values['ssh-config'], cli: values['remote-cli']!.split(' ').filter(Boolean) } } : {}),
       ...(driver === 'nemoclaw'
         ? { nemoclaw: { sandbox: values.sandbox ?? '', nemoclawPath: values['nemoclaw-path'], openshellPath: values['openshell-path'], sandboxCli: values['sandbox-cli']!.split(' ').filter(Boolean) } }

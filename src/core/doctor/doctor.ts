@@ -17,7 +17,9 @@ export interface DoctorOptions {
   runtimeDir?: string;
   /** Where to look for the runtime, beyond runtimeDir (tests isolate it). */
   runtime?: LocateOptions;
+  /** Checked when set: the mirror is on. */
   phoenixEndpoint?: string;
+  phoenixApiKey?: string;
   remote?: RemoteCheckOptions;
   nemoclaw?: NemoClawCheckOptions;
   /** Overrides for the sandbox probes (tests break them one at a time). */
@@ -34,7 +36,7 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorReport> {
   if (want('sandbox') && !o.remote) checks.push(...(await checkSandbox({ driver: o.driver, ...o.sandbox })));
   if (want('key')) checks.push(checkApiKey({ required: o.keyRequired ?? !isLoopback(o.model.baseUrl), foundIn: o.keyFoundIn }));
   if (want('model')) checks.push(...(await checkModel(o.model)));
-  if (want('phoenix')) checks.push(await checkPhoenixEndpoint(o.phoenixEndpoint));
+  if (want('phoenix')) checks.push(await checkPhoenixEndpoint(o.phoenixEndpoint, { apiKey: o.phoenixApiKey }));
   if (want('remote') && o.remote) checks.push(...(await checkRemoteHost(o.remote)));
   if (want('nemoclaw') && o.driver === 'nemoclaw' && o.nemoclaw) checks.push(...(await checkNemoClaw(o.nemoclaw)));
   return { checks, ok: checks.every((c) => c.status !== 'fail') };

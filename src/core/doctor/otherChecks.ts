@@ -1,8 +1,9 @@
 /**
  * The rest of a run's prerequisites: the API key (present, never shown), the
- * Phoenix endpoint when one is set, and the remote host or NemoClaw sandbox
+ * Phoenix endpoint when the mirror is on, and the remote host or NemoClaw sandbox
  * when the run goes there (SSH reachable, NemoCognition's CLI present).
  */
+import { checkPhoenix } from '../mirror/check';
 import { NemoClawDriver } from '../sandbox/nemoclaw/driver';
 import { NemoClawError } from '../sandbox/nemoclaw/errors';
 import { SandboxUnavailableError } from '../sandbox/driver';
@@ -22,23 +23,13 @@ export function checkApiKey(o: KeyCheckOptions): CheckResult {
   return fail('key.present', 'key', 'API key', 'no API key in SecretStorage or NEMOCOG_API_KEY', 'Run "NemoCognition: Set API Key" in VS Code, or export NEMOCOG_API_KEY for the CLI (it is never stored in settings).');
 }
 
-/**
- * A Phoenix that will take the mirror's spans: its version route answers.
- * TODO(nemocog): use checkPhoenix from src/core/mirror (issue 8) once merged: it also checks auth and the OTLP route.
- */
-export async function checkPhoenixEndpoint(endpoint: string | undefined, timeoutMs = 5_000): Promise<CheckResult> {
-  if (!endpoint) return skip('phoenix.reachable', 'phoenix', 'Phoenix', 'not set: runs are recorded locally only');
-  const base = endpoint.replace(/\/+$/, '');
-  const fix = 'Start Phoenix (e.g. `phoenix serve`) or correct nemocognition.phoenix.endpoint; runs still record locally and the mirror catches up later.';
-  try {
-    const res = await fetch(`${base}/arize_phoenix_version`, { signal: AbortSignal.timeout(timeoutMs) });
-    const text = (await res.text()).trim();
-    if (!res.ok) return warn('phoenix.reachable', 'phoenix', 'Phoenix', `${base} answered HTTP ${res.status}: not a Phoenix server?`, fix);
-    return pass('phoenix.reachable', 'phoenix', 'Phoenix', `${base} (Phoenix ${/^[\w.+-]{1,40}$/.test(text) ? text : 'unknown version'})`);
-  } catch (e) {
-    const err = e as Error & { cause?: { code?: string } };
-    return warn('phoenix.reachable', 'phoenix', 'Phoenix', `${base} cannot be reached (${err.name === 'TimeoutError' ? 'no answer in time' : (err.cause?.code ?? oneLine(err.message))})`, fix);
-  }
+/** A Phoenix that will take the mirror's spans (issue 8's checkPhoenix: its version, auth, the OTLP route). */
+export async function checkPhoenixEndpoint(endpoint: string | undefined, opts: { apiKey?: string; timeoutMs?: number } = {}): Promise<CheckResult> {
+  if (!endpoint) return skip('phoenix.reachable', 'phoenix', 'Phoenix', 'mirror off: runs are recorded locally only');
+  const r = await checkPhoenix(endpoint, { ...(opts.apiKey ? { apiKey: opts.apiKey } : {}), timeoutMs: opts.timeoutMs ?? 5_000 });
+  if (r.ok) return pass('phoenix.reachable', 'phoenix', 'Phoenix', `${r.endpoint} (Phoenix ${r.version ?? 'unknown version'}${r.authenticated ? ', with your Phoenix key' : ''})`);
+  // A run never waits on the mirror: it catches up once Phoenix is back.
+  return warn('phoenix.reachable', 'phoenix', 'Phoenix', oneLine(r.reason), `${r.fix} Runs still record locally; the mirror catches up later.`);
 }
 
 export interface RemoteCheckOptions {

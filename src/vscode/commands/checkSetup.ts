@@ -19,11 +19,12 @@ export function registerCheckSetup(s: Services): vscode.Disposable {
     const settings = s.settings();
     const choice = exposeRuntimeDir(settings.agentRuntimeDir);
     const key = await s.apiKey.get();
+    const phoenixKey = settings.phoenixEnabled ? await s.phoenixKey.get() : undefined;
     const demo = settings.modelPreset === 'demo' ? await startDemoEndpoint() : undefined;
     try {
       const model = demo?.endpoint ?? { baseUrl: settings.modelEndpoint, model: settings.modelId, apiKey: key || undefined };
       const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'NemoCognition: checking the setup…' }, () =>
-        runDoctor(doctorOptionsFromSettings(settings, model, !!key, choice?.dir)),
+        runDoctor(doctorOptionsFromSettings(settings, model, !!key, choice?.dir, phoenixKey || undefined)),
       );
       s.output.info(`Setup check:\n${formatReport(report)}`);
       // The toast is not awaited: the command resolves with the report (tests, other commands) while it shows.

@@ -188,7 +188,13 @@ describe('nemocog doctor', function () {
     assert.equal(row(down, 'phoenix.reachable').status, 'warn');
     assert.match(row(down, 'phoenix.reachable').fix!, /phoenix/i);
     assert.equal(down.ok, true, 'a missing Phoenix does not stop a run');
-    const phoenix = createServer((req, res) => res.writeHead(req.url === '/arize_phoenix_version' ? 200 : 404).end('20.26.1'));
+    // Answers what a Phoenix answers to checkPhoenix: its version, the projects list, an (empty) OTLP export.
+    const phoenix = createServer((req, res) => {
+      if (req.url === '/arize_phoenix_version') return res.writeHead(200).end('20.26.1');
+      if (req.url?.startsWith('/v1/projects')) return res.writeHead(200, { 'content-type': 'application/json' }).end('{"data":[]}');
+      if (req.url === '/v1/traces' && req.method === 'POST' && req.headers['content-type'] === 'application/x-protobuf') return res.writeHead(200).end();
+      res.writeHead(404).end();
+    });
     await new Promise<void>((r) => phoenix.listen(0, '127.0.0.1', () => r()));
     try {
       const up = await runDoctor({ ...good, phoenixEndpoint: `http://127.0.0.1:${(phoenix.address() as { port: number }).port}/`, only: ['phoenix'] });
