@@ -3,7 +3,7 @@
 //   node esbuild.mjs --watch       rebuild on change
 //   node esbuild.mjs --production  minified, external sourcemaps (used by `npm run package`)
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, existsSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, mkdirSync, existsSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 const root = dirname(fileURLToPath(import.meta.url));
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+const bridgeOnly = process.argv.includes('--bridge-only');
 const out = join(root, 'dist');
 
 const common = {
@@ -77,11 +78,52 @@ function buildNative() {
   }
 }
 
+/**
+ * The OpenClaw bridge as a package of its own (`@nemocognition/openclaw-bridge`):
+ * dist/packages/openclaw-bridge with the bundle (CommonJS), the supervisor plugin
+ * (ESM, loaded by OpenClaw), type declarations (tsc), the README of its public
+ * API and a package.json. `npm pack` in that folder makes the tarball.
+ */
+async function buildBridgePackage() {
+  const src = join(root, 'src/core/bridge/openclaw');
+  const pkgDir = join(out, 'packages', 'openclaw-bridge');
+  rmSync(pkgDir, { recursive: true, force: true });
+  mkdirSync(pkgDir, { recursive: true });
+  const nodeBundle = { ...common, sourcemap: false, minify: false, logLevel: 'warning', platform: 'node', target: 'node20' };
+  await Promise.all([
+    esbuild.build({ ...nodeBundle, format: 'cjs', entryPoints: [join(src, 'index.ts')], outfile: join(pkgDir, 'index.js') }),
+    esbuild.build({ ...nodeBundle, format: 'esm', entryPoints: [join(src, 'plugin/index.ts')], outfile: join(pkgDir, 'plugin', 'index.mjs') }),
+  ]);
+  // Declarations of the bridge and what it imports, under types/; index.d.ts re-exports the bridge's.
+  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(src, 'package/tsconfig.json'), '--outDir', join(pkgDir, 'types')], { stdio: 'inherit' });
+  writeFileSync(join(pkgDir, 'index.d.ts'), "export * from './types/bridge/openclaw/index';\n");
+  const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
+  const pkg = {
+    name: '@nemocognition/openclaw-bridge',
+    version,
+    description: 'Drive the OpenClaw CLI headless, one supervised agent turn at a time: a plugin asks before every tool call, a strict envelope parser, a pinned runtime.',
+    license: 'MIT',
+    main: 'index.js',
+    types: 'index.d.ts',
+    exports: { '.': { types: './index.d.ts', require: './index.js', default: './index.js' }, './plugin': './plugin/index.mjs', './package.json': './package.json' },
+    files: ['index.js', 'index.d.ts', 'types/', 'plugin/', 'README.md', 'LICENSE'],
+    engines: { node: '>=20.19' },
+    keywords: ['openclaw', 'agent', 'supervision', 'sandbox', 'nemoclaw', 'openshell'],
+  };
+  writeFileSync(join(pkgDir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
+  copyFileSync(join(src, 'package/README.md'), join(pkgDir, 'README.md'));
+  copyFileSync(join(root, 'LICENSE'), join(pkgDir, 'LICENSE'));
+}
+
+if (bridgeOnly) {
+  await buildBridgePackage();
+  process.exit(0);
+}
 copyAssets();
 if (watch) {
   const ctxs = await Promise.all(builds.map((b) => esbuild.context(b)));
   await Promise.all(ctxs.map((c) => c.watch()));
   console.log('[esbuild.mjs] watching…');
 } else {
-  await Promise.all(builds.map((b) => esbuild.build(b)));
+  await Promise.all([...builds.map((b) => esbuild.build(b)), buildBridgePackage()]);
 }

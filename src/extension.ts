@@ -38,7 +38,8 @@ export function activate(context: vscode.ExtensionContext): NemoCognitionTestApi
   };
 
   const store = new StoreService(paths, output);
-  const snapshots = new SnapshotService(paths, () => settings().snapshotIgnore);
+  // A replicated remote run's snapshots are fetched on first need (replica/remoteSnapshots.ts).
+  const snapshots = new SnapshotService(paths, () => settings().snapshotIgnore, (id) => store.query((s) => s.snapshot(id)));
   const apiKey = new ApiKeyStore(context.secrets);
   const runs = new RunController({ output, store, apiKey, settings, paths, gate });
   const replay = new ReplayViewProvider({

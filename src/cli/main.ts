@@ -4,12 +4,16 @@
  *   nemocog demo [--headless] [--workspace <dir>] [--scenario deny-and-recover]
  *   nemocog inspect [--json] <workspace>
  *   nemocog restore <workspace> --node <nodeId> | --branch <id> | --snapshot <id> | --undo  [--dry-run]
+ *   nemocog show <workspace> --node <nodeId> [--path <file>]
+ *   nemocog doctor [--model-url demo]
  *   nemocog mirror <workspace> [--endpoint URL] [--project NAME] [--follow] [--json] [--check]
  */
 import { runCommand } from './commands/run';
 import { demoCommand } from './commands/demo';
 import { inspectCommand } from './commands/inspect';
 import { restoreCommand } from './commands/restore';
+import { showCommand } from './commands/show';
+import { doctorCommand } from './commands/doctor';
 import { mirrorCommand } from './commands/mirror';
 import { installRuntimeCommand } from './commands/installRuntime';
 import { CliError } from './errors';
@@ -20,11 +24,15 @@ Usage:
   nemocog run --task <text> --workspace <dir> [--driver local|nemoclaw|none] [--model-url <url> --model <id>]
               [--allow-landlock-only]    run with Landlock alone if bubblewrap is missing (weaker; loudly labelled)
               [--driver none --unsandboxed]  NO sandbox at all: needs --unsandboxed to confirm
+              [--remote <ssh-alias> --remote-workspace <dir> --remote-cli <cmd>]
+              [--driver nemoclaw --sandbox <name> --sandbox-cli <cmd> --nemoclaw-path <p> --openshell-path <p>]
   nemocog demo [--headless | --open] [--workspace <dir>] [--scenario <name>]
   nemocog inspect [--json] <workspace>
   nemocog restore <workspace> (--node <nodeId> | --branch <branchId> | --snapshot <snapshotId> | --undo)
                   [--dry-run] [--allow-outside-symlinks] [--json]
+  nemocog show <workspace> --node <nodeId> [--path <file>]
   nemocog install-runtime [--dir <folder>]
+  nemocog doctor [--model-url <url>|demo --model <id>] [--driver ...] [--remote <alias>] [--sandbox <name>] [--phoenix <url>] [--json]
   nemocog mirror <workspace> [--endpoint <url>] [--project <name>] [--follow] [--json] [--check]
       delivers every recorded run to Arize Phoenix, exactly once (earlier runs too), with progress;
       --follow stays live; --check only checks the endpoint. Key: NEMOCOG_PHOENIX_API_KEY.
@@ -36,7 +44,9 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   demo: demoCommand,
   inspect: inspectCommand,
   restore: restoreCommand,
+  show: showCommand,
   'install-runtime': installRuntimeCommand,
+  doctor: doctorCommand,
   mirror: mirrorCommand,
 };
 

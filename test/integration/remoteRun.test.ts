@@ -5,6 +5,7 @@
  * reverse forward, events streamed back. Same scenario as the local test.
  */
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +22,7 @@ import { DEMO_TASK } from '../../src/cli/commands/demo';
 import { missingPart, requireAgentRuntime, requireLandlock } from '../support/realParts';
 import { processesMentioning } from '../support/processes';
 import { ensureSshdInstalled, sshdAvailable, startSshd, type TestSshd } from '../support/sshd';
+import { assertRemoteDiffOpens, runEvents } from '../support/replica';
 
 const CLI = [process.execPath, join(__dirname, '../../dist/cli.js')];
 
@@ -29,6 +31,8 @@ describe('supervised run on a remote host over real OpenSSH', function () {
   let scratch: string;
   let sshd: TestSshd;
   let model: DemoModel;
+  let stateDir: string;
+  let prevStateDir: string | undefined;
 
   before(async function () {
     requireAgentRuntime(this);
@@ -40,24 +44,32 @@ describe('supervised run on a remote host over real OpenSSH', function () {
     }
     if (!sshdAvailable()) missingPart(this, 'OpenSSH server (apt-get install openssh-server)');
     scratch = mkdtempSync(join(tmpdir(), 'nc-remote-'));
+    // Where this machine notes the origin of replicated runs (per user, outside any workspace).
+    stateDir = join(scratch, 'state');
+    prevStateDir = process.env.NEMOCOG_STATE_DIR;
+    process.env.NEMOCOG_STATE_DIR = stateDir;
     sshd = await startSshd();
     // The model listens only on this side's loopback; the remote reaches it through the SSH reverse forward.
     model = await startDemoModel({ scenario: 'deny-and-recover' });
   });
   after(async () => {
+    if (prevStateDir === undefined) delete process.env.NEMOCOG_STATE_DIR;
+    else process.env.NEMOCOG_STATE_DIR = prevStateDir;
     await model?.close();
     await sshd?.stop();
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   });
 
-  it('runs the deny-and-recover scenario remotely and streams its events back', async () => {
+  it('runs the deny-and-recover scenario remotely, streams its events back and replicates the run locally', async () => {
     const remoteWs = join(scratch, 'remote-ws');
+    const localWs = join(scratch, 'local-ws');
     seedDemoWorkspace(remoteWs);
+    seedDemoWorkspace(localWs);
     const branches = new Map<string, Branch>();
     const nodes: Node[] = [];
     const narration: string[] = [];
     const summary: RunSummary = await runSupervisedRemote(
-      { workspace: remoteWs, task: DEMO_TASK, driver: 'local', model: { baseUrl: model.baseUrl, model: model.model }, maxRecoveries: 2, timeoutMs: 240_000 },
+      { workspace: localWs, task: DEMO_TASK, driver: 'local', model: { baseUrl: model.baseUrl, model: model.model }, maxRecoveries: 2, timeoutMs: 240_000 },
       { host: sshd.alias, configFile: sshd.configFile, workspace: remoteWs, cli: CLI },
       { branch: (b) => branches.set(b.id, b), node: (n) => nodes.push(n), narration: (t) => narration.push(t) },
     );
@@ -74,16 +86,25 @@ describe('supervised run on a remote host over real OpenSSH', function () {
     } finally {
       await store.close();
     }
+
+    // The local store holds the same record: `nemocog inspect --json` prints the same bytes on both sides.
+    const inspect = (ws: string) => execFileSync(process.execPath, [CLI[1]!, 'inspect', '--json', '--run', summary.run.id, ws], { encoding: 'utf8' });
+    assert.equal(inspect(localWs), inspect(remoteWs));
+    assert.deepEqual(await runEvents(localWs, summary.run.id), await runEvents(remoteWs, summary.run.id), 'every event, in order');
+
+    // A diff of a remote step opens from the local store: the content is fetched over SSH on first need, then cached.
+    await assertRemoteDiffOpens(localWs, join(remoteWs, '.nemocognition', 'snapshots'), summary.run.id, stateDir);
   });
 
   it('when SSH drops mid-run: says so, the remote run stops, and what it recorded is kept and sealed', async () => {
     const remoteWs = join(scratch, 'drop-ws');
     seedDemoWorkspace(remoteWs);
+    const localWs = join(scratch, 'drop-local-ws');
     const drop = await startSshd();
     let dropped = false;
     const nodes: Node[] = [];
     const outcome = await runSupervisedRemote(
-      { workspace: remoteWs, task: DEMO_TASK, driver: 'local', model: { baseUrl: model.baseUrl, model: model.model }, maxRecoveries: 2, timeoutMs: 240_000 },
+      { workspace: localWs, task: DEMO_TASK, driver: 'local', model: { baseUrl: model.baseUrl, model: model.model }, maxRecoveries: 2, timeoutMs: 240_000 },
       { host: drop.alias, configFile: drop.configFile, workspace: remoteWs, cli: CLI },
       {
         node: (n) => {

@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { locateAgentRuntime } from '../../src/core/bridge/openclaw';
 import { LocalSandboxDriver } from '../../src/core/sandbox/local';
+import { ensureSshdInstalled, sshdAvailable } from './sshd';
 
 /** Outside CI: skip loudly. Under CI (CI=true): fail with the reason, because `npm test` installs every part. */
 export function missingPart(ctx: Mocha.Context, what: string): never {
@@ -39,4 +40,14 @@ export function requireBinary(ctx: Mocha.Context, bin: string, why: string): voi
   } catch {
     missingPart(ctx, `${bin} (${why})`);
   }
+}
+
+/** A real OpenSSH server (installed when possible; it runs as root for privilege separation). */
+export function requireSshd(ctx: Mocha.Context): void {
+  try {
+    ensureSshdInstalled();
+  } catch {
+    // Reported just below.
+  }
+  if (!sshdAvailable()) missingPart(ctx, 'OpenSSH server run as root (apt-get install openssh-server)');
 }

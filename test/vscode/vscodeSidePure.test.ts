@@ -128,6 +128,7 @@ describe('VS Code side (pure parts)', () => {
       getNode: (id) => nodes.find((n) => n.id === id),
       spansOfNode: () => [],
       snapshotOfNode: (id) => (id === 's0' ? { snapshotId: 'snap_a', root: 'r' } : undefined),
+      snapshot: () => undefined,
       attributionFor: () => [],
       attributionStepsOf: () => [],
     };

@@ -1,5 +1,7 @@
-import { parseArgs } from 'node:util';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { RemoteSnapshots } from '../../core/replica/remoteSnapshots';
 import { SnapshotEngine } from '../../core/snapshots/engine';
 import { OutsideSymlinkError } from '../../core/snapshots/symlinkTargets';
 import { Store } from '../../core/store/store';
@@ -37,6 +39,7 @@ export async function restoreCommand(argv: string[]): Promise<number> {
   try {
     if (values.undo) return undo(engine, ws, values);
     const { snapshotId, label, target } = await resolveTarget(ws, values);
+    await fetchIfReplicated(engine, ws, snapshotId);
     if (!engine.get(snapshotId)) throw new CliError(`Snapshot ${snapshotId} is not in this workspace's store.`, 'Check the id with `nemocog inspect --json`.');
     const allow = values['allow-outside-symlinks'] === true;
     if (values['dry-run']) {
@@ -61,6 +64,20 @@ export async function restoreCommand(argv: string[]): Promise<number> {
     engine.close();
   }
   return 0;
+}
+
+/** A run replicated from an SSH host or a NemoClaw sandbox: fetch what the restore writes (nothing for a local snapshot). */
+async function fetchIfReplicated(engine: SnapshotEngine, ws: string, snapshotId: string): Promise<void> {
+  if (engine.get(snapshotId) && !engine.get(snapshotId)!.rootPath.startsWith('replica:')) return;
+  if (!existsSync(storeDirFor(ws))) return;
+  const store = await Store.open(storeDirFor(ws), { readOnly: true });
+  const remote = new RemoteSnapshots(engine, store);
+  try {
+    if (remote.isRemote(snapshotId) || engine.get(snapshotId)) await remote.ensureForRestore(snapshotId, ws);
+  } finally {
+    await remote.close();
+    await store.close();
+  }
 }
 
 async function resolveTarget(ws: string, values: { node?: string; branch?: string; snapshot?: string }): Promise<{ snapshotId: string; label: string; target?: RestoreTarget }> {

@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import type { DriverKind } from '../../core/run/api';
+import type { DriverKind, RunContinuation } from '../../core/run/api';
+import type { StoreEvent } from '../../core/model/events';
 import { runSupervised } from '../../core/run/supervisor';
 import { CliError } from '../errors';
-import { eventWriter } from '../../core/remote/events';
+import { eventWriter, recordLine } from '../../core/remote/events';
 import { runSupervisedRemote } from '../../core/remote/remoteRun';
 import { consoleListener, printSummary } from '../output';
 
@@ -33,6 +34,19 @@ export async function runCommand(argv: string[]): Promise<number> {
       unsandboxed: { type: 'boolean' },
       'allow-landlock-only': { type: 'boolean' },
       'trust-policy': { type: 'boolean' },
+      // NemoClaw: the sandbox to run in, and how to reach it (see remote/nemoclawRun.ts).
+      sandbox: { type: 'string' },
+      'nemoclaw-path': { type: 'string' },
+      'openshell-path': { type: 'string' },
+      'sandbox-cli': { type: 'string' },
+      'sandbox-workspace': { type: 'string' },
+      // Used by a launcher that runs this command inside a sandbox (NemoClaw): not for people.
+      'run-id': { type: 'string' },
+      meta: { type: 'string', multiple: true },
+      'recorded-driver': { type: 'string' },
+      'sandbox-label': { type: 'string' },
+      'recovery-handoff': { type: 'boolean' },
+      'continue-stdin': { type: 'boolean' },
     },
   });
   if (!values.task) throw new CliError('No task given.', 'Pass --task "what the agent should do".');
@@ -40,7 +54,13 @@ export async function runCommand(argv: string[]): Promise<number> {
   const driver = values.driver as DriverKind;
   if (!['local', 'nemoclaw', 'none'].includes(driver)) throw new CliError(`Unknown driver "${driver}".`, 'Use --driver local, nemoclaw or none.');
   confirmSandboxChoice(driver, { unsandboxed: values.unsandboxed === true, landlockOnly: values['allow-landlock-only'] === true });
-  const apiKey = values['api-key-stdin'] ? await readFirstLine(process.stdin) : process.env.NEMOCOG_API_KEY;
+  // stdin: the key on the first line, then (with --continue-stdin) the run continuation as one JSON line.
+  const lines = values['api-key-stdin'] || values['continue-stdin'] ? await readLines(process.stdin, values['continue-stdin'] ? 2 : 1) : [];
+  const apiKey = values['api-key-stdin'] ? lines[0] : process.env.NEMOCOG_API_KEY;
+  const continuation = values['continue-stdin'] ? parseContinuation(lines[1]) : undefined;
+  if (driver === 'nemoclaw' && !values.sandbox) {
+    throw new CliError('The nemoclaw driver needs a sandbox.', 'Pass --sandbox <name> (a sandbox from `nemoclaw list`, onboarded with `nemoclaw onboard`).');
+  }
   const controller = new AbortController();
   process.once('SIGINT', () => {
     console.error('\nnemocog: cancelling… (press Ctrl-C again to force)');
@@ -61,6 +81,24 @@ export async function runCommand(argv: string[]): Promise<number> {
     ...(values['allow-landlock-only'] ? { allowLandlockOnly: true } : {}),
     timeoutMs: Number(values['timeout-seconds']) * 1000,
     signal: controller.signal,
+    ...(values['run-id'] ? { runId: values['run-id'] } : {}),
+    ...(values.meta?.length ? { runMeta: parseMeta(values.meta) } : {}),
+    ...(values['recorded-driver'] ? { recordedDriver: values['recorded-driver'] } : {}),
+    ...(values['sandbox-label'] ? { sandboxLabel: values['sandbox-label'] } : {}),
+    ...(values['recovery-handoff'] ? { recoveryHandoff: true } : {}),
+    ...(continuation ? { continuation } : {}),
+    ...(values.events ? { onRecord: (seq: number, event: StoreEvent) => process.stdout.write(recordLine(seq, event)) } : {}),
+    ...(driver === 'nemoclaw'
+      ? {
+          nemoclaw: {
+            sandbox: values.sandbox!,
+            ...(values['nemoclaw-path'] ? { nemoclawPath: values['nemoclaw-path'] } : {}),
+            ...(values['openshell-path'] ? { openshellPath: values['openshell-path'] } : {}),
+            ...(values['sandbox-cli'] ? { sandboxCli: values['sandbox-cli'].split(' ').filter(Boolean) } : {}),
+            ...(values['sandbox-workspace'] ? { sandboxWorkspace: values['sandbox-workspace'] } : {}),
+          },
+        }
+      : {}),
   };
   if (values.events) {
     // Streaming to a remote launcher: when its connection drops, the next write fails (EPIPE).
@@ -70,16 +108,17 @@ export async function runCommand(argv: string[]): Promise<number> {
     });
   }
   const listener = values.events ? eventWriter((l) => process.stdout.write(l)) : values.json ? {} : consoleListener();
+  // A remote run is replicated into the local workspace's store (--workspace); the agent works on --remote-workspace.
   const summary = values.remote
     ? await runSupervisedRemote(
-        { ...runOpts, workspace: values['remote-workspace'] ?? values.workspace },
+        runOpts,
         { host: values.remote, configFile: values['ssh-config'], workspace: values['remote-workspace'] ?? values.workspace, cli: values['remote-cli']!.split(' ') },
         listener,
       )
     : await runSupervised(runOpts, listener);
   if (values.events) {
     process.stdout.write(`${JSON.stringify({ v: 1, type: 'summary', summary })}\n`);
-    return summary.resultBranchId ? 0 : 1;
+    return summary.resultBranchId || summary.handoff ? 0 : 1;
   }
   if (values.json) console.log(JSON.stringify(summary, null, 2));
   else printSummary(summary);
@@ -106,19 +145,45 @@ export function confirmSandboxChoice(driver: DriverKind, flags: { unsandboxed: b
   }
 }
 
-/** The API key arrives on stdin (from a remote launcher) so it is never on a command line. */
-function readFirstLine(stream: NodeJS.ReadableStream): Promise<string> {
-  return new Promise((resolveLine) => {
+/** The API key (and a continuation) arrive on stdin from a remote launcher, so they are never on a command line. */
+function readLines(stream: NodeJS.ReadableStream, n: number): Promise<string[]> {
+  return new Promise((resolveLines) => {
     let buf = '';
-    const done = () => resolveLine(buf.split('\n')[0]!.trim());
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      stream.pause();
+      resolveLines(buf.split('\n').slice(0, n).map((l) => l.replace(/\r$/, '')));
+    };
     stream.setEncoding('utf8');
     stream.on('data', (d: string) => {
       buf += d;
-      if (buf.includes('\n')) {
-        stream.pause();
-        done();
-      }
+      if (buf.split('\n').length > n) finish();
     });
-    stream.on('end', done);
+    stream.on('end', finish);
   });
+}
+
+function parseMeta(pairs: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of pairs) {
+    const i = p.indexOf('=');
+    if (i <= 0 || !/^[a-z][a-z0-9_.]*$/.test(p.slice(0, i))) throw new CliError(`--meta "${p}" is not key=value.`, 'Pass --meta nemocognition.x=value.');
+    out[p.slice(0, i)] = p.slice(i + 1);
+  }
+  return out;
+}
+
+function parseContinuation(line: string | undefined): RunContinuation {
+  let c: RunContinuation;
+  try {
+    c = JSON.parse(line ?? '') as RunContinuation;
+  } catch {
+    throw new CliError('--continue-stdin: the second line of stdin is not a JSON run continuation.', 'This flag is for NemoCognition launchers; run without it.');
+  }
+  const ok = c && typeof c.runId === 'string' && Number.isInteger(c.attempt) && c.attempt >= 1 && typeof c.forkNodeId === 'string' &&
+    typeof c.baselineRoot === 'string' && typeof c.message === 'string' && typeof c.why === 'string' && Array.isArray(c.records);
+  if (!ok) throw new CliError('--continue-stdin: the run continuation is incomplete.', 'This flag is for NemoCognition launchers; run without it.');
+  return c;
 }

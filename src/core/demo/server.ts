@@ -116,8 +116,10 @@ export async function startDemoModel(opts: DemoModelOptions): Promise<DemoModel>
     if (!ex.json) return send(res, ex, 400, { error: { message: 'Body must be a JSON object.', type: 'invalid_request_error' } });
 
     let reply: ScenarioReply;
+    const forced = forcedToolChoice(ex.json);
     try {
-      reply = scenario.reply({ conversation: new Conversation(ex.json), options: scenarioOptions, state });
+      // `tool_choice` naming an offered function forces that call, as OpenAI documents it (nemocog doctor probes this).
+      reply = forced ? { kind: 'tools', calls: [{ name: forced, arguments: '{}' }] } : scenario.reply({ conversation: new Conversation(ex.json), options: scenarioOptions, state });
     } catch (e) {
       if (!(e instanceof MissingToolError)) throw e;
       reply = { kind: 'text', text: `The demo scenario cannot continue: ${e.message}.` };
@@ -164,6 +166,15 @@ export async function startDemoModel(opts: DemoModelOptions): Promise<DemoModel>
         server.close(() => resolve());
       }),
   };
+}
+
+/** The function a request forces with `tool_choice: {type: 'function', function: {name}}`, when it offers it. */
+function forcedToolChoice(body: Record<string, unknown>): string | undefined {
+  const choice = body.tool_choice as { type?: unknown; function?: { name?: unknown } } | undefined;
+  const name = choice && typeof choice === 'object' && choice.type === 'function' ? choice.function?.name : undefined;
+  if (typeof name !== 'string' || !Array.isArray(body.tools)) return undefined;
+  const offered = (body.tools as Array<{ function?: { name?: unknown } }>).some((t) => t?.function?.name === name);
+  return offered ? name : undefined;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -112,6 +112,23 @@ export class Recorder {
     return run;
   }
 
+  /**
+   * Takes over a run recorded elsewhere (already in the store): later branches
+   * and nodes continue it. Writes nothing.
+   */
+  adopt(run: Run, branches: Branch[], nodes: Node[]): void {
+    if (this.run) throw new Error('This recorder already records a run.');
+    this.run = { ...run };
+    for (const b of branches) {
+      this.branches.set(b.id, { ...b });
+      this.nextSeq.set(b.id, 0);
+    }
+    for (const n of nodes) {
+      this.nodes.set(n.id, { ...n });
+      this.nextSeq.set(n.branchId, Math.max(this.nextSeq.get(n.branchId) ?? 0, n.seq + 1));
+    }
+  }
+
   async endRun(status: RunStatus): Promise<void> {
     const run = this.requireRun();
     run.status = status;

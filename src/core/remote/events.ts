@@ -4,6 +4,7 @@
  * stream (log lines) is ignored. The remote side is a peer we started, but
  * its output still passes validation before it reaches a listener.
  */
+import type { StoreEvent } from '../model/events';
 import type { Branch, Node } from '../model/types';
 import type { RunListener, RunSummary } from '../run/api';
 
@@ -15,7 +16,14 @@ export type RunEvent =
   | { v: 1; type: 'branch'; branch: Branch }
   | { v: 1; type: 'node'; node: Node }
   | { v: 1; type: 'summary'; summary: RunSummary }
-  | { v: 1; type: 'warning'; text: string };
+  | { v: 1; type: 'warning'; text: string }
+  /** One journaled event of the run, with its seq in the remote journal: what replication copies. */
+  | { v: 1; type: 'record'; seq: number; event: StoreEvent };
+
+/** The line `nemocog run --events` prints for a journaled event (see SupervisedRunOptions.onRecord). */
+export function recordLine(seq: number, event: StoreEvent): string {
+  return `${JSON.stringify({ v: 1, type: 'record', seq, event })}\n`;
+}
 
 /** A listener that writes every event as one JSON line. */
 export function eventWriter(write: (line: string) => void): RunListener {
@@ -52,6 +60,8 @@ export function parseEventLine(line: string): RunEvent | null {
       return isObj(o.node) && typeof o.node.id === 'string' && typeof o.node.kind === 'string' ? (o as RunEvent) : null;
     case 'warning':
       return typeof o.text === 'string' ? (o as RunEvent) : null;
+    case 'record':
+      return Number.isSafeInteger(o.seq) && isObj(o.event) && typeof o.event.type === 'string' ? (o as RunEvent) : null;
     case 'summary':
       return isObj(o.summary) && isObj(o.summary.run) && Array.isArray(o.summary.branches) ? (o as RunEvent) : null;
     default:
@@ -88,6 +98,7 @@ export class EventReader {
     else if (e.type === 'branch') this.listener.branch?.(e.branch);
     else if (e.type === 'node') this.listener.node?.(e.node);
     else if (e.type === 'warning') this.listener.warning?.(e.text);
+    else if (e.type === 'record') this.listener.record?.(e.seq, e.event);
     else this.summary = e.summary;
   }
 }

@@ -7,15 +7,28 @@
  * local NIM) is reached through a reverse port forward; the user's key goes
  * over the SSH channel's stdin, never on a command line.
  *
+ * TODO(nemocog): a stream cut mid-run leaves the local copy short of what the remote store kept; pull
+ * the missing records over SSH (by remote journal seq) when the host is reachable again.
+ *
+ * The run is replicated as it goes: every event the remote store journals is
+ * appended to the local workspace's store (same ids and times), and where its
+ * snapshot content lives is noted per user (replica/origins.ts), so a local
+ * window replays it and fetches snapshot content over SSH when a diff or a
+ * restore first needs it.
+ *
  * Needs on the remote host: Node >= 20, NemoCognition (its dist/cli.js) and
  * the agent runtime (`nemocog install-runtime` there), and the
  * sandbox's own requirements (Landlock, optionally bubblewrap).
  * In a VS Code Remote-SSH window none of this is used: the extension itself
  * runs on the remote host.
  */
-import { SshError, SshTransport } from '../sandbox/ssh';
+import * as path from 'node:path';
+import { addSource } from '../replica/origins';
+import { ReplicaWriter } from '../replica/replicaWriter';
 import type { RunListener, RunSummary, SupervisedRunOptions } from '../run/api';
-import { EventReader } from './events';
+import { SshTransport } from '../sandbox/ssh';
+import { modelUrlThrough, remoteRunArgs, runRemoteCli } from './remoteCli';
+import { replicaProblem } from './replicaProblem';
 
 export interface RemoteTarget {
   /** Host alias from ~/.ssh/config (as Remote-SSH uses), or user@host. */
@@ -27,57 +40,41 @@ export interface RemoteTarget {
   cli: string[];
 }
 
-const LOOPBACK = /^(https?:\/\/)(127\.0\.0\.1|localhost|\[::1\])(:(\d+))?(\/.*)?$/;
-
+/**
+ * Runs `opts` on `remote`; `opts.workspace` is the LOCAL workspace, whose
+ * store receives the replica (it must not be the remote workspace's own folder
+ * when the "remote" host is this machine: both would want the store's lock).
+ */
 export async function runSupervisedRemote(opts: SupervisedRunOptions, remote: RemoteTarget, listener: RunListener = {}): Promise<RunSummary> {
+  const replica = await ReplicaWriter.open({ workspace: opts.workspace, storeDir: opts.storeDir, secrets: opts.model.apiKey ? [opts.model.apiKey] : [] });
   const ssh = new SshTransport({ host: remote.host, configFile: remote.configFile });
-  const reader = new EventReader(listener);
+  const source = { kind: 'ssh' as const, host: remote.host, ...(remote.configFile ? { configFile: path.resolve(remote.configFile) } : {}), snapshotsDir: path.posix.join(remote.workspace, '.nemocognition', 'snapshots') };
+  let summary: RunSummary | undefined;
   try {
     listener.phase?.('preparing', `Connecting to ${remote.host} over SSH`);
     await ssh.connect();
-    let baseUrl = opts.model.baseUrl;
-    const m = LOOPBACK.exec(baseUrl);
-    if (m) {
-      const localPort = Number(m[4] ?? (m[1] === 'https://' ? 443 : 80));
-      const remotePort = await ssh.forwardRemote(0, localPort);
-      baseUrl = `${m[1]}127.0.0.1:${remotePort}${m[5] ?? ''}`;
-      listener.narration?.(`The model on this machine is reached from ${remote.host} through an SSH reverse forward (remote port ${remotePort}).`, Date.now());
-    }
-    const argv = [
-      ...remote.cli,
-      'run',
-      '--events',
-      '--api-key-stdin',
-      '--task', opts.task,
-      '--workspace', remote.workspace,
-      '--driver', opts.driver,
-      // The user already confirmed these choices locally (modal or flag); the remote CLI asks again otherwise.
-      ...(opts.driver === 'none' ? ['--unsandboxed'] : []),
-      ...(opts.allowLandlockOnly ? ['--allow-landlock-only'] : []),
-      '--model-url', baseUrl,
-      '--model', opts.model.model,
-      '--max-recoveries', String(opts.maxRecoveries),
-      '--timeout-seconds', String(Math.ceil(opts.timeoutMs / 1000)),
-      '--reasoning', opts.model.reasoning ?? 'adaptive',
-      ...(opts.policyFile ? ['--policy', opts.policyFile] : []),
-      // TODO(nemocog): a policy on the remote host wider than the default is refused there (PolicyNotApprovedError);
-      // approving it from this side (show the remote file's widening, then pass --trust-policy) is not wired yet.
-      ...(opts.snapshotIgnore ?? []).flatMap((g) => ['--ignore', g]),
-    ];
-    const res = await ssh.exec(argv, {
-      stdin: `${opts.model.apiKey ?? ''}\n`,
+    const modelUrl = await modelUrlThrough(ssh, opts.model.baseUrl, remote.host, listener);
+    summary = await runRemoteCli({
+      transport: ssh,
+      argv: [...remote.cli, ...remoteRunArgs(opts, remote.workspace, modelUrl)],
+      apiKey: opts.model.apiKey,
+      where: `host ${remote.host}`,
+      cliHint: `Check that \`${remote.cli.join(' ')} --help\` works on ${remote.host} and that the agent runtime is installed there (nemocog install-runtime).`,
+      listener,
+      replica,
+      onRecord: (_seq, e) => {
+        if (e.type === 'run.started') addSource(e.run.id, opts.workspace, source);
+      },
       signal: opts.signal,
-      onOutput: (stream, chunk) => (stream === 'stdout' ? reader.push(chunk) : undefined),
     });
-    reader.end();
-    if (reader.summary) return reader.summary;
-    throw new SshError(
-      'unknown',
-      `NemoCognition on ${remote.host} ended without a result (exit ${res.exitCode ?? res.signal}).`,
-      `Check that \`${remote.cli.join(' ')} --help\` works on ${remote.host} and that the agent runtime is installed there (nemocog install-runtime).`,
-      res.stderr.slice(-2000),
-    );
+    return summary;
   } finally {
     await ssh.close().catch(() => undefined);
+    const r = await replica.close();
+    const problem = replicaProblem(r);
+    if (problem) {
+      listener.narration?.(`${problem.message} ${problem.fix}`, Date.now());
+      if (summary && !summary.problem) summary.problem = problem;
+    }
   }
 }

@@ -2,6 +2,7 @@
  * The supervised run's public surface, used by the VS Code commands and the CLI.
  * Implemented in ./supervisor.ts (lead). No `vscode` import.
  */
+import type { StoreEvent } from '../model/events';
 import type { Branch, Node, Run } from '../model/types';
 import type { BranchEnforcement } from './enforcement';
 import type { PolicyWidening } from '../sandbox/policy/widening';
@@ -55,6 +56,73 @@ export interface SupervisedRunOptions {
   allowLandlockOnly?: boolean;
   /** Tests only: load this supervisor plugin module instead of the bundled one (e.g. a broken one). */
   pluginEntry?: string;
+  /**
+   * Every event this run journals, once durable, in journal order, with its
+   * journal seq: what a remote launcher replicates into its own store.
+   */
+  onRecord?: (seq: number, event: StoreEvent) => void;
+  /** The run id, when the launcher must know it beforehand (the NemoClaw driver labels its snapshots with it). */
+  runId?: string;
+  /** Extra run metadata, e.g. the NemoClaw sandbox and its baseline snapshot. */
+  runMeta?: Record<string, string>;
+  /** What the record calls the driver (default `driver`), e.g. `nemoclaw:my-assistant`. */
+  recordedDriver?: string;
+  /** What the record calls the branch sandbox (default `<driver>:<label>`), e.g. `nemoclaw:my-assistant-recovery-1`. */
+  sandboxLabel?: string;
+  /**
+   * The launcher materialises recovery sandboxes itself (NemoClaw's
+   * `snapshot restore --to`): when a branch needs recovery, seal it, leave the
+   * run open and return a `handoff` in the summary instead of forking here.
+   */
+  recoveryHandoff?: boolean;
+  /** Continue a run begun in another sandbox with a recovery branch (see RunContinuation). */
+  continuation?: RunContinuation;
+  /** With driver `nemoclaw`: the NemoClaw sandbox and how to reach it. */
+  nemoclaw?: NemoClawRunOptions;
+}
+
+export interface NemoClawRunOptions {
+  /** The sandbox the run starts in (onboarded with `nemoclaw onboard`). */
+  sandbox: string;
+  nemoclawPath?: string;
+  openshellPath?: string;
+  sshPath?: string;
+  /** How to start NemoCognition's CLI inside the sandbox (default `nemocog`). */
+  sandboxCli?: string[];
+  /**
+   * Folder inside the sandbox that receives the workspace, relative to the
+   * sandbox's working directory. Default `.openclaw/workspace`: OpenClaw's
+   * workspace, a state directory that NemoClaw snapshots include, so
+   * `snapshot restore --to` carries it into recovery sandboxes.
+   */
+  sandboxWorkspace?: string;
+  /** Extra environment for the `nemoclaw`/`openshell` processes. */
+  env?: Record<string, string>;
+}
+
+/** Where and why the next recovery branch forks: what a launcher needs to run it elsewhere. */
+export interface RecoveryHandoff {
+  runId: string;
+  /** 1 for the first recovery. */
+  attempt: number;
+  /** The node the recovery branch forks from (the baseline checkpoint). */
+  forkNodeId: string;
+  /** Root tree hash the recovery sandbox must start from (the run's baseline). */
+  baselineRoot: string;
+  /** The correction prompt for the recovery agent. */
+  message: string;
+  /** Why the failed branch needs recovery. */
+  why: string;
+}
+
+/** A recovery branch run in a fresh sandbox, continuing a run recorded so far in `records`. */
+export interface RunContinuation extends RecoveryHandoff {
+  /** The run's events so far, in journal order: imported into this store before the branch opens. */
+  records: StoreEvent[];
+  /** The command line that materialised this sandbox (recorded on the recovery node). */
+  restoreCommand?: string;
+  /** Extra attributes for the recovery node (e.g. the forensic snapshot of the failed sandbox). */
+  attributes?: Record<string, string>;
 }
 
 export interface RunListener {
@@ -65,6 +133,8 @@ export interface RunListener {
   warning?(text: string): void;
   branch?(branch: Branch): void;
   node?(node: Node): void;
+  /** A journaled event of the run (seq, event), streamed by a remote supervisor for replication. */
+  record?(seq: number, event: StoreEvent): void;
 }
 
 export interface RunSummary {
@@ -80,4 +150,6 @@ export interface RunSummary {
   problem?: { message: string; fix: string };
   /** Per branch: the supervision mode and the sandbox layers actually enforced (attested from inside). */
   enforcement?: BranchEnforcement[];
+  /** Set when the run waits for its launcher to fork the next recovery sandbox (recoveryHandoff). */
+  handoff?: RecoveryHandoff;
 }

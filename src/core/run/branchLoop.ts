@@ -12,7 +12,7 @@ import type { Recorder } from '../recorder/recorder';
 import { buildCorrectionPrompt, needsRecovery, type DeniedAction } from '../recovery';
 import type { SnapshotEngine } from '../snapshots/engine';
 import type { AgentTurnResult, TurnFailure } from './agentPort';
-import type { RunListener, SupervisedRunOptions } from './api';
+import type { RecoveryHandoff, RunListener, SupervisedRunOptions } from './api';
 import type { BranchContext } from './branchContext';
 import type { ModelCallRouter } from './modelCalls';
 import { recorded, sealWithFailure } from './failures';
@@ -33,13 +33,29 @@ export interface BranchLoopInput {
   resources: RunResources;
   gateway: GatewayHandle;
   baselineSnapshotId: string;
+  /** Root tree hash of the baseline (reported in a handoff, so the next sandbox can be checked against it). */
+  baselineRoot: string;
   narrate(text: string): void;
+  /** Start at a recovery branch of a run begun elsewhere (a NemoClaw recovery sandbox). */
+  resume?: ResumePoint;
+  /** Hand recovery to the launcher instead of forking here (see SupervisedRunOptions.recoveryHandoff). */
+  handoff?: boolean;
+}
+
+export interface ResumePoint {
+  attempt: number;
+  forkNodeId: string;
+  message: string;
+  why: string;
+  restoreCommand?: string;
+  attributes?: Record<string, string | boolean>;
 }
 
 export interface BranchLoopOutcome {
-  status: RunStatus;
+  status: RunStatus | 'handoff';
   resultBranchId: string | null;
   problem?: Problem;
+  handoff?: RecoveryHandoff;
 }
 
 interface Fork {
@@ -50,17 +66,21 @@ interface Fork {
 
 export async function runBranches(input: BranchLoopInput): Promise<BranchLoopOutcome> {
   const { opts, listener, recorder, engine, router, resources, gateway, narrate } = input;
-  let fork: Fork = { nodeId: null, snapshotId: input.baselineSnapshotId, startsFrom: 'the original workspace' };
-  let message = opts.task;
-  let baselineNodeId: string | null = null;
-  let recoveryNote: { prompt: string; why: string; forkFrom: string } | null = null;
+  const resume = input.resume;
+  let fork: Fork = { nodeId: resume?.forkNodeId ?? null, snapshotId: input.baselineSnapshotId, startsFrom: 'the original workspace' };
+  let message = resume?.message ?? opts.task;
+  let baselineNodeId: string | null = resume?.forkNodeId ?? null;
+  let recoveryNote: RecoveryNote | null = resume
+    ? { prompt: resume.message, why: resume.why, forkFrom: 'baseline', command: resume.restoreCommand, attributes: resume.attributes }
+    : null;
 
-  for (let attempt = 0; attempt <= opts.maxRecoveries; attempt++) {
+  for (let attempt = resume?.attempt ?? 0; attempt <= opts.maxRecoveries; attempt++) {
     const label = attempt === 0 ? 'main' : `recovery-${attempt}`;
     listener.phase?.(attempt === 0 ? 'agent' : 'recovering', attempt === 0 ? 'Preparing the sandbox' : `Recovery ${attempt}: restoring into a fresh sandbox`);
     const sandbox = await resources.prepareSandbox(label, fork.snapshotId);
     const branch = await recorder.openBranch({ label, agentId: 'main', sandbox: sandbox.displayName, parentNodeId: fork.nodeId });
     if (recoveryNote) {
+      const command = recoveryNote.command ?? sandbox.restoreCommand;
       await recorder.appendNode(branch.id, {
         kind: 'recovery',
         name: `recovery ${attempt}: fork from ${recoveryNote.forkFrom}`,
@@ -70,7 +90,8 @@ export async function runBranches(input: BranchLoopInput): Promise<BranchLoopOut
           'nemocognition.recovery.reason': recoveryNote.why,
           'nemocognition.recovery.prompt': recoveryNote.prompt,
           'nemocognition.recovery.sandbox': sandbox.displayName,
-          ...(sandbox.restoreCommand ? { 'nemocognition.recovery.command': sandbox.restoreCommand } : {}),
+          ...(command ? { 'nemocognition.recovery.command': command } : {}),
+          ...(recoveryNote.attributes ?? {}),
         },
       });
     }
@@ -203,7 +224,10 @@ export async function runBranches(input: BranchLoopInput): Promise<BranchLoopOut
     }
 
     const firstDenied = supervisor.outcomes.find((o) => o.denials.length > 0)!;
-    fork = chooseFork(firstDenied, supervisor.outcomes, baselineNodeId!, input.baselineSnapshotId, verdict.mode);
+    // A launcher that forks sandboxes itself (NemoClaw) restores its baseline snapshot: the fork is the baseline.
+    fork = input.handoff
+      ? { nodeId: baselineNodeId!, snapshotId: input.baselineSnapshotId, startsFrom: 'the original workspace' }
+      : chooseFork(firstDenied, supervisor.outcomes, baselineNodeId!, input.baselineSnapshotId, verdict.mode);
     message = buildCorrectionPrompt({
       task: opts.task,
       attempt: attempt + 1,
@@ -213,9 +237,25 @@ export async function runBranches(input: BranchLoopInput): Promise<BranchLoopOut
       // The policy actually in force (the recovery sandbox gets the same one).
       ...sandbox.allowed,
     });
+    if (input.handoff) {
+      narrate(`Recovery ${attempt + 1} is handed to the launcher, which materialises a fresh sandbox from the baseline.`);
+      return {
+        status: 'handoff',
+        resultBranchId: null,
+        handoff: { runId: branch.runId, attempt: attempt + 1, forkNodeId: baselineNodeId!, baselineRoot: input.baselineRoot, message, why: verdict.why },
+      };
+    }
     recoveryNote = { prompt: message, why: verdict.why, forkFrom: fork.startsFrom === 'the original workspace' ? 'baseline' : 'last-good-node' };
   }
   return { status: 'failed', resultBranchId: null };
+}
+
+interface RecoveryNote {
+  prompt: string;
+  why: string;
+  forkFrom: string;
+  command?: string;
+  attributes?: Record<string, string | boolean>;
 }
 
 /**

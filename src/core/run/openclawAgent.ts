@@ -18,6 +18,7 @@ import {
   findRepoRoot,
   locateAgentRuntime,
   runAgentTurn,
+  supervisorPluginEntry,
   toolSummaryOf,
   turnFailureOf,
   writeOpenClawSetup,
@@ -55,6 +56,8 @@ function failureOf(e: AgentTurnError): TurnFailure {
 /** Where the bundled supervisor plugin is: beside this bundle (dist/) or in the checkout's dist/. */
 function locatePluginEntry(): string {
   const here = typeof __dirname === 'string' ? __dirname : process.cwd();
+  const beside = supervisorPluginEntry(here);
+  if (beside) return beside;
   const candidates = [join(here, 'openclaw-plugin', 'index.mjs')];
   const root = findRepoRoot(here) ?? findRepoRoot(process.cwd());
   if (root) candidates.push(join(root, 'dist', 'openclaw-plugin', 'index.mjs'));

@@ -71,9 +71,9 @@ export async function openRunResources(opts: SupervisedRunOptions, ctx: Resource
       ? new NoSandboxDriver()
       : new LocalSandboxDriver({ variables, allowDegraded: parsed.landlockCompatibility === 'best_effort', allowLandlockOnly: opts.allowLandlockOnly === true });
   if (opts.driver === 'nemoclaw') {
-    // TODO(nemocog): run the whole agent through NemoClawDriver (tested on its own against the fake CLI).
-    throw Object.assign(new Error('The NemoClaw driver can be used from the NemoClaw recovery tests, but not yet for a full supervised run.'), {
-      fix: 'Choose the "local" sandbox driver (nemocognition.sandbox.driver) for now.',
+    // A NemoClaw run is launched by remote/nemoclawRun.ts; inside the sandbox its supervisor uses the local driver.
+    throw Object.assign(new Error('Branch sandboxes of a NemoClaw run are prepared inside the NemoClaw sandbox, not here.'), {
+      fix: 'Start NemoClaw runs with runSupervised (it hands them to the NemoClaw launcher).',
     });
   }
   await driver.checkAvailable();
@@ -111,7 +111,7 @@ export async function openRunResources(opts: SupervisedRunOptions, ctx: Resource
         spec: { name: sandboxName(ctx.runId, label), workdir, policy: policyFor(workdir, stateDir), gateway },
         stateDir,
         home,
-        displayName: `${driver.kind}:${label}`,
+        displayName: opts.sandboxLabel ?? `${driver.kind}:${label}`,
         allowed: allowedByPolicy(parsed.policy, { runtimeDir: agent.runtimeDir, internal: [...agent.readOnlyPaths, hub.socketDir, stateDir] }),
       };
     },

@@ -16,26 +16,38 @@ import { SnapshotEngine } from '../snapshots/engine';
 import { Scrubber } from '../redact';
 import { Recorder } from '../recorder/recorder';
 import { startGateway } from '../gateway';
-import type { Branch, RunStatus } from '../model/types';
+import type { RunStatus } from '../model/types';
 import type { RunListener, RunSummary, SupervisedRunOptions } from './api';
 import { ModelCallRouter } from './modelCalls';
 import { openRunResources, type RunResources } from './resources';
-import { runBranches } from './branchLoop';
+import { runBranches, type ResumePoint } from './branchLoop';
+import { continueRun } from './continuation';
+import type { StoreEvent } from '../model/events';
 import { recorded, recordingIntact, recordRunFailure, turnFailure, type RecordedFailure } from './failures';
 import { describeProblem, type Problem } from './problems';
 import { stopCauseOf, stoppable } from './stop';
 import { sealOrphansAndCleanUp } from './orphans';
 import { removeRunLeftovers } from './leftovers';
 import { currentOwner, ownerAlive, sameOwner } from './owner';
-import { enforcementOf, type BranchEnforcement } from './enforcement';
 import { runSocketParent } from './supervisorHub';
+import { summarise } from './summary';
+import { runSupervisedRemote } from '../remote/remoteRun';
+import { runSupervisedNemoClaw } from '../remote/nemoclawRun';
 
 export async function runSupervised(opts: SupervisedRunOptions, listener: RunListener = {}): Promise<RunSummary> {
+  if (opts.remoteHost && opts.driver === 'nemoclaw') {
+    throw Object.assign(new Error('A NemoClaw run is launched from the machine that runs `nemoclaw` and `openshell`, not through a remote host.'), {
+      fix: 'Clear nemocognition.sandbox.remoteHost (or --remote), or open a Remote-SSH window on the NemoClaw host and run from there.',
+    });
+  }
   if (opts.remoteHost) {
     // The supervisor runs beside the files, on the remote host (see remote/remoteRun.ts).
-    const { runSupervisedRemote } = await import('../remote/remoteRun');
     const { remoteHost, ...local } = opts;
     return runSupervisedRemote(local, { host: remoteHost, workspace: opts.remoteWorkspace ?? opts.workspace, cli: opts.remoteCli ?? ['nemocog'] }, listener);
+  }
+  if (opts.driver === 'nemoclaw') {
+    // The supervisor runs inside the NemoClaw sandbox, beside the files; recovery forks sandboxes (remote/nemoclawRun.ts).
+    return runSupervisedNemoClaw(opts, listener);
   }
   const ws = opts.workspace;
   const nc = opts.storeDir ?? nemocogDir(ws);
@@ -54,7 +66,11 @@ export async function runSupervised(opts: SupervisedRunOptions, listener: RunLis
   });
   // A store that cannot record (disk full) stops the run: going on would act without evidence.
   const run = stoppable(opts.signal);
-  const recorder = new Recorder(store, scrubber, {
+  // A remote launcher replicates every event this run journals (see remote/): tap the sink.
+  const sink = opts.onRecord
+    ? { append: async (e: StoreEvent) => { const seq = await store.append(e); opts.onRecord!(seq, e); return seq; } }
+    : store;
+  const recorder = new Recorder(sink, scrubber, {
     branch: (b) => listener.branch?.(b),
     node: (n) => listener.node?.(n),
     sinkError: (e) => {
@@ -75,21 +91,28 @@ export async function runSupervised(opts: SupervisedRunOptions, listener: RunLis
   const router = new ModelCallRouter(recorder, narrate, { baseUrl: opts.model.baseUrl, model: opts.model.model });
   try {
     listener.phase?.('preparing', 'Taking the baseline snapshot of the workspace');
-    const baseline = await engine.take(ws, { reason: 'run baseline' });
-    await recorder.startRun({
-      task: opts.task,
-      workspace: ws,
-      baselineSnapshotId: baseline.id,
-      driver: opts.remoteHost ? `${opts.driver}@ssh:${opts.remoteHost}` : opts.driver,
-      meta: {
-        'nemocognition.model': opts.model.model,
-        'nemocognition.model.base_url': opts.model.baseUrl,
-        'nemocognition.owner.pid': owner.pid,
-        'nemocognition.owner.start': owner.start,
-      },
-    });
-    await recorder.recordSnapshot({ snapshotId: baseline.id, root: baseline.root, parentSnapshotId: null, reason: 'baseline', fileCount: baseline.fileCount, changedCount: baseline.changedCount });
-    narrate(`Baseline: ${baseline.fileCount} files in ${ws}`);
+    const baseline = await engine.take(ws, { reason: opts.continuation ? 'recovery sandbox baseline' : 'run baseline' });
+    let resume: ResumePoint | undefined;
+    if (opts.continuation) {
+      resume = await continueRun(store, recorder, opts.continuation, baseline, narrate);
+    } else {
+      await recorder.startRun({
+        ...(opts.runId ? { id: opts.runId } : {}),
+        task: opts.task,
+        workspace: ws,
+        baselineSnapshotId: baseline.id,
+        driver: opts.recordedDriver ?? (opts.remoteHost ? `${opts.driver}@ssh:${opts.remoteHost}` : opts.driver),
+        meta: {
+          ...(opts.runMeta ?? {}),
+          'nemocognition.model': opts.model.model,
+          'nemocognition.model.base_url': opts.model.baseUrl,
+          'nemocognition.owner.pid': owner.pid,
+          'nemocognition.owner.start': owner.start,
+        },
+      });
+      await recorder.recordSnapshot({ snapshotId: baseline.id, root: baseline.root, parentSnapshotId: null, reason: 'baseline', fileCount: baseline.fileCount, changedCount: baseline.changedCount });
+      narrate(`Baseline: ${baseline.fileCount} files in ${ws}`);
+    }
 
     // A private folder for the gateway's Unix socket: the sandbox's network namespace reaches it only through there.
     gatewayDir = mkdtempSync(join(runSocketParent(nc, recorder.currentRun!.id), 'nc-gw-'));
@@ -121,7 +144,25 @@ export async function runSupervised(opts: SupervisedRunOptions, listener: RunLis
       narrate(`Sandbox: ${note}`);
       listener.warning?.(note);
     }
-    const outcome = await runBranches({ opts: { ...opts, signal: run.signal }, listener, recorder, engine, router, resources, gateway, baselineSnapshotId: baseline.id, narrate });
+    const outcome = await runBranches({
+      opts: { ...opts, signal: run.signal },
+      listener,
+      recorder,
+      engine,
+      router,
+      resources,
+      gateway,
+      baselineSnapshotId: baseline.id,
+      baselineRoot: opts.continuation?.baselineRoot ?? baseline.root,
+      narrate,
+      resume,
+      handoff: opts.recoveryHandoff,
+    });
+    if (outcome.status === 'handoff') {
+      // The run stays open: the launcher continues it in a fresh sandbox (RunContinuation).
+      await recorder.flush();
+      return { ...summarise(recorder, null, unrecorded(recorder)), handoff: outcome.handoff };
+    }
     await endRun(recorder, outcome.status);
     return summarise(recorder, outcome.resultBranchId, unrecorded(recorder) ?? outcome.problem);
   } catch (err) {
@@ -182,19 +223,3 @@ function unrecorded(recorder: Recorder): Problem | undefined {
   return first ? describeProblem(first) : undefined;
 }
 
-function summarise(recorder: Recorder, resultBranchId: string | null, problem?: { message: string; fix: string }): RunSummary {
-  const branches: Branch[] = recorder.allBranches();
-  const nodes = branches.flatMap((b) => recorder.nodesOf(b.id));
-  const enforcement = branches.map((b) => enforcementOf(b.label, recorder.nodesOf(b.id))).filter((e): e is BranchEnforcement => e !== null);
-  return {
-    run: recorder.currentRun!,
-    branches,
-    denials: nodes.filter((n) => n.kind === 'policy_decision' && n.attributes['nemocognition.policy.decision'] === 'deny').length,
-    recoveries: nodes.filter((n) => n.kind === 'recovery').length,
-    snapshots: nodes.filter((n) => n.kind === 'checkpoint').length,
-    toolCalls: nodes.filter((n) => n.kind === 'tool_call').length,
-    resultBranchId,
-    ...(enforcement.length ? { enforcement } : {}),
-    ...(problem ? { problem } : {}),
-  };
-}

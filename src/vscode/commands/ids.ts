@@ -13,6 +13,7 @@ export const COMMANDS = {
   showOutput: 'nemocognition.showOutput',
   revealStep: 'nemocognition.revealStep',
   installAgentRuntime: 'nemocognition.installAgentRuntime',
+  checkSetup: 'nemocognition.checkSetup',
   phoenixMirrorMenu: 'nemocognition.phoenixMirrorMenu',
   retryPhoenixMirror: 'nemocognition.retryPhoenixMirror',
   openRunInPhoenix: 'nemocognition.openRunInPhoenix',

@@ -2,6 +2,7 @@
 import type * as vscode from 'vscode';
 import type { Services } from '../services/services';
 import { registerCancelRun } from './cancelRun';
+import { registerCheckSetup } from './checkSetup';
 import { registerChooseGutterBranch } from './chooseGutterBranch';
 import { registerClearApiKey } from './clearApiKey';
 import { registerInstallAgentRuntime } from './installAgentRuntime';
@@ -39,6 +40,7 @@ export function registerCommands(s: Services): vscode.Disposable[] {
     registerShowOutput(s),
     registerRevealStep(s),
     registerInstallAgentRuntime(s),
+    registerCheckSetup(s),
     registerPhoenixMirrorMenu(s),
     registerRetryPhoenixMirror(s),
     registerOpenRunInPhoenix(s),

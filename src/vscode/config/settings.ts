@@ -23,6 +23,12 @@ export interface NcSettings {
   remoteHost: string;
   remoteWorkspace: string;
   remoteCli: string;
+  /** NemoClaw driver: the sandbox, how to start NemoCognition inside it, where the workspace goes, the CLIs. */
+  nemoclawSandbox: string;
+  nemoclawSandboxCli: string;
+  nemoclawSandboxWorkspace: string;
+  nemoclawPath: string;
+  openshellPath: string;
   snapshotIgnore: string[];
   maxStoreSizeMB: number;
   storeLocation: string;
@@ -51,6 +57,11 @@ export const DEFAULTS: NcSettings = {
   remoteHost: '',
   remoteWorkspace: '',
   remoteCli: 'nemocog',
+  nemoclawSandbox: '',
+  nemoclawSandboxCli: 'nemocog',
+  nemoclawSandboxWorkspace: '.openclaw/workspace',
+  nemoclawPath: '',
+  openshellPath: '',
   snapshotIgnore: ['node_modules/', '.venv/', '__pycache__/', '.DS_Store'],
   maxStoreSizeMB: 2048,
   storeLocation: '.nemocognition',
@@ -88,6 +99,11 @@ export function readSettings(get: SettingGetter): NcSettings {
     remoteHost: pick(get, 'sandbox.remoteHost', d.remoteHost, isString).trim(),
     remoteWorkspace: pick(get, 'sandbox.remoteWorkspace', d.remoteWorkspace, isString).trim(),
     remoteCli: pick(get, 'sandbox.remoteCli', d.remoteCli, isString).trim() || d.remoteCli,
+    nemoclawSandbox: pick(get, 'nemoclaw.sandbox', d.nemoclawSandbox, isString).trim(),
+    nemoclawSandboxCli: pick(get, 'nemoclaw.sandboxCli', d.nemoclawSandboxCli, isString).trim() || d.nemoclawSandboxCli,
+    nemoclawSandboxWorkspace: pick(get, 'nemoclaw.sandboxWorkspace', d.nemoclawSandboxWorkspace, isString).trim() || d.nemoclawSandboxWorkspace,
+    nemoclawPath: pick(get, 'nemoclaw.nemoclawPath', d.nemoclawPath, isString).trim(),
+    openshellPath: pick(get, 'nemoclaw.openshellPath', d.openshellPath, isString).trim(),
     snapshotIgnore: pick(get, 'snapshots.ignore', d.snapshotIgnore, (v) => Array.isArray(v) && v.every(isString)),
     maxStoreSizeMB: pick(get, 'snapshots.maxStoreSizeMB', d.maxStoreSizeMB, isPosNum),
     storeLocation: pick(get, 'store.location', d.storeLocation, isString).trim() || d.storeLocation,

@@ -30,6 +30,11 @@ export const MACHINE_SETTINGS = [
   'sandbox.remoteWorkspace',
   'sandbox.remoteCli', // a command run on the user's remote host
   'agent.runtimeDir', // where the agent runtime (and its Node) is loaded from
+  'nemoclaw.sandbox', // which NemoClaw sandbox (and so which OpenShell policy) the agent runs in
+  'nemoclaw.sandboxCli', // a command run inside that sandbox, with the model key on its stdin
+  'nemoclaw.sandboxWorkspace',
+  'nemoclaw.nemoclawPath', // programs run on this machine
+  'nemoclaw.openshellPath',
 ] as const;
 
 export const CONFIRMED_SETTINGS = [

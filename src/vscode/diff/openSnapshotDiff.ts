@@ -26,6 +26,7 @@ export async function openSnapshotDiff(s: Services, nodeId: string, relPath?: st
   if (!ctx) throw new Error(`Step ${nodeId} is not in this workspace's store. Reopen the Replay view and pick the step again.`);
   const snap = snapshotForNode(ctx.nodesOfRun, ctx.node);
   if (!snap) throw new Error(`Step "${ctx.node.name}" has no snapshot before it in its branch, so there is nothing to compare. Pick a later step.`);
+  await s.snapshots.ensure(snap.snapshotId, { trees: true });
   const { engine, paths } = await s.snapshots.get();
   let file = relPath;
   if (!file) {

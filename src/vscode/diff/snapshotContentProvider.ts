@@ -14,6 +14,7 @@ export class SnapshotContentProvider implements vscode.TextDocumentContentProvid
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const ref = fromSnapshotUriParts(uri);
     if (ref.snapshotId === EMPTY_SNAPSHOT) return '';
+    await this.snapshots.ensure(ref.snapshotId, { file: ref.path });
     const { engine } = await this.snapshots.get();
     const bytes = engine.readFile(ref.snapshotId, ref.path);
     if (!bytes) return '';

@@ -110,6 +110,7 @@ export class RestoreService implements vscode.Disposable {
   }
 
   private async restoreSnapshot(snapshotId: string, label: string, target: RestoreTarget): Promise<RestoreResult | undefined> {
+    await this.snapshots.ensure(snapshotId, { restore: true });
     const { engine, paths } = await this.snapshots.get();
     this.importLegacyUndo(engine);
     const preview = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'NemoCognition: comparing with workspace' }, () =>

@@ -97,7 +97,7 @@ export class RunController implements vscode.Disposable {
       if (ok !== 'Run Without Sandbox') return undefined;
     }
 
-    const live = new LiveRun(task, paths.root, s.remoteHost ? `ssh:${s.remoteHost}` : s.sandboxDriver);
+    const live = new LiveRun(task, paths.root, s.remoteHost ? `ssh:${s.remoteHost}` : s.sandboxDriver === 'nemoclaw' ? `nemoclaw:${s.nemoclawSandbox || '?'}` : s.sandboxDriver);
     const abort = new AbortController();
     this.live = live;
     this.abort = abort;
@@ -138,6 +138,17 @@ export class RunController implements vscode.Disposable {
             storeDir: paths.base,
             signal: abort.signal,
             ...(s.allowLandlockOnly ? { allowLandlockOnly: true } : {}),
+            ...(s.sandboxDriver === 'nemoclaw'
+              ? {
+                  nemoclaw: {
+                    sandbox: s.nemoclawSandbox,
+                    sandboxCli: s.nemoclawSandboxCli.split(/\s+/).filter(Boolean),
+                    sandboxWorkspace: s.nemoclawSandboxWorkspace,
+                    ...(s.nemoclawPath ? { nemoclawPath: s.nemoclawPath } : {}),
+                    ...(s.openshellPath ? { openshellPath: s.openshellPath } : {}),
+                  },
+                }
+              : {}),
           };
           const summary = await runSupervisedAgent(opts, {
             narration: (text, at) => {

@@ -12,8 +12,8 @@ import { describeChoice } from './runtimeDir';
 export const INSTALL_CHOICE = 'Install Agent Runtime';
 
 export async function ensureAgentRuntimeForRun(opts: SupervisedRunOptions, narrate: (text: string) => void): Promise<void> {
-  // A remote run uses the runtime installed on the remote host.
-  if (opts.remoteHost) return;
+  // A remote or NemoClaw run uses the runtime installed on the remote host or inside the sandbox.
+  if (opts.remoteHost || opts.driver === 'nemoclaw') return;
   const settings = readSettings((key) => vscode.workspace.getConfiguration(SETTINGS_SECTION).get(key));
   const choice = exposeRuntimeDir(settings.agentRuntimeDir);
   let missing: AgentRuntimeMissingError;

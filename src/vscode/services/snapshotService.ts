@@ -5,10 +5,15 @@
  * watcher on the whole workspace just to answer an occasional diff.
  */
 import * as fs from 'node:fs';
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
+import type { SnapshotRecorded } from '../../core/model/events';
+import { RemoteSnapshots } from '../../core/replica/remoteSnapshots';
 import { SnapshotEngine } from '../../core/snapshots';
 import { storeIgnore } from '../../core/run/storeIgnore';
 import type { WorkspacePaths } from './workspacePaths';
+
+/** What a diff or a restore of a step is about to read from its snapshot. */
+export type SnapshotNeed = { trees: true } | { file: string } | { restore: true };
 
 export class SnapshotService implements vscode.Disposable {
   private engine: Promise<SnapshotEngine> | undefined;
@@ -17,7 +22,34 @@ export class SnapshotService implements vscode.Disposable {
   constructor(
     private readonly paths: () => WorkspacePaths | undefined,
     private readonly ignore: () => string[],
+    /** The store's record of a snapshot (which run, which root tree), for runs replicated from elsewhere. */
+    private readonly recordOf: (snapshotId: string) => Promise<SnapshotRecorded | undefined> = async () => undefined,
   ) {}
+
+  /**
+   * A run replicated from an SSH host or a NemoClaw sandbox keeps its snapshot
+   * content there: fetch what `need` reads (over SSH, verified, cached in this
+   * workspace's snapshot store) before the engine is asked. Nothing happens
+   * for a snapshot taken on this machine.
+   */
+  async ensure(snapshotId: string, need: SnapshotNeed): Promise<void> {
+    const { engine, paths } = await this.get();
+    const ref = engine.get(snapshotId);
+    if (ref && !ref.rootPath.startsWith('replica:')) return;
+    const rec = await this.recordOf(snapshotId);
+    if (!rec) return;
+    const remote = new RemoteSnapshots(engine, { snapshot: (id) => (id === snapshotId ? rec : undefined) });
+    if (!ref && !remote.isRemote(snapshotId)) return;
+    try {
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'NemoCognition: fetching snapshot content of a remote run' }, async () => {
+        if ('file' in need) await remote.ensureFile(snapshotId, need.file);
+        else if ('restore' in need) await remote.ensureForRestore(snapshotId, paths.root);
+        else await remote.ensureTrees(snapshotId);
+      });
+    } finally {
+      await remote.close();
+    }
+  }
 
   /** The engine for the current workspace; throws with a user-facing message when there is none. */
   async get(): Promise<{ engine: SnapshotEngine; paths: WorkspacePaths }> {

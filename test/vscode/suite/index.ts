@@ -10,6 +10,7 @@ export function run(): Promise<void> {
     // Loaded after mocha's globals exist; bundled with this file.
     require('./activation.suite');
     require('./apiKeyStore.suite');
+    require('./checkSetup.suite');
     require('./runRestoreGutter.suite');
     require('./phoenixMirror.suite');
     require('./hostileWorkspace.suite');

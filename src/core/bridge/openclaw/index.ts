@@ -3,8 +3,9 @@
  *
  * Drives the real OpenClaw CLI headless, one agent turn at a time, under
  * supervision. Plain Node, no `vscode`, no dependency on the rest of
- * NemoCognition except the sandbox driver's ExecOptions/ExecResult types; it
- * can be published on its own.
+ * NemoCognition except the sandbox driver's ExecOptions/ExecResult types. The
+ * build also emits it as a package of its own (`dist/packages/openclaw-bridge`,
+ * `@nemocognition/openclaw-bridge`; public API in `package/README.md`).
  *
  * ## Pieces
  * - `runtime`: finds the pinned runtime (openclaw@2026.9.6 on the npm package
@@ -83,6 +84,8 @@ export * from './spawner';
 export * from './runner';
 export * from './trajectory';
 export * from './supervisorServer';
+export * from './pluginEntry';
+export * from './install';
 export {
   SUPERVISOR_PLUGIN_ID,
   SUPERVISOR_PROTOCOL_VERSION,

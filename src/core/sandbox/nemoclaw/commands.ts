@@ -15,6 +15,9 @@
  * - OpenShell CLI reference: https://docs.nvidia.com/openshell/latest/reference/cli
  *   (repo file NVIDIA/OpenShell docs/reference/cli.md) and "Manage Sandboxes"
  *   (docs/sandboxes/manage-sandboxes.mdx: ssh-config, upload, download)
+ * - OpenShell "Manage Sandbox Policies" (`openshell policy set <name> --policy <file> --wait`):
+ *   https://docs.nvidia.com/openshell/latest/how-it-works/policies/manage-policies
+ *   (repo file NVIDIA/OpenShell docs/how-it-works/policies/manage-policies.mdx)
  * - One-shot exec through SSH: https://github.com/NVIDIA/OpenShell/issues/767
  *   ("openshell sandbox ssh-config my-assistant > /tmp/ssh-config;
  *     ssh -T -F /tmp/ssh-config openshell-my-assistant "echo hello"").
@@ -109,6 +112,15 @@ export const openshell = {
     localPath,
     ...(dest ? [dest] : []),
   ],
+
+  /**
+   * `openshell policy set <name> --policy <file> --wait` ("Replace the Complete
+   * Policy"): the gateway validates it, saves a new revision, and with --wait
+   * the CLI waits for the sandbox to load it (exit 1 if rejected, 124 on
+   * timeout). Network sections apply to the running sandbox; filesystem,
+   * Landlock and process sections only take effect when a sandbox starts.
+   */
+  policySet: (sandbox: string, policyFile: string): CommandLine => ['openshell', 'policy', 'set', sandbox, '--policy', policyFile, '--wait'],
 
   /** `openshell sandbox list`. */
   list: (): CommandLine => ['openshell', 'sandbox', 'list'],

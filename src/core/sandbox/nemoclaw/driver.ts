@@ -4,9 +4,9 @@
  * snapshots are NemoClaw's own (`nemoclaw <name> snapshot ...`).
  *
  * Policy: OpenShell enforces the sandbox's policy YAML (Landlock, seccomp,
- * network namespace + egress proxy) as applied at onboarding; this driver
- * does not translate SandboxSpec.policy or ExecOptions.extraReadWrite into it.
- * TODO(nemocog): apply SandboxSpec.policy with `openshell policy set <name> --policy <file>`.
+ * network namespace + egress proxy). A supervised run applies the run's policy
+ * with `openshell policy set` (setPolicy, from remote/nemoclawRun.ts); `exec`
+ * does not translate SandboxSpec.policy or ExecOptions.extraReadWrite.
  *
  * Unverified against a live NemoClaw (needs Docker and NVIDIA hosts); tested
  * against test/fixtures/fake-nemoclaw, written from the documentation.
@@ -70,7 +70,7 @@ export class NemoClawDriver implements SandboxDriver {
       if (r.exitCode === 127) {
         throw new SandboxUnavailableError(
           `The \`${program}\` CLI was not found (${this.pathOf(program)} on ${this.runner.where}).`,
-          `${docs}, or set its path in the NemoCognition settings (sandbox.${program}Path).`,
+          `${docs}, or set its path in the NemoCognition settings (nemocognition.nemoclaw.${program}Path, or --${program}-path).`,
         );
       }
       if (r.exitCode !== 0) {
@@ -170,6 +170,30 @@ export class NemoClawDriver implements SandboxDriver {
     await this.cli(openshell.upload(sandbox, localPath, dest));
   }
 
+  /**
+   * The SSH connection into `sandbox` (`ssh -T -F <ssh-config> openshell-<name>`,
+   * one shared ControlMaster): for running commands, reverse forwards and file
+   * transfer beside the files. This machine only (not through a remote runner).
+   */
+  async transport(sandbox: string): Promise<SshTransport> {
+    checkName(sandbox, 'sandbox');
+    if (this.runner.remote) {
+      throw new NemoClawError('command-failed', 'A direct SSH connection into a sandbox is only opened from the machine that runs `openshell`.', 'Run NemoCognition on the NemoClaw host.');
+    }
+    const session = await this.session(sandbox);
+    return session.transport!;
+  }
+
+  /**
+   * `openshell policy set <name> --policy <file> --wait`: applies an OpenShell
+   * policy to a running sandbox (network rules take effect at once; filesystem
+   * and process rules only when a sandbox starts).
+   */
+  async setPolicy(sandbox: string, policyFile: string): Promise<void> {
+    checkName(sandbox, 'sandbox');
+    await this.cli(openshell.policySet(sandbox, policyFile));
+  }
+
   /** The SSH config OpenShell prints for `sandbox` (what Remote-SSH can use too). */
   async sshConfig(sandbox: string): Promise<string> {
     checkName(sandbox, 'sandbox');
@@ -257,7 +281,7 @@ export class NemoClawDriver implements SandboxDriver {
       throw new NemoClawError(
         'missing-cli',
         `The \`${program}\` CLI was not found (${this.pathOf(program)} on ${this.runner.where}).`,
-        `${INSTALL_NEMOCLAW}, or set its path in the NemoCognition settings (sandbox.${program}Path).`,
+        `${INSTALL_NEMOCLAW}, or set its path in the NemoCognition settings (nemocognition.nemoclaw.${program}Path, or --${program}-path).`,
         line,
         r.stderr,
       );

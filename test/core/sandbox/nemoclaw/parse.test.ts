@@ -58,6 +58,10 @@ describe('NemoClaw output parsing', () => {
     ]);
     assert.deepEqual(openshell.sshConfig('my-assistant'), ['openshell', 'sandbox', 'ssh-config', 'my-assistant']);
     assert.deepEqual(openshell.download('my-sandbox', 'output', './local'), ['openshell', 'sandbox', 'download', 'my-sandbox', 'output', './local']);
+    // manage-policies.mdx: "openshell policy set my-sandbox --policy policy.yaml --wait"
+    assert.deepEqual(openshell.policySet('my-sandbox', 'policy.yaml'), ['openshell', 'policy', 'set', 'my-sandbox', '--policy', 'policy.yaml', '--wait']);
+    // manage-sandboxes.mdx: "openshell sandbox upload my-sandbox ./src"
+    assert.deepEqual(openshell.upload('my-sandbox', './src'), ['openshell', 'sandbox', 'upload', 'my-sandbox', './src']);
     assert.deepEqual(ssh.exec('/tmp/ssh-config', 'my-assistant', 'echo hello'), [
       'ssh', '-T', '-F', '/tmp/ssh-config', 'openshell-my-assistant', 'echo hello',
     ]);
