@@ -74,8 +74,10 @@ export function patchPaths(patch: string): Array<{ path: string; op: 'add' | 'up
   return out;
 }
 
-export function analyzeTool(kind: ToolKind, toolName: string, p: Record<string, unknown>, f: Findings): void {
+export function analyzeTool(kind: ToolKind, fullToolName: string, p: Record<string, unknown>, f: Findings): void {
   const ctx = f.ctx;
+  // The name is the model's: it goes into reasons, so it is shortened there.
+  const toolName = fullToolName.length > 80 ? `${fullToolName.slice(0, 79)}…` : fullToolName;
   switch (kind) {
     case 'shell': {
       const command = commandOf(p);
@@ -85,7 +87,7 @@ export function analyzeTool(kind: ToolKind, toolName: string, p: Record<string, 
         return;
       }
       if (p.elevated === true || p.host === 'gateway' || p.host === 'node') {
-        f.security(0.85, `${toolName} runs outside the sandbox (elevated / host=${String(p.host ?? 'gateway')})`);
+        f.security(0.85, `${toolName} runs outside the sandbox (elevated / host=${String(p.host ?? 'gateway').slice(0, 80)})`);
         f.irreversible(0.2, 'runs outside the sandbox: the workspace snapshot does not cover its effects');
       }
       if (p.background === true || typeof p.yieldMs === 'number') f.cost(0.3, 'runs in the background');
