@@ -11,7 +11,7 @@ import { ResponseAssembler } from './assemble';
 import { describeUpstreamFailure } from './failures';
 import { announceToolCalls, type GatewayContext } from './context';
 import { openAIError, sendJsonError, sseError } from './errors';
-import { parseSseEvent, SseFramer } from './sse';
+import { parseSseEvent, SseEventTooLarge, SseFramer } from './sse';
 import type { ModelCallRecord } from './types';
 import { readAll, type UpstreamRequest } from './upstream';
 
@@ -132,7 +132,10 @@ export async function relayStream(
     if (!failure && !upstreamError && holding) await release();
   } catch (e) {
     if (state.clientGone) failure = 'the agent closed the connection before the response was complete';
-    else failure = describeUpstreamFailure(ctx, e).message;
+    else if (e instanceof SseEventTooLarge) {
+      failure = e.message;
+      up.abort();
+    } else failure = describeUpstreamFailure(ctx, e).message;
   }
 
   if (failure) {

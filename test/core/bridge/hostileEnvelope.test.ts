@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EnvelopeError, parseEnvelope } from '../../../src/core/bridge/openclaw/envelope';
+import { cpuMs } from '../../support/cpuTime';
 
 const FIXTURE = readFileSync(join(__dirname, 'fixtures', 'agent-envelope-blocked-2026.9.6.json'), 'utf8');
 const RAW = JSON.parse(FIXTURE);
@@ -32,18 +33,17 @@ describe('issue 12: hostile agent envelopes', () => {
     const opener = `{"a":${'['.repeat(5_000)}\n`;
     const stdout = opener.repeat(50) + '}\n'.repeat(50) + `x${'}'.repeat(5_000)}\n`.repeat(50);
     assert.ok(stdout.length > 500_000);
-    const t0 = performance.now();
-    assert.equal(envelopeError(stdout).kind, 'malformed');
-    const ms = performance.now() - t0;
-    assert.ok(ms < 500, `${ms.toFixed(0)} ms`);
+    const { value: err, ms } = cpuMs(() => envelopeError(stdout));
+    assert.equal(err.kind, 'malformed');
+    assert.ok(ms < 500, `${ms.toFixed(0)} ms of CPU`);
   });
 
   it('the fallback still finds an envelope among 10 MB of log lines, fast', function () {
     this.timeout(30_000);
     const logs = '{"level":"info","msg":"x"}\n'.repeat(200_000);
-    const t0 = performance.now();
-    assert.equal(parseEnvelope(`${logs}${FIXTURE}\n[agents] done\n`, { maxBytes: 20 * 1024 * 1024 }).meta.agentMeta.sessionId, 's1');
-    assert.ok(performance.now() - t0 < 5_000, `${performance.now() - t0} ms`);
+    const { value: env, ms } = cpuMs(() => parseEnvelope(`${logs}${FIXTURE}\n[agents] done\n`, { maxBytes: 20 * 1024 * 1024 }));
+    assert.equal(env.meta.agentMeta.sessionId, 's1');
+    assert.ok(ms < 5_000, `${ms.toFixed(0)} ms of CPU`);
   });
 
   it('5,000-deep arrays in usage.input, or a 5,000-deep unresolvedError, are refused (they made Number() and JSON.stringify throw)', () => {

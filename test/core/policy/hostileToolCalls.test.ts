@@ -2,21 +2,22 @@
  * Issue 12's reproducers for the shell classifier: a tool call is the agent's
  * (or the model's) text, so it may be built to stall supervision. Each case
  * took seconds (or threw) before its fix. Bounds are 10x the 50 ms budget:
- * generous on a loaded machine, far below what the old code took.
+ * generous, and CPU time (not wall time, which a loaded machine inflates),
+ * far below what the old code took.
  */
 import assert from 'node:assert/strict';
 import { classifyToolCall } from '../../../src/core/policy/classify';
 import { chmodEffect, gitRemoteHost, isRemoteSpec } from '../../../src/core/policy/commands';
 import { globBase, globIndex, hasGlob } from '../../../src/core/policy/paths';
+import { cpuMs } from '../../support/cpuTime';
 
 const WS = '/work/ws';
 const HOME = '/home/agent';
 const BOUND_MS = 500;
 
 function timed(toolName: string, params: unknown) {
-  const t0 = performance.now();
-  const c = classifyToolCall({ toolName, params, workspace: WS, home: HOME });
-  return { c, ms: performance.now() - t0 };
+  const { value: c, ms } = cpuMs(() => classifyToolCall({ toolName, params, workspace: WS, home: HOME }));
+  return { c, ms };
 }
 
 function fast(label: string, toolName: string, params: unknown) {
