@@ -56,7 +56,17 @@ export function isInside(root: string, abs: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
+/**
+ * Longest path read: Linux refuses longer ones (PATH_MAX, ENAMETOOLONG), so no file can be reached through
+ * the rest, and path.resolve on megabytes of `a/a/…` takes seconds.
+ */
+export const MAX_PATH_CHARS = 4096;
+
 export function resolvePath(word: string, ctx: PathCtx, quoted = false): ResolvedPath {
+  if (word.length > MAX_PATH_CHARS) {
+    // Not a path the kernel accepts: resolved as far as one could go, and marked unknown.
+    return { ...resolvePath(word.slice(0, MAX_PATH_CHARS), ctx, quoted), dynamic: true };
+  }
   let p = word;
   if (p === '~' || p.startsWith('~/')) p = ctx.home + p.slice(1);
   p = p.replace(/^\$\{?HOME\}?(?=\/|$)/, ctx.home).replace(/^\$\{?PWD\}?(?=\/|$)/, ctx.cwd);

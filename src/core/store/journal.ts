@@ -162,13 +162,18 @@ export class Journal {
     }
     const warnings = describeRecovery(plan, scanned, { readOnly: this.readOnly, keptAs, knownLost });
 
-    // A torn end of the last segment: never acknowledged, dropped (unless the segment was rewritten anyway).
+    // A torn end of the last segment: never acknowledged, dropped (by the rewrite, if the segment was damaged too).
     const lastIdx = this.segments.length - 1;
-    if (plan.tornSegment !== null && !plan.rewrite.has(plan.tornSegment)) {
+    if (plan.tornSegment !== null) {
       const seg = this.segments[plan.tornSegment]!;
       const name = path.basename(seg.file);
       const goodEnd = scanned[plan.tornSegment]!.bytes - plan.tornBytes;
-      if (this.readOnly) {
+      if (plan.rewrite.has(plan.tornSegment)) {
+        warnings.push(
+          `Journal segment ${name}: its last record was torn (${plan.tornBytes} bytes after offset ${goodEnd}, an interrupted write, never acknowledged); ` +
+            `it is not in the rewritten segment.`,
+        );
+      } else if (this.readOnly) {
         warnings.push(
           `Journal segment ${name}: ignored an incomplete last record (${plan.tornBytes} bytes after offset ${goodEnd}): ` +
             `a write in progress by the store's writer, or a torn write it will drop. Left untouched (opened read-only).`,
@@ -204,9 +209,9 @@ export class Journal {
     }
     // New events are numbered after everything that existed, lost ones included: a reader that saw a lost
     // event under its seq must never see a different event under the same seq.
-    const lastSeq = Math.max(plan.highestSeq, lastIdx >= 0 ? this.segments[lastIdx]!.firstSeq - 1 : 0);
-    this.durableSeq = lastSeq;
     const lost = mergeLost([...knownLost, ...plan.lost]);
+    const lastSeq = Math.max(plan.highestSeq, lastIdx >= 0 ? this.segments[lastIdx]!.firstSeq - 1 : 0, ...lost.map((l) => l.to));
+    this.durableSeq = lastSeq;
     return { records, lastSeq, warnings, lost, damaged };
   }
 

@@ -69,6 +69,22 @@ describe('issue 12: hostile tool calls for the classifier', () => {
     assert.ok(c.risk >= 0.5, 'an unfollowed tool_call is scored conservatively');
   });
 
+  it('an 8 MiB path or workdir is read only as far as the kernel would (path.resolve took 1.9 s)', function () {
+    this.timeout(30_000);
+    const huge = 'a/'.repeat(4 * 1024 * 1024);
+    const c = fast('8 MiB path', 'write', { path: huge, content: 'x' });
+    assert.ok(c.blastRadius.unknownTargets, 'a path no kernel accepts is an unknown target');
+    fast('8 MiB workdir', 'exec', { command: 'ls', workdir: huge });
+  });
+
+  it('an unknown tool with 800,000 parameters is not enumerated value by value', function () {
+    this.timeout(60_000);
+    const params: Record<string, unknown> = { path: '/etc/shadow' };
+    for (let i = 0; i < 800_000; i++) params[`k${i}`] = '/etc/x';
+    const c = fast('800,000 parameters', 'mystery', params);
+    assert.ok(c.reads.includes('/etc/shadow'), 'the usual path names are still read');
+  });
+
   it('the rewritten helpers keep their meaning', () => {
     // globIndex agrees with the old regex on small inputs (a property test checks this at random too).
     const OLD = /[*?[]|\{[^}]*,[^}]*\}/;
