@@ -8,7 +8,9 @@
  * - a tool call's parameters: up to 8 MiB (the plugin channel's line limit, MAX_LINE_BYTES);
  * - of them the classifier reads a command's first 32 KiB (MAX_COMMAND_CHARS) and the first 64 KiB of
  *   written text for credentials (MAX_SCAN_CHARS); paths, patches and broken JSON are read whole;
- * - what is recorded of a call is scrubbed: up to 64 KiB per text (parameters, input, output).
+ * - what is recorded of a call is scrubbed, then clipped to 64 KiB per text (parameters, input, output) and
+ *   120 characters of label: the recorder scrubs only the head it keeps plus a 64 KiB lookahead
+ *   (Scrubber.scrubHead), which gives the same text as scrubbing all of it.
  *
  * Each case is timed in CPU time (the best of several runs; wall clock on an idle machine is the same)
  * so that a loaded machine does not inflate it. Whole-text scrubbing of the 8 MiB parameters is shown
@@ -18,12 +20,11 @@ import { MAX_LINE_BYTES } from '../../src/core/bridge/openclaw/plugin/protocol';
 import { classifyToolCall } from '../../src/core/policy/classify';
 import { MAX_COMMAND_CHARS } from '../../src/core/policy/commands';
 import { MAX_SCAN_CHARS } from '../../src/core/policy/tools';
+import { MAX_TEXT, Recorder } from '../../src/core/recorder/recorder';
 import { Scrubber } from '../../src/core/redact/scrubber';
 
 export const BUDGET_MS = 50;
-/** What the supervisor records of one text of a call (src/core/run/toolText.ts MAX_ATTR_TEXT). */
-const RECORDED_CHARS = 64 * 1024;
-/** The serialised parameters, the input value, and the tool's output. */
+/** The serialised parameters, the input value, and the tool's output (as long as the parameters, at worst). */
 const RECORDED_TEXTS = 3;
 
 interface Case {
@@ -104,17 +105,18 @@ export interface HostileCaseResult {
 export async function runHostileSection(log: (l: string) => void, runs = 5): Promise<Record<string, unknown>> {
   log(`\n== hostile tool calls: classification + scrubbing of one call at the supervisor's maximum sizes (budget ${BUDGET_MS} ms) ==`);
   const scrubber = new Scrubber({ secrets: [{ value: 'gw-secret-4f1c9a7e2b5d8c3f', kind: 'gateway-secret' }] });
+  const recorder = new Recorder({ append: async () => 0 }, scrubber);
   const results: HostileCaseResult[] = [];
   log('');
-  log('| input (worst shapes from the fuzzers and the issue) | params | classify | scrub recorded texts | total | whole-text scrub (not done) |');
+  log('| input (worst shapes from the fuzzers and the issue) | params | classify | scrub what is recorded | total | whole-text scrub (not done) |');
   log('|---|---:|---:|---:|---:|---:|');
   for (const c of CASES) {
     const params = c.params();
     const text = serialised(params);
-    const recorded = text.slice(0, RECORDED_CHARS);
     const classify = cpuMs(() => classifyToolCall({ toolName: c.tool, params, workspace: '/work/ws', home: '/home/agent' }), runs);
     const scrub = cpuMs(() => {
-      for (let i = 0; i < RECORDED_TEXTS; i++) scrubber.scrub(recorded);
+      recorder.scrubHead(text, 1024); // the label
+      for (let i = 0; i < RECORDED_TEXTS; i++) recorder.clipScrubbed(text, MAX_TEXT);
     }, runs);
     const whole = cpuMs(() => scrubber.scrub(text), 1);
     const r: HostileCaseResult = {
@@ -136,7 +138,7 @@ export async function runHostileSection(log: (l: string) => void, runs = 5): Pro
     hostile_worst_total_ms: worst.total_ms,
     hostile_worst_case: worst.name,
     hostile_within_budget: worst.total_ms <= BUDGET_MS,
-    limits: { params_bytes: MAX_LINE_BYTES, command_chars: MAX_COMMAND_CHARS, credential_scan_chars: MAX_SCAN_CHARS, recorded_chars_per_text: RECORDED_CHARS, recorded_texts: RECORDED_TEXTS },
+    limits: { params_bytes: MAX_LINE_BYTES, command_chars: MAX_COMMAND_CHARS, credential_scan_chars: MAX_SCAN_CHARS, recorded_chars_per_text: MAX_TEXT, recorded_texts: RECORDED_TEXTS },
     cases: results,
   };
 }

@@ -3,12 +3,14 @@
  *   nemocog run --task "..." --workspace <dir> [--driver local|nemoclaw|none] [--model-url U --model M]
  *   nemocog demo [--headless] [--workspace <dir>] [--scenario deny-and-recover]
  *   nemocog inspect [--json] <workspace>
- *   nemocog restore <workspace> --node <nodeId> | --snapshot <id>
+ *   nemocog restore <workspace> --node <nodeId> | --branch <id> | --snapshot <id> | --undo  [--dry-run]
+ *   nemocog mirror <workspace> [--endpoint URL] [--project NAME] [--follow] [--json] [--check]
  */
 import { runCommand } from './commands/run';
 import { demoCommand } from './commands/demo';
 import { inspectCommand } from './commands/inspect';
 import { restoreCommand } from './commands/restore';
+import { mirrorCommand } from './commands/mirror';
 import { installRuntimeCommand } from './commands/installRuntime';
 import { CliError } from './errors';
 
@@ -18,8 +20,12 @@ Usage:
   nemocog run --task <text> --workspace <dir> [--driver local|nemoclaw|none] [--model-url <url> --model <id>]
   nemocog demo [--headless | --open] [--workspace <dir>] [--scenario <name>]
   nemocog inspect [--json] <workspace>
-  nemocog restore <workspace> (--node <nodeId> | --branch <branchId> | --snapshot <snapshotId>)
+  nemocog restore <workspace> (--node <nodeId> | --branch <branchId> | --snapshot <snapshotId> | --undo)
+                  [--dry-run] [--allow-outside-symlinks] [--json]
   nemocog install-runtime [--dir <folder>]
+  nemocog mirror <workspace> [--endpoint <url>] [--project <name>] [--follow] [--json] [--check]
+      delivers every recorded run to Arize Phoenix, exactly once (earlier runs too), with progress;
+      --follow stays live; --check only checks the endpoint. Key: NEMOCOG_PHOENIX_API_KEY.
 
 The model key is read from NEMOCOG_API_KEY (never from arguments, never recorded).`;
 
@@ -29,6 +35,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   inspect: inspectCommand,
   restore: restoreCommand,
   'install-runtime': installRuntimeCommand,
+  mirror: mirrorCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

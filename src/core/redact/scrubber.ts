@@ -26,6 +26,11 @@ function replaceFound(text: string, p: SecretPattern): string {
   return parts.join('');
 }
 
+/** How far past the kept head scrubHead reads: longer than any credential the patterns or registered secrets match. */
+export const SCRUB_LOOKAHEAD = 64 * 1024;
+
+const isHighSurrogate = (c: number) => c >= 0xd800 && c <= 0xdbff;
+
 /** scrubDeep replaces what lies deeper than this with TOO_DEEP (recursion, and the sinks' JSON, stay bounded). */
 export const MAX_SCRUB_DEPTH = 200;
 export const TOO_DEEP = '[nested too deep: not recorded]';
@@ -85,6 +90,21 @@ export class Scrubber {
       });
     }
     return out;
+  }
+
+  /**
+   * The beginning of scrub(text), for sinks that keep only a head (the recorder clips every text): scrubs
+   * at most `max` + SCRUB_LOOKAHEAD characters, so the cost is bounded by `max`, whatever the length of
+   * `text`. Its first `max` characters are those of scrub(text) for every secret shorter than
+   * SCRUB_LOOKAHEAD (a match that starts in the head is found whole, or to the end of the window, which
+   * replaces the same head). `unread`: characters of `text` past the window.
+   */
+  scrubHead(text: string, max: number): { text: string; unread: number } {
+    const window = max + SCRUB_LOOKAHEAD;
+    if (text.length <= window) return { text: this.scrub(text), unread: 0 };
+    // Never split a surrogate pair at the window's end.
+    const end = isHighSurrogate(text.charCodeAt(window - 1)) ? window - 1 : window;
+    return { text: this.scrub(text.slice(0, end)), unread: text.length - end };
   }
 
   /** True when `text` holds something scrub() would replace. */

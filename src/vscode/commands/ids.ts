@@ -13,6 +13,16 @@ export const COMMANDS = {
   showOutput: 'nemocognition.showOutput',
   revealStep: 'nemocognition.revealStep',
   installAgentRuntime: 'nemocognition.installAgentRuntime',
+  phoenixMirrorMenu: 'nemocognition.phoenixMirrorMenu',
+  retryPhoenixMirror: 'nemocognition.retryPhoenixMirror',
+  openRunInPhoenix: 'nemocognition.openRunInPhoenix',
+  /** Arguments: { nodeId } | { branchId } | { runId, view?: 'trace' | 'session' } (the Replay inspector's "Open in Phoenix"). */
+  openInPhoenix: 'nemocognition.openInPhoenix',
+  togglePhoenixMirror: 'nemocognition.togglePhoenixMirror',
+  setPhoenixApiKey: 'nemocognition.setPhoenixApiKey',
+  clearPhoenixApiKey: 'nemocognition.clearPhoenixApiKey',
+  checkPhoenix: 'nemocognition.checkPhoenix',
+  chooseGutterBranch: 'nemocognition.chooseGutterBranch',
 } as const;
 
 export const REPLAY_VIEW_ID = 'nemocognition.replay';

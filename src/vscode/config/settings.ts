@@ -12,7 +12,10 @@ export interface NcSettings {
   modelEndpoint: string;
   modelId: string;
   reasoning: 'adaptive' | 'off';
+  /** The Phoenix mirror (user settings only, application scope: a workspace cannot turn it on or point it elsewhere). */
+  phoenixEnabled: boolean;
   phoenixEndpoint: string;
+  phoenixProject: string;
   sandboxDriver: DriverKind;
   policyFile: string;
   remoteHost: string;
@@ -26,6 +29,8 @@ export interface NcSettings {
   /** Agent runtime folder; empty = the extension's global storage (see vscode/runtime/runtimeDir). */
   agentRuntimeDir: string;
   gutterEnabled: boolean;
+  /** Whose markers: '' = the branch most recently restored, 'latest-result', or a branch id. */
+  gutterBranch: string;
 }
 
 export const SETTINGS_SECTION = 'nemocognition';
@@ -35,7 +40,9 @@ export const DEFAULTS: NcSettings = {
   modelEndpoint: 'https://integrate.api.nvidia.com/v1',
   modelId: 'nvidia/nemotron-3-super-120b-a12b',
   reasoning: 'adaptive',
+  phoenixEnabled: false,
   phoenixEndpoint: 'http://127.0.0.1:6006',
+  phoenixProject: 'nemocognition',
   sandboxDriver: 'local',
   policyFile: '',
   remoteHost: '',
@@ -48,6 +55,7 @@ export const DEFAULTS: NcSettings = {
   timeoutSeconds: 600,
   agentRuntimeDir: '',
   gutterEnabled: true,
+  gutterBranch: '',
 };
 
 /** Reads `key` (relative to the section); a value of the wrong type falls back to the default. */
@@ -68,7 +76,9 @@ export function readSettings(get: SettingGetter): NcSettings {
     modelEndpoint: pick(get, 'model.endpoint', d.modelEndpoint, isString).trim() || d.modelEndpoint,
     modelId: pick(get, 'model.id', d.modelId, isString).trim() || d.modelId,
     reasoning: pick(get, 'model.reasoning', d.reasoning, oneOf(['adaptive', 'off'])),
-    phoenixEndpoint: pick(get, 'phoenix.endpoint', d.phoenixEndpoint, isString).trim(),
+    phoenixEnabled: pick(get, 'phoenix.enabled', d.phoenixEnabled, (v) => typeof v === 'boolean'),
+    phoenixEndpoint: pick(get, 'phoenix.endpoint', d.phoenixEndpoint, isString).trim() || d.phoenixEndpoint,
+    phoenixProject: pick(get, 'phoenix.project', d.phoenixProject, (v) => typeof v === 'string' && !/[/?#]/.test(v)).trim() || d.phoenixProject,
     sandboxDriver: pick(get, 'sandbox.driver', d.sandboxDriver, oneOf(['local', 'nemoclaw', 'none'])),
     policyFile: pick(get, 'sandbox.policyFile', d.policyFile, isString).trim(),
     remoteHost: pick(get, 'sandbox.remoteHost', d.remoteHost, isString).trim(),
@@ -81,5 +91,6 @@ export function readSettings(get: SettingGetter): NcSettings {
     timeoutSeconds: pick(get, 'agent.timeoutSeconds', d.timeoutSeconds, isPosNum),
     agentRuntimeDir: pick(get, 'agent.runtimeDir', d.agentRuntimeDir, isString).trim(),
     gutterEnabled: pick(get, 'gutter.enabled', d.gutterEnabled, (v) => typeof v === 'boolean'),
+    gutterBranch: pick(get, 'gutter.branch', d.gutterBranch, isString).trim(),
   };
 }

@@ -15,7 +15,7 @@ import { PolicyError } from './policyError';
 import type { PolicyVariables } from './variables';
 import { MAX_POLICY_BYTES } from './yamlLimits';
 
-export async function loadPolicyFile(workspace: string, variables?: PolicyVariables, file?: string): Promise<ParsedPolicy & { path: string | null }> {
+export async function loadPolicyFile(workspace: string, variables?: PolicyVariables, file?: string): Promise<ParsedPolicy & { path: string | null; text: string | null }> {
   const path = file ? resolve(workspace, file) : join(workspace, DEFAULT_POLICY_PATH);
   const source = file ? path : DEFAULT_POLICY_PATH;
   let text: string;
@@ -28,9 +28,9 @@ export async function loadPolicyFile(workspace: string, variables?: PolicyVariab
         fix: 'Correct nemocognition.sandbox.policyFile (or --policy), or clear it to use .nemocognition/policy.yaml or the built-in default policy.',
       });
     }
-    return { ...parsePolicy(DEFAULT_POLICY_YAML, { source: 'default policy', name: 'default', variables }), path: null };
+    return { ...parsePolicy(DEFAULT_POLICY_YAML, { source: 'default policy', name: 'default', variables }), path: null, text: null };
   }
-  return { ...parsePolicy(text, { source, variables }), path };
+  return { ...parsePolicy(text, { source, variables }), path, text };
 }
 
 async function readBounded(path: string, source: string): Promise<string> {
