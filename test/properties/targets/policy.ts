@@ -108,7 +108,6 @@ export const policyTarget: Target = {
     },
     {
       name: 'size is refused before parsing, at the limit',
-      ciRuns: 1000,
       make: () =>
         fc.property(fc.integer({ min: 0, max: 64 }), fc.constantFrom('#', 'a: ', '['), (extra, unit) => {
           const text = unit.repeat(Math.ceil((MAX_POLICY_BYTES + 1 + extra) / unit.length));
