@@ -9,11 +9,13 @@ import type { JournalRecord } from '../model/events';
 import { describeWriteError } from './errors';
 import { fdatasyncAsync, fsyncDirSync, ftruncateAsync, writeFully } from './fsutil';
 import { frame, HEADER_BYTES, scanBuffer, scanFrames, type Frame } from './record';
-import { analyseJournal, describeRecovery, mergeLost, recordsIn, seqHintsIn, type LostRange, type ScannedSegment } from './recovery';
+import { analyseJournal, describeRecovery, mergeLost, recordsIn, seqHintsIn, type LostRange, type RecoveryPlan, type ScannedSegment } from './recovery';
 
 const SEGMENT_RE = /^(\d{16})\.jnl$/;
 /** Copies of damaged segments, and reports of what was lost, under the journal folder. */
 export const DAMAGED_DIR = 'damaged';
+/** A segment being rewritten (never matches SEGMENT_RE; a leftover from a crash is removed at open). */
+const REWRITE_TMP = '.rewrite-tmp';
 export const DEFAULT_SEGMENT_BYTES = 32 * 1024 * 1024;
 
 interface Segment {
@@ -76,6 +78,9 @@ export class Journal {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || !this.readOnly) throw err;
     }
+    if (!this.readOnly) {
+      for (const n of names) if (n.endsWith(REWRITE_TMP)) fs.rmSync(path.join(this.dir, n), { force: true });
+    }
     this.segments = names
       .map((name) => SEGMENT_RE.exec(name))
       .filter((m): m is RegExpExecArray => !!m)
@@ -127,40 +132,30 @@ export class Journal {
     const knownLost = readKnownLoss(path.join(this.dir, DAMAGED_DIR));
     const keptAs = new Map<number, string>();
     const damaged: RecoveryResult['damaged'] = [];
+    let repairFailure: string | null = null;
     if (plan.rewrite.size > 0 && !this.readOnly) {
-      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-      const aside = path.join(this.dir, DAMAGED_DIR);
-      fs.mkdirSync(aside, { recursive: true });
-      for (const i of plan.rewrite) {
-        const seg = this.segments[i]!;
-        const copy = path.join(aside, `${path.basename(seg.file)}.${stamp}`);
-        fs.copyFileSync(seg.file, copy, fs.constants.COPYFILE_EXCL);
-        fsyncFile(copy);
-        keptAs.set(i, path.relative(path.dirname(this.dir), copy));
+      try {
+        this.repair(plan, keptAs);
+      } catch (err) {
+        // Copies first, then atomic rewrites: whatever failed, no intact record was cut, and the next open retries.
+        repairFailure = `${(err as NodeJS.ErrnoException).code ?? ''} ${(err as Error).message}`.trim();
       }
-      fsyncDirSync(aside);
-      // Rewrite: each segment gets the intact records that belong to it, in order, read from wherever they are.
-      const bufs = new Map<number, Buffer>();
-      const bufOf = (i: number) => bufs.get(i) ?? bufs.set(i, fs.readFileSync(this.segments[i]!.file)).get(i)!;
-      for (const i of plan.rewrite) for (const seq of plan.target[i]!) bufOf(plan.kept.get(seq)!.segment);
-      for (const i of plan.rewrite) {
-        const seg = this.segments[i]!;
-        const payloads = plan.target[i]!.map((seq) => {
-          const { segment, frame } = plan.kept.get(seq)!;
-          return frame0(bufOf(segment), frame);
-        });
-        const tmp = `${seg.file}.rewrite-tmp`;
-        fs.writeFileSync(tmp, Buffer.concat(payloads));
-        fsyncFile(tmp);
-        fs.renameSync(tmp, seg.file);
+    }
+    for (const i of plan.rewrite) damaged.push({ segment: path.basename(this.segments[i]!.file), keptAs: keptAs.get(i) ?? null });
+    if (keptAs.size > 0) {
+      try {
+        writeLossReport(path.join(this.dir, DAMAGED_DIR), stampOf(keptAs), plan.lost, damaged);
+      } catch {
+        // the warnings below still say it
       }
-      fsyncDirSync(this.dir);
-      for (const i of plan.rewrite) damaged.push({ segment: path.basename(this.segments[i]!.file), keptAs: keptAs.get(i) ?? null });
-      writeLossReport(aside, stamp, plan.lost, damaged);
-    } else {
-      for (const i of plan.rewrite) damaged.push({ segment: path.basename(this.segments[i]!.file), keptAs: null });
     }
     const warnings = describeRecovery(plan, scanned, { readOnly: this.readOnly, keptAs, knownLost });
+    if (repairFailure) {
+      warnings.push(
+        `The damaged journal could not be repaired (${repairFailure}): the files were left as they are (every intact record is still read from them); ` +
+          'free disk space or fix the permissions of the store folder, and reopen the store to repair it.',
+      );
+    }
 
     // A torn end of the last segment: never acknowledged, dropped (by the rewrite, if the segment was damaged too).
     const lastIdx = this.segments.length - 1;
@@ -213,6 +208,39 @@ export class Journal {
     const lastSeq = Math.max(plan.highestSeq, lastIdx >= 0 ? this.segments[lastIdx]!.firstSeq - 1 : 0, ...lost.map((l) => l.to));
     this.durableSeq = lastSeq;
     return { records, lastSeq, warnings, lost, damaged };
+  }
+
+  /** Keeps a copy of every segment to rewrite (all copies first), then rewrites each atomically from its intact records. */
+  private repair(plan: RecoveryPlan, keptAs: Map<number, string>): void {
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const aside = path.join(this.dir, DAMAGED_DIR);
+    fs.mkdirSync(aside, { recursive: true });
+    const copies = new Map<number, string>();
+    for (const i of plan.rewrite) {
+      const seg = this.segments[i]!;
+      const copy = path.join(aside, `${path.basename(seg.file)}.${stamp}`);
+      fs.copyFileSync(seg.file, copy, fs.constants.COPYFILE_EXCL);
+      fsyncFile(copy);
+      copies.set(i, path.relative(path.dirname(this.dir), copy));
+    }
+    fsyncDirSync(aside);
+    for (const [i, copy] of copies) keptAs.set(i, copy);
+    // Every segment a record is taken from is read before anything is rewritten (records may have to move).
+    const bufs = new Map<number, Buffer>();
+    const bufOf = (i: number) => bufs.get(i) ?? bufs.set(i, fs.readFileSync(this.segments[i]!.file)).get(i)!;
+    for (const i of plan.rewrite) for (const seq of plan.target[i]!) bufOf(plan.kept.get(seq)!.segment);
+    for (const i of plan.rewrite) {
+      const seg = this.segments[i]!;
+      const frames = plan.target[i]!.map((seq) => {
+        const { segment, frame } = plan.kept.get(seq)!;
+        return frame0(bufOf(segment), frame);
+      });
+      const tmp = `${seg.file}${REWRITE_TMP}`;
+      fs.writeFileSync(tmp, Buffer.concat(frames));
+      fsyncFile(tmp);
+      fs.renameSync(tmp, seg.file);
+    }
+    fsyncDirSync(this.dir);
   }
 
   /** Continue numbering after events that only the database export still knows about (journal lost or cut short). */
@@ -338,4 +366,10 @@ function readKnownLoss(aside: string): LostRange[] {
     }
   }
   return out;
+}
+
+/** The time stamp of this repair, from the name of a copy it kept (`<segment>.<stamp>`). */
+function stampOf(keptAs: Map<number, string>): string {
+  const first = [...keptAs.values()][0]!;
+  return path.basename(first).replace(/^\d{16}\.jnl\./, '');
 }

@@ -137,6 +137,31 @@ describe('issue 12: journal recovery keeps every intact record', function () {
     }
   });
 
+  it('when the repair cannot be written, nothing is changed, every intact record is still read, and it says so', async () => {
+    const { seg, bytes } = await twelve(dir);
+    const f = frames(bytes);
+    const dup = Buffer.concat([bytes.subarray(0, f[4]![0]), bytes.subarray(f[2]![0], f[2]![1]), bytes.subarray(f[4]![0])]);
+    fs.writeFileSync(seg, dup);
+    fs.writeFileSync(path.join(dir, 'journal', 'damaged'), 'a file where the folder for copies goes');
+    const s = await reopen(dir);
+    try {
+      assert.match(s.openReport.warnings.join('\n'), /could not be repaired .*left as they are/);
+      assert.deepEqual(seqsOf(s), ALL);
+      assert.equal(await s.append(runStarted('r2')), 13);
+    } finally {
+      await s.close();
+    }
+    fs.rmSync(path.join(dir, 'journal', 'damaged'));
+    fs.rmSync(path.join(dir, 'store.sqlite'));
+    const again = await reopen(dir);
+    try {
+      assert.match(again.openReport.warnings.join('\n'), /1 duplicated record \(kept once\)/);
+      assert.deepEqual(seqsOf(again), [...ALL, 13]);
+    } finally {
+      await again.close();
+    }
+  });
+
   it('a genuinely incomplete last frame is still a torn write, dropped without alarm', async () => {
     const { seg, bytes } = await twelve(dir);
     const [start, end] = frames(bytes)[11]!;
