@@ -153,6 +153,9 @@ export async function handleChat(ctx: GatewayContext, req: IncomingMessage, res:
       ttftMs: state.ttftMs === null ? null : Math.round(state.ttftMs * 100) / 100,
       hookError: state.hookError,
     };
+    // TODO(nemocog): this scrubs every text of the call whole (the conversation can be megabytes): linear since
+    // issue 12, but about 60 ms per MB of credential-dense text, once per model call. Its consumers clip what
+    // they keep (the recorder, to 64 KiB a text); scrubbing only what they keep (Scrubber.scrubHead) would bound it.
     ctx.emit('onModelCall', ctx.opts.onModelCall, ctx.scrubber.scrubDeep(rec));
   };
   const noResponse = { id: null, model: null, message: null, finishReason: null };
