@@ -99,8 +99,8 @@ export class Scrubber {
    * SCRUB_LOOKAHEAD (a match that starts in the head is found whole, or to the end of the window, which
    * replaces the same head). `unread`: characters of `text` past the window.
    */
-  scrubHead(text: string, max: number): { text: string; unread: number } {
-    const window = max + SCRUB_LOOKAHEAD;
+  scrubHead(text: string, max: number, lookahead = SCRUB_LOOKAHEAD): { text: string; unread: number } {
+    const window = max + lookahead;
     if (text.length <= window) return { text: this.scrub(text), unread: 0 };
     // Never split a surrogate pair at the window's end.
     const end = isHighSurrogate(text.charCodeAt(window - 1)) ? window - 1 : window;

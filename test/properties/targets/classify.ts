@@ -93,6 +93,23 @@ export const classifyTarget: Target = {
         ),
     },
     {
+      name: 'scrubHead (scrub only what a clip keeps, plus a lookahead) starts exactly like scrub of the whole text',
+      make: () =>
+        fc.property(hostileText(SECRETS, { maxLength: 300, maxRepeat: 200 }), fc.nat({ max: 400 }), (text, max) => {
+          // A small lookahead, and credentials shorter than it: the equality the recorder relies on.
+          const LOOKAHEAD = 300;
+          const head = scrubber.scrubHead(text, max, LOOKAHEAD);
+          const whole = scrubber.scrub(text);
+          // Outside the guarantee: a credential-like run (no white space) as long as the lookahead.
+          if (/\S{150,}/.test(text)) return;
+          assert.equal(head.text.slice(0, max), whole.slice(0, max), `max ${max}: ${preview(text)}`);
+          // The window ends at max + LOOKAHEAD (one sooner rather than split a surrogate pair).
+          const end = max + LOOKAHEAD;
+          if (text.length > end) assert.ok(head.unread === text.length - end || head.unread === text.length - end + 1);
+          else assert.equal(head.unread, 0);
+        }),
+    },
+    {
       name: 'scrubDeep copes with any value: no throw, secrets gone, depth bounded',
       make: () =>
         fc.property(fc.anything({ maxDepth: 6, withSparseArray: true, withNullPrototype: true }), (v) => {
