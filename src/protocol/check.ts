@@ -11,10 +11,14 @@ export function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Ids are opaque, short, printable tokens; anything else is refused. */
+/**
+ * Ids are opaque, short tokens (`run_…`, `nd_…`, `snap_…`): a letter or digit,
+ * then letters, digits and `_ . : @ -`. Never a path: no `/`, no `..`, no
+ * leading dot (they end up in file names and URIs on the host side).
+ */
 export const MAX_ID_LENGTH = 200;
 export function isId(v: unknown): v is string {
-  return typeof v === 'string' && v.length > 0 && v.length <= MAX_ID_LENGTH && /^[\w.:@/-]+$/.test(v);
+  return typeof v === 'string' && v.length > 0 && v.length <= MAX_ID_LENGTH && /^[A-Za-z0-9][\w.:@-]*$/.test(v) && !v.includes('..');
 }
 
 export function isStr(v: unknown, max = 1_000_000): v is string {
@@ -33,8 +37,14 @@ export function isNullable<T>(v: unknown, inner: (x: unknown) => x is T): v is T
   return v === null || inner(v);
 }
 
+/** Every element, holes included: `every` skips the holes of a sparse array, which then read as undefined. */
+function everyIndex(v: unknown[], ok: (x: unknown) => boolean): boolean {
+  for (let i = 0; i < v.length; i++) if (!(i in v) || !ok(v[i])) return false;
+  return true;
+}
+
 export function isArrayOf<T>(v: unknown, inner: (x: unknown) => x is T, max = 100_000): v is T[] {
-  return Array.isArray(v) && v.length <= max && v.every((x) => inner(x));
+  return Array.isArray(v) && v.length <= max && everyIndex(v, inner);
 }
 
 export function isOneOf<T extends string>(v: unknown, values: readonly T[]): v is T {
@@ -45,7 +55,7 @@ export function isOneOf<T extends string>(v: unknown, values: readonly T[]): v i
 export function isAttrValue(v: unknown): boolean {
   if (typeof v === 'string' || typeof v === 'boolean' || isNum(v)) return true;
   if (!Array.isArray(v)) return false;
-  return v.every((x) => typeof x === 'string') || v.every((x) => isNum(x)) || v.every((x) => typeof x === 'boolean');
+  return everyIndex(v, (x) => typeof x === 'string') || everyIndex(v, isNum) || everyIndex(v, (x) => typeof x === 'boolean');
 }
 
 export function isAttributes(v: unknown): boolean {

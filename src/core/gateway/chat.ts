@@ -6,7 +6,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { newId } from '../model/ids';
-import { BodyTooLarge, drainThenClose, readBody } from './body';
+import { BodyAborted, BodyTooLarge, drainThenClose, readBody } from './body';
 import type { GatewayContext } from './context';
 import { openAIError, sendJsonError } from './errors';
 import { describeUpstreamFailure } from './failures';
@@ -52,6 +52,11 @@ export async function handleChat(ctx: GatewayContext, req: IncomingMessage, res:
         { connection: 'close' },
       );
       ctx.log('warn', `refused a ${req.headers['content-length'] ?? 'streamed'}-byte request body (limit ${ctx.maxBodyBytes})`);
+      return;
+    }
+    if (e instanceof BodyAborted) {
+      ctx.log('warn', `the agent's request ended before its body arrived whole (${(e.cause as Error)?.message ?? String(e.cause)}); nothing was sent upstream`);
+      res.destroy();
       return;
     }
     throw e;
@@ -150,6 +155,9 @@ export async function handleChat(ctx: GatewayContext, req: IncomingMessage, res:
       hookError: state.hookError,
       refusal: state.refusal,
     };
+    // TODO(nemocog): this scrubs every text of the call whole (the conversation can be megabytes): linear since
+    // issue 12, but about 60 ms per MB of credential-dense text, once per model call. Its consumers clip what
+    // they keep (the recorder, to 64 KiB a text); scrubbing only what they keep (Scrubber.scrubHead) would bound it.
     ctx.emit('onModelCall', ctx.opts.onModelCall, ctx.scrubber.scrubDeep(rec));
   };
   const noResponse = { id: null, model: null, message: null, finishReason: null };

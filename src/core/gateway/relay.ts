@@ -13,7 +13,7 @@ import { ResponseAssembler } from './assemble';
 import { describeUpstreamFailure } from './failures';
 import { announceToolCalls, type GatewayContext } from './context';
 import { openAIError, sendJsonError, sseError } from './errors';
-import { parseSseEvent, sseData, SseFramer } from './sse';
+import { parseSseEvent, sseData, SseEventTooLarge, SseFramer } from './sse';
 import type { ModelCallRecord } from './types';
 import { readAll, type UpstreamRequest } from './upstream';
 
@@ -156,7 +156,10 @@ export async function relayStream(
     if (!failure && !upstreamError && holding) await release();
   } catch (e) {
     if (state.clientGone) failure = 'the agent closed the connection before the response was complete';
-    else failure = describeUpstreamFailure(ctx, e).message;
+    else if (e instanceof SseEventTooLarge) {
+      failure = e.message;
+      up.abort();
+    } else failure = describeUpstreamFailure(ctx, e).message;
   }
 
   if (failure) {

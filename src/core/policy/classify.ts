@@ -10,23 +10,46 @@ import { Findings } from './findings';
 import { analyzeTool, toolKind, workdirOf } from './tools';
 import type { Classification, ClassifyInput } from './types';
 
+const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 const round = (x: number) => Math.round(Math.min(1, Math.max(0, x)) * 1000) / 1000;
 
-/** Pulls the usual fields out of truncated or otherwise broken JSON, so a malformed call is still read. */
+/**
+ * Pulls the usual fields out of truncated or otherwise broken JSON, so a
+ * malformed call is still read. A loop, not a regex: /"key"\s*:\s*"((?:[^"\\]|\\.)*)/
+ * overflowed the regex stack (RangeError) on 10 M characters.
+ */
 function salvage(text: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key of ['command', 'cmd', 'path', 'file_path', 'url', 'content', 'input', 'action']) {
-    const m = new RegExp(`"${key}"\\s*:\\s*"((?:[^"\\\\]|\\\\.)*)`).exec(text);
-    if (m) {
-      try {
-        out[key] = JSON.parse(`"${m[1]}"`);
-      } catch {
-        out[key] = m[1];
-      }
+    const raw = rawStringValue(text, key);
+    if (raw === undefined) continue;
+    try {
+      out[key] = JSON.parse(`"${raw}"`);
+    } catch {
+      out[key] = raw;
     }
   }
   if (!Object.keys(out).length && !text.trim().startsWith('{')) out.command = text;
   return out;
+}
+
+const isJsonSpace = (c: string | undefined) => c === ' ' || c === '\t' || c === '\n' || c === '\r';
+
+/** The raw (still escaped) text of the first `"key": "..."` string in `text`, up to its closing quote or the end. */
+function rawStringValue(text: string, key: string): string | undefined {
+  const needle = `"${key}"`;
+  for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + 1)) {
+    let i = at + needle.length;
+    while (isJsonSpace(text[i])) i++;
+    if (text[i] !== ':') continue;
+    i++;
+    while (isJsonSpace(text[i])) i++;
+    if (text[i] !== '"') continue;
+    const start = ++i;
+    while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+    return text.slice(start, Math.min(i, text.length));
+  }
+  return undefined;
 }
 
 function paramsObject(params: unknown, warnings: string[]): Record<string, unknown> {
@@ -51,9 +74,11 @@ export function classifyToolCall(input: ClassifyInput): Classification {
   if (/^tool_call$/i.test(input.toolName)) {
     const warnings: string[] = [];
     const outer = paramsObject(input.params, warnings);
-    if (typeof outer.id === 'string' && outer.id && !/^tool_call$/i.test(outer.id)) {
-      const inner = classifyToolCall({ ...input, toolName: outer.id.replace(/^[\w-]+:/, ''), params: outer.args ?? outer.arguments ?? {} });
-      return { ...inner, toolName: input.toolName, commands: inner.commands, reasons: [`via tool_call → ${outer.id}`, ...inner.reasons] };
+    const innerName = typeof outer.id === 'string' ? outer.id.replace(/^[\w-]{1,64}:/, '') : '';
+    // Only one level: a tool_call naming tool_call again (however prefixed) is read as an unknown tool, not followed.
+    if (innerName && !/^tool_call$/i.test(innerName)) {
+      const inner = classifyToolCall({ ...input, toolName: innerName, params: outer.args ?? outer.arguments ?? {} });
+      return { ...inner, toolName: input.toolName, commands: inner.commands, reasons: [`via tool_call → ${clip(String(outer.id), 120)}`, ...inner.reasons] };
     }
   }
   const workspace = path.resolve(input.workspace);

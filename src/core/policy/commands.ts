@@ -43,6 +43,83 @@ function hostOf(url: string): { host: string; port: number | null } | null {
   }
 }
 
+/*
+ * Small string helpers written as loops rather than regexes: these words come
+ * from the agent, and patterns such as /:.*$/ or /^[^/]*@?[^/\s]+:/ backtrack
+ * quadratically on them (32 KB took seconds).
+ */
+
+function afterLast(s: string, sep: string): string {
+  const i = s.lastIndexOf(sep);
+  return i === -1 ? s : s.slice(i + sep.length);
+}
+
+function beforeFirst(s: string, sep: string): string {
+  const i = s.indexOf(sep);
+  return i === -1 ? s : s.slice(0, i);
+}
+
+/** rsync's remote forms: `[user@]host:path`, `host::module`, `rsync://host/...`: a ':' before any '/', right after a non-space. */
+export function isRemoteSpec(arg: string): boolean {
+  if (arg.startsWith('/')) return false;
+  const slash = arg.indexOf('/');
+  const end = slash === -1 ? arg.length : slash;
+  for (let i = arg.indexOf(':'); i !== -1 && i < end; i = arg.indexOf(':', i + 1)) {
+    if (i > 0 && !/\s/.test(arg[i - 1]!)) return true;
+  }
+  return false;
+}
+
+/** The host of a git remote (`https://host/...`, `user@host:path`, `ssh://user@host:22/...`). */
+export function gitRemoteHost(remote: string | undefined): string | undefined {
+  if (remote === undefined) return undefined;
+  let r = afterLast(remote, '@');
+  if (r === remote) {
+    const scheme = /^[a-z]+:\/\//.exec(r);
+    if (scheme) r = r.slice(scheme[0].length);
+  }
+  let cut = r.length;
+  for (let i = 0; i < r.length; i++) {
+    if (r[i] === ':' || r[i] === '/') {
+      cut = i;
+      break;
+    }
+  }
+  return r.slice(0, cut);
+}
+
+export interface ChmodEffect {
+  worldWritable: boolean;
+  setuid: boolean;
+  executable: boolean;
+}
+
+/** What a chmod mode does, read clause by clause (`u+x,go-w`, `a=rwx`, `4755`), in one pass. */
+export function chmodEffect(mode: string): ChmodEffect {
+  if (/^[0-7]{3,4}$/.test(mode)) {
+    return { worldWritable: /[2367]$/.test(mode), setuid: /^[2-7][0-7]{3}$/.test(mode), executable: /[1357]/.test(mode) };
+  }
+  const out: ChmodEffect = { worldWritable: false, setuid: false, executable: false };
+  for (const clause of mode.split(',')) {
+    let i = 0;
+    let who = '';
+    while (i < clause.length && 'ugoa'.includes(clause[i]!)) who += clause[i++];
+    const others = who.includes('a') || who.includes('o');
+    // Then operations: an operator followed by permission letters (or a copied class: u, g, o).
+    while (i < clause.length) {
+      const op = clause[i++];
+      if (op !== '+' && op !== '=' && op !== '-') break;
+      let perms = '';
+      while (i < clause.length && 'rwxXstugo'.includes(clause[i]!)) perms += clause[i++];
+      if (op === '-') continue;
+      if (others && perms.includes('w')) out.worldWritable = true;
+      if (perms.includes('s')) out.setuid = true;
+      if (op === '+' && (perms.includes('x') || perms.includes('X'))) out.executable = true;
+    }
+  }
+  return out;
+}
+
 /** Text-level patterns that survive any quoting: SQL, fork bombs. */
 function scanRawText(text: string, f: Findings, ctx: PathCtx): void {
   const sqliteInWs = /\bsqlite3?\s+(?:-\S+\s+)*([^\s;|&'"]+)/.exec(text);
@@ -293,7 +370,7 @@ function analyzeCommand(cmd: SimpleCommand, ctx: PathCtx, a: Analysis): void {
     case 'cp':
     case 'install':
     case 'rsync': {
-      if (name === 'rsync' && args.some((x) => /^[^/]*@?[^/\s]+:/.test(x) && !x.startsWith('/'))) break;
+      if (name === 'rsync' && args.some(isRemoteSpec)) break;
       const p = parseArgs(args, ['t', 'target-directory', 'm', 'mode', 'o', 'g', 'e', 'exclude', 'include']);
       const recursive = hasAny(p, 'r', 'R', 'a', 'recursive', 'archive');
       const ops = p.operands;
@@ -385,12 +462,11 @@ function analyzeCommand(cmd: SimpleCommand, ctx: PathCtx, a: Analysis): void {
       const files = name === 'chmod' || name === 'chown' || name === 'chgrp' ? targets : p.operands;
       for (const t of files) f.write(abs(t, ctx), { recursive });
       if (name === 'chmod' && mode) {
-        const octal = /^[0-7]{3,4}$/.test(mode);
-        const worldWritable = octal ? /[2367]$/.test(mode) : /(^|,)[ugo]*[ao][ugo]*[+=][rwxXst]*w/.test(mode);
-        const setuid = octal ? /^[2-7][0-7]{3}$/.test(mode) : /[+=][rwxXt]*s/.test(mode);
-        if (worldWritable) f.security(0.7, `chmod ${mode} makes files writable by everyone`);
-        if (setuid) f.security(0.9, `chmod ${mode} sets setuid/setgid`);
-        if (!worldWritable && !setuid && (/\+[rwX]*x/.test(mode) || (octal && /[1357]/.test(mode)))) f.security(0.2, `chmod ${mode} makes files executable`);
+        const m = chmodEffect(mode);
+        const shown = mode.length > 40 ? `${mode.slice(0, 40)}…` : mode;
+        if (m.worldWritable) f.security(0.7, `chmod ${shown} makes files writable by everyone`);
+        if (m.setuid) f.security(0.9, `chmod ${shown} sets setuid/setgid`);
+        if (!m.worldWritable && !m.setuid && m.executable) f.security(0.2, `chmod ${shown} makes files executable`);
       } else f.security(0.6, `${name} changes ownership`);
       if (files.some((t) => !isInside(ctx.workspace, abs(t, ctx).abs))) f.security(0.8, `${name} on files outside the workspace`);
       return;
@@ -618,7 +694,7 @@ function analyzeCommand(cmd: SimpleCommand, ctx: PathCtx, a: Analysis): void {
   }
   if (NET_TOOLS.has(name)) {
     const target = args.find((x) => !x.startsWith('-') && (x.includes('@') || x.includes(':') || x.includes('.')));
-    const host = target ? target.replace(/^.*@/, '').replace(/:.*$/, '') : name;
+    const host = target ? beforeFirst(afterLast(target, '@'), ':') : name;
     f.net(host, name === 'ssh' || name === 'scp' || name === 'sftp' || name === 'rsync' ? 22 : null, true);
     f.security(0.6, `${name} opens a connection to another host`);
     f.cost(0.3, `${name} uses the network`);
@@ -724,7 +800,7 @@ function analyzeGit(args: string[], ctx: PathCtx, f: Findings): void {
     case 'submodule':
     case 'lfs':
       f.cost(0.4, `git ${sub} downloads over the network`);
-      f.net(rest.find((x) => /:\/\/|@/.test(x))?.replace(/^.*@|^[a-z]+:\/\//, '').replace(/[:/].*$/, '') ?? 'git-remote', null, false);
+      f.net(gitRemoteHost(rest.find((x) => x.includes('://') || x.includes('@'))) ?? 'git-remote', null, false);
       if (sub === 'clone') f.write(resolvePath(rest.filter((x) => !x.startsWith('-'))[1] ?? '.', local), { recursive: true });
       return;
     case 'commit':

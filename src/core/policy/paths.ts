@@ -15,10 +15,40 @@ export interface ResolvedPath {
   dynamic: boolean;
 }
 
-const GLOB = /[*?[]|\{[^}]*,[^}]*\}/;
+/**
+ * Where the first glob starts: `*`, `?`, `[`, or a brace list `{a,b}` (a `{`
+ * whose first `}` after it has a `,` before it); -1 when there is none. One
+ * pass: this replaced /[*?[]|\{[^}]*,[^}]*\}/, whose backtracking was cubic
+ * (`rm {a,{a,{a,...` of 4 KB took 3 s).
+ */
+export function globIndex(word: string): number {
+  let open = -1;
+  let comma = false;
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (c === 0x2a /* * */ || c === 0x3f /* ? */ || c === 0x5b /* [ */) {
+      // A brace list opened before this character still starts earlier, if it closes with a comma inside.
+      if (open === -1) return i;
+      const close = word.indexOf('}', i);
+      if (close === -1) return i;
+      const nextComma = comma ? i : word.indexOf(',', i);
+      return nextComma !== -1 && nextComma < close ? open : i;
+    }
+    if (c === 0x7b /* { */) {
+      if (open === -1) open = i;
+    } else if (c === 0x2c /* , */) {
+      if (open !== -1) comma = true;
+    } else if (c === 0x7d /* } */) {
+      if (open !== -1 && comma) return open;
+      open = -1;
+      comma = false;
+    }
+  }
+  return -1;
+}
 
 export function hasGlob(word: string): boolean {
-  return GLOB.test(word);
+  return globIndex(word) !== -1;
 }
 
 export function isInside(root: string, abs: string): boolean {
@@ -26,7 +56,17 @@ export function isInside(root: string, abs: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
+/**
+ * Longest path read: Linux refuses longer ones (PATH_MAX, ENAMETOOLONG), so no file can be reached through
+ * the rest, and path.resolve on megabytes of `a/a/…` takes seconds.
+ */
+export const MAX_PATH_CHARS = 4096;
+
 export function resolvePath(word: string, ctx: PathCtx, quoted = false): ResolvedPath {
+  if (word.length > MAX_PATH_CHARS) {
+    // Not a path the kernel accepts: resolved as far as one could go, and marked unknown.
+    return { ...resolvePath(word.slice(0, MAX_PATH_CHARS), ctx, quoted), dynamic: true };
+  }
   let p = word;
   if (p === '~' || p.startsWith('~/')) p = ctx.home + p.slice(1);
   p = p.replace(/^\$\{?HOME\}?(?=\/|$)/, ctx.home).replace(/^\$\{?PWD\}?(?=\/|$)/, ctx.cwd);
@@ -38,7 +78,7 @@ export function resolvePath(word: string, ctx: PathCtx, quoted = false): Resolve
 
 /** The fixed directory part of a glob pattern (where it can reach). */
 export function globBase(abs: string): string {
-  const idx = abs.search(GLOB);
+  const idx = globIndex(abs);
   if (idx === -1) return abs;
   const cut = abs.lastIndexOf('/', idx);
   return cut <= 0 ? '/' : abs.slice(0, cut);

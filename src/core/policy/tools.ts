@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Scrubber } from '../redact/scrubber';
 import { analyzeShell } from './commands';
 import type { Findings } from './findings';
-import { resolvePath } from './paths';
+import { MAX_PATH_CHARS, resolvePath } from './paths';
 import type { ToolKind } from './types';
 
 const KINDS: Array<[ToolKind, RegExp]> = [
@@ -58,6 +58,34 @@ export function pathOf(p: Record<string, unknown>): string | undefined {
 
 const secretFinder = new Scrubber();
 
+/**
+ * Written text is checked for credentials over its first MAX_SCAN_CHARS only: a tool call may carry
+ * megabytes (the supervisor accepts 8 MiB), and its reading must stay within the 50 ms budget whatever
+ * the text (README, "Speed"). A credential further in is still scrubbed from everything recorded.
+ */
+export const MAX_SCAN_CHARS = 64 * 1024;
+
+function holdsCredential(text: string, f: Findings): boolean {
+  if (text.length > MAX_SCAN_CHARS) f.warnings.push(`${text.length} characters of written text; only the first ${MAX_SCAN_CHARS} were checked for credentials`);
+  return secretFinder.contains(text.length > MAX_SCAN_CHARS ? text.slice(0, MAX_SCAN_CHARS) : text);
+}
+
+/** The lines a patch adds ('+' lines), joined, until `max` characters (one pass, no split of the whole body). */
+function addedLines(patch: string, max: number): string {
+  const out: string[] = [];
+  let n = 0;
+  for (let at = 0; at < patch.length && n <= max; ) {
+    const eol = patch.indexOf('\n', at);
+    const end = eol === -1 ? patch.length : eol;
+    if (patch.charCodeAt(at) === 0x2b /* + */) {
+      out.push(patch.slice(at, end));
+      n += end - at + 1;
+    }
+    at = end + 1;
+  }
+  return out.join('\n');
+}
+
 /** Paths named by an apply_patch body (Codex/OpenClaw "*** Begin Patch" format or a unified diff). */
 export function patchPaths(patch: string): Array<{ path: string; op: 'add' | 'update' | 'delete' | 'move' }> {
   const out: Array<{ path: string; op: 'add' | 'update' | 'delete' | 'move' }> = [];
@@ -74,8 +102,10 @@ export function patchPaths(patch: string): Array<{ path: string; op: 'add' | 'up
   return out;
 }
 
-export function analyzeTool(kind: ToolKind, toolName: string, p: Record<string, unknown>, f: Findings): void {
+export function analyzeTool(kind: ToolKind, fullToolName: string, p: Record<string, unknown>, f: Findings): void {
   const ctx = f.ctx;
+  // The name is the model's: it goes into reasons, so it is shortened there.
+  const toolName = fullToolName.length > 80 ? `${fullToolName.slice(0, 79)}…` : fullToolName;
   switch (kind) {
     case 'shell': {
       const command = commandOf(p);
@@ -85,7 +115,7 @@ export function analyzeTool(kind: ToolKind, toolName: string, p: Record<string, 
         return;
       }
       if (p.elevated === true || p.host === 'gateway' || p.host === 'node') {
-        f.security(0.85, `${toolName} runs outside the sandbox (elevated / host=${String(p.host ?? 'gateway')})`);
+        f.security(0.85, `${toolName} runs outside the sandbox (elevated / host=${String(p.host ?? 'gateway').slice(0, 80)})`);
         f.irreversible(0.2, 'runs outside the sandbox: the workspace snapshot does not cover its effects');
       }
       if (p.background === true || typeof p.yieldMs === 'number') f.cost(0.3, 'runs in the background');
@@ -116,7 +146,7 @@ export function analyzeTool(kind: ToolKind, toolName: string, p: Record<string, 
       f.write(r);
       f.destructive(0.3, `replaces the whole of ${r.abs} if it exists`);
       const content = str(p, 'content', 'contents', 'text', 'data', 'file_text', 'new_source');
-      if (content && secretFinder.contains(content)) f.security(0.5, 'the written content contains a credential');
+      if (content && holdsCredential(content, f)) f.security(0.5, 'the written content contains a credential');
       if (content && content.startsWith('#!') && /\.(sh|bash)$|\/bin\//.test(target)) f.security(0.2, 'writes an executable script');
       return;
     }
@@ -131,7 +161,7 @@ export function analyzeTool(kind: ToolKind, toolName: string, p: Record<string, 
       const added = [str(p, 'newText', 'new_string', 'new_str', 'replacement', 'content'), ...(Array.isArray(p.edits) ? p.edits.map((e: any) => (typeof e?.newText === 'string' ? e.newText : typeof e?.new_string === 'string' ? e.new_string : '')) : [])]
         .filter(Boolean)
         .join('\n');
-      if (added && secretFinder.contains(added)) f.security(0.5, 'the edit inserts a credential');
+      if (added && holdsCredential(added, f)) f.security(0.5, 'the edit inserts a credential');
       return;
     }
     case 'patch': {
@@ -145,7 +175,7 @@ export function analyzeTool(kind: ToolKind, toolName: string, p: Record<string, 
         if (file.op === 'delete') f.destructive(0.5, `patch deletes ${r.abs}`);
         else f.destructive(0.15, `patch ${file.op === 'add' ? 'creates' : 'changes'} ${r.abs}`);
       }
-      if (secretFinder.contains(body.split('\n').filter((l) => l.startsWith('+')).join('\n'))) f.security(0.5, 'the patch adds a credential');
+      if (holdsCredential(addedLines(body, MAX_SCAN_CHARS), f)) f.security(0.5, 'the patch adds a credential');
       return;
     }
     case 'read': {
@@ -221,13 +251,16 @@ export function analyzeTool(kind: ToolKind, toolName: string, p: Record<string, 
       f.cost(0.5, `unknown tool "${toolName}": scored conservatively`);
       f.add('blast', 0.5, `unknown tool "${toolName}": scored conservatively`);
       f.irreversible(0.5, `unknown tool "${toolName}": scored conservatively`);
-      // Still note any path it names.
-      for (const v of Object.values(p)) if (typeof v === 'string' && (v.startsWith('/') || v.startsWith('~/'))) f.read(resolvePath(v, ctx, true));
+      // Still note the paths it names under the usual names (not every value: enumerating a parameter object of
+      // 400,000 keys alone costs about 0.4 s, and the agent chooses the keys).
+      for (const v of [pathOf(p), str(p, 'url', 'uri', 'src', 'source', 'dest', 'destination', 'from', 'to', 'output', 'input_path', 'output_path')]) {
+        if (v && (v.startsWith('/') || v.startsWith('~/'))) f.read(resolvePath(v, ctx, true));
+      }
       return;
   }
 }
 
 export function workdirOf(p: Record<string, unknown>, workspace: string): string {
   const w = str(p, 'workdir', 'cwd', 'working_directory', 'workingDirectory');
-  return w ? path.resolve(workspace, w) : workspace;
+  return w ? path.resolve(workspace, w.slice(0, MAX_PATH_CHARS)) : workspace;
 }

@@ -23,6 +23,8 @@ export interface EventSink {
 /** What the recorder needs of the scrubber. */
 export interface TextRedactor {
   scrub(text: string): string;
+  /** scrub() of only the head of a long text (Scrubber.scrubHead): keeps recording a huge text within the time budget. */
+  scrubHead?(text: string, max: number): { text: string; unread: number };
 }
 
 export interface RecorderListener {
@@ -39,16 +41,16 @@ export const MAX_TEXT = 64 * 1024;
 export const MAX_NAME = 200;
 export const MAX_REASON = 2000;
 
-/** Cuts an already-scrubbed text to `max` characters, saying how much was left out. */
-export function clipScrubbedText(s: string, max: number): string {
-  if (s.length <= max) return s;
+/** Cuts an already-scrubbed text to `max` characters, saying how much was left out (`unread`: more not even scrubbed). */
+export function clipScrubbedText(s: string, max: number, unread = 0): string {
+  if (s.length <= max && unread === 0) return s;
   // Never cut a surrogate pair (or a redaction marker) in half.
   let cut = max;
   const code = s.charCodeAt(cut - 1);
   if (code >= 0xd800 && code <= 0xdbff) cut--;
   const open = s.lastIndexOf('[REDACTED:', cut);
   if (open >= 0 && s.indexOf(']', open) >= cut) cut = open;
-  return `${s.slice(0, cut)}\n… [${s.length - cut} more characters not recorded]`;
+  return `${s.slice(0, cut)}\n… [${s.length - cut + unread} more characters not recorded]`;
 }
 
 export interface NodeInput {
@@ -282,9 +284,22 @@ export class Recorder {
     return this.redactor.scrub(text);
   }
 
-  /** Scrubs the whole text, then clips it to `max` characters. */
+  /**
+   * Scrubs, then clips to `max` characters. A long text is scrubbed only as far as the clip needs (plus a
+   * lookahead longer than any secret, see Scrubber.scrubHead): same result, in time bounded by `max`, so a
+   * hostile 8 MiB tool call costs what a 64 KiB one does.
+   */
   clipScrubbed(text: string, max: number): string {
+    if (this.redactor.scrubHead) {
+      const head = this.redactor.scrubHead(text, max);
+      return clipScrubbedText(head.text, max, head.unread);
+    }
     return clipScrubbedText(this.redactor.scrub(text), max);
+  }
+
+  /** The scrubbed beginning of `text`, at least `max` characters of it when it is that long (for labels). */
+  scrubHead(text: string, max: number): string {
+    return this.redactor.scrubHead ? this.redactor.scrubHead(text, max).text : this.redactor.scrub(text);
   }
 
   private scrubAttrs(attrs: Attributes): Attributes {

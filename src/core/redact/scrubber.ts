@@ -7,6 +7,34 @@
 import { encodedForms } from './encodings';
 import { SECRET_PATTERNS, type SecretPattern } from './patterns';
 
+function replacement(p: SecretPattern, groups: Array<string | undefined>): string {
+  if (p.accept && !p.accept(groups)) return groups[0] ?? '';
+  const kept = (p.keep ?? []).map((i) => groups[i] ?? '').join('');
+  return `${kept}[REDACTED:${p.kind}]`;
+}
+
+/** `text` with every match of a pattern's linear matcher replaced, as String.replace would with its regex. */
+function replaceFound(text: string, p: SecretPattern): string {
+  const parts: string[] = [];
+  let last = 0;
+  for (const m of p.find!(text)) {
+    parts.push(text.slice(last, m.index), replacement(p, m.groups));
+    last = m.index + (m.groups[0] ?? '').length;
+  }
+  if (last === 0) return text;
+  parts.push(text.slice(last));
+  return parts.join('');
+}
+
+/** How far past the kept head scrubHead reads: longer than any credential the patterns or registered secrets match. */
+export const SCRUB_LOOKAHEAD = 64 * 1024;
+
+const isHighSurrogate = (c: number) => c >= 0xd800 && c <= 0xdbff;
+
+/** scrubDeep replaces what lies deeper than this with TOO_DEEP (recursion, and the sinks' JSON, stay bounded). */
+export const MAX_SCRUB_DEPTH = 200;
+export const TOO_DEEP = '[nested too deep: not recorded]';
+
 /** Shorter values would redact ordinary words; a real secret is never this short. */
 export const MIN_SECRET_LENGTH = 6;
 
@@ -47,18 +75,36 @@ export class Scrubber {
       if (out.includes(k.form)) out = out.split(k.form).join(`[REDACTED:${k.kind}]`);
     }
     for (const p of this.patterns) {
+      if (p.hint !== undefined && !out.includes(p.hint)) continue;
+      if (p.find) {
+        out = replaceFound(out, p);
+        continue;
+      }
       p.re.lastIndex = 0;
       if (!p.re.test(out)) continue;
       p.re.lastIndex = 0;
       out = out.replace(p.re, (...m: unknown[]) => {
         // (match, ...groups, offset, input): none of the patterns use named groups.
         const groups = m.slice(0, -2) as Array<string | undefined>;
-        if (p.accept && !p.accept(groups)) return groups[0] ?? '';
-        const kept = (p.keep ?? []).map((i) => groups[i] ?? '').join('');
-        return `${kept}[REDACTED:${p.kind}]`;
+        return replacement(p, groups);
       });
     }
     return out;
+  }
+
+  /**
+   * The beginning of scrub(text), for sinks that keep only a head (the recorder clips every text): scrubs
+   * at most `max` + SCRUB_LOOKAHEAD characters, so the cost is bounded by `max`, whatever the length of
+   * `text`. Its first `max` characters are those of scrub(text) for every secret shorter than
+   * SCRUB_LOOKAHEAD (a match that starts in the head is found whole, or to the end of the window, which
+   * replaces the same head). `unread`: characters of `text` past the window.
+   */
+  scrubHead(text: string, max: number, lookahead = SCRUB_LOOKAHEAD): { text: string; unread: number } {
+    const window = max + lookahead;
+    if (text.length <= window) return { text: this.scrub(text), unread: 0 };
+    // Never split a surrogate pair at the window's end.
+    const end = isHighSurrogate(text.charCodeAt(window - 1)) ? window - 1 : window;
+    return { text: this.scrub(text.slice(0, end)), unread: text.length - end };
   }
 
   /** True when `text` holds something scrub() would replace. */
@@ -71,23 +117,28 @@ export class Scrubber {
    * and arrays) scrubbed. Object keys are kept: they are names, not values.
    */
   scrubDeep<T>(value: T): T {
-    return this.deep(value, new WeakMap()) as T;
+    return this.deep(value, new WeakMap(), 0) as T;
   }
 
-  private deep(v: unknown, seen: WeakMap<object, unknown>): unknown {
+  private deep(v: unknown, seen: WeakMap<object, unknown>, depth: number): unknown {
     if (typeof v === 'string') return this.scrub(v);
     if (v === null || typeof v !== 'object') return v;
     if (seen.has(v)) return seen.get(v);
+    // Agent- or model-made values can nest without end; deeper parts are replaced, never passed on unscrubbed.
+    if (depth >= MAX_SCRUB_DEPTH) return TOO_DEEP;
     if (Array.isArray(v)) {
       const arr: unknown[] = [];
       seen.set(v, arr);
-      for (const item of v) arr.push(this.deep(item, seen));
+      for (const item of v) arr.push(this.deep(item, seen, depth + 1));
       return arr;
     }
     if (Buffer.isBuffer(v) || v instanceof Uint8Array) return v;
     const out: Record<string, unknown> = {};
     seen.set(v, out);
-    for (const [k, item] of Object.entries(v as Record<string, unknown>)) out[k] = this.deep(item, seen);
+    for (const [k, item] of Object.entries(v as Record<string, unknown>)) {
+      // A "__proto__" key (JSON.parse makes it an own property) must stay a key, not become the copy's prototype.
+      Object.defineProperty(out, k, { value: this.deep(item, seen, depth + 1), enumerable: true, writable: true, configurable: true });
+    }
     return out;
   }
 }

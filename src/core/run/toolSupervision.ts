@@ -136,7 +136,8 @@ export class ToolSupervisor {
 
   /** The call's short label, from its scrubbed parameters. */
   private describe(call: { toolName: string; params: unknown }): string {
-    return describeToolCall(call.toolName, call.params, (s) => this.ctx.recorder.scrub(s));
+    // The label keeps 120 characters: only the head of a long command or path is scrubbed for it.
+    return describeToolCall(call.toolName, call.params, (s) => this.ctx.recorder.scrubHead(s, 1024));
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -153,6 +154,7 @@ export class ToolSupervisor {
     this.preCallSnapshots.push(snap.id);
     await recorder.recordSnapshot({ snapshotId: snap.id, root: snap.root, parentSnapshotId: snap.parentId, reason: 'pre-tool-call', fileCount: snap.fileCount, changedCount: snap.changedCount });
     const label = this.describe(call);
+    const paramsText = safeJson(call.params);
     const checkpoint = await recorder.appendNode(branchId, {
       kind: 'checkpoint',
       name: `snapshot before ${label}`,
@@ -174,8 +176,8 @@ export class ToolSupervisor {
       attributes: {
         'tool.name': call.toolName,
         // Whole texts: the recorder scrubs, then clips.
-        'tool.parameters': safeJson(call.params),
-        'input.value': safeJson(call.params),
+        'tool.parameters': paramsText,
+        'input.value': paramsText,
         'input.mime_type': 'application/json',
         'nemocognition.tool.call_id': call.toolCallId,
         ...classificationAttributes(classification),

@@ -14,6 +14,11 @@ export class StoreWriteError extends Error {
   }
 }
 
+/** Journal records a reader asked for can no longer be read (the files changed on disk since the store was opened). */
+export class StoreDamagedError extends Error {
+  override name = 'StoreDamagedError';
+}
+
 /** Another live process holds the store's writer lock. */
 export class StoreLockedError extends Error {
   override name = 'StoreLockedError';

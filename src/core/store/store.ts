@@ -15,19 +15,20 @@ import { nodeToSpan, type SpanRecord } from '../model/spans';
 import type { Branch, Node, Run } from '../model/types';
 import { applyRecord } from './apply';
 import type { AttributionFact } from './attribution';
-import { StoreOpenError, StoreRefusedError, StoreWriteError } from './errors';
+import { StoreDamagedError, StoreOpenError, StoreRefusedError, StoreWriteError } from './errors';
 import { loadExport, removeStaleTemps, writeExport } from './exportfile';
 import { fsyncDirSync } from './fsutil';
 import { Journal } from './journal';
 import { WriterLock } from './lock';
 import * as q from './queries';
 import { MAX_PAYLOAD_BYTES } from './record';
+import { describeRange, mergeLost, type LostRange } from './recovery';
 import { migrate, SCHEMA_VERSION, schemaVersionOf, writeMeta } from './schema';
 import { loadSqlJs } from './sqljs';
 import { DbState, OverlayState } from './state';
 import { validateEvent } from './validate';
 
-export { StoreLockedError, StoreOpenError, StoreRefusedError, StoreWriteError } from './errors';
+export { StoreDamagedError, StoreLockedError, StoreOpenError, StoreRefusedError, StoreWriteError } from './errors';
 
 export type StoreLog = (level: 'info' | 'warn' | 'error', msg: string) => void;
 
@@ -61,6 +62,13 @@ export interface OpenReport {
   migratedFrom?: number;
   /** Journal seq included in the export that was loaded (0 if none). */
   exportSeq: number;
+  /**
+   * Events no intact journal record holds (damage found at this open or reported earlier, or journal files
+   * removed), each marked when the database export still has it. readJournal() skips these, and only these.
+   */
+  lostEvents: LostRange[];
+  /** Journal segments found damaged at this open: copied aside (`keptAs`, relative to the store) and rewritten. */
+  damagedSegments: Array<{ segment: string; keptAs: string | null }>;
 }
 
 interface Pending {
@@ -147,7 +155,7 @@ export class Store {
         warnings.push(m);
         log('warn', m);
       };
-      const report: OpenReport = { warnings, replayed: 0, rebuiltFromJournal: false, exportSeq: 0 };
+      const report: OpenReport = { warnings, replayed: 0, rebuiltFromJournal: false, exportSeq: 0, lostEvents: [], damagedSegments: [] };
       const loaded = loadExport(storeDir, SQL, readOnly);
       let exportHash: string | null = null;
       if (loaded.kind === 'ok') {
@@ -180,12 +188,15 @@ export class Store {
       const opened = Journal.openSync(path.join(storeDir, 'journal'), report.exportSeq, opts.segmentBytes, readOnly);
       journal = opened.journal;
       opened.recovery.warnings.forEach(warn);
+      report.lostEvents = opened.recovery.lost;
+      report.damagedSegments = opened.recovery.damaged;
       if (loaded.kind === 'none' && opened.recovery.records.length > 0) report.rebuiltFromJournal = true;
       if (report.exportSeq > opened.recovery.lastSeq) {
         warn(
           `The database export includes events up to #${report.exportSeq} but the journal ends at #${opened.recovery.lastSeq}: ` +
             `journal files were removed or cut short. The export's data is kept; new events continue from #${report.exportSeq + 1}.`,
         );
+        report.lostEvents = mergeLost([...report.lostEvents, { from: opened.recovery.lastSeq + 1, to: report.exportSeq, inExport: true }]);
         journal.bumpSeq(report.exportSeq);
       }
       const records = opened.recovery.records.map((r) => upgradeRecord(r, storeDir));
@@ -406,9 +417,21 @@ export class Store {
    */
   refresh(): number {
     if (!this.readOnly || this.closed) return 0;
-    const recs = this.journal.readNew(this.journal.lastSeq).map((r) => upgradeRecord(r, this.dir));
+    const after = this.journal.lastSeq;
+    const recs = this.journal.readNew(after).map((r) => upgradeRecord(r, this.dir));
+    let expect = after + 1;
+    for (const r of recs) {
+      const gap = { from: expect, to: r.seq - 1, inExport: false };
+      if (r.seq > expect && !this.isKnownLoss(gap)) this.log('warn', `Journal: ${describeRange(gap)} could not be read while following the writer (damaged on disk?); reopen the store to repair and report it.`);
+      expect = r.seq + 1;
+    }
     if (recs.length > 0) this.applyBatch(recs);
     return recs.length;
+  }
+
+  private isKnownLoss(gap: LostRange): boolean {
+    // Every seq of the gap must lie in some known range (ranges are merged, so one range covers it).
+    return this.openReport.lostEvents.some((l) => l.from <= gap.from && gap.to <= l.to);
   }
 
   // ---- queries -----------------------------------------------------------
@@ -459,14 +482,34 @@ export class Store {
     return q.attributionStepsOf(this.db, path, branchId);
   }
 
-  /** Acknowledged records after `afterSeq`, read from the journal files: a sink's own cursor (e.g. the Phoenix mirror). */
+  /**
+   * Acknowledged records after `afterSeq`, read from the journal files: a sink's own cursor (e.g. the Phoenix
+   * mirror). Nothing is skipped silently: the only gaps it passes over are `openReport.lostEvents` (reported at
+   * open); any other record it cannot read (the files changed since open) is a StoreDamagedError.
+   */
   readJournal(afterSeq: number): Iterable<JournalRecord> {
     const upto = this.lastSeq;
     const where = this.dir;
     const journal = this.journal;
+    const known = (gap: LostRange) => this.isKnownLoss(gap);
     return {
       *[Symbol.iterator]() {
-        for (const rec of journal.read(afterSeq, upto)) yield upgradeRecord(rec, where);
+        let expect = afterSeq + 1;
+        const check = (to: number) => {
+          const gap = { from: expect, to, inExport: false };
+          if (to >= expect && !known(gap)) {
+            throw new StoreDamagedError(
+              `The journal in ${where} no longer holds ${describeRange(gap)}: its files changed on disk since the store was opened. ` +
+                'Reopen the store: it repairs the journal and reports exactly what was lost.',
+            );
+          }
+        };
+        for (const rec of journal.read(afterSeq, upto)) {
+          check(rec.seq - 1);
+          expect = rec.seq + 1;
+          yield upgradeRecord(rec, where);
+        }
+        check(upto);
       },
     };
   }

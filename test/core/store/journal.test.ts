@@ -46,20 +46,34 @@ describe('store/journal on disk', () => {
     const r = await Store.open(dir, { wasmPath, log: (_l, m) => logs.push(m) });
     try {
       const w = r.openReport.warnings;
-      assert.ok(w.some((x) => /unreadable bytes at offset \d+ were skipped/.test(x)), w.join('\n'));
-      assert.ok(w.some((x) => /events 2\.\.2 are missing/.test(x)), w.join('\n'));
-      assert.ok(!w.some((x) => /torn/.test(x)), 'damage in the middle is not a torn tail');
+      assert.ok(w.some((x) => /0000000000000001\.jnl is damaged \(not a torn write\): \d+ unreadable bytes at offset \d+/.test(x)), w.join('\n'));
+      assert.ok(w.some((x) => /Lost \(in neither the journal nor the database export\): event #2\./.test(x)), w.join('\n'));
+      assert.ok(!w.some((x) => /torn last record/.test(x)), 'damage in the middle is not a torn tail');
       assert.deepEqual(logs, w);
+      assert.deepEqual(r.openReport.lostEvents, [{ from: 2, to: 2, inExport: false }]);
       // The branch row is lost with its event, but every node written after it is kept.
       assert.equal(r.getBranch('b1'), undefined);
       assert.equal(r.nodesOfRun('r1').length, 10);
       assert.deepEqual([...r.readJournal(0)].map((x) => x.seq), [1, ...Array.from({ length: 10 }, (_, i) => i + 3)]);
-      // New events continue after the highest seq; the damaged bytes stay on disk for forensics.
+      // New events continue after the highest seq.
       assert.equal(await r.append(runStarted('r2')), 13);
     } finally {
       await r.close();
     }
-    assert.ok(fs.readFileSync(seg).length >= bytes.length);
+    // The damaged file is kept aside byte for byte; the segment holds the intact records only.
+    const [kept] = r.openReport.damagedSegments;
+    assert.ok(kept?.keptAs, 'a copy was kept');
+    assert.ok(fs.readFileSync(path.join(dir, kept.keptAs)).equals(bytes));
+    assert.ok(fs.readFileSync(seg).length < bytes.length);
+    // Reopening: nothing new is damaged; the earlier loss is still said.
+    const again = await Store.open(dir, { wasmPath });
+    try {
+      assert.ok(!again.openReport.warnings.some((x) => /is damaged/.test(x)), again.openReport.warnings.join('\n'));
+      assert.ok(again.openReport.warnings.some((x) => /Still missing from the journal since damage found earlier.*event #2\./.test(x)), again.openReport.warnings.join('\n'));
+      assert.equal([...again.readJournal(0)].length, 12);
+    } finally {
+      await again.close();
+    }
   });
 
   it('keeps the export when journal files were lost, and numbers new events after it', async () => {

@@ -73,6 +73,13 @@ export interface ParseOptions {
   maxBytes?: number;
 }
 
+/** Deepest nesting accepted (the real envelope nests 6 deep). Deeper values made Number()/JSON.stringify throw later. */
+export const MAX_ENVELOPE_DEPTH = 64;
+
+/**
+ * Parses the agent's stdout. Throws EnvelopeError, and only EnvelopeError, whatever the bytes; linear in the
+ * size of stdout (bounded by `maxBytes`).
+ */
 export function parseEnvelope(stdout: string, opts: ParseOptions = {}): AgentEnvelope {
   const max = opts.maxBytes ?? DEFAULT_MAX_ENVELOPE_BYTES;
   const bytes = Buffer.byteLength(stdout, 'utf8');
@@ -81,13 +88,21 @@ export function parseEnvelope(stdout: string, opts: ParseOptions = {}): AgentEnv
   if (json === undefined) {
     throw new EnvelopeError('malformed', `The agent's output holds no JSON envelope (${stdout.trim() ? `starts with ${JSON.stringify(stdout.trim().slice(0, 60))}` : 'it was empty'}).`);
   }
+  const depth = depthOf(json);
+  if (depth > MAX_ENVELOPE_DEPTH) {
+    throw new EnvelopeError('malformed', `The agent envelope nests more than ${MAX_ENVELOPE_DEPTH} levels deep; OpenClaw's nests about 6. It is not used.`);
+  }
   return validate(json);
 }
 
 /**
  * Finds the envelope in stdout: the whole text when it is JSON, otherwise the
- * span from a line starting with `{` to a line starting with `}` that parses
- * to an object with `payloads` or `meta` (the CLI may print log lines around it).
+ * first JSON object starting at the beginning of a line that has `payloads`
+ * or `meta` (the CLI may print log lines around it). Each candidate's extent
+ * is found by one bracket-matching pass and parsed once; a candidate that is
+ * a whole JSON value is skipped past, and the scanning as a whole is bounded
+ * by a small multiple of the text's length (the old start-line × end-line
+ * search parsed quadratically many spans: 32 s for 2 MB).
  */
 function extractJson(stdout: string): unknown {
   const trimmed = stdout.trim();
@@ -97,31 +112,79 @@ function extractJson(stdout: string): unknown {
   } catch {
     // fall through to the line scan
   }
-  const lines = stdout.split('\n');
-  const offsets: number[] = [];
-  let off = 0;
-  for (const l of lines) {
-    offsets.push(off);
-    off += l.length + 1;
-  }
-  const starts = lines.map((l, i) => (l.startsWith('{') ? i : -1)).filter((i) => i >= 0).slice(0, 50);
-  const ends = lines.map((l, i) => (l.trimEnd().endsWith('}') ? i : -1)).filter((i) => i >= 0).reverse().slice(0, 50);
-  for (const s of starts) {
-    for (const e of ends) {
-      if (e < s) continue;
-      const text = stdout.slice(offsets[s], offsets[e] + lines[e].length);
-      try {
-        const v: unknown = JSON.parse(text);
-        if (v && typeof v === 'object' && ('payloads' in v || 'meta' in v)) return v;
-      } catch {
-        // try the next candidate span
-      }
+  // Characters scanned and parsed, at most: a candidate that is a whole JSON value is skipped past (JSON log
+  // lines cost their length once); one that never closes costs up to the rest of stdout, so only a few can.
+  let budget = 4 * stdout.length + (1 << 16);
+  let from = 0;
+  while (budget > 0) {
+    // The next line that starts with '{', at or after `from`.
+    let start = from;
+    if (!(stdout[from] === '{' && (from === 0 || stdout[from - 1] === '\n'))) {
+      const nl = stdout.indexOf('\n{', from);
+      if (nl === -1) return undefined;
+      start = nl + 1;
     }
+    const end = jsonValueEnd(stdout, start);
+    budget -= (end === -1 ? stdout.length : end) - start;
+    if (end === -1) {
+      from = start + 1;
+      continue;
+    }
+    let v: unknown;
+    budget -= end - start;
+    try {
+      v = JSON.parse(stdout.slice(start, end));
+    } catch {
+      from = start + 1;
+      continue;
+    }
+    if (v && typeof v === 'object' && !Array.isArray(v) && ('payloads' in v || 'meta' in v)) return v;
+    from = end;
   }
   return undefined;
 }
 
+/** Index after the `}` closing the object that starts at `start` (strings and escapes respected), or -1. */
+function jsonValueEnd(text: string, start: number): number {
+  let depth = 0;
+  for (let i = start; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c /* \ */) i++;
+        else if (d === 0x22) break;
+        else if (d === 0x0a) return -1; // JSON strings never span lines: not JSON from here
+      }
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) depth++;
+    else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      depth--;
+      if (depth === 0) return i + 1;
+      if (depth < 0) return -1;
+    }
+  }
+  return -1;
+}
+
+/** Nesting depth of a parsed JSON value, without recursion. */
+function depthOf(root: unknown): number {
+  let max = 0;
+  const stack: Array<[unknown, number]> = [[root, 0]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (!v || typeof v !== 'object') continue;
+    if (d + 1 > max) max = d + 1;
+    if (max > MAX_ENVELOPE_DEPTH) return max;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child && typeof child === 'object') stack.push([child, d + 1]);
+  }
+  return max;
+}
+
 const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+const isCount = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+const isAmount = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+/** Ids are printable, short, and not empty. */
+const isIdText = (v: unknown) => typeof v === 'string' && v.length > 0 && v.length <= 256 && !/[\u0000-\u001f\u007f]/.test(v);
 
 function validate(v: unknown): AgentEnvelope {
   const missing: string[] = [];
@@ -130,16 +193,31 @@ function validate(v: unknown): AgentEnvelope {
   if (!Array.isArray(v.payloads)) missing.push('payloads[]');
   else
     v.payloads.forEach((p, i) => {
+      if (wrong.length > 20) return;
       if (!isObj(p)) wrong.push(`payloads[${i}] (not an object)`);
-      else if (p.text !== undefined && typeof p.text !== 'string') wrong.push(`payloads[${i}].text (not a string)`);
+      else {
+        if (p.text !== undefined && typeof p.text !== 'string') wrong.push(`payloads[${i}].text (not a string)`);
+        if (p.isError !== undefined && typeof p.isError !== 'boolean') wrong.push(`payloads[${i}].isError (not true or false)`);
+        if (p.mediaUrl !== undefined && p.mediaUrl !== null && typeof p.mediaUrl !== 'string') wrong.push(`payloads[${i}].mediaUrl (not a string or null)`);
+      }
     });
   const meta = v.meta;
   if (!isObj(meta)) missing.push('meta');
   else {
-    if (typeof meta.durationMs !== 'number') missing.push('meta.durationMs');
+    if (meta.durationMs === undefined) missing.push('meta.durationMs');
+    else if (!isAmount(meta.durationMs)) wrong.push('meta.durationMs (not a finite number of milliseconds >= 0)');
     if (!isObj(meta.agentMeta)) missing.push('meta.agentMeta');
-    else if (typeof meta.agentMeta.sessionId !== 'string') missing.push('meta.agentMeta.sessionId');
-    else if (meta.agentMeta.usage !== undefined && !isObj(meta.agentMeta.usage)) wrong.push('meta.agentMeta.usage (not an object)');
+    else {
+      const am = meta.agentMeta;
+      if (am.sessionId === undefined) missing.push('meta.agentMeta.sessionId');
+      else if (!isIdText(am.sessionId)) wrong.push('meta.agentMeta.sessionId (not a non-empty printable string of at most 256 characters)');
+      if (am.usage !== undefined) {
+        if (!isObj(am.usage)) wrong.push('meta.agentMeta.usage (not an object)');
+        else for (const k of ['input', 'output', 'cacheRead', 'cacheWrite', 'total']) if (am.usage[k] !== undefined && !isAmount(am.usage[k])) wrong.push(`meta.agentMeta.usage.${k} (not a finite number >= 0)`);
+      }
+      optional(am, 'provider', 'string', wrong, 'meta.agentMeta');
+      optional(am, 'model', 'string', wrong, 'meta.agentMeta');
+    }
     optional(meta, 'replayInvalid', 'boolean', wrong);
     optional(meta, 'aborted', 'boolean', wrong);
     optional(meta, 'stopReason', 'string', wrong);
@@ -151,22 +229,25 @@ function validate(v: unknown): AgentEnvelope {
     if (ts !== undefined) {
       if (!isObj(ts)) wrong.push('meta.toolSummary (not an object)');
       else {
-        if (typeof ts.calls !== 'number') wrong.push('meta.toolSummary.calls');
-        if (typeof ts.failures !== 'number') wrong.push('meta.toolSummary.failures');
+        if (!isCount(ts.calls)) wrong.push('meta.toolSummary.calls (not a whole number >= 0)');
+        if (!isCount(ts.failures)) wrong.push('meta.toolSummary.failures (not a whole number >= 0)');
         if (!Array.isArray(ts.tools) || ts.tools.some((t) => typeof t !== 'string')) wrong.push('meta.toolSummary.tools');
         if (ts.unresolvedError !== undefined && !isObj(ts.unresolvedError)) wrong.push('meta.toolSummary.unresolvedError');
+        else if (isObj(ts.unresolvedError) && ts.unresolvedError.toolName !== undefined && typeof ts.unresolvedError.toolName !== 'string') {
+          wrong.push('meta.toolSummary.unresolvedError.toolName (not a string)');
+        }
       }
     }
   }
   if (missing.length || wrong.length) {
-    const parts = [missing.length ? `missing ${missing.join(', ')}` : '', wrong.length ? `invalid ${wrong.join(', ')}` : ''].filter(Boolean);
+    const parts = [missing.length ? `missing ${missing.join(', ')}` : '', wrong.length ? `invalid ${wrong.slice(0, 20).join(', ')}` : ''].filter(Boolean);
     throw new EnvelopeError('missing-fields', `The agent envelope does not have the shape NemoCognition expects (${parts.join('; ')}). Is the installed OpenClaw the pinned version?`);
   }
   return v as unknown as AgentEnvelope;
 }
 
-function optional(o: Record<string, unknown>, key: string, type: 'boolean' | 'string' | 'number', wrong: string[]): void {
-  if (o[key] !== undefined && typeof o[key] !== type) wrong.push(`meta.${key} (not a ${type})`);
+function optional(o: Record<string, unknown>, key: string, type: 'boolean' | 'string' | 'number', wrong: string[], where = 'meta'): void {
+  if (o[key] !== undefined && typeof o[key] !== type) wrong.push(`${where}.${key} (not a ${type})`);
 }
 
 /** Tool summary with OpenClaw's omissions filled in (no tool call: no summary). */

@@ -4,7 +4,7 @@
  * driver can enforce is kept; the rest is accepted, so the same file works in
  * an OpenShell sandbox, and reported as a warning.
  */
-import type { Node } from 'yaml';
+import { isScalar, type Node } from 'yaml';
 import type { LandlockCompatibility, PolicyDraft } from './parsePolicy';
 import type { YamlReader } from './yamlReader';
 
@@ -23,8 +23,8 @@ const L4_KEYS = new Set(['host', 'port', 'ports', 'allowed_ips']);
 
 export function readOpenShellShape(r: YamlReader, root: Node): PolicyDraft {
   const top = r.map(root, '', TOP_KEYS) ?? new Map<string, Node | null>();
-  const version = r.int(top.get('version'), 'version', 1, 1);
-  if (top.has('version') && !version) r.issues[r.issues.length - 1]!.message = 'only version: 1 exists';
+  const versionNode = top.get('version');
+  if (!isScalar(versionNode) || versionNode.value !== 1) r.fail(versionNode ?? root, 'version', 'only version: 1 exists');
 
   // OpenShell: with no filesystem_policy the workdir is writable; once the section exists, include_workdir defaults to false.
   const fs = r.map(top.get('filesystem_policy'), 'filesystem_policy', FS_KEYS);
@@ -60,7 +60,7 @@ export function readOpenShellShape(r: YamlReader, root: Node): PolicyDraft {
       const path = `${base}.endpoints[${i}]`;
       const ep = r.map(epNode, path, ENDPOINT_KEYS);
       if (!ep) return;
-      const host = r.str(ep.get('host'), `${path}.host`)?.value ?? (ep.has('allowed_ips') ? '*' : undefined);
+      const host = r.host(ep.get('host'), `${path}.host`)?.value ?? (ep.has('allowed_ips') ? '*' : undefined);
       if (!host && !ep.has('host')) r.fail(epNode, path, 'an endpoint needs a host (or allowed_ips)');
       const ports = ep.has('ports')
         ? r.seq(ep.get('ports'), `${path}.ports`).map((p, j) => r.int(p, `${path}.ports[${j}]`, 1, 65535)?.value)

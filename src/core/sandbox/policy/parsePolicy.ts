@@ -5,12 +5,15 @@
  * driver and a NemoClaw/OpenShell sandbox, and a flat NemoCognition shape
  * (read_only, read_write, egress) for hand-written policies.
  */
-import { LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument, type Node } from 'yaml';
 import type { SandboxPolicy } from '../driver';
 import { PolicyError } from './policyError';
-import { isKnownVariable, substitute, variablesIn, type PolicyVariables } from './variables';
-import { YamlReader, type Located } from './yamlReader';
+import { checkPolicyPath } from './pathRules';
+import { substitute, type PolicyVariables } from './variables';
+import { checkYamlLimits } from './yamlLimits';
+import { shown, YamlReader, type Located } from './yamlReader';
 import { readOpenShellShape } from './openShellShape';
+import { hostProblem } from './hostRules';
 
 export type LandlockCompatibility = 'best_effort' | 'hard_requirement';
 
@@ -45,15 +48,21 @@ export interface PolicyDraft {
   landlockCompatibility?: LandlockCompatibility;
 }
 
-const MAX_POLICY_BYTES = 4 * 1024 * 1024;
-
+/**
+ * Throws PolicyError, and only PolicyError, for anything wrong with `text`:
+ * hostile input included (see yamlLimits.ts for why size and nesting are
+ * checked before composing).
+ */
 export function parsePolicy(text: string, opts: ParseOptions = {}): ParsedPolicy {
   const source = opts.source ?? 'policy.yaml';
-  if (Buffer.byteLength(text) > MAX_POLICY_BYTES) {
-    throw new PolicyError(source, [{ line: 0, col: 0, path: '', message: 'the file is larger than 4 MiB' }]);
-  }
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const limit = checkYamlLimits(text);
+  if (limit) {
+    const at = limit.offset > 0 ? lineCol(text, limit.offset) : { line: 0, col: 0 };
+    throw new PolicyError(source, [{ ...at, path: '', message: limit.message }]);
+  }
+  // uniqueKeys is checked by YamlReader.map in linear time (yaml's own check is quadratic in the keys of a map).
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
   if (doc.errors.length > 0) {
     throw new PolicyError(
       source,
@@ -68,36 +77,21 @@ export function parsePolicy(text: string, opts: ParseOptions = {}): ParsedPolicy
   if (root === null || root === undefined) {
     throw new PolicyError(source, [{ line: 0, col: 0, path: '', message: 'the file is empty; start from the default policy' }]);
   }
-  const top = reader.map(root, '');
-  let draft: PolicyDraft | undefined;
-  let format: ParsedPolicy['format'] = 'openshell';
-  if (top?.has('version')) {
-    draft = readOpenShellShape(reader, root);
-  } else if (top) {
-    format = 'nemocognition';
-    draft = readSimpleShape(reader, root);
-  }
+  const openShell = isMap(root) && root.items.some((pair) => isScalar(pair.key) && pair.key.value === 'version');
+  const format: ParsedPolicy['format'] = openShell ? 'openshell' : 'nemocognition';
+  const draft: PolicyDraft = openShell ? readOpenShellShape(reader, root) : readSimpleShape(reader, root);
   const vars = opts.variables ?? {};
   const checkPath = (p: Located<string>) => {
-    for (const name of variablesIn(p.value)) {
-      if (!isKnownVariable(name)) {
-        reader.issues.push({ ...p, message: `unknown variable \${${name}}; known: \${workspace}, \${state}, \${tmp}, \${home}, \${runtime}` });
-        return undefined;
-      }
-    }
-    if (!p.value.startsWith('/') && !p.value.startsWith('${')) {
-      reader.issues.push({ ...p, message: `'${p.value}' is not an absolute path (start it with / or a variable such as \${workspace})` });
+    const checked = checkPolicyPath(p.value);
+    if (!checked.ok) {
+      reader.issues.push({ ...p, message: checked.message });
       return undefined;
     }
-    if (p.value.split('/').includes('..')) {
-      reader.issues.push({ ...p, message: `'${p.value}' contains '..'; write the path it leads to instead` });
-      return undefined;
-    }
-    return substitute(p.value.length > 1 ? p.value.replace(/\/+$/, '') : p.value, vars);
+    return substitute(checked.path, vars);
   };
   const readOnly = (draft?.readOnly ?? []).map(checkPath);
   const readWrite = (draft?.readWrite ?? []).map(checkPath);
-  if (reader.issues.length > 0 || !draft) throw new PolicyError(source, reader.issues);
+  if (reader.issues.length > 0) throw new PolicyError(source, reader.issues);
   const seen = new Set<string>();
   const egress = draft.egress.filter((e) => {
     const key = `${e.host}:${e.port}`;
@@ -116,6 +110,16 @@ export function parsePolicy(text: string, opts: ParseOptions = {}): ParsedPolicy
   };
 }
 
+function lineCol(text: string, offset: number): { line: number; col: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return { line, col: offset - start + 1 };
+}
+
 function unique(list: string[]): string[] {
   return [...new Set(list)];
 }
@@ -129,17 +133,23 @@ function readSimpleShape(r: YamlReader, root: Node): PolicyDraft {
     const path = `egress[${i}]`;
     const asText = (item as { value?: unknown }).value;
     if (typeof asText === 'string') {
-      const m = /^(\[[^\]]+\]|[^:\s]+):(\d+)$/.exec(asText);
+      const m = /^(\[[^\]]+\]|[^:\s]+):(\d{1,5})$/.exec(asText);
       const port = m ? Number(m[2]) : NaN;
       if (!m || port < 1 || port > 65535) {
-        r.fail(item, path, `'${asText}' is not host:port (e.g. 127.0.0.1:8080 or integrate.api.nvidia.com:443)`);
+        r.fail(item, path, `'${shown(asText)}' is not host:port (e.g. 127.0.0.1:8080 or integrate.api.nvidia.com:443)`);
         return;
       }
-      egress.push({ host: m[1]!.replace(/^\[|\]$/g, ''), port });
+      const host = m[1]!.replace(/^\[|\]$/g, '');
+      const bad = hostProblem(host);
+      if (bad) {
+        r.fail(item, path, bad);
+        return;
+      }
+      egress.push({ host, port });
       return;
     }
     const fields = r.map(item, path, ['host', 'port']);
-    const host = r.str(fields?.get('host'), `${path}.host`);
+    const host = r.host(fields?.get('host'), `${path}.host`);
     const port = r.int(fields?.get('port'), `${path}.port`, 1, 65535);
     if (fields && (!host || !port)) {
       if (!fields.has('host') || !fields.has('port')) r.fail(item, path, 'an egress entry needs both host and port');

@@ -3,6 +3,7 @@
  * from, so that validation errors can point at a line and column.
  */
 import { isMap, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
+import { hostProblem } from './hostRules';
 import type { PolicyIssue } from './policyError';
 
 export interface Located<T> {
@@ -36,7 +37,10 @@ export class YamlReader {
     this.warnings.push(`${this.source}:${line}:${col}: ${path}: ${message}`);
   }
 
-  /** The entries of a mapping; keys outside `allowed` are reported (OpenShell rejects unknown fields too). */
+  /**
+   * The entries of a mapping; keys outside `allowed` are reported (OpenShell rejects unknown fields too), and so
+   * are repeated keys (checked here, with a Set, rather than by yaml's quadratic uniqueKeys).
+   */
   map(node: unknown, path: string, allowed?: readonly string[]): Map<string, Node | null> | undefined {
     if (node === null || node === undefined) return undefined;
     if (!isMap(node)) {
@@ -45,10 +49,18 @@ export class YamlReader {
     }
     const out = new Map<string, Node | null>();
     for (const pair of node.items) {
-      const keyNode = pair.key as Node;
-      const key = isScalar(keyNode) ? String(keyNode.value) : '';
+      const keyNode = pair.key as Node | null;
+      if (!isScalar(keyNode) || keyNode.value === null || typeof keyNode.value === 'object') {
+        this.fail(keyNode ?? node, path, 'expected a plain text key (key: value)');
+        continue;
+      }
+      const key = String(keyNode.value);
+      if (out.has(key)) {
+        this.fail(keyNode, path, 'Map keys must be unique');
+        continue;
+      }
       if (allowed && !allowed.includes(key)) {
-        this.fail(keyNode, path, `unknown field '${key}'; expected one of: ${allowed.join(', ')}`);
+        this.fail(keyNode, path, `unknown field '${shown(key)}'; expected one of: ${allowed.join(', ')}`);
         continue;
       }
       out.set(key, pair.value as Node | null);
@@ -74,6 +86,17 @@ export class YamlReader {
     return { value: node.value, ...this.pos(node), path };
   }
 
+  /** A host name or address for an egress rule (see hostRules.ts). */
+  host(node: unknown, path: string): Located<string> | undefined {
+    const s = this.str(node, path);
+    const bad = s && hostProblem(s.value);
+    if (bad) {
+      this.fail(node as Node, path, bad);
+      return undefined;
+    }
+    return s;
+  }
+
   int(node: unknown, path: string, min: number, max: number): Located<number> | undefined {
     if (node === null || node === undefined) return undefined;
     if (!isScalar(node) || typeof node.value !== 'number' || !Number.isInteger(node.value) || node.value < min || node.value > max) {
@@ -95,7 +118,7 @@ export class YamlReader {
   oneOf(node: unknown, path: string, choices: readonly string[]): string | undefined {
     const s = this.str(node, path);
     if (s && !choices.includes(s.value)) {
-      this.fail(node as Node, path, `'${s.value}' is not one of: ${choices.join(', ')}`);
+      this.fail(node as Node, path, `'${shown(s.value)}' is not one of: ${choices.join(', ')}`);
       return undefined;
     }
     return s?.value;
@@ -106,4 +129,9 @@ export class YamlReader {
       .map((item, i) => this.str(item, `${path}[${i}]`))
       .filter((x): x is Located<string> => x !== undefined);
   }
+}
+
+/** A value for a message: control characters escaped, long values cut. */
+export function shown(value: string): string {
+  return JSON.stringify(value.length > 120 ? `${value.slice(0, 120)}…` : value).slice(1, -1);
 }

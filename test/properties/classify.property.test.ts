@@ -1,0 +1,4 @@
+import { describeTarget } from './mocha';
+import { classifyTarget } from './targets/classify';
+
+describeTarget(classifyTarget);

@@ -1,0 +1,4 @@
+import { describeTarget } from './mocha';
+import { envelopeTarget } from './targets/envelope';
+
+describeTarget(envelopeTarget);

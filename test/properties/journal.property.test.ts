@@ -1,0 +1,4 @@
+import { describeTarget } from './mocha';
+import { journalTarget } from './targets/journal';
+
+describeTarget(journalTarget);

@@ -1,0 +1,4 @@
+import { describeTarget } from './mocha';
+import { policyTarget } from './targets/policy';
+
+describeTarget(policyTarget);

@@ -1,0 +1,4 @@
+import { describeTarget } from './mocha';
+import { streamTarget } from './targets/stream';
+
+describeTarget(streamTarget);
