@@ -45,6 +45,7 @@ import { applyPlan, checkPlan, planTransform, type ApplyResult } from './restore
 import { acquireStoreLock } from './storeLock';
 import { compareNames, hashTreeBytes, isSafeName, parseTree, serializeTree } from './tree';
 import { EMPTY_VIEW, liveView, storeView, type TreeView } from './treeView';
+import { BackgroundVerifier } from './verifier';
 import { WatcherSource, unwatchableReason } from './watcher';
 
 export interface SnapshotEngineOptions {
@@ -54,7 +55,11 @@ export interface SnapshotEngineOptions {
   includeGit?: boolean;
   /** Default change source for `take` / `diffLive`; default `auto`. */
   changeSource?: ChangeSourceKind;
-  /** With the watcher, walk everything every N checkpoints to verify it (0 = never); default 50. */
+  /**
+   * With the watcher, compare everything with a full walk at least every N checkpoints (0 = never);
+   * default 50. The walk runs in idle time from checkpoint N/2 on and is reconciled into the next
+   * checkpoint; only a walk still unfinished when checkpoint N falls due is completed inline.
+   */
   verifyEvery?: number;
   /** Events between two checkpoints beyond which a full walk is forced (possible queue overflow). */
   watcherOverflowEvents?: number;
@@ -101,6 +106,8 @@ interface RootState {
   initialised: boolean;
   lastId: string | null;
   sinceVerify: number;
+  /** The background verification walk in progress, if any. */
+  verifier: BackgroundVerifier | undefined;
   gcGen: number;
   /** Paths this engine wrote by restore: re-examined at the next refresh whatever the source. */
   pending: Set<string>;
@@ -117,6 +124,8 @@ export class SnapshotEngine {
   private readonly states = new Map<string, RootState>();
   private readonly treeCache = new Map<string, TreeEntry[]>();
   private queue: Promise<unknown> = Promise.resolve();
+  /** Operations queued or running: background walks wait while this is above 0. */
+  private busy = 0;
   private readonly lockPath: string;
   private readonly genPath: string;
   private readonly storeReal: string;
@@ -140,6 +149,7 @@ export class SnapshotEngine {
     try {
       eng.objects.cleanTemp();
       eng.refs.cleanTemp();
+      eng.refs.quarantineUnreadable(path.join(eng.storeReal, 'quarantine'));
       eng.cleanStaleBarriers();
     } finally {
       release();
@@ -153,9 +163,18 @@ export class SnapshotEngine {
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error('The snapshot engine is closed. Open it again to use the store.'));
-    const p = this.queue.then(fn, fn);
+    this.busy++;
+    const p = this.queue.then(fn, fn).finally(() => {
+      if (--this.busy === 0) for (const st of this.states.values()) st.verifier?.kick();
+    });
     this.queue = p.catch(() => undefined);
     return p;
+  }
+
+  /** Resolves when no background verification walk is running (for tests and benchmarks). */
+  async idle(): Promise<void> {
+    await this.queue;
+    await Promise.all([...this.states.values()].map((st) => st.verifier?.done));
   }
 
   private cleanStaleBarriers(): void {
@@ -194,7 +213,7 @@ export class SnapshotEngine {
     const tree = new LiveTree(rootAbs, this.ignore, excluded, this.objects);
     st = {
       tree, watcher: undefined, noWatchReason: undefined, initialised: false, lastId: null,
-      sinceVerify: 0, gcGen: this.readGeneration(), pending: new Set(), savedAt: 0,
+      sinceVerify: 0, verifier: undefined, gcGen: this.readGeneration(), pending: new Set(), savedAt: 0,
     };
     // Lineage continues across processes: the default parent is this folder's newest snapshot.
     const prev = this.refs.list().filter((r) => r.rootPath === rootAbs);
@@ -203,7 +222,10 @@ export class SnapshotEngine {
     if (saved) {
       tree.root = saved.root;
       // Objects are only ever removed by GC: if one ran since the save, re-check what the cache claims.
-      if (saved.gen !== st.gcGen) tree.revalidate((h) => this.objects.has(h));
+      if (saved.gen !== st.gcGen) {
+        this.objects.packs.rescan();
+        tree.revalidate((h) => this.objects.has(h));
+      }
     }
     // Watch when this call or the engine's default wants it; an explicit 'watcher' watches anywhere.
     const kinds = [wanted, this.options.changeSource ?? 'auto'];
@@ -247,6 +269,10 @@ export class SnapshotEngine {
     const w = st.watcher;
     const full = (forceRearm: boolean): void => {
       w?.drain(); // events before this walk are covered by it
+      // A full walk is a verification too.
+      st.verifier?.stop();
+      st.verifier = undefined;
+      st.sinceVerify = 0;
       if (w) w.forceRearm = forceRearm;
       try {
         tree.fullScan(storeBlobs);
@@ -302,16 +328,35 @@ export class SnapshotEngine {
     }
     const every = this.options.verifyEvery ?? 50;
     st.sinceVerify++;
-    if (every > 0 && st.sinceVerify >= every) {
+    const v = st.verifier;
+    if (every > 0 && v && (v.finished || st.sinceVerify >= every)) {
+      // Reconcile the background walk: re-examine what it flagged (O(flagged)), finishing it
+      // here only if it is still running when due.
+      const res = v.finish();
+      st.verifier = undefined;
       st.sinceVerify = 0;
-      const before = tree.counters.changes;
-      full(false);
-      const missed = tree.counters.changes - before;
+      if (res.suspects.has('.')) {
+        full(true);
+        return { source: 'watcher' as const, events: set.events, note: 'verification walk: the workspace folder changed as a whole; walked everything' };
+      }
+      const reported = new Set<string>([...set.paths, ...extra]);
+      let missed = 0;
+      w.forceRearm = true;
+      try {
+        for (const p of res.suspects) if (tree.refreshPath(p, storeBlobs) && !reported.has(p)) missed++;
+      } finally {
+        w.forceRearm = false;
+      }
+      const how = res.inlineEntries === 0 ? `in idle time, ${res.entries} entries` : `${res.entries} entries, ${res.inlineEntries} of them inside this checkpoint`;
       return {
         source: 'watcher' as const,
         events: set.events,
-        note: missed > 0 ? `verification walk found ${missed} change(s) the watcher missed` : 'verification walk agreed with the watcher',
+        note: missed > 0 ? `verification walk (${how}) found ${missed} change(s) the watcher missed` : `verification walk (${how}) agreed with the watcher`,
       };
+    }
+    if (every > 0 && !v && st.sinceVerify >= Math.max(1, Math.floor(every / 2))) {
+      // Starts walking once this checkpoint is done (the engine is busy until then).
+      st.verifier = new BackgroundVerifier(tree, (rel, name, abs, isDir) => tree.skips(rel, name, abs, isDir), () => this.busy > 0);
     }
     return { source: 'watcher' as const, events: set.events, note: undefined };
   }
@@ -331,6 +376,7 @@ export class SnapshotEngine {
     try {
       const gen = this.readGeneration();
       if (gen !== st.gcGen) {
+        this.objects.packs.rescan(); // packs may have been rewritten or removed
         st.tree.revalidate((h) => this.objects.has(h));
         st.gcGen = gen;
       }
@@ -362,8 +408,10 @@ export class SnapshotEngine {
         const more = `${unreadable.length} path(s) could not be read and are not in this snapshot (${unreadable.slice(0, 3).join(', ')}${unreadable.length > 3 ? ', ...' : ''}); restore leaves them alone. To include them, give this user read access (or rename files whose names are not valid UTF-8).`;
         rec.note = rec.note ? `${rec.note}; ${more}` : more;
       }
+      // Durable before acknowledged: the new objects (one batch), then the ref that names them.
+      await this.objects.commit();
       rec.stats.ms = Math.round((performance.now() - t0) * 100) / 100;
-      const refBytes = this.refs.write(rec);
+      const refBytes = await this.refs.write(rec);
       st.lastId = rec.id;
       const every = this.options.persistStatCacheMs ?? 5 * 60_000;
       if (r.source === 'full-scan' && st.savedAt === 0) this.persist(rootAbs, st);
@@ -585,32 +633,20 @@ export class SnapshotEngine {
       const tmp = `${this.genPath}.tmp-${process.pid}`;
       fs.writeFileSync(tmp, String(gen));
       fs.renameSync(tmp, this.genPath);
-      let removed = 0;
-      let freed = 0;
-      let kept = 0;
-      for (const o of this.objects.list()) {
-        if (reachable.has(o.hash)) {
-          kept++;
-          continue;
-        }
-        this.objects.remove(o.hash);
-        this.treeCache.delete(o.hash);
-        removed++;
-        freed += o.bytes;
-      }
+      const swept = await this.objects.sweep(reachable);
+      for (const h of [...this.treeCache.keys()]) if (!reachable.has(h)) this.treeCache.delete(h);
       this.objects.cleanTemp();
       for (const st of this.states.values()) st.gcGen = gen; // our own state was a GC root: still valid
       this.approxSize = undefined;
-      return { droppedSnapshots: dropped, removedObjects: removed, freedBytes: freed, keptObjects: kept };
+      return { droppedSnapshots: dropped, removedObjects: swept.removedObjects, freedBytes: swept.freedBytes, keptObjects: swept.keptObjects };
     } finally {
       release();
     }
   }
 
-  /** Bytes used by objects and refs. O(objects). */
+  /** Bytes used by objects (packs and loose files) and refs. O(loose objects + refs). */
   sizeOnDisk(): number {
-    let n = this.refs.bytes();
-    for (const o of this.objects.list()) n += o.bytes;
+    const n = this.refs.bytes() + this.objects.diskBytes();
     this.approxSize = n;
     return n;
   }
@@ -651,11 +687,7 @@ export class SnapshotEngine {
         for (const o of [...this.objects.list()]) {
           res.checked++;
           try {
-            const fd = fs.openSync(this.objects.pathOf(o.hash), 'r');
-            const head = Buffer.alloc(4);
-            fs.readSync(fd, head, 0, 4, 0);
-            fs.closeSync(fd);
-            const kind = head[2] === 0x74 ? 't' : 'b';
+            const kind = this.objects.kindOf(o.hash) ?? 'b';
             if (kind === 't') parseTree(o.hash, this.objects.read(o.hash, 't'));
             else this.objects.verify(o.hash, 'b');
           } catch (e) {
@@ -688,12 +720,16 @@ export class SnapshotEngine {
         const bytes = serializeTree(entries);
         if (hashTreeBytes(bytes) !== hash) continue;
         this.objects.putBytes('t', bytes, hash);
+        this.objects.commitSync();
         return true;
       }
       const abs = path.join(st.tree.rootAbs, found.rel);
       if (found.node.type === 'symlink') {
         try {
-          if (this.objects.putBytes('b', fs.readlinkSync(abs, { encoding: 'buffer' })).hash === hash) return true;
+          if (this.objects.putBytes('b', fs.readlinkSync(abs, { encoding: 'buffer' })).hash === hash) {
+            this.objects.commitSync();
+            return true;
+          }
         } catch {
           // gone
         }
@@ -701,7 +737,10 @@ export class SnapshotEngine {
       }
       // If the live file no longer holds that content, what putFile stored is just unreferenced.
       const r = this.objects.putFile(abs);
-      if (r && r.hash === hash) return true;
+      if (r && r.hash === hash) {
+        this.objects.commitSync();
+        return true;
+      }
     }
     return false;
   }
@@ -719,7 +758,10 @@ export class SnapshotEngine {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    // Objects a caller stored outside a checkpoint (repairs, tests) are written before the state that names them.
+    this.objects.close();
     for (const [rootAbs, st] of this.states) {
+      st.verifier?.stop();
       if (st.initialised && (this.options.persistStatCacheMs ?? 0) >= 0) this.persist(rootAbs, st);
       st.tree.disarmTree(st.tree.root);
       st.watcher?.close();

@@ -85,6 +85,11 @@ export class LiveTree {
     this.root = newDir(0);
   }
 
+  /** Is this entry outside the snapshot (the store folder, ignore rules)? Used by the background verifier. */
+  skips(rel: string, name: string, abs: string, isDir: boolean): boolean {
+    return this.excluded.has(abs) || this.ignore.matches(rel, name, isDir);
+  }
+
   resetCounters(): void {
     this.counters = { lstats: 0, hashed: 0, bytesWritten: 0, changes: 0, unreadable: [] };
   }

@@ -1,19 +1,35 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { deflateSync, inflateSync } from 'node:zlib';
+import { brotliCompressSync, brotliDecompressSync, constants as zc, deflateSync, inflateSync } from 'node:zlib';
+import { SyncBatch } from './durability';
+import { PackSet, writePack, type PackLocation, type PackRecord } from './packs';
 import { hashTreeBytes } from './tree';
 
 /**
  * Content-addressed object store under `<storeDir>/objects/`.
  *
- * File layout: `objects/<2 hex>/<62 hex>`; a file is a 4-byte header `N C <kind> <codec>`
- * (kind `b` blob / `t` tree, codec `0` raw / `z` zlib) followed by the payload.
- * Blobs are named by sha256 of their raw bytes; trees by sha256("nc-tree\0" + bytes).
+ * An object is a 4-byte header `N C <kind> <codec>` (kind `b` blob / `t` tree; codec `0` raw,
+ * `z` zlib, `r` brotli) followed by the payload. Blobs are named by sha256 of their raw bytes;
+ * trees by sha256("nc-tree\0" + bytes).
  *
- * Every write goes to `objects/tmp/` first and is renamed into place, so a crash never leaves a
- * partial object under its final name. Every read re-hashes: a truncated or emptied object (a
- * power loss without fsync, a disk error) is moved to `quarantine/` and reported, never used.
+ * Where objects live:
+ *  - new objects of a checkpoint are collected in memory and written together as one pack
+ *    (`objects/packs/`, see packs.ts) when the checkpoint commits, or earlier when they exceed
+ *    `spillBytes`: one file, one fdatasync per checkpoint instead of one per object;
+ *  - objects larger than `looseAbove` once encoded, and files streamed because they exceed
+ *    `streamAbove`, are single files `objects/<2 hex>/<62 hex>` (as every object was in earlier
+ *    versions of the store, which stay readable).
+ * Every file is written in `objects/tmp/` first and renamed into place, so a crash never leaves a
+ * partial object under its final name. `commit()` makes everything written since the last commit
+ * durable in one batch of parallel fdatasync/fsync calls (files and their folders).
+ *
+ * Every read re-hashes: a damaged object (a power loss before its commit, a disk error) is copied
+ * to `quarantine/` and reported, never used; storing the same content again supersedes it.
+ *
+ * Compression: text blobs of any size from `compressMin` bytes (brotli or zlib, see
+ * `textCodec`), binary blobs with zlib level 1 when a probe says it pays, trees with zlib; the
+ * encoded form is kept only when it saves at least 10 %.
  */
 
 export type ObjectKind = 'b' | 't';
@@ -30,53 +46,97 @@ export class CorruptObjectError extends Error {
 }
 
 export interface ObjectStoreOptions {
-  /** Blobs at least this large are zlib-compressed (level 1) when that saves space. */
+  /** Blobs at least this large are compressed when that saves space (text of any size above it). */
   compressAbove: number;
-  /** Files larger than this are streamed in chunks (never read whole into memory) and stored raw. */
+  /** Codec for text blobs: `brotli` (smaller, slower) or `zlib` (level 1). Binary always uses zlib. */
+  textCodec: 'brotli' | 'zlib';
+  /** Brotli quality for text blobs (0-11). */
+  brotliQuality: number;
+  /** Files larger than this are streamed in chunks (never read whole into memory) and stored raw and loose. */
   streamAbove: number;
-  /** fsync each new object before renaming it into place (durable across power loss, slower). */
+  /** Encoded objects larger than this are stored as their own file instead of in a pack. */
+  looseAbove: number;
+  /** Pending objects are written out as a pack once they exceed this many bytes. */
+  spillBytes: number;
+  /** Make objects durable (fdatasync + folder fsync, batched per commit) before a checkpoint is acknowledged. */
   fsync: boolean;
+  /** Pack small objects (false: one file per object, as earlier versions did). */
+  pack: boolean;
 }
 
 export const DEFAULT_OBJECT_OPTIONS: ObjectStoreOptions = {
-  compressAbove: 4096,
+  compressAbove: 64,
+  textCodec: 'zlib',
+  brotliQuality: 5,
   streamAbove: 8 * 1024 * 1024,
-  fsync: false,
+  looseAbove: 1024 * 1024,
+  spillBytes: 32 * 1024 * 1024,
+  fsync: true,
+  pack: true,
 };
 
 const HEADER_LEN = 4;
 const CHUNK = 1024 * 1024;
 const READ_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0);
 
-function header(kind: ObjectKind, codec: '0' | 'z'): Buffer {
+function header(kind: ObjectKind, codec: '0' | 'z' | 'r'): Buffer {
   return Buffer.from(`NC${kind}${codec}`, 'latin1');
 }
 
 export interface PutResult {
   hash: string;
   size: number;
-  /** Bytes of the object file written (0 when it already existed). */
+  /** Bytes of the object written (0 when it already existed). */
   written: number;
+}
+
+/** Where an object is (for diagnostics and damage tests). */
+export type ObjectLocation =
+  | { where: 'pending' }
+  | { where: 'pack'; file: string; offset: number; length: number }
+  | { where: 'loose'; file: string };
+
+export interface SweepResult {
+  removedObjects: number;
+  freedBytes: number;
+  keptObjects: number;
+  repackedPacks: number;
 }
 
 export class ObjectStore {
   readonly objectsDir: string;
   readonly tmpDir: string;
   readonly quarantineDir: string;
+  readonly packs: PackSet;
   private readonly knownFanout = new Set<string>();
+  private readonly pending = new Map<string, Buffer>();
+  private pendingBytes = 0;
+  private readonly batch: SyncBatch;
 
   constructor(readonly storeDir: string, readonly options: ObjectStoreOptions = DEFAULT_OBJECT_OPTIONS) {
     this.objectsDir = path.join(storeDir, 'objects');
     this.tmpDir = path.join(this.objectsDir, 'tmp');
     this.quarantineDir = path.join(storeDir, 'quarantine');
     fs.mkdirSync(this.tmpDir, { recursive: true });
+    this.packs = new PackSet(path.join(this.objectsDir, 'packs'));
+    this.packs.rescan();
+    this.batch = new SyncBatch(options.fsync);
   }
 
+  /** The loose-object path of a hash (where it is, or would be, stored as its own file). */
   pathOf(hash: string): string {
     return path.join(this.objectsDir, hash.slice(0, 2), hash.slice(2));
   }
 
-  has(hash: string): boolean {
+  locate(hash: string): ObjectLocation | undefined {
+    if (this.pending.has(hash)) return { where: 'pending' };
+    const loc = this.packs.get(hash);
+    if (loc) return { where: 'pack', file: loc.pack.abs, offset: loc.offset, length: loc.length };
+    if (this.looseExists(hash)) return { where: 'loose', file: this.pathOf(hash) };
+    return undefined;
+  }
+
+  private looseExists(hash: string): boolean {
     try {
       return fs.lstatSync(this.pathOf(hash)).size > HEADER_LEN - 1;
     } catch {
@@ -84,14 +144,20 @@ export class ObjectStore {
     }
   }
 
-  /** Removes temp files left by a crashed writer. Call only while holding the store lock. */
+  has(hash: string): boolean {
+    if (this.pending.has(hash) || this.packs.get(hash) || this.looseExists(hash)) return true;
+    return this.packs.rescanIfChanged() && this.packs.get(hash) !== undefined;
+  }
+
+  /** Removes temp files and incomplete packs left by a crashed writer. Call only while holding the store lock. */
   cleanTemp(): number {
     let n = 0;
     for (const name of fs.readdirSync(this.tmpDir)) {
       fs.rmSync(path.join(this.tmpDir, name), { force: true });
       n++;
     }
-    return n;
+    this.packs.rescan();
+    return n + this.packs.removeInvalid();
   }
 
   private tmpPath(): string {
@@ -101,25 +167,33 @@ export class ObjectStore {
   private install(tmp: string, hash: string): void {
     const fan = hash.slice(0, 2);
     if (!this.knownFanout.has(fan)) {
-      fs.mkdirSync(path.join(this.objectsDir, fan), { recursive: true });
+      const dir = path.join(this.objectsDir, fan);
+      if (!fs.existsSync(dir)) {
+        fs.mkdirSync(dir, { recursive: true });
+        this.batch.dir(this.objectsDir);
+      }
       this.knownFanout.add(fan);
     }
-    fs.renameSync(tmp, this.pathOf(hash));
+    const dest = this.pathOf(hash);
+    fs.renameSync(tmp, dest);
+    this.batch.file(dest);
   }
 
-  private writeWhole(hash: string, parts: Buffer[]): number {
+  private writeLoose(hash: string, parts: Buffer[]): number {
     const tmp = this.tmpPath();
     const fd = fs.openSync(tmp, 'wx', 0o644);
     let n = 0;
     try {
       for (const p of parts) {
-        fs.writeSync(fd, p);
+        writeAll(fd, p);
         n += p.length;
       }
-      if (this.options.fsync) fs.fsyncSync(fd);
-    } finally {
+    } catch (e) {
       fs.closeSync(fd);
+      fs.rmSync(tmp, { force: true });
+      throw e;
     }
+    fs.closeSync(fd);
     this.install(tmp, hash);
     return n;
   }
@@ -129,7 +203,8 @@ export class ObjectStore {
    * so the caller re-writes it from the bytes it holds (this is how a bad object heals).
    */
   private hasSound(hash: string, kind: ObjectKind): boolean {
-    if (!fs.existsSync(this.pathOf(hash))) return false;
+    if (this.pending.has(hash)) return true;
+    if (!this.has(hash)) return false;
     try {
       this.read(hash, kind);
       return true;
@@ -139,15 +214,40 @@ export class ObjectStore {
     }
   }
 
+  private encode(kind: ObjectKind, raw: Buffer): Buffer[] {
+    const o = this.options;
+    if (raw.length >= o.compressAbove) {
+      let z: Buffer | undefined;
+      let codec: 'z' | 'r' = 'z';
+      if (kind === 't') {
+        z = deflateSync(raw, { level: 1 });
+      } else if (looksLikeText(raw)) {
+        if (o.textCodec === 'brotli') {
+          codec = 'r';
+          z = brotliCompressSync(raw, {
+            params: { [zc.BROTLI_PARAM_QUALITY]: o.brotliQuality, [zc.BROTLI_PARAM_MODE]: zc.BROTLI_MODE_TEXT, [zc.BROTLI_PARAM_SIZE_HINT]: raw.length },
+          });
+        } else {
+          z = deflateSync(raw, { level: 1 });
+        }
+      } else if (compressible(raw)) {
+        z = deflateSync(raw, { level: 1 });
+      }
+      if (z && z.length < raw.length * 0.9) return [header(kind, codec), z];
+    }
+    return [header(kind, '0'), raw];
+  }
+
   putBytes(kind: ObjectKind, raw: Buffer, knownHash?: string): PutResult {
     const hash = knownHash ?? (kind === 't' ? hashTreeBytes(raw) : createHash('sha256').update(raw).digest('hex'));
     if (this.hasSound(hash, kind)) return { hash, size: raw.length, written: 0 };
-    let parts = [header(kind, '0'), raw];
-    if (kind === 'b' && raw.length >= this.options.compressAbove && compressible(raw)) {
-      const z = deflateSync(raw, { level: 1 });
-      if (z.length < raw.length * 0.9) parts = [header(kind, 'z'), z];
-    }
-    return { hash, size: raw.length, written: this.writeWhole(hash, parts) };
+    const parts = this.encode(kind, raw);
+    const len = parts[0]!.length + parts[1]!.length;
+    if (!this.options.pack || len > this.options.looseAbove) return { hash, size: raw.length, written: this.writeLoose(hash, parts) };
+    this.pending.set(hash, Buffer.concat(parts, len));
+    this.pendingBytes += len;
+    if (this.pendingBytes >= this.options.spillBytes) this.spill();
+    return { hash, size: raw.length, written: len + 44 };
   }
 
   /**
@@ -188,10 +288,9 @@ export class ObjectStore {
         const n = fs.readSync(fd, buf, 0, CHUNK, null);
         if (n === 0) break;
         h.update(buf.subarray(0, n));
-        fs.writeSync(out, buf, 0, n);
+        writeAll(out, buf.subarray(0, n));
         size += n;
       }
-      if (this.options.fsync) fs.fsyncSync(out);
     } catch (e) {
       fs.closeSync(out);
       fs.rmSync(tmp, { force: true });
@@ -208,7 +307,7 @@ export class ObjectStore {
   }
 
   private hasSoundStreamed(hash: string): boolean {
-    if (!fs.existsSync(this.pathOf(hash))) return false;
+    if (!this.has(hash)) return false;
     try {
       this.verify(hash);
       return true;
@@ -218,50 +317,105 @@ export class ObjectStore {
     }
   }
 
+  /** Writes the pending objects out as one pack (not yet durable: see commit). */
+  spill(): void {
+    if (this.pending.size === 0) return;
+    const records: PackRecord[] = [...this.pending].map(([hash, bytes]) => ({ hash, bytes }));
+    const { pack, offsets } = writePack(this.packs.dir, this.tmpDir, records);
+    this.packs.add(pack, records.map((r) => r.hash), offsets, records.map((r) => r.bytes.length));
+    this.pending.clear();
+    this.pendingBytes = 0;
+    this.batch.file(pack.abs);
+  }
+
+  /** Writes pending objects and makes every object written since the last commit durable (one parallel batch). */
+  async commit(): Promise<void> {
+    this.spill();
+    await this.batch.flush();
+  }
+
+  commitSync(): void {
+    this.spill();
+    this.batch.flushSync();
+  }
+
+  /** Forgets objects not yet written (a checkpoint that failed half-way). */
+  discardPending(): void {
+    this.pending.clear();
+    this.pendingBytes = 0;
+  }
+
+  /** The stored bytes (header + payload) of an object, or undefined if it is not stored. */
+  private storedBytes(hash: string): { data: Buffer; loc?: PackLocation; loose?: string } | undefined {
+    const p = this.pending.get(hash);
+    if (p) return { data: p };
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const loc = this.packs.get(hash);
+      if (loc) {
+        const data = this.packs.read(loc);
+        if (data) return { data, loc };
+        this.packs.rescan(); // its pack was collected by another process: look again
+        continue;
+      }
+      const file = this.pathOf(hash);
+      try {
+        return { data: fs.readFileSync(file), loose: file };
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      }
+      if (attempt === 0 && !this.packs.rescanIfChanged()) break;
+    }
+    return undefined;
+  }
+
   /** Reads and verifies an object, returning its raw bytes. */
   read(hash: string, kind: ObjectKind): Buffer {
-    const p = this.pathOf(hash);
-    let data: Buffer;
-    try {
-      data = fs.readFileSync(p);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-        throw new CorruptObjectError(hash, 'missing from the store');
-      }
-      throw e;
-    }
-    const raw = this.decode(hash, data, kind);
+    const s = this.storedBytes(hash);
+    if (!s) throw new CorruptObjectError(hash, 'missing from the store');
+    const raw = this.decode(hash, s.data, kind, s.loc);
     const actual = kind === 't' ? hashTreeBytes(raw) : createHash('sha256').update(raw).digest('hex');
-    if (actual !== hash) this.fail(hash, `content hash mismatch (${data.length} bytes on disk)`);
+    if (actual !== hash) this.fail(hash, `content hash mismatch (${s.data.length} bytes stored)`, s.loc);
     return raw;
   }
 
-  private decode(hash: string, data: Buffer, kind: ObjectKind): Buffer {
-    if (data.length < HEADER_LEN) this.fail(hash, data.length === 0 ? 'empty object file' : 'truncated header');
-    if (data[0] !== 0x4e || data[1] !== 0x43) this.fail(hash, 'bad header');
+  /** The kind recorded in an object's header, or undefined if it is not stored. */
+  kindOf(hash: string): ObjectKind | undefined {
+    const s = this.storedBytes(hash);
+    if (!s || s.data.length < HEADER_LEN) return undefined;
+    return s.data[2] === 0x74 ? 't' : 'b';
+  }
+
+  private decode(hash: string, data: Buffer, kind: ObjectKind, loc?: PackLocation): Buffer {
+    const fail = (why: string): never => this.fail(hash, why, loc);
+    if (data.length < HEADER_LEN) fail(data.length === 0 ? 'empty object file' : 'truncated header');
+    if (data[0] !== 0x4e || data[1] !== 0x43) fail('bad header');
     const k = String.fromCharCode(data[2]!);
-    if (k !== kind) this.fail(hash, `expected a ${kind === 't' ? 'tree' : 'blob'}, found kind "${k}"`);
+    if (k !== kind) fail(`expected a ${kind === 't' ? 'tree' : 'blob'}, found kind "${k}"`);
     const codec = String.fromCharCode(data[3]!);
     const body = data.subarray(HEADER_LEN);
     if (codec === '0') return body;
-    if (codec === 'z') {
+    if (codec === 'z' || codec === 'r') {
       try {
-        return inflateSync(body);
+        return codec === 'z' ? inflateSync(body) : brotliDecompressSync(body);
       } catch {
-        this.fail(hash, 'compressed payload is truncated or corrupt');
+        fail('compressed payload is truncated or corrupt');
       }
     }
-    this.fail(hash, `unknown codec "${codec}"`);
+    return fail(`unknown codec "${codec}"`);
   }
 
   /** Verifies a (possibly large) blob by streaming; throws CorruptObjectError (after quarantine). */
   verify(hash: string, kind: ObjectKind = 'b'): void {
-    const p = this.pathOf(hash);
+    if (this.pending.has(hash) || this.packs.get(hash)) {
+      this.read(hash, kind);
+      return;
+    }
     let st: fs.Stats;
     try {
-      st = fs.lstatSync(p);
+      st = fs.lstatSync(this.pathOf(hash));
     } catch {
-      throw new CorruptObjectError(hash, 'missing from the store');
+      this.read(hash, kind); // maybe packed by another process since; else reports it missing
+      return;
     }
     if (st.size <= this.options.streamAbove + HEADER_LEN) {
       this.read(hash, kind);
@@ -276,12 +430,19 @@ export class ObjectStore {
    * caller must discard what it wrote.
    */
   copyBlobTo(hash: string, outFd: number): number {
+    if (this.pending.has(hash) || this.packs.get(hash)) {
+      const raw = this.read(hash, 'b');
+      if (outFd >= 0) writeAll(outFd, raw);
+      return raw.length;
+    }
     const p = this.pathOf(hash);
     let fd: number;
     try {
       fd = fs.openSync(p, 'r');
     } catch {
-      throw new CorruptObjectError(hash, 'missing from the store');
+      const raw = this.read(hash, 'b'); // packed meanwhile, or missing (throws)
+      if (outFd >= 0) writeAll(outFd, raw);
+      return raw.length;
     }
     try {
       const st = fs.fstatSync(fd);
@@ -324,14 +485,22 @@ export class ObjectStore {
   }
 
   /** Moves a damaged object aside (kept for inspection) and throws. */
-  private fail(hash: string, why: string): never {
-    throw new CorruptObjectError(hash, why, this.quarantine(hash));
+  private fail(hash: string, why: string, loc?: PackLocation): never {
+    throw new CorruptObjectError(hash, why, this.quarantine(hash, loc));
   }
 
-  quarantine(hash: string): string | undefined {
+  /** Moves (a loose object) or copies (a pack record, then never served again) a damaged object to quarantine/. */
+  quarantine(hash: string, loc?: PackLocation): string | undefined {
     try {
       fs.mkdirSync(this.quarantineDir, { recursive: true });
       const dest = path.join(this.quarantineDir, `${hash}.${Date.now()}`);
+      const packed = loc ?? this.packs.get(hash);
+      if (packed) {
+        const data = this.packs.read(packed);
+        this.packs.markBad(packed, hash);
+        fs.writeFileSync(dest, data ?? Buffer.alloc(0));
+        return dest;
+      }
       fs.renameSync(this.pathOf(hash), dest);
       return dest;
     } catch {
@@ -339,12 +508,9 @@ export class ObjectStore {
     }
   }
 
-  remove(hash: string): void {
-    fs.rmSync(this.pathOf(hash), { force: true });
-  }
-
-  /** Every stored object hash (a full listing: O(objects)). */
+  /** Every stored object (a full listing: O(objects)); `bytes` is what it occupies. */
   *list(): Generator<{ hash: string; bytes: number }> {
+    for (const [hash, loc] of this.packs.entries()) yield { hash, bytes: loc.length + 44 };
     for (const fan of safeReaddir(this.objectsDir)) {
       if (fan.length !== 2) continue;
       const dir = path.join(this.objectsDir, fan);
@@ -355,15 +521,125 @@ export class ObjectStore {
         } catch {
           continue;
         }
+        if (this.packs.get(fan + rest)) continue; // listed above
         yield { hash: fan + rest, bytes };
       }
     }
   }
+
+  /** Bytes of every object file and pack (what the size budget counts). */
+  diskBytes(): number {
+    let n = this.packs.bytes;
+    for (const fan of safeReaddir(this.objectsDir)) {
+      if (fan.length !== 2) continue;
+      const dir = path.join(this.objectsDir, fan);
+      for (const rest of safeReaddir(dir)) {
+        try {
+          n += fs.lstatSync(path.join(dir, rest)).size;
+        } catch {
+          // removed meanwhile
+        }
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Removes every object not in `reachable`: loose files are deleted; a pack with no reachable
+   * record is deleted; a pack with some is rewritten with only those (the new pack made durable
+   * before the old one goes). Call only while holding the store lock.
+   */
+  async sweep(reachable: ReadonlySet<string>): Promise<SweepResult> {
+    this.commitSync();
+    this.packs.rescan();
+    const res: SweepResult = { removedObjects: 0, freedBytes: 0, keptObjects: 0, repackedPacks: 0 };
+    const perPack = new Map<string, { live: Array<[string, PackLocation]>; dead: number; deadBytes: number }>();
+    for (const name of this.packs.packs.keys()) perPack.set(name, { live: [], dead: 0, deadBytes: 0 });
+    for (const [hash, loc] of this.packs.entries()) {
+      const p = perPack.get(loc.pack.name)!;
+      if (reachable.has(hash)) p.live.push([hash, loc]);
+      else {
+        p.dead++;
+        p.deadBytes += loc.length + 44;
+      }
+    }
+    const carry: PackRecord[] = [];
+    const drop: string[] = [];
+    for (const [name, p] of perPack) {
+      const pack = this.packs.packs.get(name)!;
+      // Records superseded by a later copy count as dead too.
+      const shadowed = pack.count - p.live.length - p.dead;
+      if (p.dead === 0 && shadowed === 0) {
+        res.keptObjects += p.live.length;
+        continue;
+      }
+      for (const [hash, loc] of p.live) {
+        const data = this.packs.read(loc);
+        if (data) carry.push({ hash, bytes: data });
+      }
+      res.removedObjects += p.dead;
+      res.freedBytes += p.deadBytes;
+      res.keptObjects += p.live.length;
+      drop.push(name);
+    }
+    if (carry.length > 0) {
+      // Bounded packs, so that a later sweep rewrites little.
+      for (let i = 0; i < carry.length; ) {
+        const slice: PackRecord[] = [];
+        let bytes = 0;
+        while (i < carry.length && (slice.length === 0 || bytes < this.options.spillBytes)) {
+          bytes += carry[i]!.bytes.length;
+          slice.push(carry[i++]!);
+        }
+        const { pack, offsets } = writePack(this.packs.dir, this.tmpDir, slice);
+        this.packs.add(pack, slice.map((r) => r.hash), offsets, slice.map((r) => r.bytes.length));
+        this.batch.file(pack.abs);
+      }
+      await this.batch.flush();
+    }
+    for (const name of drop) this.packs.remove(name);
+    res.repackedPacks = drop.length;
+    for (const fan of safeReaddir(this.objectsDir)) {
+      if (fan.length !== 2) continue;
+      const dir = path.join(this.objectsDir, fan);
+      for (const rest of safeReaddir(dir)) {
+        const hash = fan + rest;
+        let bytes = 0;
+        try {
+          bytes = fs.lstatSync(path.join(dir, rest)).size;
+        } catch {
+          continue;
+        }
+        if (reachable.has(hash) && !this.packs.get(hash)) {
+          res.keptObjects++;
+          continue;
+        }
+        fs.rmSync(path.join(dir, rest), { force: true });
+        if (!reachable.has(hash)) {
+          res.removedObjects++;
+          res.freedBytes += bytes;
+        }
+      }
+    }
+    this.batch.dir(this.packs.dir);
+    await this.batch.flush();
+    return res;
+  }
+
+  close(): void {
+    this.commitSync();
+    this.packs.closeFds();
+  }
+}
+
+/** Git's heuristic: no NUL byte in the first 8 KB. */
+export function looksLikeText(raw: Buffer): boolean {
+  return raw.subarray(0, 8000).indexOf(0) === -1;
 }
 
 /** Binary and already-compressed content is common: probe 4 KB before deflating a large blob. */
 function compressible(raw: Buffer): boolean {
-  if (raw.length < 16384) return true;
+  if (raw.length < 16384) return deflateSync(raw.subarray(0, 2048), { level: 1 }).length < Math.min(raw.length, 2048) * 0.9;
   return deflateSync(raw.subarray(0, 4096), { level: 1 }).length < 4096 * 0.9;
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SnapshotInfo } from './api';
+import { syncDir, syncDirSync } from './durability';
 
 /** What a checkpoint's ref file holds: the contract's SnapshotInfo plus how it was taken. */
 export interface SnapshotRecord extends SnapshotInfo {
@@ -17,7 +18,10 @@ export interface SnapshotRecord extends SnapshotInfo {
 
 /**
  * Ref records under `<storeDir>/snapshots/<id>.json`. Written last, after every object of the
- * checkpoint is in place, via temp file + rename: a crash leaves either no ref or a complete one.
+ * checkpoint is durable, via temp file + rename: a crash leaves either no ref or a complete one.
+ * With `fsync`, the ref and its folder are flushed together (in parallel) before `write` resolves;
+ * a ref that a power loss left empty or torn is moved to quarantine by the next open
+ * (`quarantineUnreadable`): its checkpoint was never acknowledged.
  */
 export class RefStore {
   readonly dir: string;
@@ -33,19 +37,55 @@ export class RefStore {
     return path.join(this.dir, `${id}.json`);
   }
 
-  write(rec: SnapshotRecord): number {
+  /** Writes a ref; durable (with its folder entry) when the promise resolves. */
+  async write(rec: SnapshotRecord): Promise<number> {
     const data = Buffer.from(JSON.stringify(rec));
     const tmp = path.join(this.dir, `.${rec.id}.tmp-${randomBytes(6).toString('hex')}`);
     const fd = fs.openSync(tmp, 'wx', 0o644);
     try {
       fs.writeSync(fd, data);
-      if (this.fsync) fs.fsyncSync(fd);
-    } finally {
+    } catch (e) {
       fs.closeSync(fd);
+      fs.rmSync(tmp, { force: true });
+      throw e;
     }
-    fs.renameSync(tmp, this.file(rec.id));
+    const dest = this.file(rec.id);
+    if (this.fsync) {
+      // The data flush and the folder flush run in parallel after the rename (one round trip,
+      // not three): safe, because a ref left empty or torn by a power loss is set aside on open.
+      fs.renameSync(tmp, dest);
+      try {
+        await Promise.all([new Promise<void>((resolve, reject) => fs.fdatasync(fd, (e) => (e ? reject(e) : resolve()))), syncDir(this.dir)]);
+      } finally {
+        fs.closeSync(fd);
+      }
+    } else {
+      fs.closeSync(fd);
+      fs.renameSync(tmp, dest);
+    }
     this.cache.set(rec.id, rec);
     return data.length;
+  }
+
+  /** Moves refs that cannot be parsed (torn by a power loss) to `quarantineDir`. Call while holding the store lock. */
+  quarantineUnreadable(quarantineDir: string): string[] {
+    const moved: string[] = [];
+    for (const name of fs.readdirSync(this.dir)) {
+      if (!name.endsWith('.json') || name.startsWith('.')) continue;
+      const id = name.slice(0, -5);
+      if (this.get(id)) continue;
+      try {
+        JSON.parse(fs.readFileSync(path.join(this.dir, name), 'utf8'));
+        continue; // readable after all (another error)
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code) continue; // EACCES and the like: not ours to move
+      }
+      fs.mkdirSync(quarantineDir, { recursive: true });
+      fs.renameSync(path.join(this.dir, name), path.join(quarantineDir, `ref-${name}.${Date.now()}`));
+      moved.push(id);
+    }
+    if (moved.length && this.fsync) syncDirSync(this.dir);
+    return moved;
   }
 
   get(id: string): SnapshotRecord | undefined {

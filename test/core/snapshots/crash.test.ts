@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CorruptObjectError, SnapshotEngine } from '../../../src/core/snapshots';
-import { assertSameTree, prng, rmrf, tmpDir } from './helpers';
+import { assertSameTree, damageObject, prng, rmrf, tmpDir } from './helpers';
 
 /** Integrity check of every ref: every tree parses and every blob verifies. */
 function checkAllRefs(eng: SnapshotEngine): number {
@@ -86,58 +86,95 @@ describe('snapshots: crash safety and corruption', function () {
     }
   });
 
-  it('an emptied object is detected, quarantined, and re-written from the live file', async () => {
-    const base = tmpDir('corrupt');
+  for (const layout of ['loose', 'pack'] as const) {
+    it(`an emptied object (${layout}) is detected, quarantined, and re-written from the live file`, async () => {
+      const base = tmpDir('corrupt');
+      cleanup.push(base);
+      const ws = path.join(base, 'ws');
+      const store = path.join(base, 'store');
+      const opts = { objects: { pack: layout === 'pack' } };
+      const emptied = layout === 'loose' ? /empty object file/ : /bad header/;
+      fs.mkdirSync(path.join(ws, 'dir'), { recursive: true });
+      fs.writeFileSync(path.join(ws, 'dir/f.txt'), 'precious content '.repeat(50));
+      fs.writeFileSync(path.join(ws, 'g.txt'), 'other');
+      let eng = await SnapshotEngine.open(store, opts);
+      const s1 = await eng.take(ws, { reason: 's1' });
+      const blob = eng.entryAt(s1.id, 'dir/f.txt')!.hash;
+      assert.equal(eng.objects.locate(blob)?.where, layout);
+      eng.close();
+
+      damageObject(eng, blob, 'empty'); // what a power loss before the flush can leave
+      eng = await SnapshotEngine.open(store, opts);
+      try {
+        assert.throws(() => eng.readFile(s1.id, 'dir/f.txt'), (e: unknown) => {
+          assert.ok(e instanceof CorruptObjectError);
+          assert.match(e.message, emptied);
+          return true;
+        });
+        assert.equal(fs.readdirSync(path.join(store, 'quarantine')).length, 1, 'moved aside, not used');
+        // The next checkpoint (file unchanged) is not broken by it, and heals the object.
+        const s2 = await eng.take(ws, { reason: 's2' });
+        assert.equal(s2.root, s1.root);
+        assert.equal(eng.readFile(s1.id, 'dir/f.txt')?.toString(), 'precious content '.repeat(50));
+
+        // Damage it again while this engine knows the live file: reading repairs transparently.
+        damageObject(eng, blob, 'garbage');
+        assert.equal(eng.readFile(s2.id, 'dir/f.txt')?.toString(), 'precious content '.repeat(50));
+
+        // A damaged tree is found by fsck and rebuilt from the live state.
+        const tree = eng.entryAt(s2.id, 'dir')!.hash;
+        damageObject(eng, tree, 'empty');
+        const report = await eng.fsck();
+        assert.deepEqual(report.corrupt, [tree]);
+        assert.deepEqual(report.repaired, [tree]);
+        assert.equal(checkAllRefs(eng), 2);
+      } finally {
+        eng.close();
+      }
+
+      // With the live file gone too, the loss is reported, not papered over.
+      const again = await SnapshotEngine.open(store, opts);
+      damageObject(again, blob, 'empty');
+      again.close();
+      fs.rmSync(path.join(ws, 'dir/f.txt'));
+      const eng2 = await SnapshotEngine.open(store, opts);
+      try {
+        await eng2.take(ws, { reason: 's3' });
+        await assert.rejects(eng2.restore(s1.id, ws), CorruptObjectError);
+        assert.ok(!fs.existsSync(path.join(ws, 'dir/f.txt')), 'nothing written from a damaged object');
+      } finally {
+        eng2.close();
+      }
+    });
+  }
+
+  it('a pack left incomplete by a crash is not used, and removed by the next open', async () => {
+    const base = tmpDir('torn-pack');
     cleanup.push(base);
     const ws = path.join(base, 'ws');
     const store = path.join(base, 'store');
-    fs.mkdirSync(path.join(ws, 'dir'), { recursive: true });
-    fs.writeFileSync(path.join(ws, 'dir/f.txt'), 'precious content '.repeat(50));
-    fs.writeFileSync(path.join(ws, 'g.txt'), 'other');
+    fs.mkdirSync(ws);
+    fs.writeFileSync(path.join(ws, 'a.txt'), 'first');
     let eng = await SnapshotEngine.open(store);
     const s1 = await eng.take(ws, { reason: 's1' });
-    const blob = eng.entryAt(s1.id, 'dir/f.txt')!.hash;
+    fs.writeFileSync(path.join(ws, 'b.txt'), 'second '.repeat(100));
+    const s2 = await eng.take(ws, { reason: 's2' });
+    const b = eng.entryAt(s2.id, 'b.txt')!.hash;
+    const loc = eng.objects.locate(b);
     eng.close();
-
-    fs.truncateSync(eng.objects.pathOf(blob), 0); // what a power loss without fsync can leave
+    assert.equal(loc?.where, 'pack');
+    // A power loss before the flush: the last pack's tail never reached the disk.
+    const file = (loc as { file: string }).file;
+    fs.truncateSync(file, fs.statSync(file).size - 40);
     eng = await SnapshotEngine.open(store);
     try {
-      assert.throws(() => eng.readFile(s1.id, 'dir/f.txt'), (e: unknown) => {
-        assert.ok(e instanceof CorruptObjectError);
-        assert.match(e.message, /empty object file/);
-        return true;
-      });
-      assert.equal(fs.readdirSync(path.join(store, 'quarantine')).length, 1, 'moved aside, not used');
-      // The next checkpoint (file unchanged) is not broken by it, and heals the object.
-      const s2 = await eng.take(ws, { reason: 's2' });
-      assert.equal(s2.root, s1.root);
-      assert.equal(eng.readFile(s1.id, 'dir/f.txt')?.toString(), 'precious content '.repeat(50));
-
-      // Damage it again while this engine knows the live file: reading repairs transparently.
-      fs.writeFileSync(eng.objects.pathOf(blob), 'garbage');
-      assert.equal(eng.readFile(s2.id, 'dir/f.txt')?.toString(), 'precious content '.repeat(50));
-
-      // A damaged tree is found by fsck and rebuilt from the live state.
-      const tree = eng.entryAt(s2.id, 'dir')!.hash;
-      fs.truncateSync(eng.objects.pathOf(tree), 0);
-      const report = await eng.fsck();
-      assert.deepEqual(report.corrupt, [tree]);
-      assert.deepEqual(report.repaired, [tree]);
-      assert.equal(checkAllRefs(eng), 2);
+      assert.ok(!fs.existsSync(file), 'the incomplete pack was removed on open');
+      assert.equal(eng.readFile(s1.id, 'a.txt')?.toString(), 'first', 'earlier packs are untouched');
+      assert.throws(() => eng.readFile(s2.id, 'b.txt'), CorruptObjectError, 'its objects are reported missing, never served torn');
+      const s3 = await eng.take(ws, { reason: 's3' });
+      assert.equal(eng.readFile(s3.id, 'b.txt')?.toString(), 'second '.repeat(100), 'the next checkpoint stores them again');
     } finally {
       eng.close();
-    }
-
-    // With the live file gone too, the loss is reported, not papered over.
-    fs.truncateSync(eng.objects.pathOf(blob), 0);
-    fs.rmSync(path.join(ws, 'dir/f.txt'));
-    const eng2 = await SnapshotEngine.open(store);
-    try {
-      await eng2.take(ws, { reason: 's3' });
-      await assert.rejects(eng2.restore(s1.id, ws), CorruptObjectError);
-      assert.ok(!fs.existsSync(path.join(ws, 'dir/f.txt')), 'nothing written from a damaged object');
-    } finally {
-      eng2.close();
     }
   });
 });

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { SnapshotEngine } from '../../../src/core/snapshots';
 
 /** Test helpers for the snapshot engine: temp dirs, a seeded PRNG, byte-exact tree comparison. */
 
@@ -82,4 +83,25 @@ export function randomContent(r: ReturnType<typeof prng>): Buffer {
     return b;
   }
   return Buffer.from(`line ${r.next()}\n`.repeat(1 + r.int(400)));
+}
+
+/**
+ * Damages a stored object where it lives: a loose file is emptied (`empty`) or overwritten
+ * (`garbage`); a record in a pack is overwritten in place with zeros or garbage of the same length.
+ */
+export function damageObject(eng: SnapshotEngine, hash: string, how: 'empty' | 'garbage'): void {
+  const loc = eng.objects.locate(hash);
+  if (!loc || loc.where === 'pending') throw new Error(`object ${hash} is not on disk`);
+  if (loc.where === 'loose') {
+    if (how === 'empty') fs.truncateSync(loc.file, 0);
+    else fs.writeFileSync(loc.file, 'garbage');
+    return;
+  }
+  const fd = fs.openSync(loc.file, 'r+');
+  try {
+    const bytes = how === 'empty' ? Buffer.alloc(loc.length) : Buffer.from('garbage'.repeat(Math.ceil(loc.length / 7))).subarray(0, loc.length);
+    fs.writeSync(fd, bytes, 0, bytes.length, loc.offset);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
