@@ -36,12 +36,14 @@ import { newId } from '../model/ids';
 import { PathEscapeError, type FileChange, type RestoreResult, type TreeEntry } from './api';
 import { FullScanSource, HintsSource, type ChangeSource, type ChangeSourceKind } from './changeSource';
 import { diffViews } from './diff';
-import { DEFAULT_IGNORE_GLOBS, IgnoreMatcher } from './ignore';
+import { DEFAULT_IGNORE_GLOBS, IgnoreMatcher, type RootIgnore } from './ignore';
 import { LiveTree, type DirNode, type LiveNode } from './liveTree';
 import { CorruptObjectError, DEFAULT_OBJECT_OPTIONS, ObjectStore, type ObjectStoreOptions } from './objects';
 import { RefStore, type SnapshotRecord } from './refs';
 import { loadState, saveState, stateFile } from './statCache';
-import { applyPlan, checkPlan, planTransform, type ApplyResult } from './restore';
+import { SyncBatch } from './durability';
+import { applyPlan, checkPlan, planTransform, removeRestoreTemps, type ApplyResult } from './restore';
+import { RestoreJournal, type RestoreIntent } from './restoreJournal';
 import { acquireStoreLock } from './storeLock';
 import { compareNames, hashTreeBytes, isSafeName, parseTree, serializeTree } from './tree';
 import { EMPTY_VIEW, liveView, storeView, type TreeView } from './treeView';
@@ -53,6 +55,11 @@ export interface SnapshotEngineOptions {
   ignore?: readonly string[];
   /** Include the user's `.git/` (read-only: restore never writes or deletes inside it either way). */
   includeGit?: boolean;
+  /**
+   * Honour the workspace's own ignore files (`.gitignore` at every level, `.git/info/exclude`,
+   * `.nemocognitionignore`) besides `ignore`; default true. See ignore.ts.
+   */
+  ignoreFiles?: boolean;
   /** Default change source for `take` / `diffLive`; default `auto`. */
   changeSource?: ChangeSourceKind;
   /**
@@ -74,6 +81,12 @@ export interface SnapshotEngineOptions {
   persistStatCacheMs?: number;
   /** How long to wait for another process holding the store lock; default 30 s. */
   lockTimeoutMs?: number;
+  /**
+   * What a restore flushes before it returns: `folders` (default) one fsync per folder written
+   * into, `full` also every written file's data. Either way an interrupted restore is completed
+   * by the next open from its journal.
+   */
+  restoreDurability?: 'folders' | 'full';
 }
 
 export interface TakeOptions {
@@ -116,11 +129,29 @@ interface RootState {
 }
 
 const TREE_CACHE_MAX = 100_000;
+/** Blob bytes a restore holds in memory between verifying and writing them. */
+const PREREAD_BYTES = 64 * 1024 * 1024;
+
+/** An interrupted restore found (and, when possible, completed) by `SnapshotEngine.open`. */
+export interface RestoreRepair {
+  rootPath: string;
+  target: string;
+  interruptedAt: number;
+  completed: boolean;
+  /** Safety snapshot of what the interruption left (restore it to go back to that). */
+  undoSnapshotId?: string;
+  /** The undo point of the interrupted restore itself (what was there before it). */
+  originalUndoSnapshotId: string;
+  message: string;
+}
 
 export class SnapshotEngine {
   readonly objects: ObjectStore;
   readonly refs: RefStore;
   readonly ignore: IgnoreMatcher;
+  /** Restores that a crash interrupted, found (and completed where possible) when this engine was opened. */
+  repairs: RestoreRepair[] = [];
+  private readonly journal: RestoreJournal;
   private readonly states = new Map<string, RootState>();
   private readonly treeCache = new Map<string, TreeEntry[]>();
   private queue: Promise<unknown> = Promise.resolve();
@@ -130,6 +161,7 @@ export class SnapshotEngine {
   private readonly genPath: string;
   private readonly storeReal: string;
   private approxSize: number | undefined;
+  private lastCollectMs = 0;
   private closed = false;
 
   private constructor(readonly storeDir: string, readonly options: SnapshotEngineOptions) {
@@ -137,9 +169,10 @@ export class SnapshotEngine {
     this.storeReal = fs.realpathSync(storeDir);
     this.objects = new ObjectStore(this.storeReal, { ...DEFAULT_OBJECT_OPTIONS, ...options.objects });
     this.refs = new RefStore(this.storeReal, this.objects.options.fsync);
-    this.ignore = new IgnoreMatcher(options.ignore ?? DEFAULT_IGNORE_GLOBS, { includeGit: options.includeGit });
+    this.ignore = new IgnoreMatcher(options.ignore ?? DEFAULT_IGNORE_GLOBS, { includeGit: options.includeGit, ignoreFiles: options.ignoreFiles });
     this.lockPath = path.join(this.storeReal, 'lock');
     this.genPath = path.join(this.storeReal, 'gc-generation');
+    this.journal = new RestoreJournal(this.storeReal, this.objects.options.fsync);
   }
 
   /** Opens (creating if needed) a store, and cleans what a crashed process left behind. */
@@ -154,6 +187,7 @@ export class SnapshotEngine {
     } finally {
       release();
     }
+    eng.repairs = await eng.completeInterruptedRestores();
     return eng;
   }
 
@@ -210,7 +244,7 @@ export class SnapshotEngine {
     let st = this.states.get(rootAbs);
     if (st) return st;
     const excluded = new Set([this.storeReal]);
-    const tree = new LiveTree(rootAbs, this.ignore, excluded, this.objects);
+    const tree = new LiveTree(rootAbs, this.ignore.forRoot(rootAbs), excluded, this.objects);
     st = {
       tree, watcher: undefined, noWatchReason: undefined, initialised: false, lastId: null,
       sinceVerify: 0, verifier: undefined, gcGen: this.readGeneration(), pending: new Set(), savedAt: 0,
@@ -286,7 +320,9 @@ export class SnapshotEngine {
     else if (wanted === 'full-scan') source = new FullScanSource();
     else if (!w) source = new FullScanSource(st.noWatchReason && `not watched: ${st.noWatchReason}`);
     else source = w;
+    const tc = performance.now();
     const set = await source.collect();
+    this.lastCollectMs = performance.now() - tc;
     st.initialised = true;
 
     if (source === w) {
@@ -320,9 +356,13 @@ export class SnapshotEngine {
 
     if (w) w.forceRearm = true; // a directory named by an event may have been replaced
     try {
-      for (const p of set.paths) tree.refreshPath(p, storeBlobs);
-      if (source !== w) return { source: source.kind, events: 0, note: undefined };
-      for (const p of extra) tree.refreshPath(p, storeBlobs);
+      for (const p of set.paths) tree.refreshPath(p, storeBlobs, true);
+      if (source !== w) {
+        this.applyIgnoreFileChanges(tree, storeBlobs);
+        return { source: source.kind, events: 0, note: undefined };
+      }
+      for (const p of extra) tree.refreshPath(p, storeBlobs, true);
+      this.applyIgnoreFileChanges(tree, storeBlobs);
     } finally {
       if (w) w.forceRearm = false;
     }
@@ -361,6 +401,22 @@ export class SnapshotEngine {
     return { source: 'watcher' as const, events: set.events, note: undefined };
   }
 
+  /**
+   * A `.gitignore` or `.nemocognitionignore` that changed changes what is in the snapshot below
+   * its folder: that folder is walked again with the new rules (O(that subtree), and rare).
+   */
+  private applyIgnoreFileChanges(tree: LiveTree, storeBlobs: boolean): void {
+    for (let round = 0; round < 4 && tree.counters.ignoreFilesChanged.size > 0; round++) {
+      const dirs = [...tree.counters.ignoreFilesChanged].sort((a, b) => a.length - b.length);
+      tree.counters.ignoreFilesChanged.clear();
+      for (const d of dirs) {
+        if (!tree.ignore.refresh(d)) continue;
+        if (d === '') tree.fullScan(storeBlobs);
+        else tree.refreshPath(d, storeBlobs);
+      }
+    }
+  }
+
   /** Takes a checkpoint of `root`. */
   take(root: string, opts: TakeOptions): Promise<SnapshotRecord> {
     return this.serial(() => this.takeNow(root, opts));
@@ -380,8 +436,12 @@ export class SnapshotEngine {
         st.tree.revalidate((h) => this.objects.has(h));
         st.gcGen = gen;
       }
+      const tLocked = performance.now();
+      this.lastCollectMs = 0;
       const r = await this.refresh(st, wanted, opts.hints, true);
+      const tRefreshed = performance.now();
       const rootHash = st.tree.finalize(true, (h, e) => this.cacheTree(h, e));
+      const tFinal = performance.now();
       // The default parent (this root's previous snapshot) may have been collected since: then none.
       const parent = opts.parentId ? this.refs.get(opts.parentId) : opts.parentId === undefined && st.lastId ? this.refs.get(st.lastId) : undefined;
       if (opts.parentId && !parent) throw new Error(`Parent snapshot ${opts.parentId} does not exist. Pass an id from the snapshot list, or none.`);
@@ -403,14 +463,31 @@ export class SnapshotEngine {
         ...(r.note ? { note: r.note } : {}),
         stats: { lstats: st.tree.counters.lstats, hashed: st.tree.counters.hashed, events: r.events, ms: 0 },
       };
+      const ignored = st.tree.counters.ignored;
+      if (ignored.length > 0) {
+        rec.ignoredChanges = ignored.slice();
+        const more = `${ignored.length}${ignored.length >= 200 ? '+' : ''} changed path(s) in ignored folders are listed, not stored (${ignored.slice(0, 3).join(', ')}${ignored.length > 3 ? ', ...' : ''}); restore neither writes nor deletes them`;
+        rec.note = rec.note ? `${rec.note}; ${more}` : more;
+      }
       const unreadable = st.tree.counters.unreadable;
       if (unreadable.length > 0) {
         const more = `${unreadable.length} path(s) could not be read and are not in this snapshot (${unreadable.slice(0, 3).join(', ')}${unreadable.length > 3 ? ', ...' : ''}); restore leaves them alone. To include them, give this user read access (or rename files whose names are not valid UTF-8).`;
         rec.note = rec.note ? `${rec.note}; ${more}` : more;
       }
       // Durable before acknowledged: the new objects (one batch), then the ref that names them.
+      const tCommit = performance.now();
       await this.objects.commit();
-      rec.stats.ms = Math.round((performance.now() - t0) * 100) / 100;
+      const tDone = performance.now();
+      const r2 = (x: number): number => Math.round(x * 100) / 100;
+      rec.stats.phases = {
+        lock: r2(tLocked - t0),
+        changes: r2(this.lastCollectMs),
+        examine: r2(tRefreshed - tLocked - this.lastCollectMs),
+        trees: r2(tFinal - tRefreshed),
+        diff: r2(tCommit - tFinal),
+        durable: r2(tDone - tCommit),
+      };
+      rec.stats.ms = r2(tDone - t0);
       const refBytes = await this.refs.write(rec);
       st.lastId = rec.id;
       const every = this.options.persistStatCacheMs ?? 5 * 60_000;
@@ -544,9 +621,9 @@ export class SnapshotEngine {
         throw new Error(`Refusing to materialise snapshot ${id} into ${dir}: the folder is not empty. Choose an empty or new folder.`);
       }
       const plan = planTransform(EMPTY_VIEW, this.view(rec.root), this.ignore);
-      checkPlan(abs, plan);
-      this.preverify(plan);
-      return applyPlan(abs, plan, this.objects);
+      const dirs = checkPlan(abs, plan);
+      const blobs = this.preverify(plan);
+      return applyPlan(abs, plan, this.objects, { blobs, dirs });
     });
   }
 
@@ -554,37 +631,164 @@ export class SnapshotEngine {
    * Makes `root` match snapshot `id`: first takes a safety snapshot (restore it to undo), then
    * writes only what differs, deletes what the snapshot lacks (never ignored paths), fixes modes,
    * recreates symlinks as links. Every path is checked before anything is written.
+   *
+   * Cost follows the files that differ: the safety snapshot comes from the change source (the
+   * watcher's events), the plan from a Merkle diff that skips equal subtrees, each blob is read
+   * and verified once, each file is written to a temp name and renamed, and each folder written
+   * into is flushed once at the end. A restore killed half-way is completed by the next open
+   * (see restoreJournal.ts). `phases` says where the time went.
    */
   restore(id: string, root: string): Promise<RestoreResult> {
-    return this.serial(async () => {
-      const rec = this.record(id);
-      const safety = await this.takeNow(root, { reason: `safety snapshot before restoring ${id}` });
-      const rootAbs = safety.rootPath;
+    return this.serial(() => this.restoreNow(id, root));
+  }
+
+  private async restoreNow(id: string, root: string): Promise<RestoreResult> {
+    const t0 = performance.now();
+    const rec = this.record(id);
+    const safety = await this.takeNow(root, { reason: `safety snapshot before restoring ${id}` });
+    const t1 = performance.now();
+    const rootAbs = safety.rootPath;
+    const release = await this.lock();
+    try {
+      const plan = planTransform(this.view(safety.root), this.view(rec.root), this.rulesOf(rootAbs), { protectGit: true });
+      const dirs = checkPlan(rootAbs, plan);
+      const t2 = performance.now();
+      const blobs = this.preverify(plan);
+      const t3 = performance.now();
+      const journal = await this.journal.begin({
+        v: 1, rootPath: rootAbs, target: id, targetRoot: rec.root, safety: safety.id, fromRoot: safety.root, startedAt: Date.now(), pid: process.pid,
+      });
+      const t4 = performance.now();
+      const st = this.states.get(rootAbs);
+      for (const o of plan) st?.pending.add(o.path);
+      const r = applyPlan(rootAbs, plan, this.objects, { blobs, dirs });
+      const t5 = performance.now();
+      await this.flushRestore(r);
+      await this.journal.end(journal);
+      const t6 = performance.now();
+      const r2 = (x: number): number => Math.round(x * 100) / 100;
+      return {
+        written: r.written,
+        deleted: r.deleted,
+        undoSnapshotId: safety.id,
+        phases: { safety: r2(t1 - t0), plan: r2(t2 - t1), read: r2(t3 - t2), journal: r2(t4 - t3), write: r2(t5 - t4), durable: r2(t6 - t5), ms: r2(t6 - t0) },
+        folders: r.dirs.length,
+      };
+    } finally {
+      release();
+    }
+  }
+
+  /** One fsync per folder written into (in parallel); with `restoreDurability: 'full'` also each file's data. */
+  private async flushRestore(r: ApplyResult): Promise<void> {
+    if (!this.objects.options.fsync) return;
+    const batch = new SyncBatch(true);
+    for (const d of r.dirs) batch.dir(d);
+    if (this.options.restoreDurability === 'full') for (const f of r.files) batch.file(f);
+    await batch.flush();
+  }
+
+  /**
+   * Completes restores that a crash interrupted (their journal records are still there). For
+   * each: a safety snapshot of what is on disk now (so nothing is lost), then the interrupted
+   * plan run again to its end, leftover temp files removed, the record deleted.
+   */
+  private async completeInterruptedRestores(): Promise<RestoreRepair[]> {
+    const found = await (async () => {
       const release = await this.lock();
       try {
-        const plan = planTransform(this.view(safety.root), this.view(rec.root), this.ignore, { protectGit: true });
-        checkPlan(rootAbs, plan);
-        this.preverify(plan);
-        const st = this.states.get(rootAbs);
-        for (const o of plan) st?.pending.add(o.path);
-        const r = applyPlan(rootAbs, plan, this.objects);
-        return { written: r.written, deleted: r.deleted, undoSnapshotId: safety.id };
+        return this.journal.pending();
       } finally {
         release();
       }
-    });
+    })();
+    const out: RestoreRepair[] = [];
+    for (const { file, intent } of found) {
+      if (!intent) {
+        await this.journal.end(file);
+        continue;
+      }
+      out.push(await this.serial(() => this.completeRestore(file, intent)));
+    }
+    return out;
   }
 
-  /** Every blob a plan needs must be sound before the first write (repairing from live files if possible). */
-  private preverify(plan: ReturnType<typeof planTransform>): void {
+  private async completeRestore(file: string, intent: RestoreIntent): Promise<RestoreRepair> {
+    const base = { rootPath: intent.rootPath, target: intent.target, interruptedAt: intent.startedAt, originalUndoSnapshotId: intent.safety };
+    if (!fs.existsSync(file)) return { ...base, completed: true, message: 'completed by another process' };
+    if (!fs.existsSync(intent.rootPath)) {
+      await this.journal.end(file);
+      return { ...base, completed: false, message: `the folder ${intent.rootPath} no longer exists; nothing to complete` };
+    }
+    const hasTree = (h: string): boolean => this.objects.has(h);
+    if (!hasTree(intent.fromRoot) || !hasTree(intent.targetRoot)) {
+      return {
+        ...base,
+        completed: false,
+        message: `the snapshots of the interrupted restore are no longer in the store; the folder was left as the crash left it (remove ${file} after checking it)`,
+      };
+    }
+    const safety = await this.takeNow(intent.rootPath, { reason: `safety snapshot before completing an interrupted restore of ${intent.target}` });
+    const release = await this.lock();
+    try {
+      const rootAbs = safety.rootPath;
+      const plan = planTransform(this.view(intent.fromRoot), this.view(intent.targetRoot), this.rulesOf(rootAbs), { protectGit: true });
+      const dirs = checkPlan(rootAbs, plan);
+      const blobs = this.preverify(plan);
+      const st = this.states.get(rootAbs);
+      for (const o of plan) st?.pending.add(o.path);
+      const r = applyPlan(rootAbs, plan, this.objects, { blobs, dirs, replay: true });
+      const folders = new Set(r.dirs);
+      for (const o of plan) folders.add(path.dirname(path.join(rootAbs, ...o.path.split('/'))));
+      const temps = removeRestoreTemps(folders);
+      await this.flushRestore({ ...r, dirs: [...folders] });
+      await this.journal.end(file);
+      return {
+        ...base,
+        completed: true,
+        undoSnapshotId: safety.id,
+        message: `a restore of ${intent.target} into ${intent.rootPath} was interrupted; it was completed (${r.written.length} written, ${r.deleted.length} deleted, ${temps} temp file(s) removed). Restore ${safety.id} to go back to what the interruption left, or ${intent.safety} to what was there before the restore.`,
+      };
+    } finally {
+      release();
+    }
+  }
+
+  /** The ignore rules of a live folder (what a restore there must neither write nor delete). */
+  private rulesOf(rootAbs: string): RootIgnore {
+    return this.states.get(rootAbs)?.tree.ignore ?? this.ignore.forRoot(rootAbs);
+  }
+
+  /**
+   * Every blob a plan needs must be sound before the first write (repairing from live files if
+   * possible). Blobs are read and verified once here and handed to the writer, up to a memory
+   * bound; larger ones are verified by streaming here and streamed (and verified) again when written.
+   */
+  private preverify(plan: ReturnType<typeof planTransform>): Map<string, Buffer> {
+    const held = new Map<string, Buffer>();
+    let bytes = 0;
     for (const o of plan) {
       if (o.op !== 'write' && o.op !== 'symlink') continue;
+      const h = o.entry.hash;
+      if (held.has(h)) continue;
+      const small = o.entry.size <= this.objects.options.streamAbove && bytes + o.entry.size <= PREREAD_BYTES;
+      const load = (): void => {
+        if (small) {
+          const raw = this.objects.read(h, 'b');
+          held.set(h, raw);
+          bytes += raw.length;
+        } else {
+          this.objects.verify(h);
+        }
+      };
       try {
-        this.objects.verify(o.entry.hash);
+        load();
       } catch (e) {
-        if (!(e instanceof CorruptObjectError) || !this.repair(o.entry.hash)) throw e;
+        if (!(e instanceof CorruptObjectError) || !this.repair(h)) throw e;
+        load();
       }
     }
+    return held;
   }
 
   deleteSnapshot(id: string): void {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TreeEntry } from './api';
-import type { IgnoreMatcher } from './ignore';
+import { RootIgnore } from './ignore';
 import type { ObjectStore } from './objects';
 import { compareNames, hashTreeBytes, isSafeName, serializeTree } from './tree';
 
@@ -56,6 +56,14 @@ export interface ScanCounters {
   changes: number;
   /** Paths this process may not read (EACCES/EPERM): left out of the snapshot, so restore never touches them. */
   unreadable: string[];
+  /** Paths a change source named that exist but are ignored (listed, never stored). */
+  ignored: string[];
+  /** Folders whose ignore files (.gitignore, .nemocognitionignore) were seen changing. */
+  ignoreFilesChanged: Set<string>;
+}
+
+function emptyCounters(): ScanCounters {
+  return { lstats: 0, hashed: 0, bytesWritten: 0, changes: 0, unreadable: [], ignored: [], ignoreFilesChanged: new Set() };
 }
 
 function denied(e: unknown): boolean {
@@ -66,6 +74,13 @@ function denied(e: unknown): boolean {
 /** Changes younger than this may share an mtime tick with a later write (coarse kernel clock). */
 const RACY_MS = 30;
 
+const MAX_LISTED = 200;
+
+function parentOf(rel: string): string {
+  const cut = rel.lastIndexOf('/');
+  return cut < 0 ? '' : rel.slice(0, cut);
+}
+
 export function newDir(ino: number): DirNode {
   return { type: 'dir', ino, children: new Map(), hash: null, clean: false, fileCount: 0 };
 }
@@ -73,11 +88,15 @@ export function newDir(ino: number): DirNode {
 export class LiveTree {
   root: DirNode;
   hooks: ScanHooks | undefined;
-  counters: ScanCounters = { lstats: 0, hashed: 0, bytesWritten: 0, changes: 0, unreadable: [] };
+  counters: ScanCounters = emptyCounters();
+  /** Set while a change source's named paths are examined (not during walks): ignored ones are then listed. */
+  private listIgnored = false;
+  /** Ignored entries met so far, with a stat signature (to list only what changed). */
+  private readonly ignoredSeen = new Map<string, string>();
 
   constructor(
     readonly rootAbs: string,
-    private readonly ignore: IgnoreMatcher,
+    readonly ignore: RootIgnore,
     /** Absolute paths never scanned (the store folder when it lives inside the root). */
     private readonly excluded: ReadonlySet<string>,
     private readonly store: ObjectStore,
@@ -91,7 +110,7 @@ export class LiveTree {
   }
 
   resetCounters(): void {
-    this.counters = { lstats: 0, hashed: 0, bytesWritten: 0, changes: 0, unreadable: [] };
+    this.counters = emptyCounters();
   }
 
   /** Walks everything (with the stat cache). Returns true if anything changed. */
@@ -105,8 +124,20 @@ export class LiveTree {
     return this.scanDir(this.root, '', this.rootAbs, storeBlobs);
   }
 
-  /** Re-examines one root-relative path (and, if it is a directory, everything below it). */
-  refreshPath(rel: string, storeBlobs: boolean): boolean {
+  /**
+   * Re-examines one root-relative path (and, if it is a directory, everything below it). With
+   * `named`, the path came from a change source, and if it turns out to be ignored it is listed.
+   */
+  refreshPath(rel: string, storeBlobs: boolean, named = false): boolean {
+    this.listIgnored = named;
+    try {
+      return this.refreshOne(rel, storeBlobs);
+    } finally {
+      this.listIgnored = false;
+    }
+  }
+
+  private refreshOne(rel: string, storeBlobs: boolean): boolean {
     const parts = rel.split('/').filter((p) => p !== '');
     if (parts.length === 0 || !parts.every(isSafeName)) return false;
     const chain: DirNode[] = [this.root];
@@ -148,7 +179,11 @@ export class LiveTree {
     // decodes it lossily, so the path no longer exists under that spelling): say so, never drop silently.
     if (!st && name.includes('\uFFFD')) this.counters.unreadable.push(rel);
     const old = parent.children.get(name);
-    const kept = st && (st.isFile() || st.isSymbolicLink() || st.isDirectory()) && !this.ignore.matches(rel, name, st.isDirectory());
+    const snapshotKind = st !== undefined && (st.isFile() || st.isSymbolicLink() || st.isDirectory());
+    const ignored = snapshotKind && this.ignore.matches(rel, name, st!.isDirectory());
+    if (ignored) this.noteIgnored(rel, st!);
+    if (RootIgnore.isIgnoreFile(name) && (old !== undefined) !== (snapshotKind && !ignored)) this.counters.ignoreFilesChanged.add(parentOf(rel));
+    const kept = snapshotKind && !ignored;
     if (!st || !kept) {
       // Gone, ignored, or a kind we do not snapshot (fifo, socket, device).
       if (!old) return false;
@@ -157,6 +192,18 @@ export class LiveTree {
       return true;
     }
     return this.update(parent, name, rel, abs, st, storeBlobs);
+  }
+
+  /**
+   * Ignored entries are never stored, but one that a change source named and that is new or
+   * changed since last seen is listed (the run shows what an agent wrote into ignored folders).
+   */
+  private noteIgnored(rel: string, st: fs.Stats): void {
+    const sig = `${st.mtimeMs}:${st.ctimeMs}:${st.size}`;
+    const seen = this.ignoredSeen.get(rel);
+    this.ignoredSeen.set(rel, sig);
+    if (!this.listIgnored || seen === sig) return;
+    if (this.counters.ignored.length < MAX_LISTED) this.counters.ignored.push(st.isDirectory() ? `${rel}/` : rel);
   }
 
   private removeChild(parent: DirNode, name: string): void {
@@ -247,6 +294,7 @@ export class LiveTree {
     };
     parent.children.set(name, node);
     if (!old || old.type !== type || old.hash !== hash || old.mode !== mode || old.size !== size) {
+      if (RootIgnore.isIgnoreFile(name)) this.counters.ignoreFilesChanged.add(parentOf(rel));
       this.counters.changes++;
       return true;
     }

@@ -12,8 +12,24 @@ export interface SnapshotRecord extends SnapshotInfo {
   changeSource: 'watcher' | 'full-scan' | 'hints';
   /** Why the engine fell back to a full walk, or what a verification walk found. */
   note?: string;
-  /** Measured cost: lstat calls, files hashed, watcher events, milliseconds. */
-  stats: { lstats: number; hashed: number; events: number; ms: number };
+  /**
+   * Paths that changed since the previous checkpoint but are ignored (so not in the snapshot):
+   * listed so that what an agent wrote into `build/` or `node_modules/` stays visible. At most 200.
+   */
+  ignoredChanges?: string[];
+  /**
+   * Measured cost: lstat calls, files hashed, watcher events, milliseconds (until the objects were
+   * durable; the ref's own flush follows), and where they went: waiting for the store lock,
+   * learning what changed (the watcher's barrier flush), lstat/read/hash/compress of changed paths,
+   * tree objects, counting changes against the parent, flushing objects to disk.
+   */
+  stats: {
+    lstats: number;
+    hashed: number;
+    events: number;
+    ms: number;
+    phases?: { lock: number; changes: number; examine: number; trees: number; diff: number; durable: number };
+  };
 }
 
 /**
