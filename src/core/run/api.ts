@@ -29,6 +29,12 @@ export interface SupervisedRunOptions {
   snapshotBudgetBytes?: number;
   /** Keep each branch's sandbox folder after the run (default: removed; its snapshots keep everything). */
   keepSandboxes?: boolean;
+  /**
+   * How branch sandbox folders are made: `overlay` (a mount over a read-only copy shared by the
+   * run's branches: O(changed) per branch), `copy` (a full copy each), `auto` (overlay where the
+   * kernel allows it, else copy; the default with the local driver).
+   */
+  branchFolders?: 'auto' | 'overlay' | 'copy';
   model: ModelEndpoint;
   /** OpenShell-style policy YAML; default: <workspace>/.nemocognition/policy.yaml or the built-in default. */
   policyFile?: string;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Scrubber } from '../redact';
 import type { SandboxDriver, SandboxPolicy, SandboxSpec } from '../sandbox/driver';
 import { LocalSandboxDriver, NoSandboxDriver } from '../sandbox/local';
+import { BranchFolders } from '../sandbox/overlay';
 import { loadPolicyFile } from '../sandbox/policy';
 import type { SnapshotEngine } from '../snapshots/engine';
 import type { ToolPolicy } from '../policy/types';
@@ -64,6 +65,12 @@ export async function openRunResources(opts: SupervisedRunOptions, ctx: Resource
   await driver.checkAvailable();
   const hub = await SupervisorHub.start(ctx.nc, ctx.scrubber, ctx.onChannelRejected);
   const runDir = join(ctx.nc, 'sandboxes', ctx.runId);
+  // Branch folders: an overlay over one read-only copy shared by the run's branches where the
+  // kernel allows it (O(changed) per branch), else a full copy; either way seeded, not re-read.
+  const folders = new BranchFolders(ctx.engine, runDir, {
+    mode: opts.branchFolders ?? (opts.keepSandboxes || driver.kind !== 'local' ? 'copy' : 'auto'),
+    rulesFrom: opts.workspace,
+  });
 
   const policyFor = (workdir: string, stateDir: string): SandboxPolicy => ({
     name: parsed.policy.name,
@@ -78,13 +85,12 @@ export async function openRunResources(opts: SupervisedRunOptions, ctx: Resource
     channel: hub,
     async prepareSandbox(label, snapshotId) {
       const dir = join(runDir, label);
-      const workdir = join(dir, 'work');
       const stateDir = join(dir, 'state');
-      mkdirSync(workdir, { recursive: true });
       mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-      await ctx.engine.materialise(snapshotId, workdir);
+      const folder = await folders.prepare(label, snapshotId);
+      const workdir = folder.workdir;
       return {
-        spec: { name: `nc-${ctx.runId.slice(-10)}-${label}`, workdir, policy: policyFor(workdir, stateDir) },
+        spec: { name: `nc-${ctx.runId.slice(-10)}-${label}`, workdir, policy: policyFor(workdir, stateDir), ...(folder.enter ? { enter: folder.enter } : {}) },
         stateDir,
         displayName: `${driver.kind}:${label}`,
       };
@@ -102,6 +108,7 @@ export async function openRunResources(opts: SupervisedRunOptions, ctx: Resource
     },
     log: (text) => ctx.log?.(ctx.scrubber.scrub(text)),
     async close() {
+      await folders.close(!opts.keepSandboxes);
       await hub.close();
     },
   };

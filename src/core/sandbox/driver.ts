@@ -21,6 +21,11 @@ export interface SandboxSpec {
   /** Folder (on the sandbox's host) holding the branch's working copy. */
   workdir: string;
   policy: SandboxPolicy;
+  /**
+   * Command prefix that puts the sandboxed process into the namespaces where `workdir` is an
+   * overlay mount (an overlay-backed branch sandbox, see sandbox/overlay); run before the rest.
+   */
+  enter?: string[];
 }
 
 export interface ExecOptions {

@@ -37,7 +37,8 @@ import { PathEscapeError, type FileChange, type RestoreResult, type TreeEntry } 
 import { FullScanSource, HintsSource, type ChangeSource, type ChangeSourceKind } from './changeSource';
 import { diffViews } from './diff';
 import { DEFAULT_IGNORE_GLOBS, IgnoreMatcher, type RootIgnore } from './ignore';
-import { LiveTree, type DirNode, type LiveNode } from './liveTree';
+import { LiveTree, cloneDir, newDir, type DirNode, type LiveNode } from './liveTree';
+import { OverlaySource } from './overlaySource';
 import { CorruptObjectError, DEFAULT_OBJECT_OPTIONS, ObjectStore, type ObjectStoreOptions } from './objects';
 import { RefStore, type SnapshotRecord } from './refs';
 import { loadState, saveState, stateFile } from './statCache';
@@ -126,6 +127,24 @@ interface RootState {
   pending: Set<string>;
   /** When the stat cache was last persisted (0: never). */
   savedAt: number;
+  /** An overlay-backed branch sandbox: its upper layer says what changed. */
+  overlay?: OverlaySource;
+  /** A root adopted from a materialisation (a branch sandbox): its stat cache is never persisted. */
+  ephemeral?: boolean;
+}
+
+/** How `adoptRoot` sets up a branch sandbox's folder. */
+export interface AdoptOptions {
+  /** The snapshot the folder was made from (the first checkpoint's parent). */
+  snapshotId: string;
+  /** A folder materialised by `materialise(..., { seed: true })` whose tree and stat the new root starts from. */
+  seedFrom: string;
+  /** Where this process sees the folder's content, when not at its own path (an overlay mounted in another namespace). */
+  view?: string;
+  /** The overlay's upper layer: the change source. Without it, a watcher is armed on every folder. */
+  upperDir?: string;
+  /** The folder whose ignore files govern this root (the user's workspace); default the root itself. */
+  rulesFrom?: string;
 }
 
 const TREE_CACHE_MAX = 100_000;
@@ -153,6 +172,10 @@ export class SnapshotEngine {
   repairs: RestoreRepair[] = [];
   private readonly journal: RestoreJournal;
   private readonly states = new Map<string, RootState>();
+  /** Roots adopted by `adoptRoot`, by the path callers use (not resolved: it may be a mount point seen empty from here). */
+  private readonly adopted = new Set<string>();
+  /** Trees of folders materialised with `seed`, by absolute path. */
+  private readonly seeds = new Map<string, { tree: DirNode; snapshotId: string }>();
   private readonly treeCache = new Map<string, TreeEntry[]>();
   private queue: Promise<unknown> = Promise.resolve();
   /** Operations queued or running: background walks wait while this is above 0. */
@@ -285,6 +308,7 @@ export class SnapshotEngine {
   }
 
   private resolveRoot(root: string): string {
+    if (this.adopted.has(root)) return root;
     try {
       return fs.realpathSync(root);
     } catch {
@@ -318,12 +342,14 @@ export class SnapshotEngine {
     if (!st.initialised) source = new FullScanSource('first checkpoint of this folder in this process: full walk');
     else if (wanted === 'hints') source = new HintsSource(extra);
     else if (wanted === 'full-scan') source = new FullScanSource();
+    else if (st.overlay) source = st.overlay;
     else if (!w) source = new FullScanSource(st.noWatchReason && `not watched: ${st.noWatchReason}`);
     else source = w;
     const tc = performance.now();
     const set = await source.collect();
     this.lastCollectMs = performance.now() - tc;
     st.initialised = true;
+    if (set.ignored) for (const p of set.ignored) if (tree.counters.ignored.length < 200) tree.counters.ignored.push(p);
 
     if (source === w) {
       let why = set.note;
@@ -357,9 +383,10 @@ export class SnapshotEngine {
     if (w) w.forceRearm = true; // a directory named by an event may have been replaced
     try {
       for (const p of set.paths) tree.refreshPath(p, storeBlobs, true);
+      if (source === st.overlay) for (const p of extra) tree.refreshPath(p, storeBlobs, true);
       if (source !== w) {
         this.applyIgnoreFileChanges(tree, storeBlobs);
-        return { source: source.kind, events: 0, note: undefined };
+        return { source: source.kind, events: set.events, note: undefined };
       }
       for (const p of extra) tree.refreshPath(p, storeBlobs, true);
       this.applyIgnoreFileChanges(tree, storeBlobs);
@@ -491,7 +518,9 @@ export class SnapshotEngine {
       const refBytes = await this.refs.write(rec);
       st.lastId = rec.id;
       const every = this.options.persistStatCacheMs ?? 5 * 60_000;
-      if (r.source === 'full-scan' && st.savedAt === 0) this.persist(rootAbs, st);
+      if (st.ephemeral) {
+        // a branch sandbox: nothing to keep for a later process
+      } else if (r.source === 'full-scan' && st.savedAt === 0) this.persist(rootAbs, st);
       else if (every >= 0 && Date.now() - st.savedAt > every) this.persist(rootAbs, st);
       if (this.approxSize !== undefined) this.approxSize += rec.bytesWritten + refBytes;
     } finally {
@@ -611,8 +640,11 @@ export class SnapshotEngine {
     return out;
   }
 
-  /** Writes a snapshot into an empty (or missing) folder. */
-  materialise(id: string, dir: string): Promise<ApplyResult> {
+  /**
+   * Writes a snapshot into an empty (or missing) folder. With `seed`, also keeps the folder's
+   * tree with the stat of every file written (one lstat each), for `adoptRoot`.
+   */
+  materialise(id: string, dir: string, opts: { seed?: boolean } = {}): Promise<ApplyResult> {
     return this.serial(async () => {
       const rec = this.record(id);
       fs.mkdirSync(dir, { recursive: true });
@@ -623,7 +655,9 @@ export class SnapshotEngine {
       const plan = planTransform(EMPTY_VIEW, this.view(rec.root), this.ignore);
       const dirs = checkPlan(abs, plan);
       const blobs = this.preverify(plan);
-      return applyPlan(abs, plan, this.objects, { blobs, dirs });
+      const r = applyPlan(abs, plan, this.objects, { blobs, dirs, fresh: true });
+      if (opts.seed) this.seeds.set(abs, { tree: this.seedTree(rec.root, abs), snapshotId: id });
+      return r;
     });
   }
 
@@ -752,6 +786,50 @@ export class SnapshotEngine {
     } finally {
       release();
     }
+  }
+
+  /** The tree of a folder just materialised from tree `hash`: hashes from the snapshot, stat from disk. */
+  private seedTree(hash: string, abs: string): DirNode {
+    const build = (h: string, dirAbs: string, ino: number): DirNode => {
+      const d = newDir(ino);
+      let complete = true;
+      let count = 0;
+      for (const e of this.readTree(h)) {
+        const a = `${dirAbs}/${e.name}`;
+        let st: fs.Stats;
+        try {
+          st = fs.lstatSync(a);
+        } catch {
+          complete = false; // left out (ignored by the setting)
+          continue;
+        }
+        if (e.type === 'dir') {
+          if (!st.isDirectory()) {
+            complete = false;
+            continue;
+          }
+          const c = build(e.hash, a, st.ino);
+          if (c.hash !== e.hash) complete = false;
+          d.children.set(e.name, c);
+          count += c.fileCount;
+        } else {
+          if ((e.type === 'file') !== st.isFile()) {
+            complete = false;
+            continue;
+          }
+          d.children.set(e.name, {
+            type: e.type, mode: e.type === 'file' ? st.mode & 0o777 : 0, size: e.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino,
+            hash: e.hash, stored: true, racy: false,
+          });
+          count++;
+        }
+      }
+      d.hash = complete ? h : null;
+      d.clean = complete;
+      d.fileCount = count;
+      return d;
+    };
+    return build(hash, abs, fs.lstatSync(abs).ino);
   }
 
   /** The ignore rules of a live folder (what a restore there must neither write nor delete). */
@@ -966,7 +1044,7 @@ export class SnapshotEngine {
     this.objects.close();
     for (const [rootAbs, st] of this.states) {
       st.verifier?.stop();
-      if (st.initialised && (this.options.persistStatCacheMs ?? 0) >= 0) this.persist(rootAbs, st);
+      if (st.initialised && !st.ephemeral && (this.options.persistStatCacheMs ?? 0) >= 0) this.persist(rootAbs, st);
       st.tree.disarmTree(st.tree.root);
       st.watcher?.close();
     }
@@ -974,10 +1052,100 @@ export class SnapshotEngine {
   }
 
   /** For tests and diagnostics: the change source a root is using now. */
-  sourceOf(root: string): 'watcher' | 'full-scan' | 'none' {
+  sourceOf(root: string): 'watcher' | 'full-scan' | 'overlay' | 'none' {
     const st = this.states.get(this.resolveRoot(root));
     if (!st) return 'none';
-    return st.watcher ? 'watcher' : 'full-scan';
+    return st.overlay ? 'overlay' : st.watcher ? 'watcher' : 'full-scan';
+  }
+
+  /**
+   * Registers a branch sandbox's folder so that its first checkpoint costs only what changed:
+   * its tree (hashes, and the stat that proves them) starts as a copy of `seedFrom`'s, a folder
+   * materialised with `seed` from the snapshot the branch starts at; with an overlay, the folder
+   * is read through `view` and what changed comes from `upperDir`; without one, a watcher is armed
+   * on every folder (no file is looked at). Checkpoints name the root by `root`.
+   */
+  adoptRoot(root: string, opts: AdoptOptions): void {
+    if (this.closed) throw new Error('The snapshot engine is closed. Open it again to use the store.');
+    const seed = this.seeds.get(opts.seedFrom);
+    if (!seed) throw new Error(`No materialised folder ${opts.seedFrom} to seed ${root} from; materialise it with { seed: true } first.`);
+    this.forgetRoot(root);
+    const viewAbs = opts.view ?? root;
+    const tree = new LiveTree(viewAbs, this.ignore.forRoot(viewAbs, opts.rulesFrom ?? viewAbs), new Set([this.storeReal]), this.objects);
+    tree.root = cloneDir(seed.tree);
+    const st: RootState = {
+      tree, watcher: undefined, noWatchReason: undefined, initialised: true, lastId: opts.snapshotId,
+      sinceVerify: 0, verifier: undefined, gcGen: this.readGeneration(), pending: new Set(), savedAt: 0, ephemeral: true,
+    };
+    if (opts.upperDir) {
+      st.overlay = new OverlaySource(opts.upperDir, tree);
+    } else {
+      const w = new WatcherSource(path.join(this.storeReal, 'barrier', `${process.pid}-${randomBytes(4).toString('hex')}`), {
+        overflowEvents: this.options.watcherOverflowEvents,
+      });
+      if (w.healthy) {
+        st.watcher = w;
+        tree.hooks = w;
+        tree.armAll();
+      } else {
+        w.close();
+      }
+      if (!w.healthy) {
+        // Could not watch everything: the first checkpoint walks (with the seeded stat, reading nothing unchanged).
+        tree.disarmTree(tree.root);
+        st.watcher?.close();
+        st.watcher = undefined;
+        tree.hooks = undefined;
+        st.noWatchReason = w.failureReason;
+        st.initialised = false;
+      }
+    }
+    this.adopted.add(root);
+    this.states.set(root, st);
+  }
+
+  /**
+   * Brings an adopted root from snapshot `fromId` (what it holds now) to `toId` by writing only
+   * the difference (through its view; the change source then sees exactly those paths). For a
+   * branch forked from a later node than its lower layer holds: O(difference), no safety
+   * snapshot (the folder is a fresh sandbox, not the user's workspace).
+   */
+  advanceRoot(root: string, fromId: string, toId: string): Promise<ApplyResult> {
+    return this.serial(async () => {
+      const st = this.states.get(root);
+      if (!st || !this.adopted.has(root)) throw new Error(`${root} is not an adopted branch folder; call adoptRoot first.`);
+      const from = this.record(fromId);
+      const to = this.record(toId);
+      const release = await this.lock();
+      try {
+        const plan = planTransform(this.view(from.root), this.view(to.root), st.tree.ignore, { protectGit: true });
+        const dirs = checkPlan(st.tree.rootAbs, plan);
+        const blobs = this.preverify(plan);
+        for (const o of plan) st.pending.add(o.path);
+        const r = applyPlan(st.tree.rootAbs, plan, this.objects, { blobs, dirs });
+        st.lastId = toId;
+        return r;
+      } finally {
+        release();
+      }
+    });
+  }
+
+  /** Drops an adopted root's in-memory state (its snapshots stay). */
+  forgetRoot(root: string): void {
+    const st = this.states.get(root);
+    if (st && this.adopted.has(root)) {
+      st.verifier?.stop();
+      st.tree.disarmTree(st.tree.root);
+      st.watcher?.close();
+      this.states.delete(root);
+    }
+    this.adopted.delete(root);
+  }
+
+  /** Forgets the seed kept for a materialised folder. */
+  dropSeed(dir: string): void {
+    this.seeds.delete(dir);
   }
 }
 

@@ -207,7 +207,9 @@ export class RootIgnore {
         if (t) ig.add(rebaseIgnoreLines(t, d));
       }
     }
-    this.outer = { ig, prefix: `${rel}/` };
+    // A workspace that the enclosing repository itself ignores (a scratch or build folder opened
+    // on its own) is still the user's workspace: then only its own rules apply.
+    if (!ig.ignores(`${rel}/`)) this.outer = { ig, prefix: `${rel}/` };
   }
 
   private ownText(dir: string): string {

@@ -85,6 +85,13 @@ export function newDir(ino: number): DirNode {
   return { type: 'dir', ino, children: new Map(), hash: null, clean: false, fileCount: 0 };
 }
 
+/** A deep copy of a tree (watch handles are not copied): seeds a new root from a materialisation. */
+export function cloneDir(d: DirNode): DirNode {
+  const out: DirNode = { type: 'dir', ino: d.ino, children: new Map(), hash: d.hash, clean: d.clean, fileCount: d.fileCount };
+  for (const [name, c] of d.children) out.children.set(name, c.type === 'dir' ? cloneDir(c) : { ...c });
+  return out;
+}
+
 export class LiveTree {
   root: DirNode;
   hooks: ScanHooks | undefined;
@@ -210,6 +217,12 @@ export class LiveTree {
     const old = parent.children.get(name);
     if (old && old.type === 'dir') this.disarmTree(old);
     parent.children.delete(name);
+  }
+
+  /** Arms the hooks (a watcher) on every folder of the tree without looking at any file. */
+  armAll(d: DirNode = this.root, rel = '', abs = this.rootAbs): void {
+    this.hooks?.armDir(rel, abs, d);
+    for (const [name, c] of d.children) if (c.type === 'dir') this.armAll(c, rel === '' ? name : `${rel}/${name}`, `${abs}/${name}`);
   }
 
   disarmTree(d: DirNode): void {

@@ -9,7 +9,7 @@ export interface SnapshotRecord extends SnapshotInfo {
   /** Absolute, real path of the folder the snapshot was taken of. */
   rootPath: string;
   /** Which change source decided what to re-read. */
-  changeSource: 'watcher' | 'full-scan' | 'hints';
+  changeSource: 'watcher' | 'full-scan' | 'hints' | 'overlay';
   /** Why the engine fell back to a full walk, or what a verification walk found. */
   note?: string;
   /**

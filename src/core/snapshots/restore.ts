@@ -166,6 +166,8 @@ export interface ApplyOptions {
   dirs?: DirChecker;
   /** Completing an interrupted restore: what the first attempt already did is not an error. */
   replay?: boolean;
+  /** Materialising into a new, empty folder: files are created in place (O_EXCL), no temp and rename. */
+  fresh?: boolean;
 }
 
 /**
@@ -218,7 +220,7 @@ export function applyPlan(rootAbs: string, ops: readonly PlanOp[], store: Object
         dirs.created(o.path);
         break;
       case 'write': {
-        const tmp = tmpName(abs);
+        const tmp = opts.fresh ? abs : tmpName(abs);
         const fd = fs.openSync(tmp, WRITE_FLAGS, 0o600);
         try {
           const held = opts.blobs?.get(o.entry.hash);
@@ -231,7 +233,7 @@ export function applyPlan(rootAbs: string, ops: readonly PlanOp[], store: Object
           throw e;
         }
         fs.closeSync(fd);
-        fs.renameSync(tmp, abs);
+        if (tmp !== abs) fs.renameSync(tmp, abs);
         written.push(o.path);
         files.push(abs);
         touched.add(parentAbs(abs));

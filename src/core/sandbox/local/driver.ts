@@ -242,7 +242,7 @@ export class LocalSandboxDriver implements SandboxDriver {
       isRoot: process.getuid?.() === 0,
     };
     return {
-      command: buildCommand(layout, argv),
+      command: [...(spec.enter ?? []), ...buildCommand(layout, argv)],
       cwd: layout.cwd,
       env: sandboxEnv(opts.env, { home, tmpdir: tmp }),
       usedBwrap: Boolean(ready.bwrap),

@@ -43,7 +43,7 @@ export class NoSandboxDriver implements SandboxDriver {
     const tmp = join(root, spec.name.replace(/[^A-Za-z0-9._-]/g, '_'), 'tmp');
     mkdirSync(join(tmp, 'home'), { recursive: true, mode: 0o700 });
     const result = await runProcess({
-      argv,
+      argv: [...(spec.enter ?? []), ...argv],
       cwd: opts.cwd ?? spec.workdir,
       // Even unsandboxed, the user's secrets stay out of the agent's environment.
       env: sandboxEnv(opts.env, { home: join(tmp, 'home'), tmpdir: tmp }),
