@@ -53,6 +53,11 @@ export interface RunListener {
   phase?(phase: 'preparing' | 'agent' | 'recovering' | 'finishing', message: string): void;
   branch?(branch: Branch): void;
   node?(node: Node): void;
+  /**
+   * A branch's sandbox folder is ready: `workdir` is where the agent works; `view` is where this
+   * process reads its content (the merged view of an overlay, seen from outside its namespace).
+   */
+  sandbox?(info: { branchId: string; label: string; workdir: string; view: string; kind: 'overlay' | 'copy' }): void;
 }
 
 export interface RunSummary {

@@ -25,6 +25,8 @@ export interface PreparedSandbox {
   displayName: string;
   /** The exact command that materialised it, when a CLI did (NemoClaw). */
   restoreCommand?: string;
+  /** How its folder was made, and where this process reads it (an overlay's merged view). */
+  folder?: { kind: 'overlay' | 'copy'; view: string };
 }
 
 export interface RunResources {
@@ -93,6 +95,7 @@ export async function openRunResources(opts: SupervisedRunOptions, ctx: Resource
         spec: { name: `nc-${ctx.runId.slice(-10)}-${label}`, workdir, policy: policyFor(workdir, stateDir), ...(folder.enter ? { enter: folder.enter } : {}) },
         stateDir,
         displayName: `${driver.kind}:${label}`,
+        folder: { kind: folder.kind, view: folders.viewOf(label) ?? workdir },
       };
     },
     toolPolicy(s) {

@@ -382,13 +382,13 @@ export class SnapshotEngine {
 
     if (w) w.forceRearm = true; // a directory named by an event may have been replaced
     try {
-      for (const p of set.paths) tree.refreshPath(p, storeBlobs, true);
-      if (source === st.overlay) for (const p of extra) tree.refreshPath(p, storeBlobs, true);
+      const named = source === st.overlay ? new Set([...set.paths, ...extra]) : set.paths;
+      for (const p of named) tree.refreshPath(p, storeBlobs, true);
       if (source !== w) {
         this.applyIgnoreFileChanges(tree, storeBlobs);
         return { source: source.kind, events: set.events, note: undefined };
       }
-      for (const p of extra) tree.refreshPath(p, storeBlobs, true);
+      for (const p of extra) if (!(set.paths as Set<string>).has(p)) tree.refreshPath(p, storeBlobs, true);
       this.applyIgnoreFileChanges(tree, storeBlobs);
     } finally {
       if (w) w.forceRearm = false;
