@@ -1131,14 +1131,22 @@ export class SnapshotEngine {
     });
   }
 
-  /** Drops an adopted root's in-memory state (its snapshots stay). */
+  /** Drops a root's in-memory state and watches (its snapshots stay); the next checkpoint of it starts afresh. */
   forgetRoot(root: string): void {
-    const st = this.states.get(root);
-    if (st && this.adopted.has(root)) {
+    let key = root;
+    if (!this.adopted.has(root)) {
+      try {
+        key = fs.realpathSync(root);
+      } catch {
+        // gone already: its state is under the name it had
+      }
+    }
+    const st = this.states.get(key);
+    if (st) {
       st.verifier?.stop();
       st.tree.disarmTree(st.tree.root);
       st.watcher?.close();
-      this.states.delete(root);
+      this.states.delete(key);
     }
     this.adopted.delete(root);
   }
