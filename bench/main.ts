@@ -31,6 +31,9 @@ interface Args {
   sweep: number[];
   sweepAll: boolean;
   only: Set<string>;
+  /** Sizes at which branch sandboxes are measured. */
+  branchSizes: number[];
+  branchReps: number;
 }
 
 function repoRoot(): string {
@@ -54,7 +57,9 @@ function parseArgs(argv: string[], root: string): Args {
     supervisionFiles: 10_000,
     sweep: [1, 100],
     sweepAll: false,
-    only: new Set(['checkpoints', 'gateway', 'supervision']),
+    only: new Set(['checkpoints', 'gateway', 'supervision', 'budget', 'ignored']),
+    branchSizes: [10_000, 50_000],
+    branchReps: 5,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
@@ -76,6 +81,10 @@ function parseArgs(argv: string[], root: string): Args {
       a.sweep = v === 'none' ? [] : v.split(',').map(Number);
     } else if (flag === '--sweep-all-sizes') a.sweepAll = true;
     else if (flag === '--only') a.only = new Set(val().split(','));
+    else if (flag === '--branch-sizes') {
+      const v = val();
+      a.branchSizes = v === 'none' ? [] : v.split(',').map((x) => Number(x.replace(/_/g, '')));
+    } else if (flag === '--branch-reps') a.branchReps = Number(val());
     else throw new Error(`Unknown option ${flag}. Options: --sizes 1000,10000 --checkpoints N --seed N --work-dir DIR --out FILE --keep --git-gc --supervision-files N --sweep 1,100|none --sweep-all-sizes --only checkpoints,gateway,supervision`);
   }
   if (a.sweep.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--sweep takes whole numbers of changed files, e.g. --sweep 1,100, or none.');
@@ -112,6 +121,8 @@ async function main(): Promise<void> {
           methodKeys: keys,
           // The sweep costs git O(workspace) per checkpoint: by default only on the headline size.
           sweep: args.sweepAll || files === 10_000 ? args.sweep : [],
+          // A full copy of 50,000 files takes a while: one at that size.
+          ...(args.branchSizes.includes(files) ? { branches: { reps: args.branchReps, copyReps: files >= 50_000 ? 1 : 2 } } : {}),
           makeMethods: (dirs) => makeMethods(keys, { ...dirs, gitGc: args.gitGc }),
           log,
         }),

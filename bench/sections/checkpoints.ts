@@ -28,6 +28,8 @@ export interface MethodResult {
   /** Where each timed checkpoint's time went (methods that can tell). */
   phases?: Array<Record<string, number>>;
   bytes: DiskUsage;
+  /** Store size right before the timed rounds (after baseline and warm-up). */
+  bytesBeforeRounds: DiskUsage;
   bytesAfterCompact?: DiskUsage;
   details?: Record<string, unknown>;
 }
@@ -143,11 +145,14 @@ export async function runSize(o: SizeOptions): Promise<SizeResult> {
       applyEdits(m.workspace, warm);
       await m.checkpoint('warm-up');
     }
+    const bytesBefore = new Map(methods.map((m) => [m.key, diskUsage(m.storeDir)]));
 
     const main = await runRounds(methods, edits, o.checkpoints, DEFAULT_MIX, (i) => {
       if (i % 10 === 0) o.log(`  ${i}/${o.checkpoints} checkpoints`);
     });
     const changed = main.changed;
+    // Bytes on disk after the checkpoints (before the restore adds its safety snapshot).
+    const bytes = new Map(methods.map((m) => [m.key, diskUsage(m.storeDir)]));
     const samples = new Map([...main].map(([k, v]) => [k, v.ms]));
     const ids = new Map([...main].map(([k, v]) => [k, v.ids]));
     o.log(`  checkpoint rounds done in ${lap()}`);
@@ -173,8 +178,6 @@ export async function runSize(o: SizeOptions): Promise<SizeResult> {
     const identicalAfterRestore = new Set(digests()).size === 1;
     o.log(`  workspaces compared in ${lap()}`);
 
-    const bytes = new Map(methods.map((m) => [m.key, diskUsage(m.storeDir)]));
-    o.log(`  disk usage measured in ${lap()}`);
 
     let branches: BranchSandboxResult | undefined;
     const engineMethod = methods.find((m) => m.key === 'checkpoint') as EngineMethod | undefined;
@@ -220,6 +223,7 @@ export async function runSize(o: SizeOptions): Promise<SizeResult> {
         samplesMs: s,
         restore: restores.get(m.key)!,
         bytes: bytes.get(m.key)!,
+        bytesBeforeRounds: bytesBefore.get(m.key)!,
         ...(main.get(m.key)!.added.length ? { addedBytes: main.get(m.key)!.added } : {}),
         ...(main.get(m.key)!.phases.length ? { phases: main.get(m.key)!.phases } : {}),
         ...(bytesAfterCompact ? { bytesAfterCompact } : {}),

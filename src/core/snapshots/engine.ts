@@ -894,9 +894,11 @@ export class SnapshotEngine {
         }
       }
       const reachable = new Set<string>();
+      const trees = new Set<string>();
       const mark = (hash: string): void => {
         if (reachable.has(hash)) return;
         reachable.add(hash);
+        trees.add(hash);
         for (const e of this.readTree(hash)) {
           if (e.type === 'dir') mark(e.hash);
           else reachable.add(e.hash);
@@ -908,7 +910,11 @@ export class SnapshotEngine {
         throw new Error(`Garbage collection stopped: snapshot refs ${unreadable.join(', ')} cannot be read, so what they reference is unknown. Nothing was deleted. Move those files out of ${this.refs.dir} and retry.`);
       }
       for (const rec of recs) mark(rec.root);
-      for (const st of this.states.values()) st.tree.collectHashes(reachable);
+      for (const st of this.states.values()) st.tree.collectHashes(reachable, trees);
+      // A tree stored as a delta needs its base (and the base's base...) to be read.
+      for (const t of trees) {
+        for (let b = this.objects.deltaBaseOf(t); b !== undefined && !reachable.has(b); b = this.objects.deltaBaseOf(b)) reachable.add(b);
+      }
       // Bump the generation BEFORE deleting: a crash mid-sweep must still make other processes
       // re-check the objects their caches believe stored.
       const gen = this.readGeneration() + 1;
@@ -970,7 +976,7 @@ export class SnapshotEngine {
           res.checked++;
           try {
             const kind = this.objects.kindOf(o.hash) ?? 'b';
-            if (kind === 't') parseTree(o.hash, this.objects.read(o.hash, 't'));
+            if (kind === 't') parseTree(o.hash, this.objects.read(o.hash, 't', { fromDisk: true }));
             else this.objects.verify(o.hash, 'b');
           } catch (e) {
             if (!(e instanceof CorruptObjectError)) throw e;

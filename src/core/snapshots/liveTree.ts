@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TreeEntry } from './api';
 import { RootIgnore } from './ignore';
-import type { ObjectStore } from './objects';
+import { MAX_DELTA_DEPTH, type ObjectStore } from './objects';
 import { compareNames, hashTreeBytes, isSafeName, serializeTree } from './tree';
 
 /**
@@ -38,6 +38,11 @@ export interface DirNode {
   fileCount: number;
   /** Set by a watcher: whatever releases this directory's watch. */
   watch?: { close(): void };
+  /** Length of the delta chain the stored tree `hash` ends (undefined: unknown, stored whole next time). */
+  depth?: number;
+  /** The last stored tree of this folder and its depth, once something below changed: the next tree's delta base. */
+  base?: string;
+  baseDepth?: number;
 }
 
 export type LiveNode = FileNode | DirNode;
@@ -167,6 +172,10 @@ export class LiveTree {
   }
 
   private markDirty(d: DirNode): void {
+    if (d.clean && d.hash) {
+      d.base = d.hash;
+      d.baseDepth = d.depth;
+    }
     d.hash = null;
     d.clean = false;
   }
@@ -378,7 +387,11 @@ export class LiveTree {
       const bytes = serializeTree(entries);
       const hash = hashTreeBytes(bytes);
       if (storeObjects) {
-        this.counters.bytesWritten += this.store.putBytes('t', bytes, hash).written;
+        const deltaOk = dir.base !== undefined && dir.baseDepth !== undefined && dir.baseDepth < MAX_DELTA_DEPTH;
+        const r = this.store.putTree(bytes, hash, deltaOk ? dir.base : undefined);
+        this.counters.bytesWritten += r.written;
+        dir.depth = r.delta ? dir.baseDepth! + 1 : r.written > 0 ? 0 : undefined;
+        dir.base = undefined;
         dir.clean = true;
       }
       dir.hash = hash;
@@ -414,9 +427,12 @@ export class LiveTree {
   }
 
   /** Every object hash the in-memory state refers to (a GC root while this engine is open). */
-  collectHashes(into: Set<string>): void {
+  collectHashes(into: Set<string>, trees?: Set<string>): void {
     const walk = (d: DirNode): void => {
-      if (d.hash) into.add(d.hash);
+      if (d.hash) {
+        into.add(d.hash);
+        trees?.add(d.hash);
+      }
       for (const c of d.children.values()) {
         if (c.type === 'dir') walk(c);
         else into.add(c.hash);

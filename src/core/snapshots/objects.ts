@@ -27,10 +27,21 @@ import { hashTreeBytes } from './tree';
  * Every read re-hashes: a damaged object (a power loss before its commit, a disk error) is copied
  * to `quarantine/` and reported, never used; storing the same content again supersedes it.
  *
- * Compression: text blobs of any size from `compressMin` bytes (brotli or zlib, see
+ * Compression: text blobs of any size from `compressAbove` bytes (brotli or zlib, see
  * `textCodec`), binary blobs with zlib level 1 when a probe says it pays, trees with zlib; the
  * encoded form is kept only when it saves at least 10 %.
+ *
+ * Trees as deltas (codec `d`): a checkpoint rewrites the tree of every folder on a changed path,
+ * and most of those trees differ from the folder's previous tree in one entry; a tree is stored
+ * as its previous version's hash plus the entries that changed (zlib), when that is smaller. A
+ * chain is at most MAX_DELTA_DEPTH long; reading resolves it (and verifies the result's hash);
+ * garbage collection keeps the bases of every delta it keeps (`deltaBaseOf`).
  */
+
+/** Longest chain of tree deltas before a tree is stored whole again. */
+export const MAX_DELTA_DEPTH = 12;
+
+type TreeRow = [string, string, number, number, string];
 
 export type ObjectKind = 'b' | 't';
 
@@ -79,7 +90,7 @@ const HEADER_LEN = 4;
 const CHUNK = 1024 * 1024;
 const READ_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0);
 
-function header(kind: ObjectKind, codec: '0' | 'z' | 'r'): Buffer {
+function header(kind: ObjectKind, codec: '0' | 'z' | 'r' | 'd'): Buffer {
   return Buffer.from(`NC${kind}${codec}`, 'latin1');
 }
 
@@ -112,6 +123,8 @@ export class ObjectStore {
   private readonly pending = new Map<string, Buffer>();
   private pendingBytes = 0;
   private readonly batch: SyncBatch;
+  /** Decoded tree bytes by hash (resolving a delta reads its bases; they are read often). */
+  private readonly treeRaw = new Map<string, Buffer>();
 
   constructor(readonly storeDir: string, readonly options: ObjectStoreOptions = DEFAULT_OBJECT_OPTIONS) {
     this.objectsDir = path.join(storeDir, 'objects');
@@ -206,7 +219,7 @@ export class ObjectStore {
     if (this.pending.has(hash)) return true;
     if (!this.has(hash)) return false;
     try {
-      this.read(hash, kind);
+      this.read(hash, kind, { fromDisk: true });
       return true;
     } catch (e) {
       if (e instanceof CorruptObjectError) return false;
@@ -236,6 +249,45 @@ export class ObjectStore {
       if (z && z.length < raw.length * 0.9) return [header(kind, codec), z];
     }
     return [header(kind, '0'), raw];
+  }
+
+  /**
+   * Stores a tree; with `base` (the previous tree of the same folder, already stored), as a delta
+   * against it when that is at most half the size of the whole tree compressed. `delta` says
+   * which way it went (a tree already stored reports false).
+   */
+  putTree(raw: Buffer, hash: string, base?: string): PutResult & { delta: boolean } {
+    if (!base || base === hash || !this.has(base) || this.hasSound(hash, 't')) return { ...this.putBytes('t', raw, hash), delta: false };
+    let baseRaw: Buffer;
+    try {
+      baseRaw = this.read(base, 't');
+    } catch {
+      return { ...this.putBytes('t', raw, hash), delta: false };
+    }
+    const rows = JSON.parse(raw.toString('utf8')) as TreeRow[];
+    const baseRows = new Map((JSON.parse(baseRaw.toString('utf8')) as TreeRow[]).map((r) => [r[0], r]));
+    const set: TreeRow[] = [];
+    for (const r of rows) {
+      const b = baseRows.get(r[0]);
+      baseRows.delete(r[0]);
+      if (!b || b[1] !== r[1] || b[2] !== r[2] || b[3] !== r[3] || b[4] !== r[4]) set.push(r);
+    }
+    const del = [...baseRows.keys()];
+    if (set.length + del.length > rows.length / 2) return { ...this.putBytes('t', raw, hash), delta: false };
+    const payload = Buffer.concat([Buffer.from(base, 'hex'), deflateSync(Buffer.from(JSON.stringify({ set, del }), 'utf8'), { level: 6 })]);
+    const bytes = Buffer.concat([header('t', 'd'), payload]);
+    this.treeRaw.set(hash, raw);
+    this.pending.set(hash, bytes);
+    this.pendingBytes += bytes.length;
+    if (this.pendingBytes >= this.options.spillBytes) this.spill();
+    return { hash, size: raw.length, written: bytes.length + 44, delta: true };
+  }
+
+  /** The base a stored tree delta is built on (undefined for anything else). */
+  deltaBaseOf(hash: string): string | undefined {
+    const s = this.storedBytes(hash);
+    if (!s || s.data.length < 4 + 32 || s.data[2] !== 0x74 || s.data[3] !== 0x64) return undefined;
+    return s.data.toString('hex', 4, 36);
   }
 
   putBytes(kind: ObjectKind, raw: Buffer, knownHash?: string): PutResult {
@@ -369,13 +421,46 @@ export class ObjectStore {
   }
 
   /** Reads and verifies an object, returning its raw bytes. */
-  read(hash: string, kind: ObjectKind): Buffer {
+  read(hash: string, kind: ObjectKind, opts: { fromDisk?: boolean } = {}): Buffer {
+    if (kind === 't' && !opts.fromDisk) {
+      const hit = this.treeRaw.get(hash);
+      if (hit) return hit;
+    }
     const s = this.storedBytes(hash);
     if (!s) throw new CorruptObjectError(hash, 'missing from the store');
     const raw = this.decode(hash, s.data, kind, s.loc);
     const actual = kind === 't' ? hashTreeBytes(raw) : createHash('sha256').update(raw).digest('hex');
     if (actual !== hash) this.fail(hash, `content hash mismatch (${s.data.length} bytes stored)`, s.loc);
+    if (kind === 't') {
+      if (this.treeRaw.size >= 4096) this.treeRaw.clear();
+      this.treeRaw.set(hash, raw);
+    }
     return raw;
+  }
+
+  /** Rebuilds a tree stored as a delta: the base's rows, the changed ones set, the removed ones dropped. */
+  private undelta(hash: string, body: Buffer, loc?: PackLocation): Buffer {
+    if (body.length < 33) this.fail(hash, 'truncated tree delta', loc);
+    const base = body.toString('hex', 0, 32);
+    let ops: { set: TreeRow[]; del: string[] };
+    try {
+      ops = JSON.parse(inflateSync(body.subarray(32)).toString('utf8')) as typeof ops;
+      if (!Array.isArray(ops.set) || !Array.isArray(ops.del)) throw new Error('shape');
+    } catch {
+      return this.fail(hash, 'tree delta is truncated or corrupt', loc);
+    }
+    let baseRaw: Buffer;
+    try {
+      baseRaw = this.read(base, 't');
+    } catch (e) {
+      if (e instanceof CorruptObjectError) throw new CorruptObjectError(hash, `the tree it is a delta of (${base.slice(0, 12)}) is damaged or missing`);
+      throw e;
+    }
+    const rows = new Map((JSON.parse(baseRaw.toString('utf8')) as TreeRow[]).map((r) => [r[0], r]));
+    for (const d of ops.del) rows.delete(String(d));
+    for (const r of ops.set) if (Array.isArray(r)) rows.set(String(r[0]), r);
+    const names = [...rows.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return Buffer.from(JSON.stringify(names.map((n) => rows.get(n)!)), 'utf8');
   }
 
   /** The kind recorded in an object's header, or undefined if it is not stored. */
@@ -394,6 +479,7 @@ export class ObjectStore {
     const codec = String.fromCharCode(data[3]!);
     const body = data.subarray(HEADER_LEN);
     if (codec === '0') return body;
+    if (codec === 'd' && kind === 't') return this.undelta(hash, body, loc);
     if (codec === 'z' || codec === 'r') {
       try {
         return codec === 'z' ? inflateSync(body) : brotliDecompressSync(body);

@@ -4,11 +4,12 @@ import * as path from 'node:path';
 import { SnapshotEngine, acquireStoreLock } from '../../../src/core/snapshots';
 import { assertSameTree, referenceCopy, rmrf, tmpDir } from './helpers';
 
-/** Every object hash reachable from the given snapshots, computed independently of gc. */
+/** Every object hash reachable from the given snapshots (trees, blobs, and the bases of trees stored as deltas), computed independently of gc. */
 function reachable(eng: SnapshotEngine, ids: string[]): Set<string> {
   const out = new Set<string>();
   const walk = (h: string): void => {
     out.add(h);
+    for (let b = eng.objects.deltaBaseOf(h); b !== undefined; b = eng.objects.deltaBaseOf(b)) out.add(b);
     for (const e of eng.readTree(h)) {
       if (e.type === 'dir') walk(e.hash);
       else out.add(e.hash);
@@ -142,6 +143,54 @@ describe('snapshots: garbage collection and budget', function () {
       assert.ok(eng.readFile(ids[0]!, 'big0.bin'));
     } finally {
       eng.close();
+    }
+  });
+});
+
+describe('snapshots: trees stored as deltas', function () {
+  this.timeout(60_000);
+  it('a changed folder stores its tree as a delta of the previous one; GC keeps the bases of what it keeps', async () => {
+    const base = tmpDir('delta');
+    const ws = path.join(base, 'ws');
+    try {
+      for (let d = 0; d < 3; d++) {
+        fs.mkdirSync(path.join(ws, `a${d}/b/c`), { recursive: true });
+        for (let i = 0; i < 30; i++) fs.writeFileSync(path.join(ws, `a${d}/b/c/f${i}.txt`), `file ${d} ${i}`);
+      }
+      const eng = await SnapshotEngine.open(path.join(base, 'store'), { verifyEvery: 0 });
+      const ids: string[] = [];
+      const refs: string[] = [];
+      try {
+        for (let k = 0; k < 20; k++) {
+          fs.writeFileSync(path.join(ws, `a${k % 3}/b/c/f${k}.txt`), `version ${k}`);
+          ids.push((await eng.take(ws, { reason: `${k}` })).id);
+          const ref = path.join(base, `ref${k}`);
+          referenceCopy(ws, ref);
+          refs.push(ref);
+        }
+        const leaf = eng.entryAt(ids[19]!, 'a1/b/c')!.hash;
+        assert.ok(eng.objects.deltaBaseOf(leaf), 'the folder tree of a late checkpoint is a delta');
+        const size = eng.sizeOnDisk();
+        // Keep only the last two: their delta chains reach back into dropped checkpoints' trees.
+        await eng.gc(ids.slice(18));
+        eng.close();
+        const again = await SnapshotEngine.open(path.join(base, 'store'));
+        try {
+          for (const k of [18, 19]) {
+            const out = path.join(base, `out${k}`);
+            await again.materialise(ids[k]!, out);
+            assertSameTree(out, refs[k]!, `checkpoint ${k} intact after gc`);
+          }
+          assert.ok(again.sizeOnDisk() < size);
+          assert.deepEqual((await again.fsck()).corrupt, []);
+        } finally {
+          again.close();
+        }
+      } finally {
+        eng.close();
+      }
+    } finally {
+      rmrf(base);
     }
   });
 });

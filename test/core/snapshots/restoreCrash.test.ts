@@ -28,7 +28,7 @@ describe('snapshots: a restore killed half-way is completed by the next open', f
   it('SIGKILL in the middle of a restore: the next open detects it, completes it, and both undo points work', async () => {
     const r = prng(11);
     let midRestore = 0;
-    for (let round = 0; round < 8 && midRestore < 1; round++) {
+    for (let round = 0; round < 6 && midRestore < 2; round++) {
       const base = tmpDir('restore-kill');
       cleanup.push(base);
       const ws = path.join(base, 'ws');
@@ -48,8 +48,18 @@ describe('snapshots: a restore killed half-way is completed by the next open', f
         await new Promise((res) => setTimeout(res, 2));
       }
       assert.ok(out.includes('begin\n'), `child never started its restore: ${err}`);
-      // Somewhere inside the restore: its safety snapshot, its reads, or its writes.
-      await new Promise((res) => setTimeout(res, 20 + r.int(400)));
+      if (round % 2 === 0) {
+        // While it writes: its intent is on record (the journal appeared), a few files done.
+        const journal = path.join(store, 'restoring');
+        const t1 = Date.now();
+        while (!(fs.existsSync(journal) && fs.readdirSync(journal).some((n) => n.endsWith('.json'))) && !out.includes('done\n') && Date.now() - t1 < 60_000) {
+          await new Promise((res) => setImmediate(res));
+        }
+        await new Promise((res) => setTimeout(res, r.int(30)));
+      } else {
+        // Anywhere: its safety snapshot, its reads, its writes, or after it.
+        await new Promise((res) => setTimeout(res, 20 + r.int(400)));
+      }
       proc.kill('SIGKILL');
       await exited;
       const finished = out.includes('done\n');
