@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_IGNORE_GLOBS } from '../snapshots/ignore';
 import { storeIgnore } from './storeIgnore';
+import { protectedSnapshots } from './snapshotRetention';
 import { excludeFromGit, nemocogDir, storeDirFor } from '../store/paths';
 import { Store } from '../store/store';
 import { SnapshotEngine } from '../snapshots/engine';
@@ -47,7 +48,7 @@ export async function runSupervised(opts: SupervisedRunOptions, listener: RunLis
   });
   const engine = await SnapshotEngine.open(join(nc, 'snapshots'), {
     ignore: [...(opts.snapshotIgnore ?? DEFAULT_IGNORE_GLOBS), ...storeIgnore(ws, nc)],
-    ...(opts.snapshotBudgetBytes ? { budget: { maxBytes: opts.snapshotBudgetBytes, protect: () => referencedSnapshots(store) } } : {}),
+    ...(opts.snapshotBudgetBytes ? { budget: { maxBytes: opts.snapshotBudgetBytes, protect: () => protectedSnapshots(store) } } : {}),
   });
   // A store that cannot record (disk full) stops the run: going on would act without evidence.
   const run = stoppable(opts.signal);
@@ -121,21 +122,7 @@ export async function runSupervised(opts: SupervisedRunOptions, listener: RunLis
   }
 }
 
-/** Every snapshot a recorded run refers to: these survive the size budget. */
-function referencedSnapshots(store: Store): Set<string> {
-  const keep = new Set<string>();
-  for (const run of store.listRuns()) {
-    if (run.baselineSnapshotId) keep.add(run.baselineSnapshotId);
-    for (const n of store.nodesOfRun(run.id)) {
-      if (n.snapshotId) keep.add(n.snapshotId);
-      const after = n.attributes['nemocognition.snapshot.after'];
-      if (typeof after === 'string') keep.add(after);
-    }
-  }
-  return keep;
-}
-
-/** Branch sandboxes are full working copies; their snapshots hold everything needed afterwards. */
+/** Branch sandbox folders (copies, or what an overlay left); their snapshots hold everything needed afterwards. */
 function removeSandboxFolders(nc: string, runId: string): void {
   const dir = join(nc, 'sandboxes', runId);
   if (!existsSync(dir)) return;

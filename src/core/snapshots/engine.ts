@@ -71,7 +71,10 @@ export interface SnapshotEngineOptions {
   verifyEvery?: number;
   /** Events between two checkpoints beyond which a full walk is forced (possible queue overflow). */
   watcherOverflowEvents?: number;
-  /** Size budget: after a checkpoint, drop the oldest unprotected snapshots and GC while over it. */
+  /**
+   * Size budget: after a checkpoint that leaves the store over `maxBytes`, drop the oldest
+   * unprotected snapshots and GC until it is under 80 % of it (or nothing unprotected is left).
+   */
   budget?: { maxBytes: number; protect?: () => Iterable<string> };
   objects?: Partial<ObjectStoreOptions>;
   /**
@@ -148,6 +151,8 @@ export interface AdoptOptions {
 }
 
 const TREE_CACHE_MAX = 100_000;
+/** A checkpoint over the size budget collects down to this share of it. */
+const BUDGET_LOW_WATER = 0.8;
 /** Blob bytes a restore holds in memory between verifying and writing them. */
 const PREREAD_BYTES = 64 * 1024 * 1024;
 
@@ -530,7 +535,8 @@ export class SnapshotEngine {
     if (budget) {
       if (this.approxSize === undefined) this.approxSize = this.sizeOnDisk();
       if (this.approxSize > budget.maxBytes) {
-        await this.enforceBudgetNow(budget.maxBytes, new Set([...(budget.protect?.() ?? []), rec.id]));
+        // Down to a low-water mark, so that the next checkpoints do not each pay for a GC pass.
+        await this.enforceBudgetNow(budget.maxBytes, new Set([...(budget.protect?.() ?? []), rec.id]), Math.floor(budget.maxBytes * BUDGET_LOW_WATER));
       }
     }
     return rec;
@@ -944,10 +950,11 @@ export class SnapshotEngine {
     return this.serial(() => this.enforceBudgetNow(maxBytes, new Set(protectedIds)));
   }
 
-  private async enforceBudgetNow(maxBytes: number, protect: Set<string>): Promise<{ dropped: string[]; sizeAfter: number }> {
+  private async enforceBudgetNow(maxBytes: number, protect: Set<string>, target = maxBytes): Promise<{ dropped: string[]; sizeAfter: number }> {
     const dropped: string[] = [];
     let size = this.sizeOnDisk();
-    while (size > maxBytes) {
+    if (size <= maxBytes) return { dropped, sizeAfter: size };
+    while (size > target) {
       const victims = this.refs.list().filter((r) => !protect.has(r.id));
       if (victims.length === 0) break;
       // Drop about a quarter of what is left per round: few GC passes, little over-deletion.

@@ -31,6 +31,7 @@ async function requireOverlay(ctx: Mocha.Context, scratch: string): Promise<void
 
 function plantWorkspace(ws: string): void {
   mkdirSync(join(ws, 'src/deep'), { recursive: true });
+  writeFileSync(join(ws, '.gitignore'), 'build/\n*.log\n');
   for (let i = 0; i < 50; i++) writeFileSync(join(ws, `src/f${i}.txt`), `file ${i}\n`.repeat(i + 1));
   writeFileSync(join(ws, 'src/deep/keep.txt'), 'keep');
   writeFileSync(join(ws, 'shared.txt'), 'original');
@@ -93,6 +94,17 @@ describe('branch sandboxes on an overlay', function () {
     assert.deepEqual(eng.diff(base.id, sa.id).map((c) => `${c.kind} ${c.path}`).sort(), ['added made/n.txt', 'deleted src/f3.txt', 'modified shared.txt']);
     assert.equal(sb.root, base.root, 'the other branch still holds the baseline');
     assert.equal(eng.readFile(sa.id, 'shared.txt')?.toString(), 'agent\n');
+
+    // What the agent writes into ignored folders is listed on the checkpoint, never stored.
+    const built = await run('mkdir -p node_modules/pkg build && echo x > node_modules/pkg/index.js && echo o > build/out.o && echo l > debug.log && echo y > src/f5.txt');
+    assert.equal(built.exitCode, 0, built.stderr);
+    const sc = await eng.take(a.workdir, { reason: 'after build' });
+    const listed = sc.ignoredChanges ?? [];
+    assert.ok(listed.includes('node_modules/pkg/index.js'), listed.join(', '));
+    assert.ok(listed.includes('build/out.o'), listed.join(', '));
+    assert.ok(listed.includes('debug.log'), listed.join(', '));
+    assert.match(sc.note ?? '', /in ignored folders are listed, not stored/);
+    assert.deepEqual(eng.diff(sa.id, sc.id).map((c) => c.path), ['src/f5.txt'], 'only the non-ignored change is in the snapshot');
   });
 
   it('a new branch costs no read of the workspace: its first checkpoint looks only at what changed', async () => {
