@@ -43,7 +43,7 @@ import { CorruptObjectError, DEFAULT_OBJECT_OPTIONS, ObjectStore, type ObjectSto
 import { RefStore, type SnapshotRecord } from './refs';
 import { loadState, saveState, stateFile } from './statCache';
 import { SyncBatch } from './durability';
-import { applyPlan, checkPlan, planTransform, removeRestoreTemps, type ApplyResult } from './restore';
+import { applyPlan, applyPlanConcurrently, checkPlan, planTransform, removeRestoreTemps, type ApplyResult } from './restore';
 import { RestoreJournal, type RestoreIntent } from './restoreJournal';
 import { acquireStoreLock } from './storeLock';
 import { compareNames, hashTreeBytes, isSafeName, parseTree, serializeTree } from './tree';
@@ -701,7 +701,17 @@ export class SnapshotEngine {
       const t4 = performance.now();
       const st = this.states.get(rootAbs);
       for (const o of plan) st?.pending.add(o.path);
-      const r = applyPlan(rootAbs, plan, this.objects, { blobs, dirs });
+      let r: ApplyResult;
+      try {
+        r = await applyPlanConcurrently(rootAbs, plan, this.objects, { blobs, dirs });
+      } catch (e) {
+        // Stopped part-way by an error (not a crash): say how to go back, and do not let the next
+        // open complete a restore the user saw fail.
+        await this.journal.end(journal);
+        const err = e as Error;
+        err.message = `${err.message}. The restore of ${id} stopped part-way; restore snapshot ${safety.id} to go back to what was there before it.`;
+        throw err;
+      }
       const t5 = performance.now();
       await this.flushRestore(r);
       await this.journal.end(journal);
@@ -748,7 +758,16 @@ export class SnapshotEngine {
         await this.journal.end(file);
         continue;
       }
-      out.push(await this.serial(() => this.completeRestore(file, intent)));
+      try {
+        out.push(await this.serial(() => this.completeRestore(file, intent)));
+      } catch (e) {
+        // Never block opening the store: report it once, with the way back.
+        await this.journal.end(file).catch(() => undefined);
+        out.push({
+          rootPath: intent.rootPath, target: intent.target, interruptedAt: intent.startedAt, originalUndoSnapshotId: intent.safety, completed: false,
+          message: `a restore of ${intent.target} into ${intent.rootPath} was interrupted and could not be completed (${(e as Error).message}); restore ${intent.safety} to go back to what was there before it`,
+        });
+      }
     }
     return out;
   }
@@ -777,7 +796,7 @@ export class SnapshotEngine {
       const blobs = this.preverify(plan);
       const st = this.states.get(rootAbs);
       for (const o of plan) st?.pending.add(o.path);
-      const r = applyPlan(rootAbs, plan, this.objects, { blobs, dirs, replay: true });
+      const r = await applyPlanConcurrently(rootAbs, plan, this.objects, { blobs, dirs, replay: true });
       const folders = new Set(r.dirs);
       for (const o of plan) folders.add(path.dirname(path.join(rootAbs, ...o.path.split('/'))));
       const temps = removeRestoreTemps(folders);
