@@ -33,7 +33,10 @@ export function activate(context: vscode.ExtensionContext): NemoCognitionTestApi
   };
 
   const store = new StoreService(paths, output);
-  const snapshots = new SnapshotService(paths, () => settings().snapshotIgnore);
+  const snapshots = new SnapshotService(paths, () => settings().snapshotIgnore, (message, completed) => {
+    output.warn(`NemoCognition: ${message}`);
+    void vscode.window.showWarningMessage(`NemoCognition: ${message}`, ...(completed ? [] : ['Show Output'])).then((c) => (c ? output.show(true) : undefined));
+  });
   const apiKey = new ApiKeyStore(context.secrets);
   const runs = new RunController({ output, store, apiKey, settings, paths });
   const replay = new ReplayViewProvider({

@@ -31,6 +31,7 @@ export async function restoreCommand(argv: string[]): Promise<number> {
     }
   }
   const engine = await SnapshotEngine.open(join(nemocogDir(ws), 'snapshots'));
+  for (const r of engine.repairs) console.error(`note: ${r.message}`);
   try {
     if (!engine.get(snapshotId)) throw new CliError(`Snapshot ${snapshotId} is not in this workspace's store.`, 'Check the id with `nemocog inspect --json`.');
     const r = await engine.restore(snapshotId, ws);

@@ -17,6 +17,8 @@ export class SnapshotService implements vscode.Disposable {
   constructor(
     private readonly paths: () => WorkspacePaths | undefined,
     private readonly ignore: () => string[],
+    /** Told when opening the store completed (or could not complete) a restore that a crash interrupted. */
+    private readonly onRepair?: (message: string, completed: boolean) => void,
   ) {}
 
   /** The engine for the current workspace; throws with a user-facing message when there is none. */
@@ -33,7 +35,7 @@ export class SnapshotService implements vscode.Disposable {
       this.close();
       this.key = key;
       this.engine = SnapshotEngine.open(paths.snapshotsDir, { ignore, changeSource: 'full-scan' });
-      this.engine.catch(() => (this.engine = undefined));
+      this.engine.then((e) => e.repairs.forEach((r) => this.onRepair?.(r.message, r.completed)), () => (this.engine = undefined));
     }
     return { engine: await this.engine, paths };
   }
