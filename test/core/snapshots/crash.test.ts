@@ -1,9 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CorruptObjectError, SnapshotEngine } from '../../../src/core/snapshots';
-import { assertSameTree, damageObject, prng, rmrf, tmpDir } from './helpers';
+import { assertSameTree, damageObject, prng, rmrf, spawnFixture, tmpDir } from './helpers';
 
 /** Integrity check of every ref: every tree parses and every blob verifies. */
 function checkAllRefs(eng: SnapshotEngine): number {
@@ -32,30 +31,16 @@ describe('snapshots: crash safety and corruption', function () {
     const ws = path.join(base, 'ws');
     const store = path.join(base, 'store');
     fs.mkdirSync(ws);
-    const child = path.join(__dirname, 'fixtures', 'crashChild.ts');
     const r = prng(7);
     let midTake = 0;
     let refsSeen = 0;
     for (let round = 0; round < 10; round++) {
-      const proc = spawn(process.execPath, ['--import', 'tsx', child, store, ws, round % 2 ? 'watcher' : 'full-scan'], {
-        cwd: path.resolve(__dirname, '../../..'),
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      let err = '';
-      proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
-      const exited = new Promise<void>((res) => proc.on('exit', () => res()));
+      const proc = spawnFixture('crashChild', [store, ws, round % 2 ? 'watcher' : 'full-scan']);
       // Wait until it has completed one checkpoint, then kill it at a random moment.
-      const t0 = Date.now();
-      while (!out.includes('took ') && Date.now() - t0 < 60_000) {
-        if (proc.exitCode !== null) assert.fail(`child exited early: ${err}`);
-        await new Promise((res) => setTimeout(res, 5));
-      }
-      assert.ok(out.includes('took '), `child never completed a checkpoint: ${err}`);
+      await proc.waitFor('took ', 60_000);
       await new Promise((res) => setTimeout(res, 5 + r.int(250)));
-      proc.kill('SIGKILL');
-      await exited;
+      await proc.kill();
+      const out = proc.out();
       const lines = out.trim().split('\n');
       if (lines[lines.length - 1] === 'begin') midTake++;
 

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -104,4 +105,41 @@ export function damageObject(eng: SnapshotEngine, hash: string, how: 'empty' | '
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** A fixture script (fixtures/<name>.ts) run in its own Node process, its output collected as it comes. */
+export interface FixtureChild {
+  out(): string;
+  err(): string;
+  /** Resolves once stdout contains `marker`; fails if the child exits first or after `timeoutMs`. */
+  waitFor(marker: string, timeoutMs: number): Promise<void>;
+  kill(): Promise<void>;
+}
+
+export function spawnFixture(name: string, args: string[]): FixtureChild {
+  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'fixtures', `${name}.ts`), ...args], {
+    cwd: path.resolve(__dirname, '../../..'),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<void>((res) => proc.on('exit', () => res()));
+  return {
+    out: () => out,
+    err: () => err,
+    async waitFor(marker, timeoutMs) {
+      const t0 = Date.now();
+      while (!out.includes(marker) && Date.now() - t0 < timeoutMs) {
+        if (proc.exitCode !== null) assert.fail(`${name} exited early: ${err}`);
+        await new Promise((res) => setTimeout(res, 2));
+      }
+      assert.ok(out.includes(marker), `${name} never printed "${marker.trim()}": ${err}`);
+    },
+    async kill() {
+      proc.kill('SIGKILL');
+      await exited;
+    },
+  };
 }

@@ -1,9 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SnapshotEngine } from '../../../src/core/snapshots';
-import { assertSameTree, prng, rmrf, tmpDir } from './helpers';
+import { assertSameTree, prng, rmrf, spawnFixture, tmpDir } from './helpers';
 
 /** Every path under `root` (outside the store) whose name marks a restore temp file. */
 function restoreTemps(root: string): string[] {
@@ -33,26 +32,13 @@ describe('snapshots: a restore killed half-way is completed by the next open', f
       cleanup.push(base);
       const ws = path.join(base, 'ws');
       const store = path.join(ws, '.nemocognition', 'snapshots');
-      const proc = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'fixtures', 'restoreChild.ts'), store, ws, '3000'], {
-        cwd: path.resolve(__dirname, '../../..'),
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      let err = '';
-      proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
-      const exited = new Promise<void>((res) => proc.on('exit', () => res()));
-      const t0 = Date.now();
-      while (!out.includes('begin\n') && Date.now() - t0 < 120_000) {
-        if (proc.exitCode !== null) assert.fail(`child exited early: ${err}`);
-        await new Promise((res) => setTimeout(res, 2));
-      }
-      assert.ok(out.includes('begin\n'), `child never started its restore: ${err}`);
+      const proc = spawnFixture('restoreChild', [store, ws, '3000']);
+      await proc.waitFor('begin\n', 120_000);
       if (round % 2 === 0) {
         // While it writes: its intent is on record (the journal appeared), a few files done.
         const journal = path.join(store, 'restoring');
         const t1 = Date.now();
-        while (!(fs.existsSync(journal) && fs.readdirSync(journal).some((n) => n.endsWith('.json'))) && !out.includes('done\n') && Date.now() - t1 < 60_000) {
+        while (!(fs.existsSync(journal) && fs.readdirSync(journal).some((n) => n.endsWith('.json'))) && !proc.out().includes('done\n') && Date.now() - t1 < 60_000) {
           await new Promise((res) => setImmediate(res));
         }
         await new Promise((res) => setTimeout(res, r.int(30)));
@@ -60,8 +46,8 @@ describe('snapshots: a restore killed half-way is completed by the next open', f
         // Anywhere: its safety snapshot, its reads, its writes, or after it.
         await new Promise((res) => setTimeout(res, 20 + r.int(400)));
       }
-      proc.kill('SIGKILL');
-      await exited;
+      await proc.kill();
+      const out = proc.out();
       const finished = out.includes('done\n');
       const a = /^A (\S+)$/m.exec(out)![1]!;
       const b = /^B (\S+)$/m.exec(out)![1]!;
