@@ -454,7 +454,7 @@ export class SnapshotEngine {
     return this.serial(() => this.takeNow(root, opts));
   }
 
-  private async takeNow(root: string, opts: TakeOptions): Promise<SnapshotRecord> {
+  private async takeNow(root: string, opts: TakeOptions, flags: { reuseUnchanged?: boolean } = {}): Promise<SnapshotRecord> {
     const t0 = performance.now();
     const rootAbs = this.resolveRoot(root);
     const wanted = opts.changeSource ?? this.options.changeSource ?? 'auto';
@@ -478,6 +478,10 @@ export class SnapshotEngine {
       const parent = opts.parentId ? this.refs.get(opts.parentId) : opts.parentId === undefined && st.lastId ? this.refs.get(st.lastId) : undefined;
       if (opts.parentId && !parent) throw new Error(`Parent snapshot ${opts.parentId} does not exist. Pass an id from the snapshot list, or none.`);
       const parentId = parent?.id ?? null;
+      if (flags.reuseUnchanged && parent && parent.root === rootHash && parent.rootPath === rootAbs && st.tree.counters.ignored.length === 0) {
+        // Nothing changed since the last checkpoint of this folder (already durable): it is the state to go back to.
+        return parent;
+      }
       const changedCount = parent
         ? diffViews(this.view(parent.root), this.view(rootHash)).length
         : st.tree.root.fileCount;
@@ -685,7 +689,7 @@ export class SnapshotEngine {
   private async restoreNow(id: string, root: string): Promise<RestoreResult> {
     const t0 = performance.now();
     const rec = this.record(id);
-    const safety = await this.takeNow(root, { reason: `safety snapshot before restoring ${id}` });
+    const safety = await this.takeNow(root, { reason: `safety snapshot before restoring ${id}` }, { reuseUnchanged: true });
     const t1 = performance.now();
     const rootAbs = safety.rootPath;
     const release = await this.lock();

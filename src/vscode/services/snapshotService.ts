@@ -1,8 +1,9 @@
 /**
  * The workspace's snapshot engine, opened lazily with the user's ignore globs
  * (restore must ignore exactly what the snapshots ignored, or it would delete
- * ignored files). Full scans only: the extension host does not keep a
- * watcher on the whole workspace just to answer an occasional diff.
+ * ignored files). Opened on the first diff or restore; from then on a watcher
+ * keeps its picture current, so a restore's safety snapshot and the diffs
+ * cost what changed, not a walk of the workspace (the first use walks it once).
  */
 import * as fs from 'node:fs';
 import type * as vscode from 'vscode';
@@ -34,7 +35,7 @@ export class SnapshotService implements vscode.Disposable {
     if (!this.engine || key !== this.key) {
       this.close();
       this.key = key;
-      this.engine = SnapshotEngine.open(paths.snapshotsDir, { ignore, changeSource: 'full-scan' });
+      this.engine = SnapshotEngine.open(paths.snapshotsDir, { ignore });
       this.engine.then((e) => e.repairs.forEach((r) => this.onRepair?.(r.message, r.completed)), () => (this.engine = undefined));
     }
     return { engine: await this.engine, paths };
