@@ -41,7 +41,7 @@ export class EngineMethod implements CheckpointMethod {
     const ms = performance.now() - t0;
     this.sources.set(rec.changeSource, (this.sources.get(rec.changeSource) ?? 0) + 1);
     if (rec.note) this.notes.set(noteKind(rec.note), (this.notes.get(noteKind(rec.note)) ?? 0) + 1);
-    this.phases = rec.stats.phases ? { ...rec.stats.phases, ref: Math.round((ms - rec.stats.ms) * 100) / 100 } : undefined;
+    this.phases = rec.stats.phases ? { ...rec.stats.phases, durable: Math.round((ms - rec.stats.ms) * 100) / 100 } : undefined;
     const size = this.eng.sizeOnDisk();
     this.added = this.size === undefined ? size : size - this.size;
     this.size = size;

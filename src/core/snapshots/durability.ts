@@ -27,6 +27,11 @@ export class SyncBatch {
     if (this.enabled) this.dirs.add(abs);
   }
 
+  /** The files waiting for the next flush. */
+  pendingFiles(): string[] {
+    return [...this.files];
+  }
+
   get size(): number {
     return this.files.size + this.dirs.size;
   }

@@ -211,12 +211,33 @@ export class SnapshotEngine {
       eng.objects.cleanTemp();
       eng.refs.cleanTemp();
       eng.refs.quarantineUnreadable(path.join(eng.storeReal, 'quarantine'));
+      eng.quarantineUnbackedRefs();
       eng.cleanStaleBarriers();
     } finally {
       release();
     }
     eng.repairs = await eng.completeInterruptedRestores();
     return eng;
+  }
+
+  /**
+   * Sets aside the newest ref if its object files did not survive (see SnapshotRecord.deps).
+   * Checkpoints are taken one at a time under the store lock, each flushed before the next
+   * begins, so only the newest one can have been cut by a power loss; an older ref with a damaged
+   * object was acknowledged, and is reported (and repaired) object by object instead.
+   */
+  private quarantineUnbackedRefs(): string[] {
+    const gen = this.readGeneration();
+    const moved: string[] = [];
+    for (const rec of this.refs.list().slice(-1)) {
+      const d = rec.deps;
+      if (!d || d.gen !== gen) continue;
+      const lost = d.packs.some((p) => !this.objects.packs.packs.has(p)) || d.loose.some((h) => !this.objects.hasLoose(h));
+      if (!lost) continue;
+      this.refs.setAside(rec.id, path.join(this.storeReal, 'quarantine'));
+      moved.push(rec.id);
+    }
+    return moved;
   }
 
   private lock(): Promise<() => void> {
@@ -510,9 +531,12 @@ export class SnapshotEngine {
         const more = `${unreadable.length} path(s) could not be read and are not in this snapshot (${unreadable.slice(0, 3).join(', ')}${unreadable.length > 3 ? ', ...' : ''}); restore leaves them alone. To include them, give this user read access (or rename files whose names are not valid UTF-8).`;
         rec.note = rec.note ? `${rec.note}; ${more}` : more;
       }
-      // Durable before acknowledged: the new objects (one batch), then the ref that names them.
+      // Durable before acknowledged: the new objects and the ref that names them, in one round
+      // of parallel flushes; the ref lists them (deps), so a power loss that kept only the ref is
+      // detected by the next open.
       const tCommit = performance.now();
-      await this.objects.commit();
+      const staged = this.objects.stage();
+      if (staged.packs.length || staged.loose.length) rec.deps = { gen, ...staged };
       const tDone = performance.now();
       const r2 = (x: number): number => Math.round(x * 100) / 100;
       rec.stats.phases = {
@@ -521,10 +545,10 @@ export class SnapshotEngine {
         examine: r2(tRefreshed - tLocked - this.lastCollectMs),
         trees: r2(tFinal - tRefreshed),
         diff: r2(tCommit - tFinal),
-        durable: r2(tDone - tCommit),
+        pack: r2(tDone - tCommit),
       };
       rec.stats.ms = r2(tDone - t0);
-      const refBytes = await this.refs.write(rec);
+      const refBytes = await this.refs.write(rec, () => this.objects.flush());
       st.lastId = rec.id;
       const every = this.options.persistStatCacheMs ?? 5 * 60_000;
       if (st.ephemeral) {

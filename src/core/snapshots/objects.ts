@@ -380,6 +380,31 @@ export class ObjectStore {
     this.batch.file(pack.abs);
   }
 
+  /**
+   * Writes pending objects out and names every object file written since the last flush: what
+   * the next `flush` makes durable (a checkpoint's ref records them, see SnapshotRecord.deps).
+   */
+  stage(): { packs: string[]; loose: string[] } {
+    this.spill();
+    const packs: string[] = [];
+    const loose: string[] = [];
+    for (const f of this.batch.pendingFiles()) {
+      if (path.dirname(f) === this.packs.dir) packs.push(path.basename(f, '.pack'));
+      else if (path.dirname(path.dirname(f)) === this.objectsDir) loose.push(path.basename(path.dirname(f)) + path.basename(f));
+    }
+    return { packs, loose };
+  }
+
+  /** Makes everything staged durable (one parallel batch of fdatasync/fsync). */
+  async flush(): Promise<void> {
+    await this.batch.flush();
+  }
+
+  /** Is this loose object file present (and not empty)? */
+  hasLoose(hash: string): boolean {
+    return this.looseExists(hash);
+  }
+
   /** Writes pending objects and makes every object written since the last commit durable (one parallel batch). */
   async commit(): Promise<void> {
     this.spill();

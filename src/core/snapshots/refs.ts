@@ -13,22 +13,31 @@ export interface SnapshotRecord extends SnapshotInfo {
   /** Why the engine fell back to a full walk, or what a verification walk found. */
   note?: string;
   /**
+   * The object files this checkpoint wrote (packs by name, large objects by hash), flushed in the
+   * same round as this ref, and the GC generation then. A power loss during that round can leave
+   * the ref on disk without them: the next open finds that out (`deps` of a ref of the current
+   * generation missing) and sets the ref aside, as a checkpoint that was never acknowledged.
+   * After a GC (which rewrites packs and bumps the generation) older refs are not checked.
+   */
+  deps?: { gen: number; packs: string[]; loose: string[] };
+  /**
    * Paths that changed since the previous checkpoint but are ignored (so not in the snapshot):
    * listed so that what an agent wrote into `build/` or `node_modules/` stays visible. At most 200.
    */
   ignoredChanges?: string[];
   /**
-   * Measured cost: lstat calls, files hashed, watcher events, milliseconds (until the objects were
-   * durable; the ref's own flush follows), and where they went: waiting for the store lock,
-   * learning what changed (the watcher's barrier flush), lstat/read/hash/compress of changed paths,
-   * tree objects, counting changes against the parent, flushing objects to disk.
+   * Measured cost: lstat calls, files hashed, watcher events, milliseconds (until the ref was
+   * written; the flush of the objects and the ref follows, in one round), and where they went:
+   * waiting for the store lock, learning what changed (the watcher's barrier flush),
+   * lstat/read/hash/compress of changed paths, tree objects, counting changes against the
+   * parent, writing the pack.
    */
   stats: {
     lstats: number;
     hashed: number;
     events: number;
     ms: number;
-    phases?: { lock: number; changes: number; examine: number; trees: number; diff: number; durable: number };
+    phases?: { lock: number; changes: number; examine: number; trees: number; diff: number; pack: number };
   };
 }
 
@@ -53,8 +62,11 @@ export class RefStore {
     return path.join(this.dir, `${id}.json`);
   }
 
-  /** Writes a ref; durable (with its folder entry) when the promise resolves. */
-  async write(rec: SnapshotRecord): Promise<number> {
+  /**
+   * Writes a ref; durable (with its folder entry) when the promise resolves. `alongside` is
+   * flushed in the same round (the checkpoint's objects: see SnapshotRecord.deps for why that is safe).
+   */
+  async write(rec: SnapshotRecord, alongside?: () => Promise<void>): Promise<number> {
     const data = Buffer.from(JSON.stringify(rec));
     const tmp = path.join(this.dir, `.${rec.id}.tmp-${randomBytes(6).toString('hex')}`);
     const fd = fs.openSync(tmp, 'wx', 0o644);
@@ -71,13 +83,14 @@ export class RefStore {
       // not three): safe, because a ref left empty or torn by a power loss is set aside on open.
       fs.renameSync(tmp, dest);
       try {
-        await Promise.all([new Promise<void>((resolve, reject) => fs.fdatasync(fd, (e) => (e ? reject(e) : resolve()))), syncDir(this.dir)]);
+        await Promise.all([new Promise<void>((resolve, reject) => fs.fdatasync(fd, (e) => (e ? reject(e) : resolve()))), syncDir(this.dir), alongside?.()]);
       } finally {
         fs.closeSync(fd);
       }
     } else {
       fs.closeSync(fd);
       fs.renameSync(tmp, dest);
+      await alongside?.();
     }
     this.cache.set(rec.id, rec);
     return data.length;
@@ -127,6 +140,14 @@ export class RefStore {
       else unreadable?.push(name);
     }
     return out.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+  }
+
+  /** Moves a ref to `quarantineDir` (kept for inspection, no longer listed). */
+  setAside(id: string, quarantineDir: string): void {
+    fs.mkdirSync(quarantineDir, { recursive: true });
+    fs.renameSync(this.file(id), path.join(quarantineDir, `ref-${id}.json.${Date.now()}`));
+    this.cache.delete(id);
+    if (this.fsync) syncDirSync(this.dir);
   }
 
   remove(id: string): void {
