@@ -493,7 +493,7 @@ export class SnapshotEngine {
       this.lastCollectMs = 0;
       const r = await this.refresh(st, wanted, opts.hints, true);
       const tRefreshed = performance.now();
-      const rootHash = st.tree.finalize(true, (h, e) => this.cacheTree(h, e));
+      const rootHash = st.tree.finalize(true, (h, e) => this.cacheTree(h, e), (h) => this.treeCache.get(h));
       const tFinal = performance.now();
       // The default parent (this root's previous snapshot) may have been collected since: then none.
       const parent = opts.parentId ? this.refs.get(opts.parentId) : opts.parentId === undefined && st.lastId ? this.refs.get(st.lastId) : undefined;
@@ -964,9 +964,9 @@ export class SnapshotEngine {
       }
       for (const rec of recs) mark(rec.root);
       for (const st of this.states.values()) st.tree.collectHashes(reachable, trees);
-      // A tree stored as a delta needs its base (and the base's base...) to be read.
-      for (const t of trees) {
-        for (let b = this.objects.deltaBaseOf(t); b !== undefined && !reachable.has(b); b = this.objects.deltaBaseOf(b)) reachable.add(b);
+      // An object stored as a delta (a tree, or a blob) needs its base (and the base's base...) to be read.
+      for (const h of [...reachable]) {
+        for (let b = this.objects.deltaBaseOf(h); b !== undefined && !reachable.has(b); b = this.objects.deltaBaseOf(b)) reachable.add(b);
       }
       // Bump the generation BEFORE deleting: a crash mid-sweep must still make other processes
       // re-check the objects their caches believe stored.

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TreeEntry } from './api';
 import { RootIgnore } from './ignore';
-import { MAX_DELTA_DEPTH, type ObjectStore } from './objects';
+import { MAX_BLOB_DELTA_DEPTH, MAX_DELTA_DEPTH, type ObjectStore, type TreeRow } from './objects';
 import { compareNames, hashTreeBytes, isSafeName, serializeTree } from './tree';
 
 /**
@@ -25,6 +25,8 @@ export interface FileNode {
   stored: boolean;
   /** Modified so recently that a later same-tick write could keep the same stat: re-hash next time. */
   racy: boolean;
+  /** Length of the delta chain of its stored blob (undefined: unknown, stored whole on its next change). */
+  depth?: number;
 }
 
 export interface DirNode {
@@ -268,6 +270,7 @@ export class LiveTree {
     let hash: string;
     let size: number;
     let stored = false;
+    let depth: number | undefined;
     if (type === 'file' && !canRead(abs)) {
       this.counters.unreadable.push(rel);
       if (!old) return false;
@@ -277,11 +280,14 @@ export class LiveTree {
     }
     if (type === 'file') {
       if (storeBlobs) {
-        const r = this.store.putFile(abs);
+        // The file's previous content is the natural delta base (an edit changes a file in place).
+        const base = old && old.type === 'file' && old.stored && old.depth !== undefined && old.depth < MAX_BLOB_DELTA_DEPTH ? old : undefined;
+        const r = this.store.putFile(abs, base?.hash);
         if (!r) return this.examine(parent, name, rel, abs, storeBlobs); // changed kind under us: look again
         hash = r.hash;
         size = r.size;
         stored = true;
+        depth = r.delta ? base!.depth! + 1 : r.written > 0 ? 0 : undefined;
         this.counters.bytesWritten += r.written;
       } else {
         const h = hashFileNoFollow(abs);
@@ -310,7 +316,7 @@ export class LiveTree {
     if (!stored && old && old.type !== 'dir' && old.hash === hash && old.stored) stored = true;
     const now = Date.now();
     const node: FileNode = {
-      type, mode, size, hash, stored,
+      type, mode, size, hash, stored, ...(depth !== undefined ? { depth } : {}),
       mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino,
       racy: now - st.mtimeMs < RACY_MS || now - st.ctimeMs < RACY_MS,
     };
@@ -358,7 +364,7 @@ export class LiveTree {
    * Computes tree hashes of every directory whose hash is unknown; when `storeObjects`, also stores
    * the blobs and trees not yet in the store. Only directories on changed paths are visited.
    */
-  finalize(storeObjects: boolean, onTree?: (hash: string, entries: TreeEntry[]) => void): string {
+  finalize(storeObjects: boolean, onTree?: (hash: string, entries: TreeEntry[]) => void, knownTree?: (hash: string) => TreeEntry[] | undefined): string {
     const visit = (dir: DirNode, rel: string, abs: string): string => {
       if (dir.clean && dir.hash) return dir.hash;
       if (!storeObjects && dir.hash) return dir.hash;
@@ -388,7 +394,12 @@ export class LiveTree {
       const hash = hashTreeBytes(bytes);
       if (storeObjects) {
         const deltaOk = dir.base !== undefined && dir.baseDepth !== undefined && dir.baseDepth < MAX_DELTA_DEPTH;
-        const r = this.store.putTree(bytes, hash, deltaOk ? dir.base : undefined);
+        // The base's entries are usually in the engine's tree cache (it finalized them): no parsing.
+        const baseEntries = deltaOk ? knownTree?.(dir.base!) : undefined;
+        const r = this.store.putTree(bytes, hash, deltaOk ? dir.base : undefined, {
+          rows: entries.map(rowOf),
+          ...(baseEntries ? { baseRows: baseEntries.map(rowOf) } : {}),
+        });
         this.counters.bytesWritten += r.written;
         dir.depth = r.delta ? dir.baseDepth! + 1 : r.written > 0 ? 0 : undefined;
         dir.base = undefined;
@@ -440,6 +451,10 @@ export class LiveTree {
     };
     walk(this.root);
   }
+}
+
+function rowOf(e: TreeEntry): TreeRow {
+  return [e.name, e.type, e.mode, e.size, e.hash];
 }
 
 function canRead(abs: string): boolean {

@@ -36,12 +36,23 @@ import { hashTreeBytes } from './tree';
  * as its previous version's hash plus the entries that changed (zlib), when that is smaller. A
  * chain is at most MAX_DELTA_DEPTH long; reading resolves it (and verifies the result's hash);
  * garbage collection keeps the bases of every delta it keeps (`deltaBaseOf`).
+ *
+ * Blobs as deltas (codec `d` too): an edit rewrites a file, usually in one place. A changed file
+ * whose previous version is stored, and whose new content shares at least half with it as a
+ * common beginning and end, is stored as the previous version's hash, the lengths of the shared
+ * beginning and end, and the new middle (compressed). Chains of blob deltas are short
+ * (MAX_BLOB_DELTA_DEPTH), so that reading a file costs a few reads at most.
  */
 
 /** Longest chain of tree deltas before a tree is stored whole again. */
 export const MAX_DELTA_DEPTH = 12;
+/** Longest chain of blob deltas before a file's content is stored whole again. */
+export const MAX_BLOB_DELTA_DEPTH = 6;
+/** Files smaller than this are stored whole (a delta would not save a block's worth). */
+const BLOB_DELTA_MIN = 1024;
 
-type TreeRow = [string, string, number, number, string];
+/** A tree entry as serialised: [name, type, mode, size, hash]. */
+export type TreeRow = [string, string, number, number, string];
 
 export type ObjectKind = 'b' | 't';
 
@@ -125,6 +136,9 @@ export class ObjectStore {
   private readonly batch: SyncBatch;
   /** Decoded tree bytes by hash (resolving a delta reads its bases; they are read often). */
   private readonly treeRaw = new Map<string, Buffer>();
+  /** Recently decoded small blobs (the bases of blob deltas), bounded by bytes. */
+  private readonly blobRaw = new Map<string, Buffer>();
+  private blobRawBytes = 0;
 
   constructor(readonly storeDir: string, readonly options: ObjectStoreOptions = DEFAULT_OBJECT_OPTIONS) {
     this.objectsDir = path.join(storeDir, 'objects');
@@ -256,16 +270,18 @@ export class ObjectStore {
    * against it when that is at most half the size of the whole tree compressed. `delta` says
    * which way it went (a tree already stored reports false).
    */
-  putTree(raw: Buffer, hash: string, base?: string): PutResult & { delta: boolean } {
+  putTree(raw: Buffer, hash: string, base?: string, known?: { rows: readonly TreeRow[]; baseRows?: readonly TreeRow[] }): PutResult & { delta: boolean } {
     if (!base || base === hash || !this.has(base) || this.hasSound(hash, 't')) return { ...this.putBytes('t', raw, hash), delta: false };
-    let baseRaw: Buffer;
-    try {
-      baseRaw = this.read(base, 't');
-    } catch {
-      return { ...this.putBytes('t', raw, hash), delta: false };
+    let baseList = known?.baseRows;
+    if (!baseList) {
+      try {
+        baseList = JSON.parse(this.read(base, 't').toString('utf8')) as TreeRow[];
+      } catch {
+        return { ...this.putBytes('t', raw, hash), delta: false };
+      }
     }
-    const rows = JSON.parse(raw.toString('utf8')) as TreeRow[];
-    const baseRows = new Map((JSON.parse(baseRaw.toString('utf8')) as TreeRow[]).map((r) => [r[0], r]));
+    const rows = known?.rows ?? (JSON.parse(raw.toString('utf8')) as TreeRow[]);
+    const baseRows = new Map(baseList.map((r) => [r[0], r]));
     const set: TreeRow[] = [];
     for (const r of rows) {
       const b = baseRows.get(r[0]);
@@ -274,7 +290,7 @@ export class ObjectStore {
     }
     const del = [...baseRows.keys()];
     if (set.length + del.length > rows.length / 2) return { ...this.putBytes('t', raw, hash), delta: false };
-    const payload = Buffer.concat([Buffer.from(base, 'hex'), deflateSync(Buffer.from(JSON.stringify({ set, del }), 'utf8'), { level: 6 })]);
+    const payload = Buffer.concat([Buffer.from(base, 'hex'), deflateSync(Buffer.from(JSON.stringify({ set, del }), 'utf8'), { level: 1 })]);
     const bytes = Buffer.concat([header('t', 'd'), payload]);
     this.treeRaw.set(hash, raw);
     this.pending.set(hash, bytes);
@@ -285,14 +301,95 @@ export class ObjectStore {
 
   /** The base a stored tree delta is built on (undefined for anything else). */
   deltaBaseOf(hash: string): string | undefined {
-    const s = this.storedBytes(hash);
-    if (!s || s.data.length < 4 + 32 || s.data[2] !== 0x74 || s.data[3] !== 0x64) return undefined;
-    return s.data.toString('hex', 4, 36);
+    const p = this.pending.get(hash);
+    const loc = p ? undefined : this.packs.get(hash);
+    // Deltas are small: always in a pack (or pending), never loose; only their head is read.
+    const head = p ?? (loc ? this.packs.read({ ...loc, length: Math.min(loc.length, 36) }) : undefined);
+    if (!head || head.length < 36 || head[3] !== 0x64) return undefined;
+    return head.toString('hex', 4, 36);
   }
 
-  putBytes(kind: ObjectKind, raw: Buffer, knownHash?: string): PutResult {
+  /**
+   * Stores a blob as a delta of `base` (the previous content of the same file) when their
+   * common beginning and end cover at least half of it; else whole. `delta` says which.
+   */
+  private putBlobDelta(raw: Buffer, hash: string, base: string): PutResult & { delta: boolean } | undefined {
+    if (raw.length < BLOB_DELTA_MIN || base === hash || !this.has(base)) return undefined;
+    let old: Buffer;
+    try {
+      old = this.readBase(base);
+    } catch {
+      return undefined;
+    }
+    const max = Math.min(old.length, raw.length);
+    let prefix = 0;
+    // Compare in 4 KB steps natively, then byte by byte inside the first differing step.
+    while (prefix + 4096 <= max && old.compare(raw, prefix, prefix + 4096, prefix, prefix + 4096) === 0) prefix += 4096;
+    while (prefix < max && old[prefix] === raw[prefix]) prefix++;
+    let suffix = 0;
+    const room = max - prefix;
+    while (suffix + 4096 <= room && old.compare(raw, raw.length - suffix - 4096, raw.length - suffix, old.length - suffix - 4096, old.length - suffix) === 0) suffix += 4096;
+    while (suffix < room && old[old.length - 1 - suffix] === raw[raw.length - 1 - suffix]) suffix++;
+    if (prefix + suffix < raw.length / 2) return undefined;
+    let middle = raw.subarray(prefix, raw.length - suffix);
+    let packed = 0;
+    if (middle.length >= this.options.compressAbove) {
+      const z = deflateSync(middle, { level: 1 });
+      if (z.length < middle.length * 0.9) {
+        middle = z;
+        packed = 1;
+      }
+    }
+    const head = Buffer.alloc(4 + 32 + 9);
+    header('b', 'd').copy(head, 0);
+    head.write(base, 4, 32, 'hex');
+    head.writeUInt32BE(prefix, 36);
+    head.writeUInt32BE(suffix, 40);
+    head[44] = packed;
+    const bytes = Buffer.concat([head, middle]);
+    this.pending.set(hash, bytes);
+    this.pendingBytes += bytes.length;
+    if (this.pendingBytes >= this.options.spillBytes) this.spill();
+    return { hash, size: raw.length, written: bytes.length + 44, delta: true };
+  }
+
+  /** A delta's base content: from the small cache of recent bases, else read (and verified). */
+  private readBase(hash: string): Buffer {
+    return this.blobRaw.get(hash) ?? this.read(hash, 'b');
+  }
+
+  /** Rebuilds a blob stored as a delta: the base's beginning, the new middle, the base's end. */
+  private unblobDelta(hash: string, body: Buffer, loc?: PackLocation): Buffer {
+    if (body.length < 41) this.fail(hash, 'truncated blob delta', loc);
+    const base = body.toString('hex', 0, 32);
+    const prefix = body.readUInt32BE(32);
+    const suffix = body.readUInt32BE(36);
+    let middle = body.subarray(41);
+    if (body[40] === 1) {
+      try {
+        middle = inflateSync(middle);
+      } catch {
+        this.fail(hash, 'blob delta is truncated or corrupt', loc);
+      }
+    }
+    let old: Buffer;
+    try {
+      old = this.readBase(base);
+    } catch (e) {
+      if (e instanceof CorruptObjectError) throw new CorruptObjectError(hash, `the content it is a delta of (${base.slice(0, 12)}) is damaged or missing`);
+      throw e;
+    }
+    if (prefix + suffix > old.length) this.fail(hash, 'blob delta does not fit its base', loc);
+    return Buffer.concat([old.subarray(0, prefix), middle, old.subarray(old.length - suffix)]);
+  }
+
+  putBytes(kind: ObjectKind, raw: Buffer, knownHash?: string, deltaBase?: string): PutResult & { delta?: boolean } {
     const hash = knownHash ?? (kind === 't' ? hashTreeBytes(raw) : createHash('sha256').update(raw).digest('hex'));
     if (this.hasSound(hash, kind)) return { hash, size: raw.length, written: 0 };
+    if (kind === 'b' && deltaBase && this.options.pack) {
+      const d = this.putBlobDelta(raw, hash, deltaBase);
+      if (d) return d;
+    }
     const parts = this.encode(kind, raw);
     const len = parts[0]!.length + parts[1]!.length;
     if (!this.options.pack || len > this.options.looseAbove) return { hash, size: raw.length, written: this.writeLoose(hash, parts) };
@@ -306,7 +403,7 @@ export class ObjectStore {
    * Stores a regular file's content. Opens with O_NOFOLLOW (a file swapped for a symlink since it
    * was lstat'ed is refused, never followed). Returns undefined if the path is no longer a regular file.
    */
-  putFile(absPath: string): PutResult | undefined {
+  putFile(absPath: string, deltaBase?: string): (PutResult & { delta?: boolean }) | undefined {
     let fd: number;
     try {
       fd = fs.openSync(absPath, READ_FLAGS);
@@ -320,7 +417,7 @@ export class ObjectStore {
       if (!st.isFile()) return undefined;
       if (st.size <= this.options.streamAbove) {
         const raw = readAll(fd, st.size);
-        return this.putBytes('b', raw);
+        return this.putBytes('b', raw, undefined, deltaBase);
       }
       return this.putStream(fd);
     } finally {
@@ -447,7 +544,7 @@ export class ObjectStore {
 
   /** Reads and verifies an object, returning its raw bytes. */
   read(hash: string, kind: ObjectKind, opts: { fromDisk?: boolean } = {}): Buffer {
-    if (kind === 't' && !opts.fromDisk) {
+    if (!opts.fromDisk && kind === 't') {
       const hit = this.treeRaw.get(hash);
       if (hit) return hit;
     }
@@ -459,6 +556,14 @@ export class ObjectStore {
     if (kind === 't') {
       if (this.treeRaw.size >= 4096) this.treeRaw.clear();
       this.treeRaw.set(hash, raw);
+    } else if (raw.length <= 256 * 1024 && raw.length >= BLOB_DELTA_MIN) {
+      // Kept only as a possible delta base (readBase); a plain read always goes to the store.
+      if (this.blobRawBytes + raw.length > 32 * 1024 * 1024) {
+        this.blobRaw.clear();
+        this.blobRawBytes = 0;
+      }
+      this.blobRaw.set(hash, raw);
+      this.blobRawBytes += raw.length;
     }
     return raw;
   }
@@ -504,7 +609,7 @@ export class ObjectStore {
     const codec = String.fromCharCode(data[3]!);
     const body = data.subarray(HEADER_LEN);
     if (codec === '0') return body;
-    if (codec === 'd' && kind === 't') return this.undelta(hash, body, loc);
+    if (codec === 'd') return kind === 't' ? this.undelta(hash, body, loc) : this.unblobDelta(hash, body, loc);
     if (codec === 'z' || codec === 'r') {
       try {
         return codec === 'z' ? inflateSync(body) : brotliDecompressSync(body);
@@ -518,7 +623,7 @@ export class ObjectStore {
   /** Verifies a (possibly large) blob by streaming; throws CorruptObjectError (after quarantine). */
   verify(hash: string, kind: ObjectKind = 'b'): void {
     if (this.pending.has(hash) || this.packs.get(hash)) {
-      this.read(hash, kind);
+      this.read(hash, kind, { fromDisk: true });
       return;
     }
     let st: fs.Stats;

@@ -77,6 +77,7 @@ describe('snapshots: watcher change source', function () {
     fs.linkSync(outside, path.join(ws, 'd5/linked.txt'));
     const eng = await SnapshotEngine.open(path.join(base, 'store'), { verifyEvery: 4 });
     try {
+      await new Promise((r) => setTimeout(r, 100)); // older than the racy window: trusted by their stat
       await eng.take(ws, { reason: 'first' });
       await eng.take(ws, { reason: 'w1' });
       await eng.take(ws, { reason: 'w2' }); // half-way to verifyEvery: the walk starts after this one
