@@ -4,6 +4,11 @@ import { digestLine, digestOf } from './fsUtil';
 import type { CheckpointMethod } from './method';
 import { SnapshotEngine, STORE_DIR_NAME, type ChangeSourceKind } from '../src/core/snapshots';
 
+/** Notes that carry counts ("(in idle time, 10453 entries)") are grouped by their kind. */
+function noteKind(note: string): string {
+  return note.replace(/\d+/g, 'N');
+}
+
 export class EngineMethod implements CheckpointMethod {
   readonly storeDir: string;
   private engine: SnapshotEngine | undefined;
@@ -35,15 +40,48 @@ export class EngineMethod implements CheckpointMethod {
     const rec = await this.eng.take(this.workspace, { reason: label });
     const ms = performance.now() - t0;
     this.sources.set(rec.changeSource, (this.sources.get(rec.changeSource) ?? 0) + 1);
-    if (rec.note) this.notes.set(rec.note, (this.notes.get(rec.note) ?? 0) + 1);
+    if (rec.note) this.notes.set(noteKind(rec.note), (this.notes.get(noteKind(rec.note)) ?? 0) + 1);
+    this.phases = rec.stats.phases ? { ...rec.stats.phases, durable: Math.round((ms - rec.stats.ms) * 100) / 100 } : undefined;
+    // Idle time between tool calls, untimed: the background verification walk (when one is due)
+    // runs here rather than during another method's timing. Its cost is reported on its own.
+    const ti = performance.now();
+    await this.eng.idle();
+    this.idleMs += performance.now() - ti;
+    const size = this.eng.sizeOnDisk();
+    this.added = this.size === undefined ? size : size - this.size;
+    this.size = size;
     return { ms, id: rec.id };
   }
 
-  async restore(id: string): Promise<{ ms: number; note?: string }> {
+  private phases: Record<string, number> | undefined;
+  /** Time spent in background work (verification walks) between checkpoints. */
+  private idleMs = 0;
+  private size: number | undefined;
+  private added = 0;
+
+  lastAddedBytes(): number {
+    return this.added;
+  }
+
+  lastPhases(): Record<string, number> | undefined {
+    return this.phases;
+  }
+
+  async restore(id: string): Promise<{ ms: number; note?: string; phases?: Record<string, number> }> {
     const t0 = performance.now();
     const r = await this.eng.restore(id, this.workspace);
     const ms = performance.now() - t0;
-    return { ms, note: `engine.restore (safety snapshot first): wrote ${r.written.length}, deleted ${r.deleted.length}` };
+    this.size = this.eng.sizeOnDisk();
+    return {
+      ms,
+      note: `engine.restore (safety snapshot first): wrote ${r.written.length}, deleted ${r.deleted.length}, ${r.folders ?? '?'} folders flushed`,
+      ...(r.phases ? { phases: { ...r.phases } } : {}),
+    };
+  }
+
+  /** The engine, for sections that build on this method's checkpoints (branch sandboxes). */
+  get snapshotEngine(): SnapshotEngine {
+    return this.eng;
   }
 
   /**
@@ -70,6 +108,7 @@ export class EngineMethod implements CheckpointMethod {
       change_sources: Object.fromEntries(this.sources),
       notes: Object.fromEntries(this.notes),
       size_on_disk_reported: this.engine?.sizeOnDisk(),
+      background_verification_ms_total: Math.round(this.idleMs),
     };
   }
 

@@ -6,7 +6,9 @@
  *   node dist/bench.js [--sizes 1000,10000,50000] [--checkpoints 50] [--seed 1]
  *                      [--work-dir bench/work] [--out bench/results.json] [--keep] [--git-gc]
  *                      [--supervision-files 10000] [--sweep 1,100|none] [--sweep-all-sizes]
- *                      [--only checkpoints,gateway,supervision,phoenix,hostile]
+ *                      [--only checkpoints,budget,ignored,gateway,supervision,phoenix,hostile]
+ *                      [--branch-sizes 10000,50000|none] [--branch-reps 5]
+ *                      [--budget-files 2000] [--budget-checkpoints 1000] [--ignored-files 10000] [--ignored-gb 2]
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -20,6 +22,8 @@ import { runGatewaySection } from './sections/gateway';
 import { runPhoenixSection } from './sections/phoenix';
 import { runHostileSection } from './sections/hostile';
 import { runSupervisionSection } from './sections/supervision';
+import { runBudgetSection } from './sections/budget';
+import { runIgnoredSection } from './sections/ignored';
 
 interface Args {
   sizes: number[];
@@ -33,6 +37,13 @@ interface Args {
   sweep: number[];
   sweepAll: boolean;
   only: Set<string>;
+  /** Sizes at which branch sandboxes are measured. */
+  branchSizes: number[];
+  branchReps: number;
+  budgetFiles: number;
+  budgetCheckpoints: number;
+  ignoredFiles: number;
+  ignoredBytes: number;
 }
 
 function repoRoot(): string {
@@ -56,7 +67,13 @@ function parseArgs(argv: string[], root: string): Args {
     supervisionFiles: 10_000,
     sweep: [1, 100],
     sweepAll: false,
-    only: new Set(['checkpoints', 'gateway', 'supervision', 'phoenix', 'hostile']),
+    only: new Set(['checkpoints', 'budget', 'ignored', 'gateway', 'supervision', 'phoenix', 'hostile']),
+    branchSizes: [10_000, 50_000],
+    branchReps: 5,
+    budgetFiles: 2000,
+    budgetCheckpoints: 1000,
+    ignoredFiles: 10_000,
+    ignoredBytes: 2 * 1024 ** 3,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
@@ -78,7 +95,15 @@ function parseArgs(argv: string[], root: string): Args {
       a.sweep = v === 'none' ? [] : v.split(',').map(Number);
     } else if (flag === '--sweep-all-sizes') a.sweepAll = true;
     else if (flag === '--only') a.only = new Set(val().split(','));
-    else throw new Error(`Unknown option ${flag}. Options: --sizes 1000,10000 --checkpoints N --seed N --work-dir DIR --out FILE --keep --git-gc --supervision-files N --sweep 1,100|none --sweep-all-sizes --only checkpoints,gateway,supervision,phoenix,hostile`);
+    else if (flag === '--branch-sizes') {
+      const v = val();
+      a.branchSizes = v === 'none' ? [] : v.split(',').map((x) => Number(x.replace(/_/g, '')));
+    } else if (flag === '--branch-reps') a.branchReps = Number(val());
+    else if (flag === '--budget-files') a.budgetFiles = Number(val());
+    else if (flag === '--budget-checkpoints') a.budgetCheckpoints = Number(val());
+    else if (flag === '--ignored-files') a.ignoredFiles = Number(val());
+    else if (flag === '--ignored-gb') a.ignoredBytes = Math.round(Number(val()) * 1024 ** 3);
+    else throw new Error(`Unknown option ${flag}. Options: --sizes 1000,10000 --checkpoints N --seed N --work-dir DIR --out FILE --keep --git-gc --supervision-files N --sweep 1,100|none --sweep-all-sizes --only checkpoints,budget,ignored,gateway,supervision,phoenix,hostile --branch-sizes 10000,50000|none --branch-reps N --budget-files N --budget-checkpoints N --ignored-files N --ignored-gb N`);
   }
   if (a.sweep.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--sweep takes whole numbers of changed files, e.g. --sweep 1,100, or none.');
   if (a.sizes.some((s) => !Number.isInteger(s) || s < 10)) throw new Error('--sizes takes whole numbers of files (at least 10), e.g. --sizes 1000,10000.');
@@ -114,6 +139,8 @@ async function main(): Promise<void> {
           methodKeys: keys,
           // The sweep costs git O(workspace) per checkpoint: by default only on the headline size.
           sweep: args.sweepAll || files === 10_000 ? args.sweep : [],
+          // A full copy of 50,000 files takes a while: one at that size.
+          ...(args.branchSizes.includes(files) ? { branches: { reps: args.branchReps, copyReps: files >= 50_000 ? 1 : 2 } } : {}),
           makeMethods: (dirs) => makeMethods(keys, { ...dirs, gitGc: args.gitGc }),
           log,
         }),
@@ -121,6 +148,12 @@ async function main(): Promise<void> {
     }
     log('');
     log(markdownTables(sizes));
+  }
+  if (args.only.has('budget')) {
+    sections.budget = await runBudgetSection({ workDir: args.workDir, files: args.budgetFiles, checkpoints: args.budgetCheckpoints, budgetFactor: 3, seed: args.seed, keep: args.keep, git: true, log });
+  }
+  if (args.only.has('ignored')) {
+    sections.ignored_build_folder = await runIgnoredSection({ workDir: args.workDir, files: args.ignoredFiles, buildBytes: args.ignoredBytes, checkpoints: 20, seed: args.seed, keep: args.keep, log });
   }
   if (args.only.has('gateway')) sections.gateway = await runGatewaySection(log);
   if (args.only.has('supervision')) {

@@ -16,8 +16,12 @@ export interface CheckpointMethod {
   init(): Promise<void>;
   /** Takes one checkpoint; `ms` is the wall time of exactly the checkpoint operation. */
   checkpoint(label: string): Promise<{ ms: number; id: string }>;
-  /** Brings the workspace back to checkpoint `id`; `ms` is the wall time of the operation. */
-  restore(id: string): Promise<{ ms: number; note?: string }>;
+  /** Brings the workspace back to checkpoint `id`; `ms` is the wall time of the operation; `phases` where it went. */
+  restore(id: string): Promise<{ ms: number; note?: string; phases?: Record<string, number> }>;
+  /** Bytes the last checkpoint added to the store (untimed; for bytes added per checkpoint). */
+  lastAddedBytes?(): number;
+  /** Where the last checkpoint's time went (ms by phase). */
+  lastPhases?(): Record<string, number> | undefined;
   /** Optional: a step after all timing (e.g. git gc) whose effect on disk is reported separately. */
   compact?(): Promise<void>;
   /**

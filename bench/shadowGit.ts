@@ -6,6 +6,9 @@
  * Configuration is chosen to give git its best honest showing: no hooks, no
  * autocrlf conversion, no user/system config, no auto-gc pauses during timing
  * (`gc.auto=0`; the packed size after an explicit gc is reported separately).
+ * Durability is on, as it is for NemoCognition's checkpoints: `core.fsync=committed`
+ * (objects and refs hardened) with `core.fsyncMethod=batch`, git's fastest durable
+ * mode (loose objects written back together, one flush at the end of the command).
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -42,6 +45,8 @@ export class ShadowGit {
       '-c', 'user.email=bench@nemocognition.invalid',
       '-c', 'commit.gpgsign=false',
       '-c', 'gc.auto=0',
+      '-c', 'core.fsync=committed',
+      '-c', 'core.fsyncMethod=batch',
       `--git-dir=${this.gitDir}`,
       `--work-tree=${this.workTree}`,
     ];

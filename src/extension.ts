@@ -39,7 +39,15 @@ export function activate(context: vscode.ExtensionContext): NemoCognitionTestApi
 
   const store = new StoreService(paths, output);
   // A replicated remote run's snapshots are fetched on first need (replica/remoteSnapshots.ts).
-  const snapshots = new SnapshotService(paths, () => settings().snapshotIgnore, (id) => store.query((s) => s.snapshot(id)));
+  const snapshots = new SnapshotService(
+    paths,
+    () => settings().snapshotIgnore,
+    (id) => store.query((s) => s.snapshot(id)),
+    (message, completed) => {
+      output.warn(`NemoCognition: ${message}`);
+      void vscode.window.showWarningMessage(`NemoCognition: ${message}`, ...(completed ? [] : ['Show Output'])).then((c) => (c ? output.show(true) : undefined));
+    },
+  );
   const apiKey = new ApiKeyStore(context.secrets);
   const runs = new RunController({ output, store, apiKey, settings, paths, gate });
   const replay = new ReplayViewProvider({

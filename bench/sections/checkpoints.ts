@@ -5,12 +5,15 @@
  * so no method always runs on the warmer cache.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
+import { brotliCompressSync, constants as zc, deflateSync } from 'node:zlib';
 import { discard } from '../scratch';
 import { join } from 'node:path';
 import type { CheckpointMethod } from '../method';
 import { diskUsage, listFiles, treeDigest, type DiskUsage } from '../fsUtil';
 import { summarise, type Summary } from '../stats';
-import { applyEdits, DEFAULT_MIX, EditStream, generateWorkspace, type EditMix, type GeneratedWorkspace } from '../workspace';
+import { applyEdits, DEFAULT_MIX, EditStream, generateWorkspace, type Edit, type EditMix, type GeneratedWorkspace } from '../workspace';
+import { measureBranchSandboxes, type BranchSandboxResult } from './branches';
+import type { EngineMethod } from '../engineMethod';
 import { STORE_DIR_NAME } from '../../src/core/snapshots/ignore';
 
 export interface MethodResult {
@@ -19,8 +22,14 @@ export interface MethodResult {
   initialMs: number;
   checkpoints: Summary;
   samplesMs: number[];
-  restore: { ms: number; note?: string } | { error: string };
+  restore: { ms: number; note?: string; phases?: Record<string, number> } | { error: string };
+  /** Bytes each timed checkpoint added to the store (methods that can tell). */
+  addedBytes?: number[];
+  /** Where each timed checkpoint's time went (methods that can tell). */
+  phases?: Array<Record<string, number>>;
   bytes: DiskUsage;
+  /** Store size right before the timed rounds (after baseline and warm-up). */
+  bytesBeforeRounds: DiskUsage;
   bytesAfterCompact?: DiskUsage;
   details?: Record<string, unknown>;
 }
@@ -42,6 +51,38 @@ export interface SizeResult {
   methods: MethodResult[];
   /** p50 per method for other numbers of changed files (after the main rounds; not in the main table). */
   sweep: SweepRow[];
+  /** Per timed round: the changed files' new content, raw and compressed with each codec (deletions count 0). */
+  changed: ChangedBytes[];
+  /** Creating a branch sandbox vs a full copy, on the watcher engine's store (when measured at this size). */
+  branches?: BranchSandboxResult;
+}
+
+export interface ChangedBytes {
+  raw: number;
+  zlib1: number;
+  zlib6: number;
+  brotli5: number;
+  /** Milliseconds to compress the round's content with each codec (in the harness, untimed otherwise). */
+  ms: { zlib1: number; zlib6: number; brotli5: number };
+}
+
+/** What a round of edits adds in content, compressed file by file as a store would. */
+export function changedBytes(edits: readonly Edit[]): ChangedBytes {
+  const out: ChangedBytes = { raw: 0, zlib1: 0, zlib6: 0, brotli5: 0, ms: { zlib1: 0, zlib6: 0, brotli5: 0 } };
+  for (const e of edits) {
+    if (e.op === 'delete') continue;
+    out.raw += e.data.length;
+    let t = performance.now();
+    out.zlib1 += Math.min(e.data.length, deflateSync(e.data, { level: 1 }).length);
+    out.ms.zlib1 += performance.now() - t;
+    t = performance.now();
+    out.zlib6 += Math.min(e.data.length, deflateSync(e.data, { level: 6 }).length);
+    out.ms.zlib6 += performance.now() - t;
+    t = performance.now();
+    out.brotli5 += Math.min(e.data.length, brotliCompressSync(e.data, { params: { [zc.BROTLI_PARAM_QUALITY]: 5, [zc.BROTLI_PARAM_SIZE_HINT]: e.data.length } }).length);
+    out.ms.brotli5 += performance.now() - t;
+  }
+  return out;
 }
 
 export interface SweepRow {
@@ -62,6 +103,8 @@ export interface SizeOptions {
   /** Numbers of changed files to sweep after the main rounds (e.g. [1, 100]). */
   sweep?: readonly number[];
   sweepRounds?: number;
+  /** Measure creating branch sandboxes (overlay or seeded copy) against full copies at this size: repetitions of each. */
+  branches?: { reps: number; copyReps: number };
   log: (line: string) => void;
 }
 
@@ -102,10 +145,14 @@ export async function runSize(o: SizeOptions): Promise<SizeResult> {
       applyEdits(m.workspace, warm);
       await m.checkpoint('warm-up');
     }
+    const bytesBefore = new Map(methods.map((m) => [m.key, diskUsage(m.storeDir)]));
 
     const main = await runRounds(methods, edits, o.checkpoints, DEFAULT_MIX, (i) => {
       if (i % 10 === 0) o.log(`  ${i}/${o.checkpoints} checkpoints`);
     });
+    const changed = main.changed;
+    // Bytes on disk after the checkpoints (before the restore adds its safety snapshot).
+    const bytes = new Map(methods.map((m) => [m.key, diskUsage(m.storeDir)]));
     const samples = new Map([...main].map(([k, v]) => [k, v.ms]));
     const ids = new Map([...main].map(([k, v]) => [k, v.ids]));
     o.log(`  checkpoint rounds done in ${lap()}`);
@@ -131,8 +178,24 @@ export async function runSize(o: SizeOptions): Promise<SizeResult> {
     const identicalAfterRestore = new Set(digests()).size === 1;
     o.log(`  workspaces compared in ${lap()}`);
 
-    const bytes = new Map(methods.map((m) => [m.key, diskUsage(m.storeDir)]));
-    o.log(`  disk usage measured in ${lap()}`);
+
+    let branches: BranchSandboxResult | undefined;
+    const engineMethod = methods.find((m) => m.key === 'checkpoint') as EngineMethod | undefined;
+    if (o.branches && engineMethod) {
+      const engIds = ids.get(engineMethod.key)!;
+      branches = await measureBranchSandboxes({
+        engine: engineMethod.snapshotEngine,
+        workspace: engineMethod.workspace,
+        // The run's baseline (the first timed checkpoint) and a later step to fork from.
+        baselineId: engIds[0]!,
+        laterId: engIds[engIds.length - 1]!,
+        workDir: join(o.workDir, 'branches'),
+        reps: o.branches.reps,
+        copyReps: o.branches.copyReps,
+        log: o.log,
+      });
+      o.log(`  branch sandboxes measured in ${lap()}`);
+    }
 
     // How the cost scales with the number of changed files, on this same workspace.
     const sweep: SweepRow[] = [];
@@ -160,6 +223,9 @@ export async function runSize(o: SizeOptions): Promise<SizeResult> {
         samplesMs: s,
         restore: restores.get(m.key)!,
         bytes: bytes.get(m.key)!,
+        bytesBeforeRounds: bytesBefore.get(m.key)!,
+        ...(main.get(m.key)!.added.length ? { addedBytes: main.get(m.key)!.added } : {}),
+        ...(main.get(m.key)!.phases.length ? { phases: main.get(m.key)!.phases } : {}),
         ...(bytesAfterCompact ? { bytesAfterCompact } : {}),
         ...(m.details ? { details: m.details() } : {}),
       });
@@ -179,6 +245,8 @@ export async function runSize(o: SizeOptions): Promise<SizeResult> {
       capturedLast: Object.fromEntries(capturedLast),
       methods: results,
       sweep,
+      changed,
+      ...(branches ? { branches } : {}),
     };
   } finally {
     for (const m of methods) await m.close().catch(() => undefined);
@@ -205,18 +273,30 @@ async function runRounds(
   n: number,
   mix: EditMix,
   progress: (i: number) => void,
-): Promise<Map<string, { ms: number[]; ids: string[] }>> {
-  const out = new Map(methods.map((m) => [m.key, { ms: [] as number[], ids: [] as string[] }]));
+): Promise<Map<string, RoundSamples> & { changed: ChangedBytes[] }> {
+  const out = Object.assign(new Map(methods.map((m) => [m.key, { ms: [], ids: [], added: [], phases: [] } as RoundSamples])), { changed: [] as ChangedBytes[] });
   for (let i = 1; i <= n; i++) {
     const round = edits.next(mix);
+    out.changed.push(changedBytes(round));
     for (let j = 0; j < methods.length; j++) {
       const m = methods[(i + j) % methods.length]!;
       applyEdits(m.workspace, round);
       const r = await m.checkpoint(`cp${i}`);
-      out.get(m.key)!.ms.push(r.ms);
-      out.get(m.key)!.ids.push(r.id);
+      const rs = out.get(m.key)!;
+      rs.ms.push(r.ms);
+      rs.ids.push(r.id);
+      if (m.lastAddedBytes) rs.added.push(m.lastAddedBytes());
+      const ph = m.lastPhases?.();
+      if (ph) rs.phases.push(ph);
     }
     progress(i);
   }
   return out;
+}
+
+interface RoundSamples {
+  ms: number[];
+  ids: string[];
+  added: number[];
+  phases: Array<Record<string, number>>;
 }

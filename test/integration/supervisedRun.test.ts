@@ -65,9 +65,8 @@ describe('supervised run on real parts (openclaw + Landlock + demo model)', func
         timeoutMs: 240_000,
       },
       {
-        branch: (b) => {
-          if (!sandboxOf.has(b.id)) sandboxOf.set(b.id, join(ws, '.nemocognition', 'sandboxes', b.runId, b.label, 'work'));
-        },
+        // Where this process sees each branch's folder (an overlay's merged view, or the copy itself).
+        sandbox: (s) => sandboxOf.set(s.branchId, s.view),
         // The tool node appears after the pre-call snapshot and before the tool is allowed to run:
         // a copy taken now is an independent record of the exact pre-call state.
         node: (n: Node) => {

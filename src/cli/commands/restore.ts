@@ -36,6 +36,7 @@ export async function restoreCommand(argv: string[]): Promise<number> {
     throw new CliError('Say what to restore.', 'Pass exactly one of --node <nodeId>, --branch <branchId>, --snapshot <snapshotId> (see `nemocog inspect`), or --undo to undo the last restore.');
   }
   const engine = await SnapshotEngine.open(join(nemocogDir(ws), 'snapshots'));
+  for (const r of engine.repairs) console.error(`note: ${r.message}`);
   try {
     if (values.undo) return undo(engine, ws, values);
     const { snapshotId, label, target } = await resolveTarget(ws, values);

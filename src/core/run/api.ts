@@ -32,6 +32,12 @@ export interface SupervisedRunOptions {
   snapshotBudgetBytes?: number;
   /** Keep each branch's working copy after the run (default: removed; its snapshots keep everything). The agent's state folder is always removed. */
   keepSandboxes?: boolean;
+  /**
+   * How branch sandbox folders are made: `overlay` (a mount over a read-only copy shared by the
+   * run's branches: O(changed) per branch), `copy` (a full copy each), `auto` (overlay where the
+   * kernel allows it, else copy; the default with the local driver).
+   */
+  branchFolders?: 'auto' | 'overlay' | 'copy';
   model: ModelEndpoint;
   /** OpenShell-style policy YAML; default: <workspace>/.nemocognition/policy.yaml or the built-in default. */
   policyFile?: string;
@@ -135,6 +141,11 @@ export interface RunListener {
   node?(node: Node): void;
   /** A journaled event of the run (seq, event), streamed by a remote supervisor for replication. */
   record?(seq: number, event: StoreEvent): void;
+  /**
+   * A branch's sandbox folder is ready: `workdir` is where the agent works; `view` is where this
+   * process reads its content (the merged view of an overlay, seen from outside its namespace).
+   */
+  sandbox?(info: { branchId: string; label: string; workdir: string; view: string; kind: 'overlay' | 'copy' }): void;
 }
 
 export interface RunSummary {

@@ -79,6 +79,7 @@ export async function runBranches(input: BranchLoopInput): Promise<BranchLoopOut
     listener.phase?.(attempt === 0 ? 'agent' : 'recovering', attempt === 0 ? 'Preparing the sandbox' : `Recovery ${attempt}: restoring into a fresh sandbox`);
     const sandbox = await resources.prepareSandbox(label, fork.snapshotId);
     const branch = await recorder.openBranch({ label, agentId: 'main', sandbox: sandbox.displayName, parentNodeId: fork.nodeId });
+    if (sandbox.folder) listener.sandbox?.({ branchId: branch.id, label, workdir: sandbox.spec.workdir, view: sandbox.folder.view, kind: sandbox.folder.kind });
     if (recoveryNote) {
       const command = recoveryNote.command ?? sandbox.restoreCommand;
       await recorder.appendNode(branch.id, {

@@ -9,6 +9,7 @@ import { allowedByPolicy, type AllowedByPolicy } from '../recovery/policyInForce
 import type { Scrubber } from '../redact';
 import type { SandboxDriver, SandboxPolicy, SandboxSpec } from '../sandbox/driver';
 import { LocalSandboxDriver, NoSandboxDriver } from '../sandbox/local';
+import { BranchFolders } from '../sandbox/overlay';
 import { describeWidening, loadPolicyFile, PolicyNotApprovedError, policyWidening } from '../sandbox/policy';
 import type { SnapshotEngine } from '../snapshots/engine';
 import type { ToolPolicy } from '../policy/types';
@@ -29,6 +30,8 @@ export interface PreparedSandbox {
   restoreCommand?: string;
   /** What the policy in force allows, in the agent's words (for a correction prompt). */
   allowed: AllowedByPolicy;
+  /** How its folder was made, and where this process reads it (an overlay's merged view). */
+  folder?: { kind: 'overlay' | 'copy'; view: string };
 }
 
 export interface RunResources {
@@ -81,6 +84,12 @@ export async function openRunResources(opts: SupervisedRunOptions, ctx: Resource
   const driverInfo = { kind: driver.kind, ...(caps ? { label: caps.label, networkRule: caps.networkRule, notes: (caps as { notes?: string[] }).notes ?? [] } : {}) };
   const hub = await SupervisorHub.start(ctx.nc, ctx.runId, ctx.scrubber, ctx.onChannelRejected);
   const runDir = join(ctx.nc, 'sandboxes', ctx.runId);
+  // Branch folders: an overlay over one read-only copy shared by the run's branches where the
+  // kernel allows it (O(changed) per branch), else a full copy; either way seeded, not re-read.
+  const folders = new BranchFolders(ctx.engine, runDir, {
+    mode: opts.branchFolders ?? (opts.keepSandboxes || driver.kind !== 'local' ? 'copy' : 'auto'),
+    rulesFrom: opts.workspace,
+  });
 
   // ${state} is OpenClaw's own state folder inside the agent's folder; the agent's config and plugin
   // beside it stay read-only (see openclawAgent.ts), and the whole folder is hidden from its tools.
@@ -99,20 +108,20 @@ export async function openRunResources(opts: SupervisedRunOptions, ctx: Resource
     channel: hub,
     async prepareSandbox(label, snapshotId) {
       const dir = join(runDir, label);
-      const workdir = join(dir, 'work');
       const stateDir = join(dir, 'state');
       const home = join(dir, 'home'); // the tools' HOME: outside the agent's folder, which they cannot see
-      mkdirSync(workdir, { recursive: true });
       mkdirSync(join(stateDir, 'state'), { recursive: true, mode: 0o700 });
       mkdirSync(home, { recursive: true, mode: 0o700 });
-      await ctx.engine.materialise(snapshotId, workdir);
+      const folder = await folders.prepare(label, snapshotId);
+      const workdir = folder.workdir;
       const gateway = { port: ctx.gatewayPort, ...(ctx.gatewaySocket ? { unixSocket: ctx.gatewaySocket } : {}) };
       return {
-        spec: { name: sandboxName(ctx.runId, label), workdir, policy: policyFor(workdir, stateDir), gateway },
+        spec: { name: sandboxName(ctx.runId, label), workdir, policy: policyFor(workdir, stateDir), gateway, ...(folder.enter ? { enter: folder.enter } : {}) },
         stateDir,
         home,
         displayName: opts.sandboxLabel ?? `${driver.kind}:${label}`,
         allowed: allowedByPolicy(parsed.policy, { runtimeDir: agent.runtimeDir, internal: [...agent.readOnlyPaths, hub.socketDir, stateDir] }),
+        folder: { kind: folder.kind, view: folders.viewOf(label) ?? workdir },
       };
     },
     toolPolicy(s) {
@@ -132,6 +141,7 @@ export async function openRunResources(opts: SupervisedRunOptions, ctx: Resource
     log: (text) => agentLog.push(text),
     async close() {
       agentLog.flush();
+      await folders.close(!opts.keepSandboxes);
       await hub.close();
     },
   };

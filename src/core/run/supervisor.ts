@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_IGNORE_GLOBS } from '../snapshots/ignore';
 import { storeIgnore } from './storeIgnore';
+import { protectedSnapshots } from './snapshotRetention';
 import { excludeFromGit, nemocogDir, storeDirFor } from '../store/paths';
 import { Store } from '../store/store';
 import { SnapshotEngine } from '../snapshots/engine';
@@ -62,7 +63,7 @@ export async function runSupervised(opts: SupervisedRunOptions, listener: RunLis
   });
   const engine = await SnapshotEngine.open(join(nc, 'snapshots'), {
     ignore: [...(opts.snapshotIgnore ?? DEFAULT_IGNORE_GLOBS), ...storeIgnore(ws, nc)],
-    ...(opts.snapshotBudgetBytes ? { budget: { maxBytes: opts.snapshotBudgetBytes, protect: () => referencedSnapshots(store) } } : {}),
+    ...(opts.snapshotBudgetBytes ? { budget: { maxBytes: opts.snapshotBudgetBytes, protect: () => protectedSnapshots(store) } } : {}),
   });
   // A store that cannot record (disk full) stops the run: going on would act without evidence.
   const run = stoppable(opts.signal);
@@ -187,20 +188,6 @@ export async function runSupervised(opts: SupervisedRunOptions, listener: RunLis
 const MAX_NARRATION = 600;
 function narrationLine(scrubbed: string): string {
   return scrubbed.length > MAX_NARRATION ? `${scrubbed.slice(0, MAX_NARRATION - 1)}…` : scrubbed;
-}
-
-/** Every snapshot a recorded run refers to: these survive the size budget. */
-function referencedSnapshots(store: Store): Set<string> {
-  const keep = new Set<string>();
-  for (const run of store.listRuns()) {
-    if (run.baselineSnapshotId) keep.add(run.baselineSnapshotId);
-    for (const n of store.nodesOfRun(run.id)) {
-      if (n.snapshotId) keep.add(n.snapshotId);
-      const after = n.attributes['nemocognition.snapshot.after'];
-      if (typeof after === 'string') keep.add(after);
-    }
-  }
-  return keep;
 }
 
 async function endRun(recorder: Recorder, status: RunStatus): Promise<void> {

@@ -39,6 +39,11 @@ export interface SandboxSpec {
    *   forward) and its own network policy confines the rest.
    */
   gateway?: { port: number; unixSocket?: string };
+  /**
+   * Command prefix that puts the sandboxed process into the namespaces where `workdir` is an
+   * overlay mount (an overlay-backed branch sandbox, see sandbox/overlay); run before the rest.
+   */
+  enter?: string[];
 }
 
 /** A refused network call, as the sandbox itself saw it (not parsed from a tool's output). */

@@ -45,6 +45,13 @@ export interface RestoreResult {
   deleted: string[];
   /** The safety snapshot taken before writing anything: restore it to undo. */
   undoSnapshotId: string;
+  /**
+   * Where the time went (ms): the safety snapshot, the plan (Merkle diff and path checks),
+   * reading and verifying the blobs, recording the intent, writing, flushing folders.
+   */
+  phases?: { safety: number; plan: number; read: number; journal: number; write: number; durable: number; ms: number };
+  /** Folders written into (each flushed once). */
+  folders?: number;
 }
 
 /** Raised for any path that would land outside the root or pass through a symlink. */

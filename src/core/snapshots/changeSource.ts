@@ -6,6 +6,8 @@
  *  - `hints`:     only the paths the caller names (the supervisor knows what a tool touched).
  *                 Hints given with another source are an addition to it, never a replacement.
  *  - `auto`:      `watcher` when the folder is watchable, `full-scan` otherwise.
+ * A branch sandbox backed by an overlay mount uses its upper layer instead (overlaySource.ts),
+ * whatever is asked, unless `full-scan` is asked explicitly.
  */
 export type ChangeSourceKind = 'auto' | 'watcher' | 'full-scan' | 'hints';
 
@@ -18,10 +20,12 @@ export interface ChangeSet {
   events: number;
   /** Why a walk is needed, for the snapshot's note. */
   note?: string;
+  /** Changed paths in ignored folders the source saw (listed on the checkpoint, never stored). */
+  ignored?: string[];
 }
 
 export interface ChangeSource {
-  readonly kind: 'watcher' | 'full-scan' | 'hints';
+  readonly kind: 'watcher' | 'full-scan' | 'hints' | 'overlay';
   /** What to re-examine for the next checkpoint; consumes what it returns. */
   collect(): Promise<ChangeSet>;
 }

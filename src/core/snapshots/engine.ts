@@ -39,17 +39,21 @@ import { newId } from '../model/ids';
 import { PathEscapeError, type FileChange, type RestoreResult, type TreeEntry } from './api';
 import { FullScanSource, HintsSource, type ChangeSource, type ChangeSourceKind } from './changeSource';
 import { diffViews } from './diff';
-import { DEFAULT_IGNORE_GLOBS, IgnoreMatcher } from './ignore';
-import { LiveTree, type DirNode, type LiveNode } from './liveTree';
+import { DEFAULT_IGNORE_GLOBS, IgnoreMatcher, type RootIgnore } from './ignore';
+import { LiveTree, cloneDir, newDir, type DirNode, type LiveNode } from './liveTree';
+import { OverlaySource } from './overlaySource';
 import { CorruptObjectError, DEFAULT_OBJECT_OPTIONS, ObjectStore, type ObjectStoreOptions } from './objects';
 import { RefStore, type SnapshotRecord } from './refs';
 import { loadState, saveState, stateFile } from './statCache';
-import { applyPlan, checkPlan, planTransform, type ApplyResult, type PlanOp } from './restore';
+import { SyncBatch } from './durability';
+import { applyPlan, applyPlanConcurrently, checkPlan, planTransform, removeRestoreTemps, type ApplyResult, type PlanOp } from './restore';
+import { RestoreJournal, type RestoreIntent } from './restoreJournal';
 import { PinStore } from './pins';
 import { OutsideSymlinkError, outsideTarget } from './symlinkTargets';
 import { acquireStoreLock } from './storeLock';
 import { compareNames, hashTreeBytes, isSafeName, parseTree, serializeTree } from './tree';
 import { EMPTY_VIEW, liveView, storeView, type TreeView } from './treeView';
+import { BackgroundVerifier } from './verifier';
 import { WatcherSource, unwatchableReason } from './watcher';
 
 export interface SnapshotEngineOptions {
@@ -57,13 +61,25 @@ export interface SnapshotEngineOptions {
   ignore?: readonly string[];
   /** Include the user's `.git/` (read-only: restore never writes or deletes inside it either way). */
   includeGit?: boolean;
+  /**
+   * Honour the workspace's own ignore files (`.gitignore` at every level, `.git/info/exclude`,
+   * `.nemocognitionignore`) besides `ignore`; default true. See ignore.ts.
+   */
+  ignoreFiles?: boolean;
   /** Default change source for `take` / `diffLive`; default `auto`. */
   changeSource?: ChangeSourceKind;
-  /** With the watcher, walk everything every N checkpoints to verify it (0 = never); default 50. */
+  /**
+   * With the watcher, compare everything with a full walk at least every N checkpoints (0 = never);
+   * default 50. The walk runs in idle time from checkpoint N/2 on and is reconciled into the next
+   * checkpoint; only a walk still unfinished when checkpoint N falls due is completed inline.
+   */
   verifyEvery?: number;
   /** Events between two checkpoints beyond which a full walk is forced (possible queue overflow). */
   watcherOverflowEvents?: number;
-  /** Size budget: after a checkpoint, drop the oldest unprotected snapshots and GC while over it. */
+  /**
+   * Size budget: after a checkpoint that leaves the store over `maxBytes`, drop the oldest
+   * unprotected snapshots and GC until it is under 80 % of it (or nothing unprotected is left).
+   */
   budget?: { maxBytes: number; protect?: () => Iterable<string> };
   objects?: Partial<ObjectStoreOptions>;
   /**
@@ -74,6 +90,12 @@ export interface SnapshotEngineOptions {
   persistStatCacheMs?: number;
   /** How long to wait for another process holding the store lock; default 30 s. */
   lockTimeoutMs?: number;
+  /**
+   * What a restore flushes before it returns: `folders` (default) one fsync per folder written
+   * into, `full` also every written file's data. Either way an interrupted restore is completed
+   * by the next open from its journal.
+   */
+  restoreDurability?: 'folders' | 'full';
 }
 
 export interface TakeOptions {
@@ -113,14 +135,51 @@ interface RootState {
   initialised: boolean;
   lastId: string | null;
   sinceVerify: number;
+  /** The background verification walk in progress, if any. */
+  verifier: BackgroundVerifier | undefined;
   gcGen: number;
   /** Paths this engine wrote by restore: re-examined at the next refresh whatever the source. */
   pending: Set<string>;
   /** When the stat cache was last persisted (0: never). */
   savedAt: number;
+  /** An overlay-backed branch sandbox: its upper layer says what changed. */
+  overlay?: OverlaySource;
+  /** A root adopted from a materialisation (a branch sandbox): its stat cache is never persisted. */
+  ephemeral?: boolean;
+}
+
+/** How `adoptRoot` sets up a branch sandbox's folder. */
+export interface AdoptOptions {
+  /** The snapshot the folder was made from (the first checkpoint's parent). */
+  snapshotId: string;
+  /** A folder materialised by `materialise(..., { seed: true })` whose tree and stat the new root starts from. */
+  seedFrom: string;
+  /** Where this process sees the folder's content, when not at its own path (an overlay mounted in another namespace). */
+  view?: string;
+  /** The overlay's upper layer: the change source. Without it, a watcher is armed on every folder. */
+  upperDir?: string;
+  /** The folder whose ignore files govern this root (the user's workspace); default the root itself. */
+  rulesFrom?: string;
 }
 
 const TREE_CACHE_MAX = 100_000;
+/** A checkpoint over the size budget collects down to this share of it. */
+const BUDGET_LOW_WATER = 0.8;
+/** Blob bytes a restore holds in memory between verifying and writing them. */
+const PREREAD_BYTES = 64 * 1024 * 1024;
+
+/** An interrupted restore found (and, when possible, completed) by `SnapshotEngine.open`. */
+export interface RestoreRepair {
+  rootPath: string;
+  target: string;
+  interruptedAt: number;
+  completed: boolean;
+  /** Safety snapshot of what the interruption left (restore it to go back to that). */
+  undoSnapshotId?: string;
+  /** The undo point of the interrupted restore itself (what was there before it). */
+  originalUndoSnapshotId: string;
+  message: string;
+}
 
 export class SnapshotEngine {
   readonly objects: ObjectStore;
@@ -128,13 +187,23 @@ export class SnapshotEngine {
   readonly ignore: IgnoreMatcher;
   /** Snapshots no GC or size budget may drop (undo points). */
   readonly pins: PinStore;
+  /** Restores that a crash interrupted, found (and completed where possible) when this engine was opened. */
+  repairs: RestoreRepair[] = [];
+  private readonly journal: RestoreJournal;
   private readonly states = new Map<string, RootState>();
+  /** Roots adopted by `adoptRoot`, by the path callers use (not resolved: it may be a mount point seen empty from here). */
+  private readonly adopted = new Set<string>();
+  /** Trees of folders materialised with `seed`, by absolute path. */
+  private readonly seeds = new Map<string, { tree: DirNode; snapshotId: string }>();
   private readonly treeCache = new Map<string, TreeEntry[]>();
   private queue: Promise<unknown> = Promise.resolve();
+  /** Operations queued or running: background walks wait while this is above 0. */
+  private busy = 0;
   private readonly lockPath: string;
   private readonly genPath: string;
   private readonly storeReal: string;
   private approxSize: number | undefined;
+  private lastCollectMs = 0;
   private closed = false;
 
   private constructor(readonly storeDir: string, readonly options: SnapshotEngineOptions) {
@@ -143,9 +212,10 @@ export class SnapshotEngine {
     this.objects = new ObjectStore(this.storeReal, { ...DEFAULT_OBJECT_OPTIONS, ...options.objects });
     this.refs = new RefStore(this.storeReal, this.objects.options.fsync);
     this.pins = new PinStore(this.storeReal);
-    this.ignore = new IgnoreMatcher(options.ignore ?? DEFAULT_IGNORE_GLOBS, { includeGit: options.includeGit });
+    this.ignore = new IgnoreMatcher(options.ignore ?? DEFAULT_IGNORE_GLOBS, { includeGit: options.includeGit, ignoreFiles: options.ignoreFiles });
     this.lockPath = path.join(this.storeReal, 'lock');
     this.genPath = path.join(this.storeReal, 'gc-generation');
+    this.journal = new RestoreJournal(this.storeReal, this.objects.options.fsync);
   }
 
   /** Opens (creating if needed) a store, and cleans what a crashed process left behind. */
@@ -155,11 +225,34 @@ export class SnapshotEngine {
     try {
       eng.objects.cleanTemp();
       eng.refs.cleanTemp();
+      eng.refs.quarantineUnreadable(path.join(eng.storeReal, 'quarantine'));
+      eng.quarantineUnbackedRefs();
       eng.cleanStaleBarriers();
     } finally {
       release();
     }
+    eng.repairs = await eng.completeInterruptedRestores();
     return eng;
+  }
+
+  /**
+   * Sets aside the newest ref if its object files did not survive (see SnapshotRecord.deps).
+   * Checkpoints are taken one at a time under the store lock, each flushed before the next
+   * begins, so only the newest one can have been cut by a power loss; an older ref with a damaged
+   * object was acknowledged, and is reported (and repaired) object by object instead.
+   */
+  private quarantineUnbackedRefs(): string[] {
+    const gen = this.readGeneration();
+    const moved: string[] = [];
+    for (const rec of this.refs.list().slice(-1)) {
+      const d = rec.deps;
+      if (!d || d.gen !== gen) continue;
+      const lost = d.packs.some((p) => !this.objects.packs.packs.has(p)) || d.loose.some((h) => !this.objects.hasLoose(h));
+      if (!lost) continue;
+      this.refs.setAside(rec.id, path.join(this.storeReal, 'quarantine'));
+      moved.push(rec.id);
+    }
+    return moved;
   }
 
   private lock(): Promise<() => void> {
@@ -168,9 +261,18 @@ export class SnapshotEngine {
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error('The snapshot engine is closed. Open it again to use the store.'));
-    const p = this.queue.then(fn, fn);
+    this.busy++;
+    const p = this.queue.then(fn, fn).finally(() => {
+      if (--this.busy === 0) for (const st of this.states.values()) st.verifier?.kick();
+    });
     this.queue = p.catch(() => undefined);
     return p;
+  }
+
+  /** Resolves when no background verification walk is running (for tests and benchmarks). */
+  async idle(): Promise<void> {
+    await this.queue;
+    await Promise.all([...this.states.values()].map((st) => st.verifier?.done));
   }
 
   private cleanStaleBarriers(): void {
@@ -206,10 +308,10 @@ export class SnapshotEngine {
     let st = this.states.get(rootAbs);
     if (st) return st;
     const excluded = new Set([this.storeReal]);
-    const tree = new LiveTree(rootAbs, this.ignore, excluded, this.objects);
+    const tree = new LiveTree(rootAbs, this.ignore.forRoot(rootAbs), excluded, this.objects);
     st = {
       tree, watcher: undefined, noWatchReason: undefined, initialised: false, lastId: null,
-      sinceVerify: 0, gcGen: this.readGeneration(), pending: new Set(), savedAt: 0,
+      sinceVerify: 0, verifier: undefined, gcGen: this.readGeneration(), pending: new Set(), savedAt: 0,
     };
     // Lineage continues across processes: the default parent is this folder's newest snapshot.
     const prev = this.refs.list().filter((r) => r.rootPath === rootAbs);
@@ -218,7 +320,10 @@ export class SnapshotEngine {
     if (saved) {
       tree.root = saved.root;
       // Objects are only ever removed by GC: if one ran since the save, re-check what the cache claims.
-      if (saved.gen !== st.gcGen) tree.revalidate((h) => this.objects.has(h));
+      if (saved.gen !== st.gcGen) {
+        this.objects.packs.rescan();
+        tree.revalidate((h) => this.objects.has(h));
+      }
     }
     // Watch when this call or the engine's default wants it; an explicit 'watcher' watches anywhere.
     const kinds = [wanted, this.options.changeSource ?? 'auto'];
@@ -244,6 +349,7 @@ export class SnapshotEngine {
   }
 
   private resolveRoot(root: string): string {
+    if (this.adopted.has(root)) return root;
     try {
       return fs.realpathSync(root);
     } catch {
@@ -262,6 +368,10 @@ export class SnapshotEngine {
     const w = st.watcher;
     const full = (forceRearm: boolean): void => {
       w?.drain(); // events before this walk are covered by it
+      // A full walk is a verification too.
+      st.verifier?.stop();
+      st.verifier = undefined;
+      st.sinceVerify = 0;
       if (w) w.forceRearm = forceRearm;
       try {
         tree.fullScan(storeBlobs);
@@ -273,10 +383,14 @@ export class SnapshotEngine {
     if (!st.initialised) source = new FullScanSource('first checkpoint of this folder in this process: full walk');
     else if (wanted === 'hints') source = new HintsSource(extra);
     else if (wanted === 'full-scan') source = new FullScanSource();
+    else if (st.overlay) source = st.overlay;
     else if (!w) source = new FullScanSource(st.noWatchReason && `not watched: ${st.noWatchReason}`);
     else source = w;
+    const tc = performance.now();
     const set = await source.collect();
+    this.lastCollectMs = performance.now() - tc;
     st.initialised = true;
+    if (set.ignored) for (const p of set.ignored) if (tree.counters.ignored.length < 200) tree.counters.ignored.push(p);
 
     if (source === w) {
       let why = set.note;
@@ -309,26 +423,66 @@ export class SnapshotEngine {
 
     if (w) w.forceRearm = true; // a directory named by an event may have been replaced
     try {
-      for (const p of set.paths) tree.refreshPath(p, storeBlobs);
-      if (source !== w) return { source: source.kind, events: 0, note: undefined };
-      for (const p of extra) tree.refreshPath(p, storeBlobs);
+      const named = source === st.overlay ? new Set([...set.paths, ...extra]) : set.paths;
+      for (const p of named) tree.refreshPath(p, storeBlobs, true);
+      if (source !== w) {
+        this.applyIgnoreFileChanges(tree, storeBlobs);
+        return { source: source.kind, events: set.events, note: undefined };
+      }
+      for (const p of extra) if (!(set.paths as Set<string>).has(p)) tree.refreshPath(p, storeBlobs, true);
+      this.applyIgnoreFileChanges(tree, storeBlobs);
     } finally {
       if (w) w.forceRearm = false;
     }
     const every = this.options.verifyEvery ?? 50;
     st.sinceVerify++;
-    if (every > 0 && st.sinceVerify >= every) {
+    const v = st.verifier;
+    if (every > 0 && v && (v.finished || st.sinceVerify >= every)) {
+      // Reconcile the background walk: re-examine what it flagged (O(flagged)), finishing it
+      // here only if it is still running when due.
+      const res = v.finish();
+      st.verifier = undefined;
       st.sinceVerify = 0;
-      const before = tree.counters.changes;
-      full(false);
-      const missed = tree.counters.changes - before;
+      if (res.suspects.has('.')) {
+        full(true);
+        return { source: 'watcher' as const, events: set.events, note: 'verification walk: the workspace folder changed as a whole; walked everything' };
+      }
+      const reported = new Set<string>([...set.paths, ...extra]);
+      let missed = 0;
+      w.forceRearm = true;
+      try {
+        for (const p of res.suspects) if (tree.refreshPath(p, storeBlobs) && !reported.has(p)) missed++;
+      } finally {
+        w.forceRearm = false;
+      }
+      const how = res.inlineEntries === 0 ? `in idle time, ${res.entries} entries` : `${res.entries} entries, ${res.inlineEntries} of them inside this checkpoint`;
       return {
         source: 'watcher' as const,
         events: set.events,
-        note: missed > 0 ? `verification walk found ${missed} change(s) the watcher missed` : 'verification walk agreed with the watcher',
+        note: missed > 0 ? `verification walk (${how}) found ${missed} change(s) the watcher missed` : `verification walk (${how}) agreed with the watcher`,
       };
     }
+    if (every > 0 && !v && st.sinceVerify >= Math.max(1, Math.floor(every / 2))) {
+      // Starts walking once this checkpoint is done (the engine is busy until then).
+      st.verifier = new BackgroundVerifier(tree, (rel, name, abs, isDir) => tree.skips(rel, name, abs, isDir), () => this.busy > 0);
+    }
     return { source: 'watcher' as const, events: set.events, note: undefined };
+  }
+
+  /**
+   * A `.gitignore` or `.nemocognitionignore` that changed changes what is in the snapshot below
+   * its folder: that folder is walked again with the new rules (O(that subtree), and rare).
+   */
+  private applyIgnoreFileChanges(tree: LiveTree, storeBlobs: boolean): void {
+    for (let round = 0; round < 4 && tree.counters.ignoreFilesChanged.size > 0; round++) {
+      const dirs = [...tree.counters.ignoreFilesChanged].sort((a, b) => a.length - b.length);
+      tree.counters.ignoreFilesChanged.clear();
+      for (const d of dirs) {
+        if (!tree.ignore.refresh(d)) continue;
+        if (d === '') tree.fullScan(storeBlobs);
+        else tree.refreshPath(d, storeBlobs);
+      }
+    }
   }
 
   /** Takes a checkpoint of `root`. */
@@ -336,7 +490,7 @@ export class SnapshotEngine {
     return this.serial(() => this.takeNow(root, opts));
   }
 
-  private async takeNow(root: string, opts: TakeOptions): Promise<SnapshotRecord> {
+  private async takeNow(root: string, opts: TakeOptions, flags: { reuseUnchanged?: boolean } = {}): Promise<SnapshotRecord> {
     const t0 = performance.now();
     const rootAbs = this.resolveRoot(root);
     const wanted = opts.changeSource ?? this.options.changeSource ?? 'auto';
@@ -346,15 +500,24 @@ export class SnapshotEngine {
     try {
       const gen = this.readGeneration();
       if (gen !== st.gcGen) {
+        this.objects.packs.rescan(); // packs may have been rewritten or removed
         st.tree.revalidate((h) => this.objects.has(h));
         st.gcGen = gen;
       }
+      const tLocked = performance.now();
+      this.lastCollectMs = 0;
       const r = await this.refresh(st, wanted, opts.hints, true);
-      const rootHash = st.tree.finalize(true, (h, e) => this.cacheTree(h, e));
+      const tRefreshed = performance.now();
+      const rootHash = st.tree.finalize(true, (h, e) => this.cacheTree(h, e), (h) => this.treeCache.get(h));
+      const tFinal = performance.now();
       // The default parent (this root's previous snapshot) may have been collected since: then none.
       const parent = opts.parentId ? this.refs.get(opts.parentId) : opts.parentId === undefined && st.lastId ? this.refs.get(st.lastId) : undefined;
       if (opts.parentId && !parent) throw new Error(`Parent snapshot ${opts.parentId} does not exist. Pass an id from the snapshot list, or none.`);
       const parentId = parent?.id ?? null;
+      if (flags.reuseUnchanged && parent && parent.root === rootHash && parent.rootPath === rootAbs && st.tree.counters.ignored.length === 0) {
+        // Nothing changed since the last checkpoint of this folder (already durable): it is the state to go back to.
+        return parent;
+      }
       const changedCount = parent
         ? diffViews(this.view(parent.root), this.view(rootHash)).length
         : st.tree.root.fileCount;
@@ -372,16 +535,40 @@ export class SnapshotEngine {
         ...(r.note ? { note: r.note } : {}),
         stats: { lstats: st.tree.counters.lstats, hashed: st.tree.counters.hashed, events: r.events, ms: 0 },
       };
+      const ignored = st.tree.counters.ignored;
+      if (ignored.length > 0) {
+        rec.ignoredChanges = ignored.slice();
+        const more = `${ignored.length}${ignored.length >= 200 ? '+' : ''} changed path(s) in ignored folders are listed, not stored (${ignored.slice(0, 3).join(', ')}${ignored.length > 3 ? ', ...' : ''}); restore neither writes nor deletes them`;
+        rec.note = rec.note ? `${rec.note}; ${more}` : more;
+      }
       const unreadable = st.tree.counters.unreadable;
       if (unreadable.length > 0) {
         const more = `${unreadable.length} path(s) could not be read and are not in this snapshot (${unreadable.slice(0, 3).join(', ')}${unreadable.length > 3 ? ', ...' : ''}); restore leaves them alone. To include them, give this user read access (or rename files whose names are not valid UTF-8).`;
         rec.note = rec.note ? `${rec.note}; ${more}` : more;
       }
-      rec.stats.ms = Math.round((performance.now() - t0) * 100) / 100;
-      const refBytes = this.refs.write(rec);
+      // Durable before acknowledged: the new objects and the ref that names them, in one round
+      // of parallel flushes; the ref lists them (deps), so a power loss that kept only the ref is
+      // detected by the next open.
+      const tCommit = performance.now();
+      const staged = this.objects.stage();
+      if (staged.packs.length || staged.loose.length) rec.deps = { gen, ...staged };
+      const tDone = performance.now();
+      const r2 = (x: number): number => Math.round(x * 100) / 100;
+      rec.stats.phases = {
+        lock: r2(tLocked - t0),
+        changes: r2(this.lastCollectMs),
+        examine: r2(tRefreshed - tLocked - this.lastCollectMs),
+        trees: r2(tFinal - tRefreshed),
+        diff: r2(tCommit - tFinal),
+        pack: r2(tDone - tCommit),
+      };
+      rec.stats.ms = r2(tDone - t0);
+      const refBytes = await this.refs.write(rec, () => this.objects.flush());
       st.lastId = rec.id;
       const every = this.options.persistStatCacheMs ?? 5 * 60_000;
-      if (r.source === 'full-scan' && st.savedAt === 0) this.persist(rootAbs, st);
+      if (st.ephemeral) {
+        // a branch sandbox: nothing to keep for a later process
+      } else if (r.source === 'full-scan' && st.savedAt === 0) this.persist(rootAbs, st);
       else if (every >= 0 && Date.now() - st.savedAt > every) this.persist(rootAbs, st);
       if (this.approxSize !== undefined) this.approxSize += rec.bytesWritten + refBytes;
     } finally {
@@ -391,7 +578,8 @@ export class SnapshotEngine {
     if (budget) {
       if (this.approxSize === undefined) this.approxSize = this.sizeOnDisk();
       if (this.approxSize > budget.maxBytes) {
-        await this.enforceBudgetNow(budget.maxBytes, new Set([...(budget.protect?.() ?? []), rec.id]));
+        // Down to a low-water mark, so that the next checkpoints do not each pay for a GC pass.
+        await this.enforceBudgetNow(budget.maxBytes, new Set([...(budget.protect?.() ?? []), rec.id]), Math.floor(budget.maxBytes * BUDGET_LOW_WATER));
       }
     }
     return rec;
@@ -493,8 +681,11 @@ export class SnapshotEngine {
     return out;
   }
 
-  /** Writes a snapshot into an empty (or missing) folder. */
-  materialise(id: string, dir: string): Promise<ApplyResult> {
+  /**
+   * Writes a snapshot into an empty (or missing) folder. With `seed`, also keeps the folder's
+   * tree with the stat of every file written (one lstat each), for `adoptRoot`.
+   */
+  materialise(id: string, dir: string, opts: { seed?: boolean } = {}): Promise<ApplyResult> {
     return this.serial(async () => {
       const rec = this.record(id);
       fs.mkdirSync(dir, { recursive: true });
@@ -503,9 +694,11 @@ export class SnapshotEngine {
         throw new Error(`Refusing to materialise snapshot ${id} into ${dir}: the folder is not empty. Choose an empty or new folder.`);
       }
       const plan = planTransform(EMPTY_VIEW, this.view(rec.root), this.ignore);
-      checkPlan(abs, plan);
-      this.preverify(plan);
-      return applyPlan(abs, plan, this.objects);
+      const dirs = checkPlan(abs, plan);
+      const blobs = this.preverify(plan);
+      const r = applyPlan(abs, plan, this.objects, { blobs, dirs, fresh: true });
+      if (opts.seed) this.seeds.set(abs, { tree: this.seedTree(rec.root, abs), snapshotId: id });
+      return r;
     });
   }
 
@@ -513,28 +706,108 @@ export class SnapshotEngine {
    * Makes `root` match snapshot `id`: first takes a safety snapshot (restore it to undo), then
    * writes only what differs, deletes what the snapshot lacks (never ignored paths), fixes modes,
    * recreates symlinks as links. Every path is checked before anything is written.
+   *
+   * Cost follows the files that differ: the safety snapshot comes from the change source (the
+   * watcher's events), the plan from a Merkle diff that skips equal subtrees, each blob is read
+   * and verified once, each file is written to a temp name and renamed, and each folder written
+   * into is flushed once at the end. A restore killed half-way is completed by the next open
+   * (see restoreJournal.ts). `phases` says where the time went.
    */
   restore(id: string, root: string, opts: RestoreOptions = {}): Promise<RestoreResult> {
-    return this.serial(async () => {
-      const rec = this.record(id);
-      const safety = await this.takeNow(root, { reason: `safety snapshot before restoring ${id}` });
-      const rootAbs = safety.rootPath;
+    return this.serial(() => this.restoreNow(id, root, opts));
+  }
+
+  private async restoreNow(id: string, root: string, opts: RestoreOptions): Promise<RestoreResult> {
+    const t0 = performance.now();
+    const rec = this.record(id);
+    const safety = await this.takeNow(root, { reason: `safety snapshot before restoring ${id}` }, { reuseUnchanged: true });
+    const t1 = performance.now();
+    const rootAbs = safety.rootPath;
+    const release = await this.lock();
+    try {
+      const plan = planTransform(this.view(safety.root), this.view(rec.root), this.rulesOf(rootAbs), { protectGit: true });
+      const dirs = checkPlan(rootAbs, plan);
+      if (!opts.allowOutsideSymlinks) this.refuseOutsideSymlinks(rootAbs, plan);
+      const t2 = performance.now();
+      const blobs = this.preverify(plan);
+      const t3 = performance.now();
+      // The undo point is pinned before the first write: from then on no GC or budget may drop it.
+      if (opts.pinSafety) this.pins.pin(safety.id, opts.pinSafety);
+      const journal = await this.journal.begin({
+        v: 1, rootPath: rootAbs, target: id, targetRoot: rec.root, safety: safety.id, fromRoot: safety.root, startedAt: Date.now(), pid: process.pid,
+      });
+      const t4 = performance.now();
+      const st = this.states.get(rootAbs);
+      for (const o of plan) st?.pending.add(o.path);
+      let r: ApplyResult;
+      try {
+        r = await applyPlanConcurrently(rootAbs, plan, this.objects, { blobs, dirs });
+      } catch (e) {
+        // Stopped part-way by an error (not a crash): say how to go back, and do not let the next
+        // open complete a restore the user saw fail.
+        await this.journal.end(journal);
+        const err = e as Error;
+        err.message = `${err.message}. The restore of ${id} stopped part-way; restore snapshot ${safety.id} to go back to what was there before it.`;
+        throw err;
+      }
+      const t5 = performance.now();
+      await this.flushRestore(r);
+      await this.journal.end(journal);
+      const t6 = performance.now();
+      const r2 = (x: number): number => Math.round(x * 100) / 100;
+      return {
+        written: r.written,
+        deleted: r.deleted,
+        undoSnapshotId: safety.id,
+        phases: { safety: r2(t1 - t0), plan: r2(t2 - t1), read: r2(t3 - t2), journal: r2(t4 - t3), write: r2(t5 - t4), durable: r2(t6 - t5), ms: r2(t6 - t0) },
+        folders: r.dirs.length,
+      };
+    } finally {
+      release();
+    }
+  }
+
+  /** One fsync per folder written into (in parallel); with `restoreDurability: 'full'` also each file's data. */
+  private async flushRestore(r: ApplyResult): Promise<void> {
+    if (!this.objects.options.fsync) return;
+    const batch = new SyncBatch(true);
+    for (const d of r.dirs) batch.dir(d);
+    if (this.options.restoreDurability === 'full') for (const f of r.files) batch.file(f);
+    await batch.flush();
+  }
+
+  /**
+   * Completes restores that a crash interrupted (their journal records are still there). For
+   * each: a safety snapshot of what is on disk now (so nothing is lost), then the interrupted
+   * plan run again to its end, leftover temp files removed, the record deleted.
+   */
+  private async completeInterruptedRestores(): Promise<RestoreRepair[]> {
+    const found = await (async () => {
       const release = await this.lock();
       try {
-        const plan = planTransform(this.view(safety.root), this.view(rec.root), this.ignore, { protectGit: true });
-        checkPlan(rootAbs, plan);
-        if (!opts.allowOutsideSymlinks) this.refuseOutsideSymlinks(rootAbs, plan);
-        this.preverify(plan);
-        // The undo point is pinned before the first write: from then on no GC or budget may drop it.
-        if (opts.pinSafety) this.pins.pin(safety.id, opts.pinSafety);
-        const st = this.states.get(rootAbs);
-        for (const o of plan) st?.pending.add(o.path);
-        const r = applyPlan(rootAbs, plan, this.objects);
-        return { written: r.written, deleted: r.deleted, undoSnapshotId: safety.id };
+        return this.journal.pending();
       } finally {
         release();
       }
-    });
+    })();
+    const out: RestoreRepair[] = [];
+    for (const { file, intent } of found) {
+      if (!intent) {
+        await this.journal.end(file);
+        continue;
+      }
+      try {
+        out.push(await this.serial(() => this.completeRestore(file, intent)));
+      } catch (e) {
+        // Never block opening the store: report it once, with the way back.
+        await this.journal.end(file).catch(() => undefined);
+        out.push({
+          rootPath: intent.rootPath, target: intent.target, interruptedAt: intent.startedAt, originalUndoSnapshotId: intent.safety, completed: false,
+          message: `a restore of ${intent.target} into ${intent.rootPath} was interrupted and could not be completed (${(e as Error).message}); restore ${intent.safety} to go back to what was there before it`,
+        });
+      }
+    }
+    return out;
   }
 
   /**
@@ -542,7 +815,7 @@ export class SnapshotEngine {
    * the same plan restore computes (live folder -> snapshot), for a preview.
    */
   planRestore(id: string, root: string): Promise<PlanOp[]> {
-    return this.serial(async () => planTransform(await this.liveViewOf(root), this.view(this.record(id).root), this.ignore, { protectGit: true }));
+    return this.serial(async () => planTransform(await this.liveViewOf(root), this.view(this.record(id).root), this.rulesOf(this.resolveRoot(root)), { protectGit: true }));
   }
 
   /** The live folder as a tree (refreshed from the change source; hashes changed files, stores nothing). */
@@ -570,16 +843,126 @@ export class SnapshotEngine {
     if (bad.length) throw new OutsideSymlinkError(bad);
   }
 
-  /** Every blob a plan needs must be sound before the first write (repairing from live files if possible). */
-  private preverify(plan: ReturnType<typeof planTransform>): void {
+  private async completeRestore(file: string, intent: RestoreIntent): Promise<RestoreRepair> {
+    const base = { rootPath: intent.rootPath, target: intent.target, interruptedAt: intent.startedAt, originalUndoSnapshotId: intent.safety };
+    if (!fs.existsSync(file)) return { ...base, completed: true, message: 'completed by another process' };
+    if (!fs.existsSync(intent.rootPath)) {
+      await this.journal.end(file);
+      return { ...base, completed: false, message: `the folder ${intent.rootPath} no longer exists; nothing to complete` };
+    }
+    const hasTree = (h: string): boolean => this.objects.has(h);
+    if (!hasTree(intent.fromRoot) || !hasTree(intent.targetRoot)) {
+      return {
+        ...base,
+        completed: false,
+        message: `the snapshots of the interrupted restore are no longer in the store; the folder was left as the crash left it (remove ${file} after checking it)`,
+      };
+    }
+    const safety = await this.takeNow(intent.rootPath, { reason: `safety snapshot before completing an interrupted restore of ${intent.target}` });
+    const release = await this.lock();
+    try {
+      const rootAbs = safety.rootPath;
+      const plan = planTransform(this.view(intent.fromRoot), this.view(intent.targetRoot), this.rulesOf(rootAbs), { protectGit: true });
+      const dirs = checkPlan(rootAbs, plan);
+      const blobs = this.preverify(plan);
+      const st = this.states.get(rootAbs);
+      for (const o of plan) st?.pending.add(o.path);
+      const r = await applyPlanConcurrently(rootAbs, plan, this.objects, { blobs, dirs, replay: true });
+      const folders = new Set(r.dirs);
+      for (const o of plan) folders.add(path.dirname(path.join(rootAbs, ...o.path.split('/'))));
+      const temps = removeRestoreTemps(folders);
+      await this.flushRestore({ ...r, dirs: [...folders] });
+      await this.journal.end(file);
+      return {
+        ...base,
+        completed: true,
+        undoSnapshotId: safety.id,
+        message: `a restore of ${intent.target} into ${intent.rootPath} was interrupted; it was completed (${r.written.length} written, ${r.deleted.length} deleted, ${temps} temp file(s) removed). Restore ${safety.id} to go back to what the interruption left, or ${intent.safety} to what was there before the restore.`,
+      };
+    } finally {
+      release();
+    }
+  }
+
+  /** The tree of a folder just materialised from tree `hash`: hashes from the snapshot, stat from disk. */
+  private seedTree(hash: string, abs: string): DirNode {
+    const build = (h: string, dirAbs: string, ino: number): DirNode => {
+      const d = newDir(ino);
+      let complete = true;
+      let count = 0;
+      for (const e of this.readTree(h)) {
+        const a = `${dirAbs}/${e.name}`;
+        let st: fs.Stats;
+        try {
+          st = fs.lstatSync(a);
+        } catch {
+          complete = false; // left out (ignored by the setting)
+          continue;
+        }
+        if (e.type === 'dir') {
+          if (!st.isDirectory()) {
+            complete = false;
+            continue;
+          }
+          const c = build(e.hash, a, st.ino);
+          if (c.hash !== e.hash) complete = false;
+          d.children.set(e.name, c);
+          count += c.fileCount;
+        } else {
+          if ((e.type === 'file') !== st.isFile()) {
+            complete = false;
+            continue;
+          }
+          d.children.set(e.name, {
+            type: e.type, mode: e.type === 'file' ? st.mode & 0o777 : 0, size: e.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino,
+            hash: e.hash, stored: true, racy: false,
+          });
+          count++;
+        }
+      }
+      d.hash = complete ? h : null;
+      d.clean = complete;
+      d.fileCount = count;
+      return d;
+    };
+    return build(hash, abs, fs.lstatSync(abs).ino);
+  }
+
+  /** The ignore rules of a live folder (what a restore there must neither write nor delete). */
+  private rulesOf(rootAbs: string): RootIgnore {
+    return this.states.get(rootAbs)?.tree.ignore ?? this.ignore.forRoot(rootAbs);
+  }
+
+  /**
+   * Every blob a plan needs must be sound before the first write (repairing from live files if
+   * possible). Blobs are read and verified once here and handed to the writer, up to a memory
+   * bound; larger ones are verified by streaming here and streamed (and verified) again when written.
+   */
+  private preverify(plan: ReturnType<typeof planTransform>): Map<string, Buffer> {
+    const held = new Map<string, Buffer>();
+    let bytes = 0;
     for (const o of plan) {
       if (o.op !== 'write' && o.op !== 'symlink') continue;
+      const h = o.entry.hash;
+      if (held.has(h)) continue;
+      const small = o.entry.size <= this.objects.options.streamAbove && bytes + o.entry.size <= PREREAD_BYTES;
+      const load = (): void => {
+        if (small) {
+          const raw = this.objects.read(h, 'b');
+          held.set(h, raw);
+          bytes += raw.length;
+        } else {
+          this.objects.verify(h);
+        }
+      };
       try {
-        this.objects.verify(o.entry.hash);
+        load();
       } catch (e) {
-        if (!(e instanceof CorruptObjectError) || !this.repair(o.entry.hash)) throw e;
+        if (!(e instanceof CorruptObjectError) || !this.repair(h)) throw e;
+        load();
       }
     }
+    return held;
   }
 
   deleteSnapshot(id: string): void {
@@ -608,9 +991,11 @@ export class SnapshotEngine {
         }
       }
       const reachable = new Set<string>();
+      const trees = new Set<string>();
       const mark = (hash: string): void => {
         if (reachable.has(hash)) return;
         reachable.add(hash);
+        trees.add(hash);
         for (const e of this.readTree(hash)) {
           if (e.type === 'dir') mark(e.hash);
           else reachable.add(e.hash);
@@ -622,39 +1007,31 @@ export class SnapshotEngine {
         throw new Error(`Garbage collection stopped: snapshot refs ${unreadable.join(', ')} cannot be read, so what they reference is unknown. Nothing was deleted. Move those files out of ${this.refs.dir} and retry.`);
       }
       for (const rec of recs) mark(rec.root);
-      for (const st of this.states.values()) st.tree.collectHashes(reachable);
+      for (const st of this.states.values()) st.tree.collectHashes(reachable, trees);
+      // An object stored as a delta (a tree, or a blob) needs its base (and the base's base...) to be read.
+      for (const h of [...reachable]) {
+        for (let b = this.objects.deltaBaseOf(h); b !== undefined && !reachable.has(b); b = this.objects.deltaBaseOf(b)) reachable.add(b);
+      }
       // Bump the generation BEFORE deleting: a crash mid-sweep must still make other processes
       // re-check the objects their caches believe stored.
       const gen = this.readGeneration() + 1;
       const tmp = `${this.genPath}.tmp-${process.pid}`;
       fs.writeFileSync(tmp, String(gen));
       fs.renameSync(tmp, this.genPath);
-      let removed = 0;
-      let freed = 0;
-      let kept = 0;
-      for (const o of this.objects.list()) {
-        if (reachable.has(o.hash)) {
-          kept++;
-          continue;
-        }
-        this.objects.remove(o.hash);
-        this.treeCache.delete(o.hash);
-        removed++;
-        freed += o.bytes;
-      }
+      const swept = await this.objects.sweep(reachable);
+      for (const h of [...this.treeCache.keys()]) if (!reachable.has(h)) this.treeCache.delete(h);
       this.objects.cleanTemp();
       for (const st of this.states.values()) st.gcGen = gen; // our own state was a GC root: still valid
       this.approxSize = undefined;
-      return { droppedSnapshots: dropped, removedObjects: removed, freedBytes: freed, keptObjects: kept };
+      return { droppedSnapshots: dropped, removedObjects: swept.removedObjects, freedBytes: swept.freedBytes, keptObjects: swept.keptObjects };
     } finally {
       release();
     }
   }
 
-  /** Bytes used by objects and refs. O(objects). */
+  /** Bytes used by objects (packs and loose files) and refs. O(loose objects + refs). */
   sizeOnDisk(): number {
-    let n = this.refs.bytes();
-    for (const o of this.objects.list()) n += o.bytes;
+    const n = this.refs.bytes() + this.objects.diskBytes();
     this.approxSize = n;
     return n;
   }
@@ -664,10 +1041,11 @@ export class SnapshotEngine {
     return this.serial(() => this.enforceBudgetNow(maxBytes, new Set(protectedIds)));
   }
 
-  private async enforceBudgetNow(maxBytes: number, protect: Set<string>): Promise<{ dropped: string[]; sizeAfter: number }> {
+  private async enforceBudgetNow(maxBytes: number, protect: Set<string>, target = maxBytes): Promise<{ dropped: string[]; sizeAfter: number }> {
     const dropped: string[] = [];
     let size = this.sizeOnDisk();
-    while (size > maxBytes) {
+    if (size <= maxBytes) return { dropped, sizeAfter: size };
+    while (size > target) {
       const pinned = this.pins.list();
       const victims = this.refs.list().filter((r) => !protect.has(r.id) && !pinned.has(r.id));
       if (victims.length === 0) break;
@@ -696,12 +1074,8 @@ export class SnapshotEngine {
         for (const o of [...this.objects.list()]) {
           res.checked++;
           try {
-            const fd = fs.openSync(this.objects.pathOf(o.hash), 'r');
-            const head = Buffer.alloc(4);
-            fs.readSync(fd, head, 0, 4, 0);
-            fs.closeSync(fd);
-            const kind = head[2] === 0x74 ? 't' : 'b';
-            if (kind === 't') parseTree(o.hash, this.objects.read(o.hash, 't'));
+            const kind = this.objects.kindOf(o.hash) ?? 'b';
+            if (kind === 't') parseTree(o.hash, this.objects.read(o.hash, 't', { fromDisk: true }));
             else this.objects.verify(o.hash, 'b');
           } catch (e) {
             if (!(e instanceof CorruptObjectError)) throw e;
@@ -733,12 +1107,16 @@ export class SnapshotEngine {
         const bytes = serializeTree(entries);
         if (hashTreeBytes(bytes) !== hash) continue;
         this.objects.putBytes('t', bytes, hash);
+        this.objects.commitSync();
         return true;
       }
       const abs = path.join(st.tree.rootAbs, found.rel);
       if (found.node.type === 'symlink') {
         try {
-          if (this.objects.putBytes('b', fs.readlinkSync(abs, { encoding: 'buffer' })).hash === hash) return true;
+          if (this.objects.putBytes('b', fs.readlinkSync(abs, { encoding: 'buffer' })).hash === hash) {
+            this.objects.commitSync();
+            return true;
+          }
         } catch {
           // gone
         }
@@ -746,7 +1124,10 @@ export class SnapshotEngine {
       }
       // If the live file no longer holds that content, what putFile stored is just unreferenced.
       const r = this.objects.putFile(abs);
-      if (r && r.hash === hash) return true;
+      if (r && r.hash === hash) {
+        this.objects.commitSync();
+        return true;
+      }
     }
     return false;
   }
@@ -764,8 +1145,11 @@ export class SnapshotEngine {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    // Objects a caller stored outside a checkpoint (repairs, tests) are written before the state that names them.
+    this.objects.close();
     for (const [rootAbs, st] of this.states) {
-      if (st.initialised && (this.options.persistStatCacheMs ?? 0) >= 0) this.persist(rootAbs, st);
+      st.verifier?.stop();
+      if (st.initialised && !st.ephemeral && (this.options.persistStatCacheMs ?? 0) >= 0) this.persist(rootAbs, st);
       st.tree.disarmTree(st.tree.root);
       st.watcher?.close();
     }
@@ -773,10 +1157,108 @@ export class SnapshotEngine {
   }
 
   /** For tests and diagnostics: the change source a root is using now. */
-  sourceOf(root: string): 'watcher' | 'full-scan' | 'none' {
+  sourceOf(root: string): 'watcher' | 'full-scan' | 'overlay' | 'none' {
     const st = this.states.get(this.resolveRoot(root));
     if (!st) return 'none';
-    return st.watcher ? 'watcher' : 'full-scan';
+    return st.overlay ? 'overlay' : st.watcher ? 'watcher' : 'full-scan';
+  }
+
+  /**
+   * Registers a branch sandbox's folder so that its first checkpoint costs only what changed:
+   * its tree (hashes, and the stat that proves them) starts as a copy of `seedFrom`'s, a folder
+   * materialised with `seed` from the snapshot the branch starts at; with an overlay, the folder
+   * is read through `view` and what changed comes from `upperDir`; without one, a watcher is armed
+   * on every folder (no file is looked at). Checkpoints name the root by `root`.
+   */
+  adoptRoot(root: string, opts: AdoptOptions): void {
+    if (this.closed) throw new Error('The snapshot engine is closed. Open it again to use the store.');
+    const seed = this.seeds.get(opts.seedFrom);
+    if (!seed) throw new Error(`No materialised folder ${opts.seedFrom} to seed ${root} from; materialise it with { seed: true } first.`);
+    this.forgetRoot(root);
+    const viewAbs = opts.view ?? root;
+    const tree = new LiveTree(viewAbs, this.ignore.forRoot(viewAbs, opts.rulesFrom ?? viewAbs), new Set([this.storeReal]), this.objects);
+    tree.root = cloneDir(seed.tree);
+    const st: RootState = {
+      tree, watcher: undefined, noWatchReason: undefined, initialised: true, lastId: opts.snapshotId,
+      sinceVerify: 0, verifier: undefined, gcGen: this.readGeneration(), pending: new Set(), savedAt: 0, ephemeral: true,
+    };
+    if (opts.upperDir) {
+      st.overlay = new OverlaySource(opts.upperDir, tree);
+    } else {
+      const w = new WatcherSource(path.join(this.storeReal, 'barrier', `${process.pid}-${randomBytes(4).toString('hex')}`), {
+        overflowEvents: this.options.watcherOverflowEvents,
+      });
+      if (w.healthy) {
+        st.watcher = w;
+        tree.hooks = w;
+        tree.armAll();
+      } else {
+        w.close();
+      }
+      if (!w.healthy) {
+        // Could not watch everything: the first checkpoint walks (with the seeded stat, reading nothing unchanged).
+        tree.disarmTree(tree.root);
+        st.watcher?.close();
+        st.watcher = undefined;
+        tree.hooks = undefined;
+        st.noWatchReason = w.failureReason;
+        st.initialised = false;
+      }
+    }
+    this.adopted.add(root);
+    this.states.set(root, st);
+  }
+
+  /**
+   * Brings an adopted root from snapshot `fromId` (what it holds now) to `toId` by writing only
+   * the difference (through its view; the change source then sees exactly those paths). For a
+   * branch forked from a later node than its lower layer holds: O(difference), no safety
+   * snapshot (the folder is a fresh sandbox, not the user's workspace).
+   */
+  advanceRoot(root: string, fromId: string, toId: string): Promise<ApplyResult> {
+    return this.serial(async () => {
+      const st = this.states.get(root);
+      if (!st || !this.adopted.has(root)) throw new Error(`${root} is not an adopted branch folder; call adoptRoot first.`);
+      const from = this.record(fromId);
+      const to = this.record(toId);
+      const release = await this.lock();
+      try {
+        const plan = planTransform(this.view(from.root), this.view(to.root), st.tree.ignore, { protectGit: true });
+        const dirs = checkPlan(st.tree.rootAbs, plan);
+        const blobs = this.preverify(plan);
+        for (const o of plan) st.pending.add(o.path);
+        const r = applyPlan(st.tree.rootAbs, plan, this.objects, { blobs, dirs });
+        st.lastId = toId;
+        return r;
+      } finally {
+        release();
+      }
+    });
+  }
+
+  /** Drops a root's in-memory state and watches (its snapshots stay); the next checkpoint of it starts afresh. */
+  forgetRoot(root: string): void {
+    let key = root;
+    if (!this.adopted.has(root)) {
+      try {
+        key = fs.realpathSync(root);
+      } catch {
+        // gone already: its state is under the name it had
+      }
+    }
+    const st = this.states.get(key);
+    if (st) {
+      st.verifier?.stop();
+      st.tree.disarmTree(st.tree.root);
+      st.watcher?.close();
+      this.states.delete(key);
+    }
+    this.adopted.delete(root);
+  }
+
+  /** Forgets the seed kept for a materialised folder. */
+  dropSeed(dir: string): void {
+    this.seeds.delete(dir);
   }
 }
 

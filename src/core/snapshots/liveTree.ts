@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TreeEntry } from './api';
-import type { IgnoreMatcher } from './ignore';
-import type { ObjectStore } from './objects';
+import { RootIgnore } from './ignore';
+import { MAX_BLOB_DELTA_DEPTH, MAX_DELTA_DEPTH, type ObjectStore, type TreeRow } from './objects';
 import { compareNames, hashTreeBytes, isSafeName, serializeTree } from './tree';
 
 /**
@@ -25,6 +25,8 @@ export interface FileNode {
   stored: boolean;
   /** Modified so recently that a later same-tick write could keep the same stat: re-hash next time. */
   racy: boolean;
+  /** Length of the delta chain of its stored blob (undefined: unknown, stored whole on its next change). */
+  depth?: number;
 }
 
 export interface DirNode {
@@ -38,6 +40,11 @@ export interface DirNode {
   fileCount: number;
   /** Set by a watcher: whatever releases this directory's watch. */
   watch?: { close(): void };
+  /** Length of the delta chain the stored tree `hash` ends (undefined: unknown, stored whole next time). */
+  depth?: number;
+  /** The last stored tree of this folder and its depth, once something below changed: the next tree's delta base. */
+  base?: string;
+  baseDepth?: number;
 }
 
 export type LiveNode = FileNode | DirNode;
@@ -56,6 +63,14 @@ export interface ScanCounters {
   changes: number;
   /** Paths this process may not read (EACCES/EPERM): left out of the snapshot, so restore never touches them. */
   unreadable: string[];
+  /** Paths a change source named that exist but are ignored (listed, never stored). */
+  ignored: string[];
+  /** Folders whose ignore files (.gitignore, .nemocognitionignore) were seen changing. */
+  ignoreFilesChanged: Set<string>;
+}
+
+function emptyCounters(): ScanCounters {
+  return { lstats: 0, hashed: 0, bytesWritten: 0, changes: 0, unreadable: [], ignored: [], ignoreFilesChanged: new Set() };
 }
 
 function denied(e: unknown): boolean {
@@ -66,18 +81,36 @@ function denied(e: unknown): boolean {
 /** Changes younger than this may share an mtime tick with a later write (coarse kernel clock). */
 const RACY_MS = 30;
 
+const MAX_LISTED = 200;
+
+function parentOf(rel: string): string {
+  const cut = rel.lastIndexOf('/');
+  return cut < 0 ? '' : rel.slice(0, cut);
+}
+
 export function newDir(ino: number): DirNode {
   return { type: 'dir', ino, children: new Map(), hash: null, clean: false, fileCount: 0 };
+}
+
+/** A deep copy of a tree (watch handles are not copied): seeds a new root from a materialisation. */
+export function cloneDir(d: DirNode): DirNode {
+  const out: DirNode = { type: 'dir', ino: d.ino, children: new Map(), hash: d.hash, clean: d.clean, fileCount: d.fileCount };
+  for (const [name, c] of d.children) out.children.set(name, c.type === 'dir' ? cloneDir(c) : { ...c });
+  return out;
 }
 
 export class LiveTree {
   root: DirNode;
   hooks: ScanHooks | undefined;
-  counters: ScanCounters = { lstats: 0, hashed: 0, bytesWritten: 0, changes: 0, unreadable: [] };
+  counters: ScanCounters = emptyCounters();
+  /** Set while a change source's named paths are examined (not during walks): ignored ones are then listed. */
+  private listIgnored = false;
+  /** Ignored entries met so far, with a stat signature (to list only what changed). */
+  private readonly ignoredSeen = new Map<string, string>();
 
   constructor(
     readonly rootAbs: string,
-    private readonly ignore: IgnoreMatcher,
+    readonly ignore: RootIgnore,
     /** Absolute paths never scanned (the store folder when it lives inside the root). */
     private readonly excluded: ReadonlySet<string>,
     private readonly store: ObjectStore,
@@ -85,8 +118,13 @@ export class LiveTree {
     this.root = newDir(0);
   }
 
+  /** Is this entry outside the snapshot (the store folder, ignore rules)? Used by the background verifier. */
+  skips(rel: string, name: string, abs: string, isDir: boolean): boolean {
+    return this.excluded.has(abs) || this.ignore.matches(rel, name, isDir);
+  }
+
   resetCounters(): void {
-    this.counters = { lstats: 0, hashed: 0, bytesWritten: 0, changes: 0, unreadable: [] };
+    this.counters = emptyCounters();
   }
 
   /** Walks everything (with the stat cache). Returns true if anything changed. */
@@ -100,8 +138,20 @@ export class LiveTree {
     return this.scanDir(this.root, '', this.rootAbs, storeBlobs);
   }
 
-  /** Re-examines one root-relative path (and, if it is a directory, everything below it). */
-  refreshPath(rel: string, storeBlobs: boolean): boolean {
+  /**
+   * Re-examines one root-relative path (and, if it is a directory, everything below it). With
+   * `named`, the path came from a change source, and if it turns out to be ignored it is listed.
+   */
+  refreshPath(rel: string, storeBlobs: boolean, named = false): boolean {
+    this.listIgnored = named;
+    try {
+      return this.refreshOne(rel, storeBlobs);
+    } finally {
+      this.listIgnored = false;
+    }
+  }
+
+  private refreshOne(rel: string, storeBlobs: boolean): boolean {
     const parts = rel.split('/').filter((p) => p !== '');
     if (parts.length === 0 || !parts.every(isSafeName)) return false;
     const chain: DirNode[] = [this.root];
@@ -124,6 +174,10 @@ export class LiveTree {
   }
 
   private markDirty(d: DirNode): void {
+    if (d.clean && d.hash) {
+      d.base = d.hash;
+      d.baseDepth = d.depth;
+    }
     d.hash = null;
     d.clean = false;
   }
@@ -143,7 +197,11 @@ export class LiveTree {
     // decodes it lossily, so the path no longer exists under that spelling): say so, never drop silently.
     if (!st && name.includes('\uFFFD')) this.counters.unreadable.push(rel);
     const old = parent.children.get(name);
-    const kept = st && (st.isFile() || st.isSymbolicLink() || st.isDirectory()) && !this.ignore.matches(rel, name, st.isDirectory());
+    const snapshotKind = st !== undefined && (st.isFile() || st.isSymbolicLink() || st.isDirectory());
+    const ignored = snapshotKind && this.ignore.matches(rel, name, st!.isDirectory());
+    if (ignored) this.noteIgnored(rel, st!);
+    if (RootIgnore.isIgnoreFile(name) && (old !== undefined) !== (snapshotKind && !ignored)) this.counters.ignoreFilesChanged.add(parentOf(rel));
+    const kept = snapshotKind && !ignored;
     if (!st || !kept) {
       // Gone, ignored, or a kind we do not snapshot (fifo, socket, device).
       if (!old) return false;
@@ -154,10 +212,28 @@ export class LiveTree {
     return this.update(parent, name, rel, abs, st, storeBlobs);
   }
 
+  /**
+   * Ignored entries are never stored, but one that a change source named and that is new or
+   * changed since last seen is listed (the run shows what an agent wrote into ignored folders).
+   */
+  private noteIgnored(rel: string, st: fs.Stats): void {
+    const sig = `${st.mtimeMs}:${st.ctimeMs}:${st.size}`;
+    const seen = this.ignoredSeen.get(rel);
+    this.ignoredSeen.set(rel, sig);
+    if (!this.listIgnored || seen === sig) return;
+    if (this.counters.ignored.length < MAX_LISTED) this.counters.ignored.push(st.isDirectory() ? `${rel}/` : rel);
+  }
+
   private removeChild(parent: DirNode, name: string): void {
     const old = parent.children.get(name);
     if (old && old.type === 'dir') this.disarmTree(old);
     parent.children.delete(name);
+  }
+
+  /** Arms the hooks (a watcher) on every folder of the tree without looking at any file. */
+  armAll(d: DirNode = this.root, rel = '', abs = this.rootAbs): void {
+    this.hooks?.armDir(rel, abs, d);
+    for (const [name, c] of d.children) if (c.type === 'dir') this.armAll(c, rel === '' ? name : `${rel}/${name}`, `${abs}/${name}`);
   }
 
   disarmTree(d: DirNode): void {
@@ -194,6 +270,7 @@ export class LiveTree {
     let hash: string;
     let size: number;
     let stored = false;
+    let depth: number | undefined;
     if (type === 'file' && !canRead(abs)) {
       this.counters.unreadable.push(rel);
       if (!old) return false;
@@ -203,11 +280,14 @@ export class LiveTree {
     }
     if (type === 'file') {
       if (storeBlobs) {
-        const r = this.store.putFile(abs);
+        // The file's previous content is the natural delta base (an edit changes a file in place).
+        const base = old && old.type === 'file' && old.stored && old.depth !== undefined && old.depth < MAX_BLOB_DELTA_DEPTH ? old : undefined;
+        const r = this.store.putFile(abs, base?.hash);
         if (!r) return this.examine(parent, name, rel, abs, storeBlobs); // changed kind under us: look again
         hash = r.hash;
         size = r.size;
         stored = true;
+        depth = r.delta ? base!.depth! + 1 : r.written > 0 ? 0 : undefined;
         this.counters.bytesWritten += r.written;
       } else {
         const h = hashFileNoFollow(abs);
@@ -236,12 +316,13 @@ export class LiveTree {
     if (!stored && old && old.type !== 'dir' && old.hash === hash && old.stored) stored = true;
     const now = Date.now();
     const node: FileNode = {
-      type, mode, size, hash, stored,
+      type, mode, size, hash, stored, ...(depth !== undefined ? { depth } : {}),
       mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino,
       racy: now - st.mtimeMs < RACY_MS || now - st.ctimeMs < RACY_MS,
     };
     parent.children.set(name, node);
     if (!old || old.type !== type || old.hash !== hash || old.mode !== mode || old.size !== size) {
+      if (RootIgnore.isIgnoreFile(name)) this.counters.ignoreFilesChanged.add(parentOf(rel));
       this.counters.changes++;
       return true;
     }
@@ -283,7 +364,7 @@ export class LiveTree {
    * Computes tree hashes of every directory whose hash is unknown; when `storeObjects`, also stores
    * the blobs and trees not yet in the store. Only directories on changed paths are visited.
    */
-  finalize(storeObjects: boolean, onTree?: (hash: string, entries: TreeEntry[]) => void): string {
+  finalize(storeObjects: boolean, onTree?: (hash: string, entries: TreeEntry[]) => void, knownTree?: (hash: string) => TreeEntry[] | undefined): string {
     const visit = (dir: DirNode, rel: string, abs: string): string => {
       if (dir.clean && dir.hash) return dir.hash;
       if (!storeObjects && dir.hash) return dir.hash;
@@ -312,7 +393,16 @@ export class LiveTree {
       const bytes = serializeTree(entries);
       const hash = hashTreeBytes(bytes);
       if (storeObjects) {
-        this.counters.bytesWritten += this.store.putBytes('t', bytes, hash).written;
+        const deltaOk = dir.base !== undefined && dir.baseDepth !== undefined && dir.baseDepth < MAX_DELTA_DEPTH;
+        // The base's entries are usually in the engine's tree cache (it finalized them): no parsing.
+        const baseEntries = deltaOk ? knownTree?.(dir.base!) : undefined;
+        const r = this.store.putTree(bytes, hash, deltaOk ? dir.base : undefined, {
+          rows: entries.map(rowOf),
+          ...(baseEntries ? { baseRows: baseEntries.map(rowOf) } : {}),
+        });
+        this.counters.bytesWritten += r.written;
+        dir.depth = r.delta ? dir.baseDepth! + 1 : r.written > 0 ? 0 : undefined;
+        dir.base = undefined;
         dir.clean = true;
       }
       dir.hash = hash;
@@ -348,9 +438,12 @@ export class LiveTree {
   }
 
   /** Every object hash the in-memory state refers to (a GC root while this engine is open). */
-  collectHashes(into: Set<string>): void {
+  collectHashes(into: Set<string>, trees?: Set<string>): void {
     const walk = (d: DirNode): void => {
-      if (d.hash) into.add(d.hash);
+      if (d.hash) {
+        into.add(d.hash);
+        trees?.add(d.hash);
+      }
       for (const c of d.children.values()) {
         if (c.type === 'dir') walk(c);
         else into.add(c.hash);
@@ -358,6 +451,10 @@ export class LiveTree {
     };
     walk(this.root);
   }
+}
+
+function rowOf(e: TreeEntry): TreeRow {
+  return [e.name, e.type, e.mode, e.size, e.hash];
 }
 
 function canRead(abs: string): boolean {

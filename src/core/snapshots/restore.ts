@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TreeEntry } from './api';
-import type { IgnoreMatcher } from './ignore';
-import type { ObjectStore } from './objects';
-import { assertNoSymlinkParents, resolveInside } from './pathSafety';
+import { writeAll, type ObjectStore } from './objects';
+import { PathEscapeError } from './api';
+import { resolveInside } from './pathSafety';
 import { mergeEntries, sameEntry, type TreeView } from './treeView';
 
 /**
@@ -30,7 +30,12 @@ function join(prefix: string, name: string): string {
  * deleted before something else is created there; directories are emptied before removal and
  * created before their contents. Paths ignored by `ignore` are neither written nor deleted.
  */
-export function planTransform(from: TreeView, to: TreeView, ignore: IgnoreMatcher, opts: { protectGit?: boolean } = {}): PlanOp[] {
+/** What a plan must neither write nor delete (an IgnoreMatcher, or a live root's RootIgnore). */
+export interface IgnoreRules {
+  matches(relPath: string, name: string, isDir: boolean): boolean;
+}
+
+export function planTransform(from: TreeView, to: TreeView, ignore: IgnoreRules, opts: { protectGit?: boolean } = {}): PlanOp[] {
   const ops: PlanOp[] = [];
   // A `.git` (folder or file, at any depth) is read-only to restore even when snapshots include it.
   const untouchable = (p: string, name: string, isDir: boolean): boolean =>
@@ -78,71 +83,149 @@ export function planTransform(from: TreeView, to: TreeView, ignore: IgnoreMatche
   return ops;
 }
 
+/**
+ * Which folders of the live tree have been checked to be real directories reached without a
+ * symlink: each folder is lstat'ed once per restore (not once per file below it). A folder the
+ * plan deletes is forgotten, so anything later created there is checked again. Restore and
+ * materialise run while no agent works in the folder, so nothing swaps a checked folder meanwhile.
+ */
+export class DirChecker {
+  private readonly safe = new Set<string>(['']);
+  lstats = 0;
+
+  constructor(private readonly rootAbs: string) {}
+
+  /** Throws PathEscapeError if the parent chain of `rel` holds a symlink. */
+  checkParentOf(rel: string): void {
+    const cut = rel.lastIndexOf('/');
+    if (cut > 0) this.checkDir(rel.slice(0, cut), rel);
+  }
+
+  private checkDir(dir: string, forPath: string): void {
+    if (this.safe.has(dir)) return;
+    const cut = dir.lastIndexOf('/');
+    if (cut > 0) this.checkDir(dir.slice(0, cut), forPath);
+    let st: fs.Stats;
+    try {
+      this.lstats++;
+      st = fs.lstatSync(path.join(this.rootAbs, ...dir.split('/')));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return; // created by the plan later
+      throw e;
+    }
+    if (st.isSymbolicLink()) {
+      throw new PathEscapeError(forPath, `its parent "${dir}" is a symlink in the workspace (remove or rename that symlink, then retry)`);
+    }
+    if (st.isDirectory()) this.safe.add(dir);
+  }
+
+  /** A folder this plan created (mkdir never follows a symlink). */
+  created(dir: string): void {
+    this.safe.add(dir);
+  }
+
+  /** The plan removed `rel`: forget it and everything checked below it. */
+  removed(rel: string): void {
+    this.safe.delete(rel);
+    const prefix = `${rel}/`;
+    for (const d of this.safe) if (d.startsWith(prefix)) this.safe.delete(d);
+  }
+}
+
 /** Refuses the whole plan, before anything is written, if any path could land outside the root. */
-export function checkPlan(rootAbs: string, ops: readonly PlanOp[]): void {
-  const checkedParents = new Set<string>();
+export function checkPlan(rootAbs: string, ops: readonly PlanOp[], dirs = new DirChecker(rootAbs)): DirChecker {
   for (const o of ops) {
     resolveInside(rootAbs, o.path);
-    const parent = o.path.includes('/') ? o.path.slice(0, o.path.lastIndexOf('/')) : '';
-    if (parent !== '' && !checkedParents.has(parent)) {
-      assertNoSymlinkParents(rootAbs, o.path);
-      checkedParents.add(parent);
-    }
+    dirs.checkParentOf(o.path);
   }
+  return dirs;
 }
 
 const WRITE_FLAGS = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW;
 
+/** Temp files of a restore (ignored by snapshots; an interrupted restore's are removed when it is completed). */
+export const RESTORE_TEMP_PREFIX = '.nc-restore-';
+
 function tmpName(abs: string): string {
-  return path.join(path.dirname(abs), `.nc-restore-${randomBytes(6).toString('hex')}`);
+  return path.join(path.dirname(abs), `${RESTORE_TEMP_PREFIX}${randomBytes(6).toString('hex')}`);
 }
 
 export interface ApplyResult {
   written: string[];
   deleted: string[];
+  /** Absolute paths of the folders whose entries changed (each gets one fsync). */
+  dirs: string[];
+  /** Absolute paths of the files written (for a full data flush, when asked). */
+  files: string[];
 }
 
-/** Runs a checked plan. Each file is written to a temp name with O_EXCL|O_NOFOLLOW and renamed in place. */
-export function applyPlan(rootAbs: string, ops: readonly PlanOp[], store: ObjectStore): ApplyResult {
+export interface ApplyOptions {
+  /** Blob bytes already read and verified, by hash (each blob is read from the store once). */
+  blobs?: ReadonlyMap<string, Buffer>;
+  /** Folder checks done by checkPlan, reused. */
+  dirs?: DirChecker;
+  /** Completing an interrupted restore: what the first attempt already did is not an error. */
+  replay?: boolean;
+  /** Materialising into a new, empty folder: files are created in place (O_EXCL), no temp and rename. */
+  fresh?: boolean;
+}
+
+/**
+ * Runs a checked plan. Each file is written to a temp name with O_EXCL|O_NOFOLLOW in its own
+ * folder and renamed in place (a crash never leaves a half-written file under its name).
+ */
+export function applyPlan(rootAbs: string, ops: readonly PlanOp[], store: ObjectStore, opts: ApplyOptions = {}): ApplyResult {
   const written: string[] = [];
   const deleted: string[] = [];
+  const files: string[] = [];
+  const touched = new Set<string>();
+  const dirs = opts.dirs ?? new DirChecker(rootAbs);
+  const parentAbs = (abs: string): string => path.dirname(abs);
   for (const o of ops) {
     const abs = resolveInside(rootAbs, o.path);
-    assertNoSymlinkParents(rootAbs, o.path); // again, right before touching it: the tree may have moved
+    dirs.checkParentOf(o.path);
     switch (o.op) {
       case 'unlink':
         try {
           fs.unlinkSync(abs);
           deleted.push(o.path);
+          touched.add(parentAbs(abs));
         } catch (e) {
           const code = (e as NodeJS.ErrnoException).code;
           // EISDIR: it became a directory since the safety snapshot. Never delete a whole tree
           // (it may hold ignored content such as a .git): leave it; a write there then fails loudly.
           if (code !== 'ENOENT' && code !== 'EISDIR' && code !== 'EPERM') throw e;
         }
+        dirs.removed(o.path);
         break;
       case 'rmdir':
         try {
           fs.rmdirSync(abs);
           deleted.push(o.path);
+          touched.add(parentAbs(abs));
         } catch (e) {
           const code = (e as NodeJS.ErrnoException).code;
           // Not empty: it holds ignored content (never deleted). Gone already: fine.
           if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'ENOENT') throw e;
         }
+        dirs.removed(o.path);
         break;
       case 'mkdir':
         try {
           fs.mkdirSync(abs, { mode: 0o755 });
+          touched.add(parentAbs(abs));
         } catch (e) {
           if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !fs.lstatSync(abs).isDirectory()) throw e;
         }
+        dirs.created(o.path);
         break;
       case 'write': {
-        const tmp = tmpName(abs);
+        const tmp = opts.fresh ? abs : tmpName(abs);
         const fd = fs.openSync(tmp, WRITE_FLAGS, 0o600);
         try {
-          store.copyBlobTo(o.entry.hash, fd);
+          const held = opts.blobs?.get(o.entry.hash);
+          if (held) writeAll(fd, held);
+          else store.copyBlobTo(o.entry.hash, fd);
           fs.fchmodSync(fd, o.entry.mode & 0o777);
         } catch (e) {
           fs.closeSync(fd);
@@ -150,21 +233,30 @@ export function applyPlan(rootAbs: string, ops: readonly PlanOp[], store: Object
           throw e;
         }
         fs.closeSync(fd);
-        fs.renameSync(tmp, abs);
+        if (tmp !== abs) fs.renameSync(tmp, abs);
         written.push(o.path);
+        files.push(abs);
+        touched.add(parentAbs(abs));
         break;
       }
       case 'symlink': {
-        const target = store.read(o.entry.hash, 'b');
+        const target = opts.blobs?.get(o.entry.hash) ?? store.read(o.entry.hash, 'b');
         const tmp = tmpName(abs);
         fs.symlinkSync(target, tmp);
         fs.renameSync(tmp, abs);
         written.push(o.path);
+        touched.add(parentAbs(abs));
         break;
       }
       case 'chmod': {
         // fchmod on an O_NOFOLLOW descriptor: a symlink planted here is never followed.
-        const fd = fs.openSync(abs, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+        let fd: number;
+        try {
+          fd = fs.openSync(abs, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+        } catch (e) {
+          if (opts.replay && (e as NodeJS.ErrnoException).code === 'ENOENT') break;
+          throw e;
+        }
         try {
           if (fs.fstatSync(fd).isFile()) fs.fchmodSync(fd, o.entry.mode & 0o777);
         } finally {
@@ -175,5 +267,123 @@ export function applyPlan(rootAbs: string, ops: readonly PlanOp[], store: Object
       }
     }
   }
-  return { written, deleted };
+  return { written, deleted, dirs: [...touched], files };
+}
+
+/**
+ * The same plan, with the file contents written concurrently: first every structural step
+ * (deletions, new folders) in plan order, then the writes, renames and mode changes, a few at a
+ * time on libuv's thread pool (each touches only its own path, and every folder it needs exists
+ * by then). Used by restore, where the writes are most of the time.
+ */
+export async function applyPlanConcurrently(rootAbs: string, ops: readonly PlanOp[], store: ObjectStore, opts: ApplyOptions & { concurrency?: number } = {}): Promise<ApplyResult> {
+  const structural: PlanOp[] = [];
+  const content: PlanOp[] = [];
+  const dirs = opts.dirs ?? new DirChecker(rootAbs);
+  for (const o of ops) {
+    resolveInside(rootAbs, o.path);
+    if (o.op === 'write' || o.op === 'symlink' || o.op === 'chmod') {
+      dirs.checkParentOf(o.path);
+      content.push(o);
+    } else {
+      structural.push(o);
+    }
+  }
+  const r = applyPlan(rootAbs, structural, store, { ...opts, dirs });
+  const done: boolean[] = new Array(content.length).fill(false);
+  const touched = new Set(r.dirs);
+  let next = 0;
+  let failure: unknown;
+  const worker = async (): Promise<void> => {
+    while (failure === undefined && next < content.length) {
+      const i = next++;
+      const o = content[i]!;
+      const abs = resolveInside(rootAbs, o.path);
+      try {
+        done[i] = await contentOp(o, abs, store, opts);
+      } catch (e) {
+        failure ??= e;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 8) }, worker));
+  if (failure !== undefined) throw failure;
+  const written = [...r.written];
+  const files: string[] = [];
+  content.forEach((o, i) => {
+    if (!done[i]) return;
+    written.push(o.path);
+    const abs = resolveInside(rootAbs, o.path);
+    if (o.op === 'write') files.push(abs);
+    if (o.op !== 'chmod') touched.add(path.dirname(abs));
+  });
+  return { written, deleted: r.deleted, dirs: [...touched], files };
+}
+
+/** One write, symlink or mode change, asynchronously; false when there was nothing to do (a replay). */
+async function contentOp(o: PlanOp, abs: string, store: ObjectStore, opts: ApplyOptions): Promise<boolean> {
+  if (o.op === 'write') {
+    const tmp = opts.fresh ? abs : tmpName(abs);
+    const fh = await fs.promises.open(tmp, WRITE_FLAGS, 0o600);
+    try {
+      const held = opts.blobs?.get(o.entry.hash);
+      if (held) await fh.writeFile(held);
+      else store.copyBlobTo(o.entry.hash, fh.fd);
+      await fh.chmod(o.entry.mode & 0o777);
+    } catch (e) {
+      await fh.close();
+      await fs.promises.rm(tmp, { force: true });
+      throw e;
+    }
+    await fh.close();
+    if (tmp !== abs) await fs.promises.rename(tmp, abs);
+    return true;
+  }
+  if (o.op === 'symlink') {
+    const target = opts.blobs?.get(o.entry.hash) ?? store.read(o.entry.hash, 'b');
+    const tmp = tmpName(abs);
+    await fs.promises.symlink(target, tmp);
+    await fs.promises.rename(tmp, abs);
+    return true;
+  }
+  if (o.op === 'chmod') {
+    let fh: fs.promises.FileHandle;
+    try {
+      fh = await fs.promises.open(abs, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+    } catch (e) {
+      if (opts.replay && (e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw e;
+    }
+    try {
+      if ((await fh.stat()).isFile()) await fh.chmod(o.entry.mode & 0o777);
+    } finally {
+      await fh.close();
+    }
+    return true;
+  }
+  return false;
+}
+
+/** Removes restore temp files an interrupted restore left in these folders. */
+export function removeRestoreTemps(dirsAbs: Iterable<string>): number {
+  let n = 0;
+  for (const d of dirsAbs) {
+    let names: string[];
+    try {
+      names = fs.readdirSync(d);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      if (!name.startsWith(RESTORE_TEMP_PREFIX)) continue;
+      try {
+        if (fs.lstatSync(path.join(d, name)).isDirectory()) continue;
+        fs.unlinkSync(path.join(d, name));
+        n++;
+      } catch {
+        // gone meanwhile
+      }
+    }
+  }
+  return n;
 }

@@ -1,8 +1,9 @@
 /**
  * The workspace's snapshot engine, opened lazily with the user's ignore globs
  * (restore must ignore exactly what the snapshots ignored, or it would delete
- * ignored files). Full scans only: the extension host does not keep a
- * watcher on the whole workspace just to answer an occasional diff.
+ * ignored files). Opened on the first diff or restore; from then on a watcher
+ * keeps its picture current, so a restore's safety snapshot and the diffs
+ * cost what changed, not a walk of the workspace (the first use walks it once).
  */
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
@@ -24,6 +25,8 @@ export class SnapshotService implements vscode.Disposable {
     private readonly ignore: () => string[],
     /** The store's record of a snapshot (which run, which root tree), for runs replicated from elsewhere. */
     private readonly recordOf: (snapshotId: string) => Promise<SnapshotRecorded | undefined> = async () => undefined,
+    /** Told when opening the store completed (or could not complete) a restore that a crash interrupted. */
+    private readonly onRepair?: (message: string, completed: boolean) => void,
   ) {}
 
   /**
@@ -64,8 +67,8 @@ export class SnapshotService implements vscode.Disposable {
     if (!this.engine || key !== this.key) {
       this.close();
       this.key = key;
-      this.engine = SnapshotEngine.open(paths.snapshotsDir, { ignore, changeSource: 'full-scan' });
-      this.engine.catch(() => (this.engine = undefined));
+      this.engine = SnapshotEngine.open(paths.snapshotsDir, { ignore });
+      this.engine.then((e) => e.repairs.forEach((r) => this.onRepair?.(r.message, r.completed)), () => (this.engine = undefined));
     }
     return { engine: await this.engine, paths };
   }

@@ -13,7 +13,8 @@ describe('store folder inside the workspace', () => {
       mkdirSync(join(nc, 'store'), { recursive: true });
       writeFileSync(join(nc, 'store', 'journal.jnl'), 'x');
       writeFileSync(join(ws, 'a.txt'), 'a');
-      assert.deepEqual(storeIgnore(ws, nc), ['data/ncstore/']);
+      assert.deepEqual(storeIgnore(ws, nc), ['/data/ncstore/']);
+      assert.deepEqual(storeIgnore(ws, join(ws, 'we*ird', '!store')), ['/we\\*ird/\\!store/'], 'special characters are taken literally');
       assert.deepEqual(storeIgnore(ws, join(tmpdir(), 'elsewhere')), []);
       const engine = await SnapshotEngine.open(join(nc, 'snapshots'), { ignore: storeIgnore(ws, nc) });
       try {

@@ -1,9 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CorruptObjectError, SnapshotEngine } from '../../../src/core/snapshots';
-import { assertSameTree, prng, rmrf, tmpDir } from './helpers';
+import { assertSameTree, damageObject, prng, rmrf, spawnFixture, tmpDir } from './helpers';
 
 /** Integrity check of every ref: every tree parses and every blob verifies. */
 function checkAllRefs(eng: SnapshotEngine): number {
@@ -32,30 +31,16 @@ describe('snapshots: crash safety and corruption', function () {
     const ws = path.join(base, 'ws');
     const store = path.join(base, 'store');
     fs.mkdirSync(ws);
-    const child = path.join(__dirname, 'fixtures', 'crashChild.ts');
     const r = prng(7);
     let midTake = 0;
     let refsSeen = 0;
     for (let round = 0; round < 10; round++) {
-      const proc = spawn(process.execPath, ['--import', 'tsx', child, store, ws, round % 2 ? 'watcher' : 'full-scan'], {
-        cwd: path.resolve(__dirname, '../../..'),
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      let err = '';
-      proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
-      const exited = new Promise<void>((res) => proc.on('exit', () => res()));
+      const proc = spawnFixture('crashChild', [store, ws, round % 2 ? 'watcher' : 'full-scan']);
       // Wait until it has completed one checkpoint, then kill it at a random moment.
-      const t0 = Date.now();
-      while (!out.includes('took ') && Date.now() - t0 < 60_000) {
-        if (proc.exitCode !== null) assert.fail(`child exited early: ${err}`);
-        await new Promise((res) => setTimeout(res, 5));
-      }
-      assert.ok(out.includes('took '), `child never completed a checkpoint: ${err}`);
+      await proc.waitFor('took ', 60_000);
       await new Promise((res) => setTimeout(res, 5 + r.int(250)));
-      proc.kill('SIGKILL');
-      await exited;
+      await proc.kill();
+      const out = proc.out();
       const lines = out.trim().split('\n');
       if (lines[lines.length - 1] === 'begin') midTake++;
 
@@ -86,58 +71,102 @@ describe('snapshots: crash safety and corruption', function () {
     }
   });
 
-  it('an emptied object is detected, quarantined, and re-written from the live file', async () => {
-    const base = tmpDir('corrupt');
+  for (const layout of ['loose', 'pack'] as const) {
+    it(`an emptied object (${layout}) is detected, quarantined, and re-written from the live file`, async () => {
+      const base = tmpDir('corrupt');
+      cleanup.push(base);
+      const ws = path.join(base, 'ws');
+      const store = path.join(base, 'store');
+      const opts = { objects: { pack: layout === 'pack' } };
+      const emptied = layout === 'loose' ? /empty object file/ : /bad header/;
+      fs.mkdirSync(path.join(ws, 'dir'), { recursive: true });
+      fs.writeFileSync(path.join(ws, 'dir/f.txt'), 'precious content '.repeat(50));
+      fs.writeFileSync(path.join(ws, 'g.txt'), 'other');
+      let eng = await SnapshotEngine.open(store, opts);
+      const s1 = await eng.take(ws, { reason: 's1' });
+      const blob = eng.entryAt(s1.id, 'dir/f.txt')!.hash;
+      assert.equal(eng.objects.locate(blob)?.where, layout);
+      // A later checkpoint: s1 was acknowledged long ago, so damage to it is disk damage, not a cut flush.
+      fs.writeFileSync(path.join(ws, 'later.txt'), 'later');
+      await eng.take(ws, { reason: 'later' });
+      fs.rmSync(path.join(ws, 'later.txt'));
+      eng.close();
+
+      damageObject(eng, blob, 'empty'); // what a power loss before the flush can leave
+      eng = await SnapshotEngine.open(store, opts);
+      try {
+        assert.throws(() => eng.readFile(s1.id, 'dir/f.txt'), (e: unknown) => {
+          assert.ok(e instanceof CorruptObjectError);
+          assert.match(e.message, emptied);
+          return true;
+        });
+        assert.equal(fs.readdirSync(path.join(store, 'quarantine')).length, 1, 'moved aside, not used');
+        // The next checkpoint (file unchanged) is not broken by it, and heals the object.
+        const s2 = await eng.take(ws, { reason: 's2' });
+        assert.equal(s2.root, s1.root);
+        assert.equal(eng.readFile(s1.id, 'dir/f.txt')?.toString(), 'precious content '.repeat(50));
+
+        // Damage it again while this engine knows the live file: reading repairs transparently.
+        damageObject(eng, blob, 'garbage');
+        assert.equal(eng.readFile(s2.id, 'dir/f.txt')?.toString(), 'precious content '.repeat(50));
+
+        // A damaged tree is found by fsck and rebuilt from the live state.
+        const tree = eng.entryAt(s2.id, 'dir')!.hash;
+        damageObject(eng, tree, 'empty');
+        const report = await eng.fsck();
+        assert.deepEqual(report.corrupt, [tree]);
+        assert.deepEqual(report.repaired, [tree]);
+        assert.equal(checkAllRefs(eng), 3);
+      } finally {
+        eng.close();
+      }
+
+      // With the live file gone too, the loss is reported, not papered over.
+      const again = await SnapshotEngine.open(store, opts);
+      damageObject(again, blob, 'empty');
+      again.close();
+      fs.rmSync(path.join(ws, 'dir/f.txt'));
+      const eng2 = await SnapshotEngine.open(store, opts);
+      try {
+        await eng2.take(ws, { reason: 's3' });
+        await assert.rejects(eng2.restore(s1.id, ws), CorruptObjectError);
+        assert.ok(!fs.existsSync(path.join(ws, 'dir/f.txt')), 'nothing written from a damaged object');
+      } finally {
+        eng2.close();
+      }
+    });
+  }
+
+  it('a pack left incomplete by a power loss is not used, and its checkpoint is set aside by the next open', async () => {
+    const base = tmpDir('torn-pack');
     cleanup.push(base);
     const ws = path.join(base, 'ws');
     const store = path.join(base, 'store');
-    fs.mkdirSync(path.join(ws, 'dir'), { recursive: true });
-    fs.writeFileSync(path.join(ws, 'dir/f.txt'), 'precious content '.repeat(50));
-    fs.writeFileSync(path.join(ws, 'g.txt'), 'other');
+    fs.mkdirSync(ws);
+    fs.writeFileSync(path.join(ws, 'a.txt'), 'first');
     let eng = await SnapshotEngine.open(store);
     const s1 = await eng.take(ws, { reason: 's1' });
-    const blob = eng.entryAt(s1.id, 'dir/f.txt')!.hash;
+    fs.writeFileSync(path.join(ws, 'b.txt'), 'second '.repeat(100));
+    const s2 = await eng.take(ws, { reason: 's2' });
+    const b = eng.entryAt(s2.id, 'b.txt')!.hash;
+    const loc = eng.objects.locate(b);
     eng.close();
-
-    fs.truncateSync(eng.objects.pathOf(blob), 0); // what a power loss without fsync can leave
+    assert.equal(loc?.where, 'pack');
+    // A power loss before the flush: the last pack's tail never reached the disk.
+    const file = (loc as { file: string }).file;
+    fs.truncateSync(file, fs.statSync(file).size - 40);
     eng = await SnapshotEngine.open(store);
     try {
-      assert.throws(() => eng.readFile(s1.id, 'dir/f.txt'), (e: unknown) => {
-        assert.ok(e instanceof CorruptObjectError);
-        assert.match(e.message, /empty object file/);
-        return true;
-      });
-      assert.equal(fs.readdirSync(path.join(store, 'quarantine')).length, 1, 'moved aside, not used');
-      // The next checkpoint (file unchanged) is not broken by it, and heals the object.
-      const s2 = await eng.take(ws, { reason: 's2' });
-      assert.equal(s2.root, s1.root);
-      assert.equal(eng.readFile(s1.id, 'dir/f.txt')?.toString(), 'precious content '.repeat(50));
-
-      // Damage it again while this engine knows the live file: reading repairs transparently.
-      fs.writeFileSync(eng.objects.pathOf(blob), 'garbage');
-      assert.equal(eng.readFile(s2.id, 'dir/f.txt')?.toString(), 'precious content '.repeat(50));
-
-      // A damaged tree is found by fsck and rebuilt from the live state.
-      const tree = eng.entryAt(s2.id, 'dir')!.hash;
-      fs.truncateSync(eng.objects.pathOf(tree), 0);
-      const report = await eng.fsck();
-      assert.deepEqual(report.corrupt, [tree]);
-      assert.deepEqual(report.repaired, [tree]);
-      assert.equal(checkAllRefs(eng), 2);
+      assert.ok(!fs.existsSync(file), 'the incomplete pack was removed on open');
+      assert.equal(eng.readFile(s1.id, 'a.txt')?.toString(), 'first', 'earlier packs are untouched');
+      // The ref reached the disk but not its pack: a checkpoint that was never acknowledged is set aside, not listed.
+      assert.equal(eng.get(s2.id), undefined);
+      assert.deepEqual(eng.list().map((r) => r.id), [s1.id]);
+      assert.ok(fs.readdirSync(path.join(store, 'quarantine')).some((n) => n.startsWith(`ref-${s2.id}.json`)), 'kept aside for inspection');
+      const s3 = await eng.take(ws, { reason: 's3' });
+      assert.equal(eng.readFile(s3.id, 'b.txt')?.toString(), 'second '.repeat(100), 'the next checkpoint stores them again');
     } finally {
       eng.close();
-    }
-
-    // With the live file gone too, the loss is reported, not papered over.
-    fs.truncateSync(eng.objects.pathOf(blob), 0);
-    fs.rmSync(path.join(ws, 'dir/f.txt'));
-    const eng2 = await SnapshotEngine.open(store);
-    try {
-      await eng2.take(ws, { reason: 's3' });
-      await assert.rejects(eng2.restore(s1.id, ws), CorruptObjectError);
-      assert.ok(!fs.existsSync(path.join(ws, 'dir/f.txt')), 'nothing written from a damaged object');
-    } finally {
-      eng2.close();
     }
   });
 });

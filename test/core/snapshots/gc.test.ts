@@ -4,17 +4,19 @@ import * as path from 'node:path';
 import { SnapshotEngine, acquireStoreLock } from '../../../src/core/snapshots';
 import { assertSameTree, referenceCopy, rmrf, tmpDir } from './helpers';
 
-/** Every object hash reachable from the given snapshots, computed independently of gc. */
+/** Every object hash reachable from the given snapshots (trees, blobs, and the bases of trees stored as deltas), computed independently of gc. */
 function reachable(eng: SnapshotEngine, ids: string[]): Set<string> {
   const out = new Set<string>();
   const walk = (h: string): void => {
     out.add(h);
+    for (let b = eng.objects.deltaBaseOf(h); b !== undefined; b = eng.objects.deltaBaseOf(b)) out.add(b);
     for (const e of eng.readTree(h)) {
       if (e.type === 'dir') walk(e.hash);
       else out.add(e.hash);
     }
   };
   for (const id of ids) walk(eng.get(id)!.root);
+  for (const h of [...out]) for (let b = eng.objects.deltaBaseOf(h); b !== undefined; b = eng.objects.deltaBaseOf(b)) out.add(b);
   return out;
 }
 
@@ -142,6 +144,112 @@ describe('snapshots: garbage collection and budget', function () {
       assert.ok(eng.readFile(ids[0]!, 'big0.bin'));
     } finally {
       eng.close();
+    }
+  });
+});
+
+describe('snapshots: trees stored as deltas', function () {
+  this.timeout(60_000);
+  it('a changed folder stores its tree as a delta of the previous one; GC keeps the bases of what it keeps', async () => {
+    const base = tmpDir('delta');
+    const ws = path.join(base, 'ws');
+    try {
+      for (let d = 0; d < 3; d++) {
+        fs.mkdirSync(path.join(ws, `a${d}/b/c`), { recursive: true });
+        for (let i = 0; i < 30; i++) fs.writeFileSync(path.join(ws, `a${d}/b/c/f${i}.txt`), `file ${d} ${i}`);
+      }
+      const eng = await SnapshotEngine.open(path.join(base, 'store'), { verifyEvery: 0 });
+      const ids: string[] = [];
+      const refs: string[] = [];
+      try {
+        for (let k = 0; k < 20; k++) {
+          fs.writeFileSync(path.join(ws, `a${k % 3}/b/c/f${k}.txt`), `version ${k}`);
+          ids.push((await eng.take(ws, { reason: `${k}` })).id);
+          const ref = path.join(base, `ref${k}`);
+          referenceCopy(ws, ref);
+          refs.push(ref);
+        }
+        const leaf = eng.entryAt(ids[19]!, 'a1/b/c')!.hash;
+        assert.ok(eng.objects.deltaBaseOf(leaf), 'the folder tree of a late checkpoint is a delta');
+        const size = eng.sizeOnDisk();
+        // Keep only the last two: their delta chains reach back into dropped checkpoints' trees.
+        await eng.gc(ids.slice(18));
+        eng.close();
+        const again = await SnapshotEngine.open(path.join(base, 'store'));
+        try {
+          for (const k of [18, 19]) {
+            const out = path.join(base, `out${k}`);
+            await again.materialise(ids[k]!, out);
+            assertSameTree(out, refs[k]!, `checkpoint ${k} intact after gc`);
+          }
+          assert.ok(again.sizeOnDisk() < size);
+          assert.deepEqual((await again.fsck()).corrupt, []);
+        } finally {
+          again.close();
+        }
+      } finally {
+        eng.close();
+      }
+    } finally {
+      rmrf(base);
+    }
+  });
+});
+
+describe('snapshots: edited files stored as deltas', function () {
+  this.timeout(60_000);
+  it('an edited file is stored as its previous version plus the change; chains stay short; GC keeps the bases', async () => {
+    const base = tmpDir('blobdelta');
+    const ws = path.join(base, 'ws');
+    try {
+      fs.mkdirSync(ws);
+      let text = Array.from({ length: 2000 }, (_, i) => `line ${i} of a source file that an agent edits\n`).join('');
+      fs.writeFileSync(path.join(ws, 'big.ts'), text);
+      const eng = await SnapshotEngine.open(path.join(base, 'store'), { verifyEvery: 0 });
+      const ids: string[] = [];
+      const versions: string[] = [];
+      const added: number[] = [];
+      try {
+        ids.push((await eng.take(ws, { reason: 'v0' })).id);
+        versions.push(text);
+        for (let k = 1; k <= 10; k++) {
+          const at = text.indexOf(`line ${k * 150} `);
+          text = `${text.slice(0, at)}// edit ${k}\n${text.slice(at)}`;
+          fs.writeFileSync(path.join(ws, 'big.ts'), text);
+          const s = await eng.take(ws, { reason: `v${k}` });
+          ids.push(s.id);
+          versions.push(text);
+          added.push(s.bytesWritten);
+        }
+        // Most edits cost the change (plus a tree), not the file again (about 5 KB compressed);
+        // every MAX_BLOB_DELTA_DEPTH-th one stores it whole to keep chains short.
+        assert.ok(added.filter((b) => b < 1000).length >= 8, `bytes added per edit: ${added.join(', ')}`);
+        // Chains are bounded: some later versions are stored whole again.
+        const depth = (h: string): number => {
+          let d = 0;
+          for (let b = eng.objects.deltaBaseOf(h); b !== undefined; b = eng.objects.deltaBaseOf(b)) d++;
+          return d;
+        };
+        const depths = ids.map((id) => depth(eng.entryAt(id, 'big.ts')!.hash));
+        assert.ok(depths.some((d) => d > 0), `deltas are used: ${depths}`);
+        assert.ok(Math.max(...depths) <= 6, `chains stay short: ${depths}`);
+        await eng.gc([ids[4]!, ids[10]!]);
+        eng.close();
+        const again = await SnapshotEngine.open(path.join(base, 'store'));
+        try {
+          assert.equal(again.readFile(ids[4]!, 'big.ts')?.toString(), versions[4]);
+          assert.equal(again.readFile(ids[10]!, 'big.ts')?.toString(), versions[10]);
+          await again.restore(ids[4]!, ws);
+          assert.equal(fs.readFileSync(path.join(ws, 'big.ts'), 'utf8'), versions[4]);
+          assert.deepEqual((await again.fsck()).corrupt, []);
+        } finally {
+          again.close();
+        }
+      } finally {
+        eng.close();
+      }
+    } finally {
+      rmrf(base);
     }
   });
 });

@@ -1,7 +1,9 @@
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { SnapshotEngine } from '../../../src/core/snapshots';
 
 /** Test helpers for the snapshot engine: temp dirs, a seeded PRNG, byte-exact tree comparison. */
 
@@ -82,4 +84,62 @@ export function randomContent(r: ReturnType<typeof prng>): Buffer {
     return b;
   }
   return Buffer.from(`line ${r.next()}\n`.repeat(1 + r.int(400)));
+}
+
+/**
+ * Damages a stored object where it lives: a loose file is emptied (`empty`) or overwritten
+ * (`garbage`); a record in a pack is overwritten in place with zeros or garbage of the same length.
+ */
+export function damageObject(eng: SnapshotEngine, hash: string, how: 'empty' | 'garbage'): void {
+  const loc = eng.objects.locate(hash);
+  if (!loc || loc.where === 'pending') throw new Error(`object ${hash} is not on disk`);
+  if (loc.where === 'loose') {
+    if (how === 'empty') fs.truncateSync(loc.file, 0);
+    else fs.writeFileSync(loc.file, 'garbage');
+    return;
+  }
+  const fd = fs.openSync(loc.file, 'r+');
+  try {
+    const bytes = how === 'empty' ? Buffer.alloc(loc.length) : Buffer.from('garbage'.repeat(Math.ceil(loc.length / 7))).subarray(0, loc.length);
+    fs.writeSync(fd, bytes, 0, bytes.length, loc.offset);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** A fixture script (fixtures/<name>.ts) run in its own Node process, its output collected as it comes. */
+export interface FixtureChild {
+  out(): string;
+  err(): string;
+  /** Resolves once stdout contains `marker`; fails if the child exits first or after `timeoutMs`. */
+  waitFor(marker: string, timeoutMs: number): Promise<void>;
+  kill(): Promise<void>;
+}
+
+export function spawnFixture(name: string, args: string[]): FixtureChild {
+  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'fixtures', `${name}.ts`), ...args], {
+    cwd: path.resolve(__dirname, '../../..'),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<void>((res) => proc.on('exit', () => res()));
+  return {
+    out: () => out,
+    err: () => err,
+    async waitFor(marker, timeoutMs) {
+      const t0 = Date.now();
+      while (!out.includes(marker) && Date.now() - t0 < timeoutMs) {
+        if (proc.exitCode !== null) assert.fail(`${name} exited early: ${err}`);
+        await new Promise((res) => setTimeout(res, 2));
+      }
+      assert.ok(out.includes(marker), `${name} never printed "${marker.trim()}": ${err}`);
+    },
+    async kill() {
+      proc.kill('SIGKILL');
+      await exited;
+    },
+  };
 }

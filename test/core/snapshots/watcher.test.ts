@@ -64,8 +64,33 @@ describe('snapshots: watcher change source', function () {
       const s1 = await eng.take(ws, { reason: 'watcher only' });
       assert.equal(eng.readFile(s1.id, 'linked.txt')?.toString(), 'v1', 'the watcher alone misses it (documented blind spot)');
       const s2 = await eng.take(ws, { reason: 'verification' });
-      assert.match(s2.note ?? '', /verification walk found 1 change/);
+      assert.match(s2.note ?? '', /verification walk .*found 1 change/);
       assert.equal(eng.readFile(s2.id, 'linked.txt')?.toString(), 'v1 and v2');
+    } finally {
+      eng.close();
+    }
+  });
+
+  it('the verification walk runs between checkpoints, and the next checkpoint only re-examines what it flagged', async () => {
+    const outside = path.join(base, 'outside.txt');
+    fs.writeFileSync(outside, 'v1');
+    fs.linkSync(outside, path.join(ws, 'd5/linked.txt'));
+    const eng = await SnapshotEngine.open(path.join(base, 'store'), { verifyEvery: 4 });
+    try {
+      await new Promise((r) => setTimeout(r, 100)); // older than the racy window: trusted by their stat
+      await eng.take(ws, { reason: 'first' });
+      await eng.take(ws, { reason: 'w1' });
+      await eng.take(ws, { reason: 'w2' }); // half-way to verifyEvery: the walk starts after this one
+      fs.appendFileSync(outside, ' and v2'); // invisible to the watcher
+      await eng.idle(); // idle time between tool calls: the walk runs to its end here
+      fs.writeFileSync(path.join(ws, 'd1/sub/f1.txt'), 'seen by the watcher');
+      const s = await eng.take(ws, { reason: 'reconciled' });
+      assert.equal(s.changeSource, 'watcher');
+      assert.match(s.note ?? '', /verification walk \(in idle time, \d+ entries\) found 1 change/);
+      assert.ok(s.stats.lstats <= 4, `the checkpoint itself looked at ${s.stats.lstats} paths, not the workspace`);
+      assert.equal(eng.readFile(s.id, 'd5/linked.txt')?.toString(), 'v1 and v2');
+      assert.equal(eng.readFile(s.id, 'd1/sub/f1.txt')?.toString(), 'seen by the watcher');
+      assert.equal(s.changedCount, 2);
     } finally {
       eng.close();
     }

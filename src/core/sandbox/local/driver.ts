@@ -331,7 +331,7 @@ export class LocalSandboxDriver implements SandboxDriver {
       env.NEMOCOG_TOOL_TMPDIR = join(tmp, 'tool');
     }
     return {
-      command: buildCommand(layout, argv),
+      command: [...(spec.enter ?? []), ...buildCommand(layout, argv)],
       cwd: layout.cwd,
       env,
       layout,

@@ -44,7 +44,7 @@ export class NoSandboxDriver implements SandboxDriver {
     const tmp = join(root, sandboxFolderName(spec.name), 'tmp');
     mkdirSync(join(tmp, 'home'), { recursive: true, mode: 0o700 });
     const result = await runProcess({
-      argv,
+      argv: [...(spec.enter ?? []), ...argv],
       cwd: opts.cwd ?? spec.workdir,
       // Even unsandboxed, the user's secrets stay out of the agent's environment.
       env: sandboxEnv(opts.env, { home: join(tmp, 'home'), tmpdir: tmp }),
