@@ -15,6 +15,7 @@ import { restoreCommand } from './commands/restore';
 import { showCommand } from './commands/show';
 import { doctorCommand } from './commands/doctor';
 import { mirrorCommand } from './commands/mirror';
+import { objectsCommand } from './commands/objects';
 import { installRuntimeCommand } from './commands/installRuntime';
 import { CliError } from './errors';
 
@@ -48,6 +49,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   'install-runtime': installRuntimeCommand,
   doctor: doctorCommand,
   mirror: mirrorCommand,
+  // Run over SSH by a machine replicating a remote run (replica/objectFetch.ts); not for people.
+  objects: objectsCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

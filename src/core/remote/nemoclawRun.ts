@@ -73,6 +73,7 @@ export async function runSupervisedNemoClaw(opts: SupervisedRunOptions, listener
     kind: 'nemoclaw',
     sandbox,
     snapshotsDir: path.posix.join(wsInSandbox, '.nemocognition', 'snapshots'),
+    cli: nc.sandboxCli ?? ['nemocog'],
     ...(nc.nemoclawPath ? { nemoclawPath: nc.nemoclawPath } : {}),
     ...(nc.openshellPath ? { openshellPath: nc.openshellPath } : {}),
     ...(nc.sshPath ? { sshPath: nc.sshPath } : {}),

@@ -48,7 +48,7 @@ export interface RemoteTarget {
 export async function runSupervisedRemote(opts: SupervisedRunOptions, remote: RemoteTarget, listener: RunListener = {}): Promise<RunSummary> {
   const replica = await ReplicaWriter.open({ workspace: opts.workspace, storeDir: opts.storeDir, secrets: opts.model.apiKey ? [opts.model.apiKey] : [] });
   const ssh = new SshTransport({ host: remote.host, configFile: remote.configFile });
-  const source = { kind: 'ssh' as const, host: remote.host, ...(remote.configFile ? { configFile: path.resolve(remote.configFile) } : {}), snapshotsDir: path.posix.join(remote.workspace, '.nemocognition', 'snapshots') };
+  const source = { kind: 'ssh' as const, host: remote.host, ...(remote.configFile ? { configFile: path.resolve(remote.configFile) } : {}), snapshotsDir: path.posix.join(remote.workspace, '.nemocognition', 'snapshots'), cli: remote.cli };
   let summary: RunSummary | undefined;
   try {
     listener.phase?.('preparing', `Connecting to ${remote.host} over SSH`);

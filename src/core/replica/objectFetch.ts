@@ -106,11 +106,16 @@ export class ObjectReceiver {
 }
 
 /** Fetches `wanted` from `objectsDir` on the transport's host into `into`; verifies each one. */
-export async function fetchObjects(transport: SshTransport, objectsDir: string, wanted: WantedObject[], into: ObjectStore): Promise<FetchResult> {
+export async function fetchObjects(transport: SshTransport, objectsDir: string, wanted: WantedObject[], into: ObjectStore, remoteCli?: string[]): Promise<FetchResult> {
   const rx = new ObjectReceiver(wanted, into);
   if (rx.pending === 0) return rx.finish();
   await transport.connect();
-  const child = spawn(transport.sshPath, ['-T', ...transport.baseArgs(), '--', transport.host, fetchScript(objectsDir)], {
+  // With the remote's own CLI, objects are read by its store (packs, deltas); the shell script reads
+  // only one-file-per-object stores (runs recorded before packs).
+  const remote = remoteCli?.length
+    ? `exec ${[...remoteCli, 'objects', '--store', objectsDir.replace(/\/objects$/, '')].map(shellQuote).join(' ')}`
+    : fetchScript(objectsDir);
+  const child = spawn(transport.sshPath, ['-T', ...transport.baseArgs(), '--', transport.host, remote], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -128,7 +133,10 @@ export async function fetchObjects(transport: SshTransport, objectsDir: string, 
       fix: `Check that ${transport.host} is reachable (\`ssh ${transport.configFile ? `-F ${transport.configFile} ` : ''}${transport.host} true\`) and still holds the run's snapshots under ${objectsDir}.`,
     });
   }
-  return rx.finish();
+  const result = rx.finish();
+  // Fetched objects are pending in the store until committed (one pack, made durable).
+  if (result.stored.length) await into.commit();
+  return result;
 }
 
 /** Checks an object file's bytes against the hash it was asked for; stores it when sound. Returns why not, or undefined. */

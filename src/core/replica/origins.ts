@@ -18,6 +18,8 @@ export type SnapshotSource =
       configFile?: string;
       /** The remote snapshot store folder (absolute on the remote host). */
       snapshotsDir: string;
+      /** NemoCognition's CLI there (`nemocog objects` serves the store's objects); unset: read object files directly. */
+      cli?: string[];
     }
   | {
       kind: 'nemoclaw';
@@ -25,6 +27,8 @@ export type SnapshotSource =
       sandbox: string;
       /** The snapshot store folder, relative to the sandbox's working directory (or absolute). */
       snapshotsDir: string;
+      /** NemoCognition's CLI inside the sandbox (see the ssh kind). */
+      cli?: string[];
       nemoclawPath?: string;
       openshellPath?: string;
       sshPath?: string;
@@ -85,6 +89,7 @@ export function loadOrigin(runId: string, dir = stateDir()): RunOrigin | undefin
 
 function validSource(s: SnapshotSource): boolean {
   if (!s || typeof s.snapshotsDir !== 'string' || s.snapshotsDir.length === 0) return false;
+  if (s.cli !== undefined && !(Array.isArray(s.cli) && s.cli.length > 0 && s.cli.every((a) => typeof a === 'string'))) return false;
   if (s.kind === 'ssh') return typeof s.host === 'string' && /^[A-Za-z0-9_.@:[\]-]+$/.test(s.host) && !s.host.startsWith('-');
   if (s.kind === 'nemoclaw') return typeof s.sandbox === 'string' && /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(s.sandbox);
   return false;

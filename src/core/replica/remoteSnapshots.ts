@@ -166,7 +166,7 @@ export class RemoteSnapshots {
         continue;
       }
       this.opts.log?.(`Fetching ${left.length} snapshot object(s) from ${describeSource(source)}`);
-      const r = await fetchObjects(conn.transport, path.posix.join(source.snapshotsDir, 'objects'), left, this.engine.objects);
+      const r = await fetchObjects(conn.transport, path.posix.join(source.snapshotsDir, 'objects'), left, this.engine.objects, source.cli);
       this.fetched += r.stored.length;
       for (const x of r.rejected) problems.push(`${describeSource(source)} sent a bad copy of ${x.hash.slice(0, 12)} (${x.why})`);
       left = left.filter((w) => !this.engine.objects.has(w.hash));
