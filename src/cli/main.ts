@@ -4,23 +4,28 @@
  *   nemocog demo [--headless] [--workspace <dir>] [--scenario deny-and-recover]
  *   nemocog inspect [--json] <workspace>
  *   nemocog restore <workspace> --node <nodeId> | --snapshot <id>
+ *   nemocog fork <workspace> --node <nodeId> --task <text> [--model-url demo]
  */
 import { runCommand } from './commands/run';
 import { demoCommand } from './commands/demo';
 import { inspectCommand } from './commands/inspect';
 import { restoreCommand } from './commands/restore';
 import { installRuntimeCommand } from './commands/installRuntime';
+import { forkCommand } from './commands/fork';
+import { HelpRequested } from './args';
 import { CliError } from './errors';
 
-const HELP = `nemocog: run coding agents under supervision, then inspect, replay and restore what they did.
+const HELP = `nemocog: run coding agents under supervision, then inspect, replay, fork and restore what they did.
 
 Usage:
-  nemocog run --task <text> --workspace <dir> [--driver local|nemoclaw|none] [--model-url <url> --model <id>]
+  nemocog run --task <text> --workspace <dir> [--driver local|nemoclaw|none] [--model-url <url>|demo --model <id>]
   nemocog demo [--headless | --open] [--workspace <dir>] [--scenario <name>]
   nemocog inspect [--json] <workspace>
+  nemocog fork <workspace> --node <nodeId> --task <instruction> [--model-url <url>|demo]
   nemocog restore <workspace> (--node <nodeId> | --branch <branchId> | --snapshot <snapshotId>)
   nemocog install-runtime [--dir <folder>]
 
+\`nemocog <command> --help\` describes one command. \`--model-url demo\` is the offline demo model.
 The model key is read from NEMOCOG_API_KEY (never from arguments, never recorded).`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
@@ -28,6 +33,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   demo: demoCommand,
   inspect: inspectCommand,
   restore: restoreCommand,
+  fork: forkCommand,
   'install-runtime': installRuntimeCommand,
 };
 
@@ -45,6 +51,10 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
+    if (err instanceof HelpRequested) {
+      console.log(`Usage:\n${err.usage}`);
+      process.exit(0);
+    }
     if (err instanceof CliError) {
       console.error(`nemocog: ${err.message}\n  → ${err.fix}`);
       process.exit(err.exitCode);

@@ -1,8 +1,9 @@
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from '../args';
+import { CliError } from '../errors';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startDemoModel } from '../../core/demo';
+import { SCENARIOS, startDemoModel } from '../../core/demo';
 import { runSupervised } from '../../core/run/supervisor';
 import { seedDemoWorkspace } from '../demoWorkspace';
 import { consoleListener, printSummary } from '../output';
@@ -16,10 +17,15 @@ export const DEMO_TASK =
  * a supervised run that hits a policy denial and recovers. `--headless` prints
  * a summary and exits; otherwise it also says how to open the result.
  */
+export const DEMO_USAGE = `  nemocog demo [--headless | --open] [--workspace <dir>] [--scenario <name>] [--driver local|none] [--json]
+  Runs the offline demo: the scripted demo model, the kernel sandbox, a denial and its recovery.
+  --headless prints the summary and exits; --open (or a terminal) opens the replay in the workbench.
+  Scenarios: ${Object.keys(SCENARIOS).join(', ')}.`;
+
 export async function demoCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
+  const { values } = parseCommandArgs(
+    argv,
+    {
       headless: { type: 'boolean' },
       workspace: { type: 'string' },
       scenario: { type: 'string', default: 'deny-and-recover' },
@@ -27,7 +33,9 @@ export async function demoCommand(argv: string[]): Promise<number> {
       json: { type: 'boolean' },
       open: { type: 'boolean' },
     },
-  });
+    DEMO_USAGE,
+  );
+  if (!SCENARIOS[values.scenario!]) throw new CliError(`Unknown demo scenario "${values.scenario}".`, `Use one of: ${Object.keys(SCENARIOS).join(', ')}.`);
   const workspace = resolve(values.workspace ?? mkdtempSync(join(tmpdir(), 'nemocog-demo-')));
   const seeded = seedDemoWorkspace(workspace);
   console.log(`NemoCognition demo: scenario "${values.scenario}" in ${workspace}${seeded ? ' (new demo project)' : ''}`);

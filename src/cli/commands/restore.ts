@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from '../args';
 import { join, resolve } from 'node:path';
 import { SnapshotEngine } from '../../core/snapshots/engine';
 import { Store } from '../../core/store/store';
@@ -10,12 +10,16 @@ import { CliError } from '../errors';
  * Brings a node's (or a branch's result) snapshot into the workspace, writing
  * only what differs; prints the undo snapshot id, which `--snapshot` restores.
  */
+export const RESTORE_USAGE = `  nemocog restore <workspace> (--node <nodeId> | --branch <branchId> | --snapshot <snapshotId>) [--json]
+  Writes only the files that differ, after a safety snapshot; prints the command that undoes it.`;
+
 export async function restoreCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { node: { type: 'string' }, branch: { type: 'string' }, snapshot: { type: 'string' }, json: { type: 'boolean' } },
-  });
+  const { values, positionals } = parseCommandArgs(
+    argv,
+    { node: { type: 'string' }, branch: { type: 'string' }, snapshot: { type: 'string' }, json: { type: 'boolean' } },
+    RESTORE_USAGE,
+    true,
+  );
   const ws = resolve(positionals[0] ?? '.');
   const picked = [values.node, values.branch, values.snapshot].filter(Boolean).length;
   if (picked !== 1) throw new CliError('Say what to restore.', 'Pass exactly one of --node <nodeId>, --branch <branchId> or --snapshot <snapshotId> (see `nemocog inspect`).');

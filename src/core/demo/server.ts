@@ -5,6 +5,7 @@ import { Conversation } from './conversation';
 import type { ScenarioOptions, ScenarioReply } from './scenario';
 import { MissingToolError } from './scenarios/steps';
 import { getScenario } from './scenarios/index';
+import { followForkInstruction } from './scenarios/fork';
 
 /**
  * The demo model: a deterministic, scripted OpenAI-compatible server on
@@ -113,7 +114,10 @@ export async function startDemoModel(opts: DemoModelOptions): Promise<DemoModel>
 
     let reply: ScenarioReply;
     try {
-      reply = scenario.reply({ conversation: new Conversation(ex.json), options: scenarioOptions, state });
+      const conversation = new Conversation(ex.json);
+      const ctx = { conversation, options: scenarioOptions, state };
+      // A user's fork ("fork from here") is answered the same way in every scenario: see scenarios/fork.ts.
+      reply = conversation.isFork() ? followForkInstruction(ctx) : scenario.reply(ctx);
     } catch (e) {
       if (!(e instanceof MissingToolError)) throw e;
       reply = { kind: 'text', text: `The demo scenario cannot continue: ${e.message}.` };

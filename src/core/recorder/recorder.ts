@@ -89,6 +89,29 @@ export class Recorder {
     return run;
   }
 
+  /**
+   * Takes up an ended run to add a branch to it (fork from a node): loads what
+   * the store holds of it and records `run.resumed`. Its sealed branches stay
+   * sealed: the recorder refuses to append to them as to any sealed branch.
+   */
+  async resumeRun(run: Run, branches: readonly Branch[], nodes: readonly Node[], input: { reason: string; meta: Attributes }): Promise<Run> {
+    if (this.run) throw new Error('This recorder already records a run.');
+    if (run.status === 'running') throw new Error(`Run ${run.id} is still running; fork from it once it has ended.`);
+    for (const b of branches) {
+      this.branches.set(b.id, { ...b });
+      this.nextSeq.set(b.id, 0);
+    }
+    for (const n of nodes) {
+      this.nodes.set(n.id, { ...n, attributes: { ...n.attributes } });
+      this.nextSeq.set(n.branchId, Math.max(this.nextSeq.get(n.branchId) ?? 0, n.seq + 1));
+    }
+    const meta = this.scrubAttrs(input.meta);
+    this.run = { ...run, status: 'running', endedAt: null, meta: { ...run.meta, ...meta } };
+    await this.emit({ type: 'run.resumed', runId: run.id, at: Date.now(), reason: this.redactor.scrub(input.reason), meta });
+    this.listener.run?.(this.run);
+    return this.run;
+  }
+
   async endRun(status: RunStatus): Promise<void> {
     const run = this.requireRun();
     run.status = status;

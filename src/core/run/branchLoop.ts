@@ -6,7 +6,7 @@
  * sealed branch; a recovery only adds a sibling.
  */
 import type { GatewayHandle } from '../gateway/types';
-import type { RunStatus } from '../model/types';
+import type { Attributes, RunStatus } from '../model/types';
 import { decideRecovery } from '../policy';
 import type { Recorder } from '../recorder/recorder';
 import { buildCorrectionPrompt, needsRecovery, type DeniedAction } from '../recovery';
@@ -31,7 +31,18 @@ export interface BranchLoopInput {
   resources: RunResources;
   gateway: GatewayHandle;
   baselineSnapshotId: string;
+  /** Where the first branch starts (default: "main", from the baseline, with the task as its prompt). */
+  start?: BranchStart;
   narrate(text: string): void;
+}
+
+/** The first branch of a loop that does not start at the baseline: a user's fork from a node. */
+export interface BranchStart {
+  label: string;
+  fork: Fork;
+  message: string;
+  /** Recorded first on the branch: why it exists (the fork's instruction). */
+  note: { name: string; attributes: Attributes };
 }
 
 export interface BranchLoopOutcome {
@@ -40,24 +51,29 @@ export interface BranchLoopOutcome {
   problem?: Problem;
 }
 
-interface Fork {
+export interface Fork {
   nodeId: string | null;
   snapshotId: string;
-  startsFrom: 'the original workspace' | 'the last good state of the previous attempt';
+  startsFrom: 'the original workspace' | 'the last good state of the previous attempt' | 'the step it was forked from';
 }
 
 export async function runBranches(input: BranchLoopInput): Promise<BranchLoopOutcome> {
   const { opts, listener, recorder, engine, router, resources, gateway, narrate } = input;
-  let fork: Fork = { nodeId: null, snapshotId: input.baselineSnapshotId, startsFrom: 'the original workspace' };
-  let message = opts.task;
+  const start = input.start;
+  let fork: Fork = start?.fork ?? { nodeId: null, snapshotId: input.baselineSnapshotId, startsFrom: 'the original workspace' };
+  let message = start?.message ?? opts.task;
   let baselineNodeId: string | null = null;
   let recoveryNote: { prompt: string; why: string; forkFrom: string } | null = null;
+  const firstLabel = start?.label ?? 'main';
+  // Where a recovery that starts over goes back to: the run's baseline, or where a fork started.
+  const restart: Fork = start ? { ...start.fork, startsFrom: 'the step it was forked from' } : fork;
 
   for (let attempt = 0; attempt <= opts.maxRecoveries; attempt++) {
-    const label = attempt === 0 ? 'main' : `recovery-${attempt}`;
-    listener.phase?.(attempt === 0 ? 'agent' : 'recovering', attempt === 0 ? 'Preparing the sandbox' : `Recovery ${attempt}: restoring into a fresh sandbox`);
+    const label = attempt === 0 ? firstLabel : start ? `${firstLabel}-recovery-${attempt}` : `recovery-${attempt}`;
+    listener.phase?.(attempt === 0 ? 'preparing' : 'recovering', attempt === 0 ? `Preparing the sandbox for ${label}` : `Recovery ${attempt}: restoring into a fresh sandbox`);
     const sandbox = await resources.prepareSandbox(label, fork.snapshotId);
     const branch = await recorder.openBranch({ label, agentId: 'main', sandbox: sandbox.displayName, parentNodeId: fork.nodeId });
+    if (attempt === 0 && start) await recorder.appendNode(branch.id, { kind: 'recovery', name: start.note.name, attributes: start.note.attributes });
     if (recoveryNote) {
       await recorder.appendNode(branch.id, {
         kind: 'recovery',
@@ -72,14 +88,20 @@ export async function runBranches(input: BranchLoopInput): Promise<BranchLoopOut
         },
       });
     }
-    const start = await recorder.appendNode(branch.id, {
+    const startNode = await recorder.appendNode(branch.id, {
       kind: 'checkpoint',
-      name: attempt === 0 ? 'workspace baseline' : `sandbox ${label} from ${fork.startsFrom}`,
+      name: attempt === 0 && !start ? 'workspace baseline' : `sandbox ${label} from ${fork.startsFrom}`,
       snapshotId: fork.snapshotId,
-      attributes: { 'nemocognition.checkpoint.reason': attempt === 0 ? 'baseline' : 'recovery-start' },
+      attributes: { 'nemocognition.checkpoint.reason': attempt === 0 ? (start ? 'fork-start' : 'baseline') : 'recovery-start' },
     });
-    baselineNodeId ??= start.id;
-    narrate(attempt === 0 ? `Agent started in sandbox ${sandbox.displayName}` : `Recovery ${attempt}: agent re-invoked in ${sandbox.displayName} with a correction prompt`);
+    // A recovery of a fork starts over from where the fork started, not from the run's baseline.
+    baselineNodeId ??= startNode.id;
+    listener.phase?.(attempt === 0 ? 'agent' : 'recovering', `Agent working in ${sandbox.displayName}`);
+    narrate(
+      attempt === 0
+        ? `Agent started in sandbox ${sandbox.displayName}${start ? ' with the fork instruction' : ''}`
+        : `Recovery ${attempt}: agent re-invoked in ${sandbox.displayName} with a correction prompt`,
+    );
 
     const ctx: BranchContext = { recorder, engine, listener, branchId: branch.id, workdir: sandbox.spec.workdir, home: sandbox.home, policy: sandbox.spec.policy, startSnapshotId: fork.snapshotId, narrate };
     const supervisor = new ToolSupervisor(ctx, resources.toolPolicy(sandbox));
@@ -167,7 +189,7 @@ export async function runBranches(input: BranchLoopInput): Promise<BranchLoopOut
     }
 
     const firstDenied = supervisor.outcomes.find((o) => o.denials.length > 0)!;
-    fork = chooseFork(firstDenied, supervisor.outcomes, baselineNodeId!, input.baselineSnapshotId, verdict.mode);
+    fork = chooseFork(firstDenied, supervisor.outcomes, { ...restart, nodeId: baselineNodeId }, verdict.mode);
     message = buildCorrectionPrompt({
       task: opts.task,
       attempt: attempt + 1,
@@ -178,7 +200,7 @@ export async function runBranches(input: BranchLoopInput): Promise<BranchLoopOut
       allowedRead: ['the workspace', 'system files and tools'],
       allowedNetwork: ['the model endpoint only'],
     });
-    recoveryNote = { prompt: message, why: verdict.why, forkFrom: fork.startsFrom === 'the original workspace' ? 'baseline' : 'last-good-node' };
+    recoveryNote = { prompt: message, why: verdict.why, forkFrom: fork.startsFrom === 'the last good state of the previous attempt' ? 'last-good-node' : fork.startsFrom === 'the original workspace' ? 'baseline' : 'fork-start' };
   }
   return { status: 'failed', resultBranchId: null };
 }
@@ -196,14 +218,14 @@ function failureOfTurn(result: AgentTurnResult, signal: AbortSignal, modelFailur
   return modelFailure ?? result.failure;
 }
 
-function chooseFork(denied: ToolOutcome, all: ToolOutcome[], baselineNodeId: string, baselineSnapshotId: string, mode: 'restore' | 'retry'): Fork {
+function chooseFork(denied: ToolOutcome, all: ToolOutcome[], restart: Fork, mode: 'restore' | 'retry'): Fork {
   const d = denied.denials[0]!;
   const history = all.slice(0, all.indexOf(denied)).map((o) => o.classification);
   const choice = decideRecovery(denied.classification, d, { history });
   if (choice.forkFrom === 'last-good-node' && mode === 'restore') {
     return { nodeId: denied.preCheckpointNodeId, snapshotId: denied.preSnapshotId, startsFrom: 'the last good state of the previous attempt' };
   }
-  return { nodeId: baselineNodeId, snapshotId: baselineSnapshotId, startsFrom: 'the original workspace' };
+  return restart;
 }
 
 function sourceLabel(source: string): string {

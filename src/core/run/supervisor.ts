@@ -16,16 +16,17 @@ import { SnapshotEngine } from '../snapshots/engine';
 import { Scrubber } from '../redact';
 import { Recorder } from '../recorder/recorder';
 import { startGateway } from '../gateway';
-import type { Branch, RunStatus } from '../model/types';
+import type { Attributes, Branch, RunStatus } from '../model/types';
+import { ForkRefusedError, planFork } from '../fork/plan';
 import type { RunListener, RunSummary, SupervisedRunOptions } from './api';
 import { ModelCallRouter } from './modelCalls';
 import { openRunResources, type RunResources } from './resources';
-import { runBranches } from './branchLoop';
+import { runBranches, type BranchStart } from './branchLoop';
 import { recorded, recordingIntact, recordRunFailure, turnFailure, type RecordedFailure } from './failures';
 import { describeProblem, type Problem } from './problems';
 import { stopCauseOf, stoppable } from './stop';
 import { sealOrphanedRuns } from './orphans';
-import { currentOwner, ownerAlive, sameOwner } from './owner';
+import { currentOwner, ownerAlive, sameOwner, type RunOwner } from './owner';
 
 export async function runSupervised(opts: SupervisedRunOptions, listener: RunListener = {}): Promise<RunSummary> {
   if (opts.remoteHost) {
@@ -34,6 +35,93 @@ export async function runSupervised(opts: SupervisedRunOptions, listener: RunLis
     const { remoteHost, ...local } = opts;
     return runSupervisedRemote(local, { host: remoteHost, workspace: opts.remoteWorkspace ?? opts.workspace, cli: opts.remoteCli ?? ['nemocog'] }, listener);
   }
+  return supervise(opts, listener, async ({ recorder, engine, owner, narrate }) => {
+    const ws = opts.workspace;
+    listener.phase?.('preparing', 'Taking the baseline snapshot of the workspace');
+    const baseline = await engine.take(ws, { reason: 'run baseline' });
+    await recorder.startRun({
+      task: opts.task,
+      workspace: ws,
+      baselineSnapshotId: baseline.id,
+      driver: opts.remoteHost ? `${opts.driver}@ssh:${opts.remoteHost}` : opts.driver,
+      meta: {
+        'nemocognition.model': opts.model.model,
+        'nemocognition.model.base_url': opts.model.baseUrl,
+        ...ownerMeta(owner),
+      },
+    });
+    await recorder.recordSnapshot({ snapshotId: baseline.id, root: baseline.root, parentSnapshotId: null, reason: 'baseline', fileCount: baseline.fileCount, changedCount: baseline.changedCount });
+    narrate(`Baseline: ${baseline.fileCount} files in ${ws}`);
+    return { baselineSnapshotId: baseline.id, task: opts.task };
+  });
+}
+
+/** A user's fork: a new branch of an ended run, from one of its nodes, with a new instruction (core/fork/plan.ts). */
+export interface ForkRunOptions extends Omit<SupervisedRunOptions, 'task'> {
+  nodeId: string;
+  instruction: string;
+}
+
+/**
+ * "Fork from here": resumes the run the node belongs to, materialises a
+ * sandbox from the node's snapshot and runs the agent there with a structured
+ * prompt; a denial in the fork is recovered like in any run.
+ */
+export async function forkSupervised(opts: ForkRunOptions, listener: RunListener = {}): Promise<RunSummary> {
+  if (opts.remoteHost) {
+    // TODO(nemocog): fork on the remote host (the store and snapshots live there); the CLI's `fork --remote` would forward like `run --remote`.
+    throw new ForkRefusedError('Forking a run recorded on a remote host is not supported yet.', 'Fork it on that host with `nemocog fork`, or clear nemocognition.sandbox.remoteHost.');
+  }
+  const { nodeId, instruction, ...rest } = opts;
+  return supervise({ ...rest, task: '' }, listener, async ({ recorder, store, owner, narrate }) => {
+    const node = store.getNode(nodeId);
+    if (!node) throw new ForkRefusedError(`Step ${nodeId} is not in the store of ${opts.workspace}.`, 'Pick a step of a recorded run (`nemocog inspect --json` lists their ids).');
+    const run = store.getRun(node.runId)!;
+    const branches = store.branchesOf(run.id);
+    const nodes = store.nodesOfRun(run.id);
+    const plan = planFork({ run, branches, nodes }, nodeId, instruction);
+    listener.phase?.('preparing', `Forking from step ${plan.fromNode.seq + 1} of ${plan.fromBranch.label}`);
+    await recorder.resumeRun(run, branches, nodes, { reason: `fork ${plan.label} from ${plan.fromNode.id}`, meta: ownerMeta(owner) });
+    narrate(`Fork ${plan.forkNumber}: from step ${plan.fromNode.seq + 1} ("${plan.fromNode.name}") of branch ${plan.fromBranch.label}`);
+    return {
+      baselineSnapshotId: run.baselineSnapshotId ?? plan.snapshotId,
+      task: run.task,
+      start: {
+        label: plan.label,
+        fork: { nodeId: plan.fromNode.id, snapshotId: plan.snapshotId, startsFrom: 'the step it was forked from' },
+        message: plan.prompt,
+        note: {
+          name: `fork ${plan.forkNumber} from step ${plan.fromNode.seq + 1} of ${plan.fromBranch.label}: ${plan.instruction}`.slice(0, 200),
+          attributes: {
+            'nemocognition.fork.number': plan.forkNumber,
+            'nemocognition.fork.from_node': plan.fromNode.id,
+            'nemocognition.fork.from_branch': plan.fromBranch.id,
+            'nemocognition.fork.instruction': plan.instruction,
+            'nemocognition.fork.prompt': plan.prompt,
+          },
+        },
+      },
+    };
+  });
+}
+
+interface SessionParts {
+  recorder: Recorder;
+  engine: SnapshotEngine;
+  store: Store;
+  owner: RunOwner;
+  narrate(text: string): void;
+}
+
+/** How a supervised session begins: a new run with its baseline, or an ended run resumed for a fork. */
+type Begin = (parts: SessionParts) => Promise<{ baselineSnapshotId: string; task: string; start?: BranchStart }>;
+
+function ownerMeta(owner: RunOwner): Attributes {
+  return { 'nemocognition.owner.pid': owner.pid, 'nemocognition.owner.start': owner.start };
+}
+
+/** One supervised session over the workspace's store: everything a run holds open, the branch loop, and the run's end. */
+async function supervise(opts: SupervisedRunOptions, listener: RunListener, begin: Begin): Promise<RunSummary> {
   const ws = opts.workspace;
   const nc = opts.storeDir ?? nemocogDir(ws);
   mkdirSync(nc, { recursive: true });
@@ -70,22 +158,7 @@ export async function runSupervised(opts: SupervisedRunOptions, listener: RunLis
   let gateway: Awaited<ReturnType<typeof startGateway>> | null = null;
   const router = new ModelCallRouter(recorder, narrate, { baseUrl: opts.model.baseUrl, model: opts.model.model });
   try {
-    listener.phase?.('preparing', 'Taking the baseline snapshot of the workspace');
-    const baseline = await engine.take(ws, { reason: 'run baseline' });
-    await recorder.startRun({
-      task: opts.task,
-      workspace: ws,
-      baselineSnapshotId: baseline.id,
-      driver: opts.remoteHost ? `${opts.driver}@ssh:${opts.remoteHost}` : opts.driver,
-      meta: {
-        'nemocognition.model': opts.model.model,
-        'nemocognition.model.base_url': opts.model.baseUrl,
-        'nemocognition.owner.pid': owner.pid,
-        'nemocognition.owner.start': owner.start,
-      },
-    });
-    await recorder.recordSnapshot({ snapshotId: baseline.id, root: baseline.root, parentSnapshotId: null, reason: 'baseline', fileCount: baseline.fileCount, changedCount: baseline.changedCount });
-    narrate(`Baseline: ${baseline.fileCount} files in ${ws}`);
+    const begun = await begin({ recorder, engine, store, owner, narrate });
 
     gateway = await startGateway({
       upstreamBaseUrl: opts.model.baseUrl,
@@ -101,7 +174,18 @@ export async function runSupervised(opts: SupervisedRunOptions, listener: RunLis
 
     const onChannelRejected = (reason: string) => void router.onRejected({ remote: 'supervisor socket', path: 'supervisor', method: 'MESSAGE', reason, at: Date.now() }, 'supervisor.auth');
     resources = await openRunResources(opts, { runId: recorder.currentRun!.id, nc, gatewayPort: gateway.port, scrubber, engine, log: (t) => narrate(`agent: ${t.trim()}`), onChannelRejected });
-    const outcome = await runBranches({ opts: { ...opts, signal: run.signal }, listener, recorder, engine, router, resources, gateway, baselineSnapshotId: baseline.id, narrate });
+    const outcome = await runBranches({
+      opts: { ...opts, task: begun.task, signal: run.signal },
+      listener,
+      recorder,
+      engine,
+      router,
+      resources,
+      gateway,
+      baselineSnapshotId: begun.baselineSnapshotId,
+      ...(begun.start ? { start: begun.start } : {}),
+      narrate,
+    });
     await endRun(recorder, outcome.status);
     return summarise(recorder, outcome.resultBranchId, unrecorded(recorder) ?? outcome.problem);
   } catch (err) {
@@ -169,7 +253,7 @@ function summarise(recorder: Recorder, resultBranchId: string | null, problem?: 
     run: recorder.currentRun!,
     branches,
     denials: nodes.filter((n) => n.kind === 'policy_decision' && n.attributes['nemocognition.policy.decision'] === 'deny').length,
-    recoveries: nodes.filter((n) => n.kind === 'recovery').length,
+    recoveries: nodes.filter((n) => n.kind === 'recovery' && n.attributes['nemocognition.fork.instruction'] === undefined).length,
     snapshots: nodes.filter((n) => n.kind === 'checkpoint').length,
     toolCalls: nodes.filter((n) => n.kind === 'tool_call').length,
     resultBranchId,
