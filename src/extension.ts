@@ -42,6 +42,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const gutter = new GutterController(context.extensionUri, store, paths, () => settings().gutterEnabled);
   const restore = new RestoreService(context.workspaceState, store, runs, snapshots, output);
   const services: Services = { context, output, settings, paths, store, snapshots, apiKey, runs, replay, gutter, restore };
+  replay.attach(services);
 
   context.subscriptions.push(
     output,
@@ -51,6 +52,8 @@ export function activate(context: vscode.ExtensionContext): void {
     replay,
     gutter,
     vscode.window.registerWebviewViewProvider(ReplayViewProvider.viewId, replay),
+    // The gutter follows the Replay view's playhead: the lines as of the selected step.
+    replay.onDidChangeSelection((sel) => gutter.setPlayhead(sel.nodeId)),
     vscode.workspace.registerTextDocumentContentProvider(SNAPSHOT_SCHEME, new SnapshotContentProvider(snapshots)),
     ...registerCommands(services),
     vscode.workspace.onDidChangeConfiguration((e) => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { FileChange } from '../../src/core/snapshots/api';
 import { DEFAULTS, readSettings } from '../../src/vscode/config/settings';
 import { askingModelCall, hoverFactsFor } from '../../src/vscode/decorations/hoverFacts';
-import { snapshotDiffTitle } from '../../src/vscode/diff/diffTitle';
+import { compareDiffTitle, stepDiffTitle, workspaceDiffTitle } from '../../src/vscode/diff/diffTitle';
 import { fromSnapshotUriParts, toSnapshotUriParts } from '../../src/vscode/diff/snapshotUri';
 import { describePlan, summariseRestore } from '../../src/vscode/restore/restorePlan';
 import { LiveRun, MAX_NARRATION_LINES } from '../../src/vscode/run/liveRun';
@@ -28,8 +28,10 @@ describe('VS Code side (pure parts)', () => {
   });
 
   it("titles a snapshot diff workspace first, as its sides are laid out, with the 1-based step", () => {
-    assert.equal(snapshotDiffTitle('README.md', 6), 'README.md (workspace ↔ step 7)');
-    assert.equal(snapshotDiffTitle('src/a/greeting.ts', 0), 'greeting.ts (workspace ↔ step 1)');
+    // Each title says which branch and which step, left side first.
+    assert.equal(workspaceDiffTitle('README.md', { branch: 'recovery-1', seq: 13 }), 'README.md — your workspace ↔ recovery-1 step 14');
+    assert.equal(stepDiffTitle('src/a/greeting.ts', { branch: 'main', seq: 0 }), 'greeting.ts — main step 1: before ↔ after');
+    assert.equal(compareDiffTitle('a.ts', { branch: 'main', seq: 11 }, { branch: 'recovery-1', seq: 13 }), 'a.ts — main step 12 ↔ recovery-1 step 14');
   });
 
   it('round-trips snapshot URIs and refuses traversal', () => {

@@ -34,6 +34,8 @@ const boot = (over: Partial<ReplayBootstrap> = {}): ReplayBootstrap => ({
   narration: [{ at: 1, text: `narrated ${EVIL}` }],
   gutterEnabled: true,
   modelPreset: 'demo',
+  capabilities: { restore: true, diff: true, workspace: true, fork: true, run: true },
+  phoenixEndpoint: null,
   ...over,
 });
 

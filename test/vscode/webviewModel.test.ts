@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { PROTOCOL_VERSION, type ReplayBootstrap } from '../../src/protocol/replay';
+import { EMPTY_UI_STATE, PROTOCOL_VERSION, type ReplayBootstrap } from '../../src/protocol/replay';
 import { buildRows, moveSelection } from '../../webview/src/model/rows';
 import { branchMeta } from '../../webview/src/model/format';
 import { tickPositions } from '../../webview/src/model/timelineScale';
@@ -118,10 +118,12 @@ describe('webview model', () => {
       narration: [],
       gutterEnabled: true,
       modelPreset: 'demo',
+      capabilities: { restore: true, diff: true, workspace: true, fork: true, run: true },
+      phoenixEndpoint: null,
     };
 
     it('boots, selects the bootstrap run and keeps a persisted selection that still exists', () => {
-      const s = reduce(initialState({ v: 1, selectedRunId: 'run_gone', selectedNodeId: null, collapsed: [] }), { type: 'host', message: { kind: 'bootstrap', state: boot } });
+      const s = reduce(initialState({ ...EMPTY_UI_STATE, selectedRunId: 'run_gone' }), { type: 'host', message: { kind: 'bootstrap', state: boot } });
       assert.equal(s.booted, true);
       assert.equal(s.ui.selectedRunId, 'run_1');
       assert.equal(s.detail?.run.id, 'run_1');

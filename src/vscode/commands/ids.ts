@@ -13,7 +13,11 @@ export const COMMANDS = {
   showOutput: 'nemocognition.showOutput',
   revealStep: 'nemocognition.revealStep',
   installAgentRuntime: 'nemocognition.installAgentRuntime',
+  forkFromNode: 'nemocognition.forkFromNode',
 } as const;
+
+/** "NemoCognition: Check Setup" (nemocog doctor), registered by the setup check; the Replay view's empty state links to it. */
+export const CHECK_SETUP_COMMAND = 'nemocognition.checkSetup';
 
 export const REPLAY_VIEW_ID = 'nemocognition.replay';
 

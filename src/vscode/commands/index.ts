@@ -3,6 +3,7 @@ import type * as vscode from 'vscode';
 import type { Services } from '../services/services';
 import { registerCancelRun } from './cancelRun';
 import { registerClearApiKey } from './clearApiKey';
+import { registerForkFromNode } from './forkFromNode';
 import { registerInstallAgentRuntime } from './installAgentRuntime';
 import { registerOpenReplay } from './openReplay';
 import { registerOpenSnapshotDiff } from './openSnapshotDiff';
@@ -30,5 +31,6 @@ export function registerCommands(s: Services): vscode.Disposable[] {
     registerShowOutput(s),
     registerRevealStep(s),
     registerInstallAgentRuntime(s),
+    registerForkFromNode(s),
   ];
 }

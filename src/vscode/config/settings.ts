@@ -26,7 +26,12 @@ export interface NcSettings {
   /** Agent runtime folder; empty = the extension's global storage (see vscode/runtime/runtimeDir). */
   agentRuntimeDir: string;
   gutterEnabled: boolean;
+  /** The scripted scenario the offline demo model plays (the `demo` preset plays it whatever the task says). */
+  demoScenario: DemoScenario;
 }
+
+export const DEMO_SCENARIOS = ['deny-and-recover', 'two-recoveries', 'destructive', 'timeout', 'malformed-tool-call', 'hostile-text'] as const;
+export type DemoScenario = (typeof DEMO_SCENARIOS)[number];
 
 export const SETTINGS_SECTION = 'nemocognition';
 
@@ -48,6 +53,7 @@ export const DEFAULTS: NcSettings = {
   timeoutSeconds: 600,
   agentRuntimeDir: '',
   gutterEnabled: true,
+  demoScenario: 'deny-and-recover',
 };
 
 /** Reads `key` (relative to the section); a value of the wrong type falls back to the default. */
@@ -81,5 +87,6 @@ export function readSettings(get: SettingGetter): NcSettings {
     timeoutSeconds: pick(get, 'agent.timeoutSeconds', d.timeoutSeconds, isPosNum),
     agentRuntimeDir: pick(get, 'agent.runtimeDir', d.agentRuntimeDir, isString).trim(),
     gutterEnabled: pick(get, 'gutter.enabled', d.gutterEnabled, (v) => typeof v === 'boolean'),
+    demoScenario: pick(get, 'model.demoScenario', d.demoScenario, oneOf(DEMO_SCENARIOS)),
   };
 }

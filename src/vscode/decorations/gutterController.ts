@@ -2,15 +2,17 @@
  * Gutter markers on lines an agent step wrote (from the store's line
  * attribution), with a hover naming the step, the tool and the reasoning.
  * Applied with a short debounce on visible-editor and document changes and
- * whenever the store changes; visible editors only.
+ * whenever the store changes; visible editors only. While a step is selected
+ * in the Replay view, the markers follow it (see playhead.ts).
  */
 import * as vscode from 'vscode';
 import type { StoreService } from '../services/storeService';
 import type { WorkspacePaths } from '../services/workspacePaths';
 import { relativeInWorkspace } from '../services/workspacePaths';
-import { createAgentLineDecoration } from './decorationTypes';
+import { createGutterDecorationTypes, type GutterDecorationTypes } from './decorationTypes';
 import { askingModelCall, hoverFactsFor } from './hoverFacts';
-import { buildHoverMarkdown } from './hoverMarkdown';
+import { buildHoverMarkdown, lineNote, type HoverFacts } from './hoverMarkdown';
+import { atPlayhead, playheadOf, type Playhead } from './playhead';
 
 const DEBOUNCE_MS = 250;
 const MAX_RANGES_PER_FILE = 5_000;
@@ -18,11 +20,14 @@ const MAX_RANGES_PER_FILE = 5_000;
 interface Marker {
   startLine: number;
   endLine: number;
-  hover: { value: string; enabledCommands: string[] };
+  nodeId: string;
+  facts: HoverFacts;
 }
 
 export class GutterController implements vscode.Disposable {
-  private readonly type: vscode.TextEditorDecorationType;
+  private readonly types: GutterDecorationTypes;
+  private playhead: Playhead | null = null;
+  private playheadNodeId: string | null = null;
   private readonly subs: vscode.Disposable[] = [];
   private readonly cache = new Map<string, Marker[]>();
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -34,9 +39,11 @@ export class GutterController implements vscode.Disposable {
     private readonly paths: () => WorkspacePaths | undefined,
     private readonly enabled: () => boolean,
   ) {
-    this.type = createAgentLineDecoration(extensionUri);
+    this.types = createGutterDecorationTypes(extensionUri);
     this.subs.push(
-      this.type,
+      this.types.agent,
+      this.types.playhead,
+      this.types.note,
       vscode.window.onDidChangeVisibleTextEditors(() => this.schedule()),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (vscode.window.visibleTextEditors.some((ed) => ed.document === e.document)) this.schedule();
@@ -44,6 +51,17 @@ export class GutterController implements vscode.Disposable {
       store.onDidChange(() => this.invalidate()),
     );
     this.schedule();
+  }
+
+  /** The step selected in the Replay view (null: none): markers show the lines as of that step. */
+  async setPlayhead(nodeId: string | null): Promise<void> {
+    this.playheadNodeId = nodeId;
+    this.playhead = nodeId ? ((await this.store.query((s) => {
+      const node = s.getNode(nodeId);
+      const run = node ? s.getRun(node.runId) : undefined;
+      return node && run ? playheadOf(run, s.branchesOf(run.id), s.nodesOfRun(run.id), nodeId) : null;
+    })) ?? null) : null;
+    if (this.playheadNodeId === nodeId) this.schedule();
   }
 
   /** Settings or the store changed: drop cached attribution and redraw. */
@@ -61,25 +79,35 @@ export class GutterController implements vscode.Disposable {
     const gen = ++this.generation;
     const editors = vscode.window.visibleTextEditors;
     const paths = this.paths();
+    const { agent, playhead, note } = this.types;
     if (!this.enabled() || !paths) {
-      for (const ed of editors) ed.setDecorations(this.type, []);
+      for (const ed of editors) for (const t of [agent, playhead, note]) ed.setDecorations(t, []);
       return;
     }
     for (const ed of editors) {
       const rel = ed.document.uri.scheme === 'file' ? relativeInWorkspace(paths, ed.document.uri.fsPath) : undefined;
-      const markers = rel ? await this.markersFor(rel) : [];
+      const markers = atPlayhead(rel ? await this.markersFor(rel) : [], this.playhead);
       if (gen !== this.generation) return; // a newer pass is under way
       const last = ed.document.lineCount - 1;
-      const options: vscode.DecorationOptions[] = [];
+      const lines: vscode.DecorationOptions[] = [];
+      const current: vscode.DecorationOptions[] = [];
+      const notes: vscode.DecorationOptions[] = [];
       for (const m of markers) {
         const start = Math.min(Math.max(m.startLine - 1, 0), last);
         const end = Math.min(Math.max(m.endLine - 1, start), last);
-        const md = new vscode.MarkdownString(m.hover.value);
-        md.isTrusted = { enabledCommands: m.hover.enabledCommands };
+        const built = buildHoverMarkdown(m.facts, Date.now(), m.current);
+        const md = new vscode.MarkdownString(built.value);
+        md.isTrusted = { enabledCommands: built.enabledCommands };
         md.supportHtml = false;
-        options.push({ range: new vscode.Range(start, 0, end, 0), hoverMessage: md });
+        // Whole lines, so hovering anywhere on them (and on the note at the end of the first) shows who wrote them.
+        const range = new vscode.Range(start, 0, end, ed.document.lineAt(end).range.end.character);
+        (m.current ? current : lines).push({ range, hoverMessage: md });
+        const eol = ed.document.lineAt(start).range.end;
+        notes.push({ range: new vscode.Range(eol, eol), renderOptions: { after: { contentText: lineNote(m.facts, m.current) } } });
       }
-      ed.setDecorations(this.type, options);
+      ed.setDecorations(agent, lines);
+      ed.setDecorations(playhead, current);
+      ed.setDecorations(note, notes);
     }
   }
 
@@ -96,7 +124,7 @@ export class GutterController implements vscode.Disposable {
             if (!node) return [];
             const branch = s.getBranch(node.branchId);
             const parent = (node.parentNodeId ? s.getNode(node.parentNodeId) : undefined) ?? askingModelCall(node, s.nodesOfBranch(node.branchId));
-            return [{ startLine: a.startLine, endLine: a.endLine, hover: buildHoverMarkdown(hoverFactsFor(a, node, branch, parent)) }];
+            return [{ startLine: a.startLine, endLine: a.endLine, nodeId: a.nodeId, facts: hoverFactsFor(a, node, branch, parent) }];
           }),
       )) ?? [];
     this.cache.set(rel, markers);

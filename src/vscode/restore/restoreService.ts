@@ -11,7 +11,7 @@ import type { SnapshotService } from '../services/snapshotService';
 import type { StoreService } from '../services/storeService';
 import type { RunController } from '../run/runController';
 import { lastSnapshotOfBranch, snapshotForNode } from '../views/replayData';
-import { describePlan, summariseRestore } from './restorePlan';
+import { deletedFiles, describePlan, files, summariseRestore } from './restorePlan';
 
 const UNDO_KEY = 'nemocognition.lastRestoreUndo';
 
@@ -65,8 +65,9 @@ export class RestoreService {
     const { engine, paths } = await this.snapshots.get();
     const result = await engine.restore(rec.undoSnapshotId, paths.root);
     await this.setUndo(undefined);
-    this.output.info(`Undid the restore of ${rec.label}: wrote ${result.written.length}, deleted ${result.deleted.length} file(s).`);
-    void vscode.window.showInformationMessage(`Undid the restore of ${rec.label}: ${result.written.length} file(s) written back, ${result.deleted.length} removed.`);
+    const removed = deletedFiles(result.deleted).length;
+    this.output.info(`Undid the restore of ${rec.label}: wrote ${files(result.written.length)}, deleted ${files(removed)}.`);
+    void vscode.window.showInformationMessage(`Undid the restore of ${rec.label}: ${files(result.written.length)} written back, ${removed} removed.`);
   }
 
   private async restoreSnapshot(snapshotId: string, label: string): Promise<void> {
@@ -87,7 +88,7 @@ export class RestoreService {
       .filter((p) => touched.has(p));
     const dirtyNote = dirty.length ? `\n\nUnsaved changes in ${dirty.join(', ')} are not part of the safety snapshot; save or discard them first.` : '';
     const ok = await vscode.window.showWarningMessage(
-      `Restore ${label} into the workspace? ${plan.write.length} file(s) will be written and ${plan.remove.length} deleted.`,
+      `Restore ${label} into the workspace? ${files(plan.write.length)} will be written and ${plan.remove.length} deleted.`,
       { modal: true, detail: describePlan(plan) + dirtyNote },
       'Restore',
     );
@@ -97,9 +98,10 @@ export class RestoreService {
       () => engine.restore(snapshotId, paths.root),
     );
     await this.setUndo({ undoSnapshotId: result.undoSnapshotId, label, at: Date.now() });
-    this.output.info(`Restored ${label}: wrote ${result.written.length}, deleted ${result.deleted.length} file(s); undo snapshot ${result.undoSnapshotId}.`);
+    const removed = deletedFiles(result.deleted).length;
+    this.output.info(`Restored ${label}: wrote ${files(result.written.length)}, deleted ${files(removed)}; undo snapshot ${result.undoSnapshotId}.`);
     const choice = await vscode.window.showInformationMessage(
-      `Restored ${label}: ${result.written.length} file(s) written, ${result.deleted.length} deleted.`,
+      `Restored ${label}: ${files(result.written.length)} written, ${removed} deleted.`,
       'Undo',
       'Show Output',
     );

@@ -2,6 +2,7 @@ import type { Scenario } from '../scenario';
 import { denyAndRecover } from './denyAndRecover';
 import { destructive } from './destructive';
 import { envProbe } from './envProbe';
+import { hostileText } from './hostileText';
 import { malformedToolCall } from './malformedToolCall';
 import { timeout } from './timeout';
 import { twoRecoveries } from './twoRecoveries';
@@ -13,9 +14,10 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = Object.freeze({
   [malformedToolCall.name]: malformedToolCall,
   [twoRecoveries.name]: twoRecoveries,
   [envProbe.name]: envProbe,
+  [hostileText.name]: hostileText,
 });
 
-export type ScenarioName = 'deny-and-recover' | 'destructive' | 'timeout' | 'malformed-tool-call' | 'two-recoveries' | 'env-probe';
+export type ScenarioName = 'deny-and-recover' | 'destructive' | 'timeout' | 'malformed-tool-call' | 'two-recoveries' | 'env-probe' | 'hostile-text';
 
 export function getScenario(name: string): Scenario {
   const s = SCENARIOS[name];
