@@ -46,7 +46,8 @@ if (existsSync(join(root, 'webview/src/main.tsx'))) {
     platform: 'browser',
     target: 'es2022',
     format: 'esm',
-    entryPoints: { main: 'webview/src/main.tsx' },
+    // codicon.css (+ its font) for the icons: linked by the page with the id vscode-icon looks for.
+    entryPoints: { main: 'webview/src/main.tsx', codicon: 'node_modules/@vscode/codicons/dist/codicon.css' },
     outdir: join(out, 'webview'),
     jsx: 'automatic',
     jsxImportSource: 'preact',

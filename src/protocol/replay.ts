@@ -165,7 +165,7 @@ export interface MemoryView {
 }
 
 export const SPEEDS: readonly number[] = [0.5, 1, 2, 4, 8];
-export const INSPECTOR_TABS = ['step', 'model', 'policy', 'audit', 'memory', 'files', 'narration', 'attributes'] as const;
+export const INSPECTOR_TABS = ['steps', 'model', 'policy', 'audit', 'memory', 'files', 'narration', 'attributes'] as const;
 export type InspectorTab = (typeof INSPECTOR_TABS)[number];
 
 /** Persisted with the webview's getState/setState: survives hide/show and reloads. */
@@ -538,7 +538,7 @@ export const EMPTY_UI_STATE: ReplayUiState = {
   speed: 2,
   compressGaps: true,
   filesMode: 'step',
-  tab: 'step',
+  tab: 'steps',
 };
 
 export function isUiState(v: unknown): v is ReplayUiState {

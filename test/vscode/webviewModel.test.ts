@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { EMPTY_UI_STATE, PROTOCOL_VERSION, type ReplayBootstrap } from '../../src/protocol/replay';
 import { buildRows, moveSelection } from '../../webview/src/model/rows';
 import { branchMeta } from '../../webview/src/model/format';
-import { tickPositions } from '../../webview/src/model/timelineScale';
 import { initialState, MAX_NARRATION, reduce } from '../../webview/src/model/viewState';
 import { mkBranch, mkNode, mkRun } from './fixtures';
 
@@ -178,15 +177,4 @@ describe('webview model', () => {
     });
   });
 
-  describe('tickPositions (timeline placeholder)', () => {
-    it('maps start times linearly into the padded width', () => {
-      const ticks = tickPositions([mkNode('a', 'b', 0, { startTime: 0, endTime: 0 }), mkNode('c', 'b', 1, { startTime: 50, endTime: 100 })], 216, 8);
-      assert.deepEqual(ticks.map((t) => t.x), [8, 108]);
-      assert.deepEqual(tickPositions([], 100), []);
-    });
-    it('handles a single instant without dividing by zero', () => {
-      const [t] = tickPositions([mkNode('a', 'b', 0, { startTime: 5, endTime: null })], 100);
-      assert.ok(Number.isFinite(t!.x));
-    });
-  });
 });
