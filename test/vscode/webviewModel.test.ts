@@ -46,11 +46,11 @@ describe('webview model', () => {
       }
     });
 
-    it('orders steps by seq, not start time (an agent turn starts first but is recorded last)', () => {
-      const turn = mkNode('nd_turn', 'br_main', 3, { kind: 'agent_turn', startTime: 1, endTime: 400 });
+    it('orders steps by seq, with an agent turn (recorded last) listed where it started and its steps nested under it', () => {
+      const turn = mkNode('nd_turn', 'br_main', 3, { kind: 'agent_turn', startTime: 100.5, endTime: 400 });
       const rows = buildRows({ ...detail, nodes: [turn, ...[...nodes].reverse()] }, new Set());
-      const mainSteps = rows.filter((r) => r.type === 'node' && r.node.branchId === 'br_main').map((r) => (r.type === 'node' ? r.node.id : ''));
-      assert.deepEqual(mainSteps, ['nd_snap', 'nd_tool', 'nd_deny', 'nd_turn']);
+      const main = rows.filter((r) => r.type === 'node' && r.node.branchId === 'br_main').map((r) => (r.type === 'node' ? `${r.node.id}:${r.depth}` : ''));
+      assert.deepEqual(main, ['nd_snap:1', 'nd_turn:1', 'nd_tool:2', 'nd_deny:3']);
     });
 
     it('places a branch forked from a recovery under that recovery, after its steps', () => {

@@ -124,15 +124,9 @@ export function App({ bridge }: { bridge: Bridge }) {
   const includeLive = showsLive(detail?.run.id ?? null, state.liveRunId, state.active !== null);
   const narration = useMemo(() => (tab === 'narration' ? narrationOf(detail, state.narration, includeLive) : []), [detail, state.narration, includeLive, tab]);
 
-  const selectNode = useCallback(
-    (nodeId: string, opts?: { follow?: boolean }) => {
-      dispatch({ type: 'selectNode', nodeId, follow: opts?.follow });
-      bridge.command({ type: 'selectNode', nodeId });
-    },
-    [bridge],
-  );
+  const selectNode = useCallback((nodeId: string, opts?: { follow?: boolean }) => dispatch({ type: 'selectNode', nodeId, follow: opts?.follow }), []);
 
-  // The host hears of the playhead when the live run moves it too (the gutter follows it).
+  // The host hears of every move of the playhead, the live run's included (the gutter follows it).
   const lastSent = useRef<string | null>(null);
   useEffect(() => {
     if (ui.selectedNodeId && ui.selectedNodeId !== lastSent.current) {
