@@ -280,7 +280,7 @@ describe('Replay webview in Chromium', function () {
 
   it('streams narration and appended nodes, follows a live run, and ignores malformed messages', async () => {
     await open();
-    const active = { task: 't', runId: 'run_1', phase: 'agent', message: 'step 4', startedAt: Date.now() };
+    const active = { task: 't', runId: 'run_1', phase: 'agent' as const, message: 'step 4', startedAt: Date.now() };
     await send({ kind: 'bootstrap', state: boot({ active }) });
     await page.locator('.nc-axis').waitFor();
     await send({ kind: 'notify', notification: { type: 'nodeAppended', node: mkNode('nd_new', 'br_rec', 2, { name: 'run tests', startTime: 180 }) } });

@@ -12,8 +12,10 @@ export const MAX_ALIGNED = 1500;
 export interface AlignedRow {
   left: Node | null;
   right: Node | null;
-  /** Both sides did the same kind of step with the same name. */
+  /** Both sides did the same kind of step (and tool): the branches agree here. */
   same: boolean;
+  /** ...with the same name too (same command, same file). */
+  sameName: boolean;
   /** The first row after which the branches stop doing the same thing. */
   divergence: boolean;
 }
@@ -44,14 +46,14 @@ export function alignBranches(leftNodes: readonly Node[], rightNodes: readonly N
   let j = 0;
   while (i < m || j < n) {
     if (i < m && j < n && ka[i] === kb[j]) {
-      rows.push({ left: a[i]!, right: b[j]!, same: a[i]!.name === b[j]!.name, divergence: false });
+      rows.push({ left: a[i]!, right: b[j]!, same: true, sameName: a[i]!.name === b[j]!.name, divergence: false });
       i++;
       j++;
     } else if (j >= n || (i < m && L[at(i + 1, j)]! >= L[at(i, j + 1)]!)) {
-      rows.push({ left: a[i]!, right: null, same: false, divergence: false });
+      rows.push({ left: a[i]!, right: null, same: false, sameName: false, divergence: false });
       i++;
     } else {
-      rows.push({ left: null, right: b[j]!, same: false, divergence: false });
+      rows.push({ left: null, right: b[j]!, same: false, sameName: false, divergence: false });
       j++;
     }
   }
