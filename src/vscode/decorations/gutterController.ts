@@ -30,6 +30,8 @@ export class GutterController implements vscode.Disposable {
   private playheadNodeId: string | null = null;
   private readonly subs: vscode.Disposable[] = [];
   private readonly cache = new Map<string, Marker[]>();
+  /** What was last drawn in each visible editor (document URI → ranges): what a user sees, for the in-host tests. */
+  private readonly drawn = new Map<string, vscode.Range[]>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private generation = 0;
 
@@ -79,9 +81,8 @@ export class GutterController implements vscode.Disposable {
     const gen = ++this.generation;
     const editors = vscode.window.visibleTextEditors;
     const paths = this.paths();
-    const { agent, playhead, note } = this.types;
     if (!this.enabled() || !paths) {
-      for (const ed of editors) for (const t of [agent, playhead, note]) ed.setDecorations(t, []);
+      for (const ed of editors) this.draw(ed, [], [], []);
       return;
     }
     for (const ed of editors) {
@@ -105,10 +106,20 @@ export class GutterController implements vscode.Disposable {
         const eol = ed.document.lineAt(start).range.end;
         notes.push({ range: new vscode.Range(eol, eol), renderOptions: { after: { contentText: lineNote(m.facts, m.current) } } });
       }
-      ed.setDecorations(agent, lines);
-      ed.setDecorations(playhead, current);
-      ed.setDecorations(note, notes);
+      this.draw(ed, lines, current, notes);
     }
+  }
+
+  private draw(ed: vscode.TextEditor, lines: vscode.DecorationOptions[], current: vscode.DecorationOptions[], notes: vscode.DecorationOptions[]): void {
+    ed.setDecorations(this.types.agent, lines);
+    ed.setDecorations(this.types.playhead, current);
+    ed.setDecorations(this.types.note, notes);
+    this.drawn.set(ed.document.uri.toString(), [...lines, ...current].map((o) => o.range));
+  }
+
+  /** The marker ranges last drawn for a document (empty when none, or when it is not visible). */
+  drawnFor(uri: vscode.Uri): readonly vscode.Range[] {
+    return this.drawn.get(uri.toString()) ?? [];
   }
 
   private async markersFor(rel: string): Promise<Marker[]> {
