@@ -86,6 +86,7 @@ export function DagView(p: Props) {
   }, [p.transform.k, p.transform.x]);
 
   const x = useMemo(() => pixelScale(p.warp, plotWidth, p.transform), [p.warp, plotWidth, p.transform]);
+  const description = useMemo(() => describeDag(rows), [rows]);
   const selected = p.selectedId ? p.model.byId.get(p.selectedId) : undefined;
   const selRow = selected ? rows.find((r) => r.lane.branch.id === selected.branchId) : undefined;
   const selX = selected ? x(p.warp.toDisplay(selected.startTime)) : null;
@@ -103,7 +104,7 @@ export function DagView(p: Props) {
         width={plotWidth}
         height={height}
         role="img"
-        aria-label={describeDag(rows)}
+        aria-label={description}
         data-lanes={rows.length}
       >
         <Lanes rows={rows} tracks={p.tracks} warp={p.warp} x0={x(0)} x1={x(p.warp.length)} xKey={`${p.transform.k}:${p.transform.x}:${plotWidth}`} x={x} width={plotWidth} selectedId={p.selectedId} onSelect={p.onSelect} />
@@ -162,10 +163,9 @@ interface LanesProps {
 
 /** Everything but the playhead: redrawn when the view moves, not when the selection does. */
 const Lanes = memo(
-  function Lanes({ rows, tracks, warp, x, x0, x1, width, selectedId, onSelect }: LanesProps) {
+  function Lanes({ rows, tracks, warp, x, width, selectedId, onSelect }: LanesProps) {
     const d0 = (x as unknown as { invert(v: number): number }).invert(0);
     const d1 = (x as unknown as { invert(v: number): number }).invert(width);
-    const pxPerMs = (x1 - x0) / Math.max(1, warp.length);
     const edges = forkEdges(rows, tracks, warp, x);
     return (
       <g class="nc-lanes">
@@ -193,7 +193,8 @@ const Lanes = memo(
           const track = tracks.get(r.lane.branch.id);
           if (!track) return null;
           const spacing = 2 * GLYPH_R + 1;
-          const glyphs = visibleGlyphs(track, r.y, d0, d1, x, Math.min(spacing, 6 + 200 * pxPerMs), selectedId);
+          // Dots never overlap: closer ones fold into the one drawn (denials, failures, recoveries and the selection excepted).
+          const glyphs = visibleGlyphs(track, r.y, d0, d1, x, 10, selectedId);
           const showIcons = glyphs.length < 2 || glyphs.every((g, i) => i === 0 || g.x - glyphs[i - 1]!.x >= spacing - 2);
           return glyphs.map((g) => {
             const n = g.node;

@@ -8,7 +8,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import type { Node } from '../../../src/core/model/types';
 import { laneRows, laneTracks } from '../model/dagLayout';
 import type { JumpTarget, RunModel } from '../model/runModel';
-import { JUMP_TARGETS } from '../model/runModel';
+import { JUMP_TARGETS, isDenial } from '../model/runModel';
 import { buildTimeWarp, clampTransform, IDENTITY, keepInView, pixelScale, type ZoomTransform } from '../model/timeAxis';
 import { useElementWidth } from '../hooks/useElementWidth';
 import { usePlayback } from '../hooks/usePlayback';
@@ -50,7 +50,9 @@ export function Player(p: Props) {
   const x = useMemo(() => pixelScale(warp, plotWidth, transform), [warp, plotWidth, transform]);
 
   const selected = p.selectedId ? (model.byId.get(p.selectedId) ?? null) : null;
-  const index = selected ? order.findIndex((n) => n.id === selected.id) : -1;
+  const indexOf = useMemo(() => new Map(order.map((n, i) => [n.id, i])), [order]);
+  const index = selected ? (indexOf.get(selected.id) ?? -1) : -1;
+  const denials = useMemo(() => order.filter(isDenial), [order]);
 
   const select = useCallback((n: Node | null, follow = false) => n && p.onSelect(n.id, { follow }), [p.onSelect]);
   const next = useCallback((n: Node | null) => (n ? model.step(n.id, 1, hidden) : model.first(hidden)), [model, hidden]);
@@ -146,6 +148,7 @@ export function Player(p: Props) {
       ) : null}
       <Scrubber
         order={order}
+        denials={denials}
         index={index}
         selected={selected}
         warp={warp}

@@ -8,8 +8,8 @@
  */
 import type { Node } from '../../../src/core/model/types';
 import { SPEEDS } from '../../../src/protocol/replay';
-import { JUMP_TARGETS, isDenial, type JumpTarget } from '../model/runModel';
-import { axisTicks, formatOffset, type TimeWarp } from '../model/timeAxis';
+import { JUMP_TARGETS, type JumpTarget } from '../model/runModel';
+import { axisTicks, formatClock, formatOffset, type TimeWarp } from '../model/timeAxis';
 import type { ScaleLinear } from 'd3';
 
 const TARGET_WORDS: Record<JumpTarget, [string, string]> = {
@@ -21,6 +21,7 @@ const TARGET_WORDS: Record<JumpTarget, [string, string]> = {
 
 export interface ScrubberProps {
   order: Node[];
+  denials: Node[];
   index: number;
   selected: Node | null;
   warp: TimeWarp;
@@ -93,7 +94,7 @@ export function Scrubber(p: ScrubberProps) {
   const total = p.order.length;
   const ticks = axisTicks(p.warp, p.x, p.plotWidth);
   const selX = p.selected ? p.x(p.warp.toDisplay(p.selected.startTime)) : null;
-  const sinceStart = p.selected ? formatOffset(p.selected.startTime - p.warp.start) : '—';
+  const sinceStart = p.selected ? formatClock(p.selected.startTime - p.warp.start) : '—';
   const valueText = p.selected ? `Step ${p.index + 1} of ${total}, ${sinceStart}: ${p.selected.name}${p.branchLabel ? ` (${p.branchLabel})` : ''}` : 'No step selected';
   const words = TARGET_WORDS[p.target];
   const scrub = (e: PointerEvent) => {
@@ -141,7 +142,7 @@ export function Scrubber(p: ScrubberProps) {
                 );
               })
             : null}
-          {p.order.filter(isDenial).map((n) => {
+          {p.denials.map((n) => {
             const dx = p.x(p.warp.toDisplay(n.startTime));
             return dx < 0 || dx > p.plotWidth ? null : <rect key={n.id} class="nc-axis-denial" x={dx - 1.5} y={2} width={3} height={16} />;
           })}

@@ -8,7 +8,7 @@ import type { Node } from '../../../src/core/model/types';
 import type { HostCapabilities, NodeDetail } from '../../../src/protocol/replay';
 import { formatDuration } from '../model/format';
 import { isDenial, type RunModel } from '../model/runModel';
-import { formatOffset } from '../model/timeAxis';
+import { formatClock } from '../model/timeAxis';
 import { iconOf } from './KindIcon';
 
 /** The Phoenix UI's link to a span (verified against arize-phoenix 20.26); the endpoint is checked to be http(s) by the protocol guard. */
@@ -44,8 +44,8 @@ export function StepHeader({ node, model, detail, capabilities, phoenixEndpoint,
         <span>
           {lane?.branch.label ?? 'branch'} · step {node.seq + 1}
         </span>
-        <span>{formatOffset(node.startTime - model.start)}</span>
-        <span>{formatDuration(node.endTime === null ? null : node.endTime - node.startTime)}</span>
+        <span title="since the run started">at {formatClock(node.startTime - model.start)}</span>
+        <span>{node.endTime === null ? 'running' : `took ${formatDuration(node.endTime - node.startTime)}`}</span>
         <span class={`nc-pill nc-pill-${denied ? 'denied' : node.status === 'error' ? 'failed' : node.endTime === null ? 'running' : 'ok'}`}>
           {denied ? 'denied' : node.status === 'error' ? 'failed' : node.endTime === null ? 'running' : 'ok'}
         </span>

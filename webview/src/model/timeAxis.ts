@@ -104,6 +104,14 @@ export function clampTransform(t: ZoomTransform, width: number, maxK: number): Z
   return { k, x: Math.min(0, Math.max(minX, t.x)) };
 }
 
+/** "0:37.4": a time since the run started, to a tenth of a second (the step header, the readout). */
+export function formatClock(ms: number): string {
+  const t = Math.max(0, ms) / 1000;
+  const m = Math.floor(t / 60);
+  const s = t - m * 60;
+  return `${m}:${s < 10 ? '0' : ''}${s.toFixed(1)}`;
+}
+
 /** "0:35", "1:02:03", "850 ms": a time since the run started. */
 export function formatOffset(ms: number): string {
   if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
@@ -129,8 +137,11 @@ export function axisTicks(warp: TimeWarp, x: ScaleLinear<number, number>, width:
     if (d < 0 || d > warp.length) continue;
     const px = x(d);
     if (px - lastPx < spacingPx / 2) continue;
+    const label = formatOffset(warp.toTime(d) - warp.start);
+    // Inside a compressed gap two ticks can name the same second: one label is enough.
+    if (ticks.length && ticks[ticks.length - 1]!.label === label) continue;
     lastPx = px;
-    ticks.push({ px, label: formatOffset(warp.toTime(d) - warp.start) });
+    ticks.push({ px, label });
   }
   return ticks;
 }
