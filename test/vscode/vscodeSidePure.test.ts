@@ -4,7 +4,13 @@ import { DEFAULTS, readSettings } from '../../src/vscode/config/settings';
 import { askingModelCall, hoverFactsFor } from '../../src/vscode/decorations/hoverFacts';
 import { compareDiffTitle, stepDiffTitle, workspaceDiffTitle } from '../../src/vscode/diff/diffTitle';
 import { fromSnapshotUriParts, toSnapshotUriParts } from '../../src/vscode/diff/snapshotUri';
-import { describePlan, summariseRestore } from '../../src/vscode/restore/restorePlan';
+import { deletedFiles, describePlan, files, summariseRestore } from '../../src/vscode/restore/restorePlan';
+import { isAgentLogLine, plural, runFacts, stepMessage } from '../../src/vscode/run/liveText';
+import { demoNote } from '../../src/vscode/run/demoScenario';
+import { kindInWords, lineNote } from '../../src/vscode/decorations/hoverMarkdown';
+import { atPlayhead, playheadOf } from '../../src/vscode/decorations/playhead';
+import { changesAt, compareAt, memoryAt, type SnapshotReader } from '../../src/vscode/views/replayChanges';
+import { phoenixEndpointOf } from '../../src/vscode/views/phoenixLink';
 import { LiveRun, MAX_NARRATION_LINES } from '../../src/vscode/run/liveRun';
 import { missingKeyProblem, problemFromError } from '../../src/vscode/run/problems';
 import { readRecent, rememberTask } from '../../src/vscode/run/recentTasks';
@@ -122,6 +128,11 @@ describe('VS Code side (pure parts)', () => {
       attributionFor: () => [],
     };
 
+    it('uses a tool call\'s post-call snapshot, as the Files tab shows the step', () => {
+      const tool = mkNode('t', 'br_1', 9, { kind: 'tool_call', snapshotId: 'snap_pre', attributes: { 'nemocognition.snapshot.after': 'snap_post' } });
+      assert.equal(snapshotForNode([...nodes, tool], tool)?.snapshotId, 'snap_post');
+    });
+
     it('uses a step\'s own snapshot, else the latest earlier one in its branch', () => {
       assert.equal(snapshotForNode(nodes, nodes[1]!)?.snapshotId, 'snap_a');
       assert.equal(snapshotForNode(nodes, nodes[3]!)?.snapshotId, 'snap_b');
@@ -152,6 +163,108 @@ describe('VS Code side (pure parts)', () => {
       const tool2 = mkNode('t2', 'br_1', 3);
       assert.equal(askingModelCall(tool2, [model, tool, tool2, later])?.id, 'm');
       assert.equal(askingModelCall(model, [model]), undefined);
+    });
+  });
+
+  describe('what a new user hit in the old view', () => {
+    it('counts the files an undo removed, not the folders it emptied', () => {
+      assert.deepEqual(deletedFiles(['notes/a.txt', 'notes/b.txt', 'notes']), ['notes/a.txt', 'notes/b.txt']);
+      assert.deepEqual(deletedFiles(['a/b/c.txt', 'a/b', 'a', 'x.txt']), ['a/b/c.txt', 'x.txt']);
+      assert.equal(files(1), '1 file');
+      assert.equal(files(3), '3 files');
+    });
+
+    it('says "2 branches, 1 recovery", not "branch(es)" and "recovery(ies)"', () => {
+      const s = { branches: [mkBranch('a'), mkBranch('b')], toolCalls: 1, snapshots: 10, denials: 1, recoveries: 1 };
+      assert.equal(runFacts(s), '2 branches, 1 tool call, 10 snapshots, 1 denial, 1 recovery');
+      assert.equal(plural(2, 'recovery', 'recoveries'), '2 recoveries');
+    });
+
+    it("keeps the agent's own log lines out of the progress notification, and says what the agent is doing now", () => {
+      assert.ok(isAgentLogLine('agent: [session-sqlite] slow SQLite reclamation … exitCode=1'));
+      assert.ok(!isAgentLogLine('Agent: Done: src/greeting.ts created'));
+      assert.ok(!isAgentLogLine('Kernel denied exec: echo hi > /etc/x'));
+      assert.equal(stepMessage(mkNode('n', 'b', 11, { name: 'exec: npm test' }), 'recovery-1', 12), '12 steps recorded · recovery-1 step 12: exec: npm test');
+    });
+
+    it('tells the user the offline demo model plays a script whatever the task', () => {
+      assert.match(demoNote({ modelPreset: 'demo', demoScenario: 'two-recoveries' })!, /scripted scenario "two-recoveries" whatever task you type/);
+      assert.equal(demoNote({ modelPreset: 'nim-nemotron', demoScenario: 'deny-and-recover' }), undefined);
+      assert.equal(readSettings((k) => (k === 'model.demoScenario' ? 'hostile-text' : undefined)).demoScenario, 'hostile-text');
+      assert.equal(readSettings((k) => (k === 'model.demoScenario' ? 'rm -rf' : undefined)).demoScenario, 'deny-and-recover');
+    });
+
+    it('a cancelled or failed runtime install says what to do in VS Code, with the runtime setting, not a developer command', () => {
+      const missing = Object.assign(new Error('The OpenClaw agent runtime was not found. Run `node .ci/install-agent-runtime.mjs` or set NEMOCOG_RUNTIME_DIR.'), { name: 'AgentRuntimeMissingError' });
+      const p = problemFromError(missing);
+      assert.doesNotMatch(`${p.message} ${p.fix}`, /\.ci\/|NEMOCOG_RUNTIME_DIR/);
+      assert.deepEqual(p.actions, ['Install Agent Runtime', 'Open Runtime Setting']);
+      const cancelled = Object.assign(new Error('The agent runtime install was cancelled. Nothing was left behind.'), { name: 'AgentRuntimeInstallError', kind: 'cancelled', fix: 'Nothing was left behind.' });
+      assert.match(problemFromError(cancelled).message, /cancelled, so the run did not start/);
+      const failed = Object.assign(new Error('npm failed (E404). Check the registry.'), { name: 'AgentRuntimeInstallError', kind: 'npm-failed', fix: 'Check the registry.' });
+      const f = problemFromError(failed);
+      assert.equal(f.message, 'The agent runtime could not be installed: npm failed (E404).');
+      assert.ok(f.actions.includes('Open Runtime Setting') && !f.actions.includes('Open Settings'));
+    });
+
+    it('names a step kind in words in the gutter, and notes the block with its branch and step', () => {
+      assert.equal(kindInWords('tool_call'), 'tool call');
+      assert.equal(kindInWords('checkpoint'), 'snapshot');
+      assert.equal(lineNote({ stepNumber: 4, branchLabel: 'recovery-1', tool: 'write', kind: 'tool_call' }, false), '◇ recovery-1 step 4 · write');
+      assert.equal(lineNote({ stepNumber: 4, branchLabel: null, tool: null, kind: 'tool_call' }, true), '◆ selected: step 4 · tool call');
+    });
+
+    it('shows the gutter as of the playhead: the lines written on the way to it, its own marked', () => {
+      const main = mkBranch('m');
+      const rec = mkBranch('r', { parentNodeId: 'm0', parentBranchId: 'm' });
+      const ns = [mkNode('m0', 'm', 0), mkNode('m1', 'm', 1), mkNode('m2', 'm', 2), mkNode('r0', 'r', 0), mkNode('r1', 'r', 1)];
+      const ph = playheadOf({ baselineSnapshotId: null }, [main, rec], ns, 'r1');
+      const markers = [{ nodeId: 'm0' }, { nodeId: 'm2' }, { nodeId: 'r0' }, { nodeId: 'r1' }];
+      assert.deepEqual(atPlayhead(markers, ph), [{ nodeId: 'm0', current: false }, { nodeId: 'r0', current: false }, { nodeId: 'r1', current: true }]);
+      assert.equal(atPlayhead(markers, null).length, 4, 'no playhead: every marker');
+    });
+
+    it('links to Phoenix only from an http(s) endpoint setting', () => {
+      assert.equal(phoenixEndpointOf({ ...DEFAULTS, phoenixEndpoint: 'http://127.0.0.1:6006/' }), 'http://127.0.0.1:6006');
+      assert.equal(phoenixEndpointOf({ ...DEFAULTS, phoenixEndpoint: '' }), null);
+      assert.equal(phoenixEndpointOf({ ...DEFAULTS, phoenixEndpoint: 'javascript:alert(1)' }), null);
+    });
+  });
+
+  describe('files changed, compare and memory (over a snapshot reader)', () => {
+    const change = (path: string, kind: FileChange['kind']): FileChange => ({ path, kind, ...(kind === 'deleted' ? { before: file(path) } : { after: file(path) }) });
+    const engine: SnapshotReader = {
+      diff: (a, b) => (a === 'pre' && b === 'post' ? [change('src/a.ts', 'added'), { path: 'src', kind: 'added', after: { ...file('src'), type: 'dir' } }] : a === 'post' && b === 'r_post' ? [change('notes/x.md', 'added')] : []),
+      diffLive: async (id) => (id === 'post' ? [change('src/a.ts', 'deleted')] : []),
+      listFiles: (id) => (id === 'post' ? ['MEMORY.md', 'src/a.ts', 'notes/todo.md'] : id === 'base' ? ['MEMORY.md'] : []),
+      readFile: (id, p) => (!engine.listFiles(id).includes(p) ? undefined : p === 'MEMORY.md' ? Buffer.from(id === 'post' ? '# mem\nnew line\n' : '# mem\n') : Buffer.from('todo')),
+    };
+    const detail = {
+      run: { baselineSnapshotId: 'base' },
+      branches: [mkBranch('m', { label: 'main' }), mkBranch('r', { label: 'recovery-1', parentNodeId: 'm1' })],
+      nodes: [
+        mkNode('m0', 'm', 0, { kind: 'checkpoint', snapshotId: 'pre' }),
+        mkNode('m1', 'm', 1, { kind: 'tool_call', snapshotId: 'pre', attributes: { 'nemocognition.snapshot.after': 'post' } }),
+        mkNode('r0', 'r', 0, { kind: 'tool_call', attributes: { 'nemocognition.snapshot.after': 'r_post' } }),
+      ],
+    };
+    it('lists what a step changed (files only, not folders), and the step against the workspace read workspace → step', async () => {
+      const step = await changesAt(engine, detail, 'm1', 'step', '/ws');
+      assert.deepEqual(step, { mode: 'step', left: 'before main step 2', right: 'after main step 2', files: [{ path: 'src/a.ts', kind: 'added' }], more: 0, note: null });
+      const ws = await changesAt(engine, detail, 'm1', 'workspace', '/ws');
+      assert.deepEqual(ws?.files, [{ path: 'src/a.ts', kind: 'added' }], 'deleted from the step to the workspace = added from the workspace to the step');
+      assert.equal((await changesAt(engine, detail, 'm0', 'step', '/ws'))?.note, 'This step changed no file.');
+      assert.match((await changesAt(engine, detail, 'm1', 'workspace', null))!.note!, /needs the editor/);
+    });
+    it('compares two steps of different branches by their states after them', () => {
+      assert.deepEqual(compareAt(engine, detail, 'm1', 'r0')?.files, [{ path: 'notes/x.md', kind: 'added' }]);
+      assert.equal(compareAt(engine, detail, 'm1', 'nope'), null);
+    });
+    it('reads the memory files at a step against the previous memory update (or the baseline)', () => {
+      const m = memoryAt(engine, detail, 'm1')!;
+      assert.deepEqual(m.files.map((f) => [f.path, f.status]), [['MEMORY.md', 'modified'], ['notes/todo.md', 'added']]);
+      assert.equal(m.files[0]!.previous, '# mem\n');
+      assert.equal(m.previousNodeId, null);
     });
   });
 });

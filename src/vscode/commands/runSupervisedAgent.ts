@@ -4,7 +4,8 @@
  * scripted scenario whatever the task, and offers to pick the scenario.
  */
 import * as vscode from 'vscode';
-import { DEMO_SCENARIOS, SETTINGS_SECTION, type NcSettings } from '../config/settings';
+import { DEMO_SCENARIOS, SETTINGS_SECTION } from '../config/settings';
+import { demoNote, SCENARIO_TEXT } from '../run/demoScenario';
 import { readRecent, RECENT_TASKS_KEY, rememberTask } from '../run/recentTasks';
 import type { Services } from '../services/services';
 import { guarded } from './guard';
@@ -25,21 +26,6 @@ export function registerRunSupervisedAgent(s: Services): vscode.Disposable {
 
 const SCENARIO_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('beaker'), tooltip: 'Pick the demo scenario' };
 
-/** What the task box says under the offline demo model: it does not read the task. */
-export function demoNote(s: Pick<NcSettings, 'modelPreset' | 'demoScenario'>): string | undefined {
-  return s.modelPreset === 'demo'
-    ? `Offline demo model: it plays the scripted scenario "${s.demoScenario}" whatever task you type (the beaker button picks another).`
-    : undefined;
-}
-
-const SCENARIO_TEXT: Record<(typeof DEMO_SCENARIOS)[number], string> = {
-  'deny-and-recover': 'denied a write outside the workspace; the recovery completes',
-  'two-recoveries': 'denied twice; the second recovery completes',
-  destructive: 'writes a file, then runs rm -rf src',
-  timeout: 'the model hangs; the turn times out',
-  'malformed-tool-call': 'a tool call with invalid JSON arguments',
-  'hostile-text': 'markup in the model text, tool output and a note, shown as text',
-};
 
 async function pickDemoScenario(s: Services): Promise<void> {
   const current = s.settings().demoScenario;

@@ -9,7 +9,6 @@
 import * as vscode from 'vscode';
 import {
   PROTOCOL_VERSION,
-  isPhoenixEndpoint,
   isWebviewMessage,
   type HostCapabilities,
   type HostMessage,
@@ -26,6 +25,7 @@ import type { RunController } from '../run/runController';
 import { lookupRunOfNode } from '../services/runLookup';
 import type { Services } from '../services/services';
 import type { StoreService } from '../services/storeService';
+import { phoenixEndpointOf } from './phoenixLink';
 import { changesAt, compareAt, memoryAt } from './replayChanges';
 import { listRuns, nodeDetail, runDetail } from './replayData';
 
@@ -42,10 +42,6 @@ export interface ReplayHostDeps {
 /** The extension can do everything the protocol names. */
 export const EXTENSION_CAPABILITIES: HostCapabilities = { restore: true, diff: true, workspace: true, fork: true, run: true };
 
-export function phoenixEndpointOf(s: NcSettings): string | null {
-  const e = s.phoenixEndpoint.trim().replace(/\/+$/, '');
-  return e && isPhoenixEndpoint(e) ? e : null;
-}
 
 export class ReplayHost {
   ready = false;

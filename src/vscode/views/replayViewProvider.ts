@@ -12,7 +12,8 @@ import type { Services } from '../services/services';
 import type { StoreService } from '../services/storeService';
 import { makeNonce } from './csp';
 import { listRuns, runDetail } from './replayData';
-import { phoenixEndpointOf, ReplayHost } from './replayHost';
+import { phoenixEndpointOf } from './phoenixLink';
+import { ReplayHost } from './replayHost';
 import { renderReplayHtml } from './replayHtml';
 
 export interface ReplayViewDeps {

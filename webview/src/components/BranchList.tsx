@@ -60,11 +60,14 @@ export function BranchList({ rows, selectedNodeId, multiAgent, capabilities, onS
   useEffect(() => {
     const el = listRef.current;
     if (!selectedNodeId || !el) return;
-    // Keyboard focus moves with the selection into the branch's listbox (when it was in the list).
+    // Keyboard focus moves with the selection into the branch's listbox (when it was in the list), and the
+    // row scrolls into view then only: the playhead moved by the scrubber or a live run must not scroll the
+    // whole view away from the player.
     const row = el.querySelector<HTMLElement>(`[data-node-id="${CSS.escape(selectedNodeId)}"]`);
-    if (el.contains(document.activeElement) && row) (row.parentElement as HTMLElement).focus({ preventScroll: true });
+    const inList = el.contains(document.activeElement);
+    if (inList && row) (row.parentElement as HTMLElement).focus({ preventScroll: true });
     if (!windowed) {
-      row?.scrollIntoView({ block: 'nearest' });
+      if (inList) row?.scrollIntoView({ block: 'nearest' });
       return;
     }
     const i = index.nodeRow.get(selectedNodeId) ?? -1;
