@@ -353,7 +353,17 @@ describe('e2e: the replay scrubber in the workbench, on a recorded demo run', fu
     assert.match(said, /NemoCognition · step \d+ of branch recovery-1 · tool call/);
     assert.doesNotMatch(said, /tool_call/);
     await shot(page(), '14-gutter-hover-dark');
-    // Moved before the write, the playhead leaves no marker on those lines.
+    // On the failed branch's own write, the same lines show that write, selected, as of then.
+    const mainWrite = run.branches.find((b) => b.label === 'main')!.nodes.find((n) => n.kind === 'tool_call' && n.name.startsWith('write'))!;
+    await selectStep(mainWrite.id);
+    await page().mouse.move(900, 880);
+    await page().waitForFunction(
+      (sel) => [...document.querySelectorAll(`${sel} .view-line span`)].some((s) => /selected: main step \d+ · write/.test(getComputedStyle(s, '::after').content)),
+      '.editor-instance .monaco-editor',
+      { timeout: 15_000 },
+    );
+    await shot(page(), '15-gutter-playhead-dark');
+    // Moved before any write, the playhead leaves no marker on those lines.
     await selectStep(rec.nodes.find((n) => n.kind === 'recovery')!.id);
     await page().mouse.move(900, 880);
     await editor.locator('.cgmr').first().waitFor({ state: 'detached', timeout: 15_000 });

@@ -8,7 +8,7 @@ import { deletedFiles, describePlan, files, summariseRestore } from '../../src/v
 import { isAgentLogLine, plural, runFacts, stepMessage } from '../../src/vscode/run/liveText';
 import { demoNote } from '../../src/vscode/run/demoScenario';
 import { kindInWords, lineNote } from '../../src/vscode/decorations/hoverMarkdown';
-import { atPlayhead, playheadOf } from '../../src/vscode/decorations/playhead';
+import { atPlayhead, factsAtPlayhead, playheadOf } from '../../src/vscode/decorations/playhead';
 import { changesAt, compareAt, memoryAt, type SnapshotReader } from '../../src/vscode/views/replayChanges';
 import { phoenixEndpointOf } from '../../src/vscode/views/phoenixLink';
 import { LiveRun, MAX_NARRATION_LINES } from '../../src/vscode/run/liveRun';
@@ -126,6 +126,7 @@ describe('VS Code side (pure parts)', () => {
       spansOfNode: () => [],
       snapshotOfNode: (id) => (id === 's0' ? { snapshotId: 'snap_a', root: 'r' } : undefined),
       attributionFor: () => [],
+      attributionHistoryFor: () => [],
     };
 
     it('uses a tool call\'s post-call snapshot, as the Files tab shows the step', () => {
@@ -222,6 +223,12 @@ describe('VS Code side (pure parts)', () => {
       const markers = [{ nodeId: 'm0' }, { nodeId: 'm2' }, { nodeId: 'r0' }, { nodeId: 'r1' }];
       assert.deepEqual(atPlayhead(markers, ph), [{ nodeId: 'm0', current: false }, { nodeId: 'r0', current: false }, { nodeId: 'r1', current: true }]);
       assert.equal(atPlayhead(markers, null).length, 4, 'no playhead: every marker');
+      // Lines rewritten later by another branch show their writer as of the playhead, not the latest one.
+      const fact = (nodeId: string, s: number, e: number, at: number) => ({ nodeId, startLine: s, endLine: e, runId: 'run_1', at });
+      const history = [fact('m2', 1, 3, 1), fact('r1', 1, 2, 2)];
+      const atMain = playheadOf({ baselineSnapshotId: null }, [main, rec], ns, 'm2')!;
+      assert.deepEqual(factsAtPlayhead(history, atMain).map((f) => [f.nodeId, f.startLine, f.endLine]), [['m2', 1, 3]]);
+      assert.deepEqual(factsAtPlayhead(history, ph!).map((f) => [f.nodeId, f.startLine, f.endLine]), [['r1', 1, 2]]);
     });
 
     it('links to Phoenix only from an http(s) endpoint setting', () => {

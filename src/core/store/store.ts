@@ -454,6 +454,11 @@ export class Store {
     return q.attributionFor(this.db, path, runId);
   }
 
+  /** Every attribution fact of a file in write order (attributionFor keeps only the last writer of each line). */
+  attributionHistoryFor(path: string, runId?: string): AttributionFact[] {
+    return q.attributionHistoryFor(this.db, path, runId);
+  }
+
   /** Acknowledged records after `afterSeq`, read from the journal files: a sink's own cursor (e.g. the Phoenix mirror). */
   readJournal(afterSeq: number): Iterable<JournalRecord> {
     const upto = this.lastSeq;

@@ -12,7 +12,7 @@ import { relativeInWorkspace } from '../services/workspacePaths';
 import { createGutterDecorationTypes, type GutterDecorationTypes } from './decorationTypes';
 import { askingModelCall, hoverFactsFor } from './hoverFacts';
 import { buildHoverMarkdown, lineNote, type HoverFacts } from './hoverMarkdown';
-import { atPlayhead, playheadOf, type Playhead } from './playhead';
+import { atPlayhead, factsAtPlayhead, playheadOf, type Playhead } from './playhead';
 
 const DEBOUNCE_MS = 250;
 const MAX_RANGES_PER_FILE = 5_000;
@@ -63,7 +63,7 @@ export class GutterController implements vscode.Disposable {
       const run = node ? s.getRun(node.runId) : undefined;
       return node && run ? playheadOf(run, s.branchesOf(run.id), s.nodesOfRun(run.id), nodeId) : null;
     })) ?? null) : null;
-    if (this.playheadNodeId === nodeId) this.schedule();
+    if (this.playheadNodeId === nodeId) this.invalidate();
   }
 
   /** Settings or the store changed: drop cached attribution and redraw. */
@@ -125,10 +125,11 @@ export class GutterController implements vscode.Disposable {
   private async markersFor(rel: string): Promise<Marker[]> {
     const hit = this.cache.get(rel);
     if (hit) return hit;
+    const playhead = this.playhead;
     const markers =
       (await this.store.query((s) =>
-        s
-          .attributionFor(rel)
+        // At a playhead, the file's writes replayed up to it (each line's last writer then); else the last writers now.
+        (playhead ? factsAtPlayhead(s.attributionHistoryFor(rel), playhead) : s.attributionFor(rel))
           .slice(0, MAX_RANGES_PER_FILE)
           .flatMap((a) => {
             const node = s.getNode(a.nodeId);

@@ -6,6 +6,7 @@
  */
 import type { Branch, Node } from '../../core/model/types';
 import { lineageOf } from '../../core/replay/stepState';
+import { latestWriterWins, type AttributionFact } from '../../core/store/attribution';
 
 export interface Playhead {
   nodeId: string;
@@ -21,4 +22,9 @@ export function playheadOf(run: { baselineSnapshotId: string | null }, branches:
 export function atPlayhead<T extends { nodeId: string }>(markers: readonly T[], playhead: Playhead | null): Array<T & { current: boolean }> {
   if (!playhead) return markers.map((m) => ({ ...m, current: false }));
   return markers.filter((m) => playhead.lineage.has(m.nodeId)).map((m) => ({ ...m, current: m.nodeId === playhead.nodeId }));
+}
+
+/** A file's writes (in write order) replayed up to the playhead: each line's last writer among the steps on the way to it. */
+export function factsAtPlayhead(history: readonly AttributionFact[], playhead: Playhead): AttributionFact[] {
+  return latestWriterWins(history.filter((f) => playhead.lineage.has(f.nodeId)));
 }

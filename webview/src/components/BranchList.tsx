@@ -5,6 +5,8 @@
  * buttons fold a branch. Long runs are windowed: only the rows in view (plus
  * a margin) are in the DOM.
  */
+import type { JSX } from 'preact';
+import { memo } from 'preact/compat';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { HostCapabilities } from '../../../src/protocol/replay';
 import { branchMeta, formatDuration, formatTime } from '../model/format';
@@ -187,7 +189,12 @@ function BranchHeader({ r, multiAgent, capabilities, onToggleBranch, onRestoreBr
   );
 }
 
-function StepRow({ r, selected, diff, onSelectNode, onOpenDiff }: { r: Row & { type: 'node' }; selected: boolean; diff: boolean; onSelectNode(id: string): void; onOpenDiff(id: string): void }) {
+type StepRowProps = { r: Row & { type: 'node' }; selected: boolean; diff: boolean; onSelectNode(id: string): void; onOpenDiff(id: string): void };
+
+/** Memoised: a move of the playhead redraws the two rows whose selection changed, not the whole list. */
+const StepRow = memo(StepRowView, (a, b) => a.r === b.r && a.selected === b.selected && a.diff === b.diff) as unknown as (p: StepRowProps) => JSX.Element;
+
+function StepRowView({ r, selected, diff, onSelectNode, onOpenDiff }: StepRowProps) {
   return (
     <div
       id={`nc-node-${r.node.id}`}

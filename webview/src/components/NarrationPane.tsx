@@ -4,6 +4,8 @@
  * step is marked and scrolled into view; while a live run is followed, new
  * lines stream in at the bottom.
  */
+import type { JSX } from 'preact';
+import { memo } from 'preact/compat';
 import { useEffect, useRef } from 'preact/hooks';
 import type { NarrationLine } from '../../../src/protocol/replay';
 import { formatTime } from '../model/format';
@@ -19,6 +21,15 @@ export function lineAt(lines: readonly NarrationLine[], at: number | null): numb
   return found;
 }
 
+const Line = memo(
+  ({ l, state }: { l: NarrationLine; state: 'current' | 'later' | 'past' }) => (
+    <li class={state === 'current' ? 'nc-current' : state === 'later' ? 'nc-later' : ''} aria-current={state === 'current' ? 'step' : undefined}>
+      <span class="nc-muted nc-time">{formatTime(l.at)}</span> {l.text}
+    </li>
+  ),
+  (a, b) => a.l === b.l && a.state === b.state,
+) as unknown as (p: { l: NarrationLine; state: 'current' | 'later' | 'past' }) => JSX.Element;
+
 export function NarrationPane({ lines, at, streaming }: { lines: NarrationLine[]; at: number | null; streaming: boolean }) {
   const ref = useRef<HTMLOListElement>(null);
   const current = streaming ? lines.length - 1 : lineAt(lines, at);
@@ -32,9 +43,7 @@ export function NarrationPane({ lines, at, streaming }: { lines: NarrationLine[]
   return (
     <ol class="nc-narration" ref={ref} aria-live={streaming ? 'polite' : 'off'} aria-label="Narration">
       {lines.map((l, i) => (
-        <li key={i} class={i === current ? 'nc-current' : i > current && !streaming && current >= 0 ? 'nc-later' : ''} aria-current={i === current ? 'step' : undefined}>
-          <span class="nc-muted nc-time">{formatTime(l.at)}</span> {l.text}
-        </li>
+        <Line key={i} l={l} state={i === current ? 'current' : i > current && !streaming && current >= 0 ? 'later' : 'past'} />
       ))}
     </ol>
   );

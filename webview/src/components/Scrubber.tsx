@@ -6,6 +6,7 @@
  * to the previous or next denial, failure, recovery or branch end, compress
  * gaps and zoom. Every control has a label and a visible focus ring.
  */
+import { useMemo } from 'preact/hooks';
 import type { Node } from '../../../src/core/model/types';
 import { SPEEDS } from '../../../src/protocol/replay';
 import { JUMP_TARGETS, type JumpTarget } from '../model/runModel';
@@ -92,7 +93,8 @@ function visibleBreaks(warp: TimeWarp, x: ScaleLinear<number, number>, width: nu
 
 export function Scrubber(p: ScrubberProps) {
   const total = p.order.length;
-  const ticks = axisTicks(p.warp, p.x, p.plotWidth);
+  const ticks = useMemo(() => axisTicks(p.warp, p.x, p.plotWidth), [p.warp, p.x, p.plotWidth]);
+  const breaks = useMemo(() => (p.compress ? visibleBreaks(p.warp, p.x, p.plotWidth) : []), [p.compress, p.warp, p.x, p.plotWidth]);
   const selX = p.selected ? p.x(p.warp.toDisplay(p.selected.startTime)) : null;
   const sinceStart = p.selected ? formatClock(p.selected.startTime - p.warp.start) : '—';
   const valueText = p.selected ? `Step ${p.index + 1} of ${total}, ${sinceStart}: ${p.selected.name}${p.branchLabel ? ` (${p.branchLabel})` : ''}` : 'No step selected';
@@ -133,7 +135,7 @@ export function Scrubber(p: ScrubberProps) {
             </g>
           ))}
           {p.compress
-            ? visibleBreaks(p.warp, p.x, p.plotWidth).map((b) => {
+            ? breaks.map((b) => {
                 const bx = p.x(b.at);
                 return (
                   <text key={b.at} class="nc-axis-break" x={bx} y={14} text-anchor="middle">
