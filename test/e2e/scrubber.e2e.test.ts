@@ -23,7 +23,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { codeServerInstall, missingPrerequisite, packageVsix, REPO_ROOT, startCodeServer, type RunningCodeServer } from './support/codeServer';
+import { codeServerInstall, missingPrerequisite, REPO_ROOT, startCodeServer, type RunningCodeServer } from './support/codeServer';
+import { sharedVsix } from './support/vsix';
 import { openNemoCognitionView, openWorkbench, waitForReplayWebview, type Workbench } from './support/browser';
 import { requireAgentRuntimeInstalled } from '../support/agent-runtime';
 import { HOSTILE_MARKUP } from '../../src/core/demo/scenarios/hostileText';
@@ -131,7 +132,7 @@ describe('e2e: the replay scrubber in the workbench, on a recorded demo run', fu
     hostileRun = all.runs.find((r) => r !== run)!;
     assert.ok(run, 'the demo recorded a run with a recovery');
     console.log(`  [e2e] runs recorded in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-    const vsix = process.env.NEMOCOG_E2E_VSIX ? path.resolve(process.env.NEMOCOG_E2E_VSIX) : packageVsix(path.join(tmp, 'nemocognition.vsix'));
+    const vsix = sharedVsix();
     cs = await startCodeServer(inst, {
       workspace,
       vsix,

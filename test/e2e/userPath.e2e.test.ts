@@ -165,8 +165,11 @@ describe('e2e: the user path in the workbench — run from the palette, replay, 
     assert.ok(denial, 'the failed branch recorded the denial');
     const row = view.locator(`.nc-node[data-node-id="${denial.id}"]`);
     await row.click();
-    await view.locator('.nc-inspector .nc-inspector-title').filter({ hasText: denial.name.slice(0, 30) }).waitFor({ timeout: 10_000 });
-    assert.match((await view.locator('.nc-inspector').innerText()) ?? '', /kernel\.fs\.permission_denied/, 'the inspector names the kernel rule');
+    await view.locator('.nc-step h3').filter({ hasText: denial.name.slice(0, 30) }).waitFor({ timeout: 10_000 });
+    await view.locator('.nc-tab[data-tab="policy"]').click();
+    await view.locator('.nc-policy').waitFor({ timeout: 10_000 });
+    assert.match((await view.locator('.nc-policy').innerText()) ?? '', /kernel\.fs\.permission_denied/, 'the Policy tab names the kernel rule');
+    await view.locator('.nc-tab[data-tab="steps"]').click();
     await screenshot(page, 'user-04-replay-denial');
     await screenshotSidebar(page, 'user-05-replay-sidebar');
   });
@@ -178,7 +181,7 @@ describe('e2e: the user path in the workbench — run from the palette, replay, 
     const header = view.locator('.nc-branch', { has: view.locator('.nc-branch-label', { hasText: new RegExp(`^${recovered.label}$`) }) });
     await header.locator('.nc-restore').click();
     const question = await answerDialog(page, 'Restore', 'user-06-restore-confirm');
-    assert.match(question, /file\(s\) will be written/, `the confirmation says what will change: ${question}`);
+    assert.match(question, /\d+ files? will be written/, `the confirmation says what will change: ${question}`);
     const toast = page.locator('.notifications-toasts .notification-toast', { hasText: /Restored the result of branch/ });
     await toast.first().waitFor({ state: 'visible', timeout: 60_000 });
     await screenshot(page, 'user-07-restored');
