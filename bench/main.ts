@@ -8,7 +8,7 @@
  *                      [--supervision-files 10000] [--sweep 1,100|none] [--sweep-all-sizes]
  *                      [--only checkpoints,gateway,supervision,replay]
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { cpuPressureAvg60, machineInfo } from './machine';
@@ -150,7 +150,15 @@ async function main(): Promise<void> {
     sections,
   });
   mkdirSync(dirname(args.out), { recursive: true });
-  writeFileSync(args.out, `${JSON.stringify(json, null, 2)}\n`);
+  // A partial run (--only without checkpoints) updates its own sections and keeps the rest of the file,
+  // with the machine's state during this run recorded in the sections it wrote.
+  let out: Record<string, unknown> = json;
+  if (!args.only.has('checkpoints') && existsSync(args.out)) {
+    const previous = JSON.parse(readFileSync(args.out, 'utf8')) as Record<string, unknown>;
+    const ran = Object.fromEntries(Object.entries(sections).map(([k, v]) => [k, v && typeof v === 'object' && !Array.isArray(v) ? { ...(v as object), machine, command: (json.config as Record<string, unknown>).command } : v]));
+    out = { ...previous, ...ran };
+  }
+  writeFileSync(args.out, `${JSON.stringify(out, null, 2)}\n`);
   const rm = emptyTrash();
   if (rm !== undefined) log(`scratch folders under ${args.workDir} are being removed in the background (rm -rf, pid ${rm})`);
   log(`\nwrote ${args.out} (${Math.round((performance.now() - started) / 1000)} s in all)`);

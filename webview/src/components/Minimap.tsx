@@ -4,6 +4,8 @@
  * dragging moves the view there. The keyboard moves the playhead instead
  * (the scrubber), which the view follows.
  */
+import type { JSX } from 'preact';
+import { memo } from 'preact/compat';
 import { useMemo, useRef } from 'preact/hooks';
 import { minimapBins, type LaneRow, type LaneTrack } from '../model/dagLayout';
 import type { TimeWarp, ZoomTransform } from '../model/timeAxis';
@@ -20,7 +22,10 @@ interface Props {
   onTransform(t: ZoomTransform): void;
 }
 
-export function Minimap({ rows, tracks, warp, width, transform, onTransform }: Props) {
+/** Memoised: moving the playhead does not redraw the run's overview. */
+export const Minimap = memo(MinimapView, (a, b) => a.rows === b.rows && a.tracks === b.tracks && a.warp === b.warp && a.width === b.width && a.transform === b.transform) as unknown as (p: Props) => JSX.Element;
+
+function MinimapView({ rows, tracks, warp, width, transform, onTransform }: Props) {
   const bins = Math.max(20, Math.floor(width / 2));
   const data = useMemo(() => minimapBins(rows, tracks, warp.length, bins), [rows, tracks, warp, bins]);
   const height = Math.max(8, rows.length * (STRIP + GAP) + 2);

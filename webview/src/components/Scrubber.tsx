@@ -6,7 +6,8 @@
  * to the previous or next denial, failure, recovery or branch end, compress
  * gaps and zoom. Every control has a label and a visible focus ring.
  */
-import { useMemo } from 'preact/hooks';
+import type { JSX } from 'preact';
+import { memo } from 'preact/compat';
 import type { Node } from '../../../src/core/model/types';
 import { SPEEDS } from '../../../src/protocol/replay';
 import { JUMP_TARGETS, type JumpTarget } from '../model/runModel';
@@ -93,8 +94,6 @@ function visibleBreaks(warp: TimeWarp, x: ScaleLinear<number, number>, width: nu
 
 export function Scrubber(p: ScrubberProps) {
   const total = p.order.length;
-  const ticks = useMemo(() => axisTicks(p.warp, p.x, p.plotWidth), [p.warp, p.x, p.plotWidth]);
-  const breaks = useMemo(() => (p.compress ? visibleBreaks(p.warp, p.x, p.plotWidth) : []), [p.compress, p.warp, p.x, p.plotWidth]);
   const selX = p.selected ? p.x(p.warp.toDisplay(p.selected.startTime)) : null;
   const sinceStart = p.selected ? formatClock(p.selected.startTime - p.warp.start) : '—';
   const valueText = p.selected ? `Step ${p.index + 1} of ${total}, ${sinceStart}: ${p.selected.name}${p.branchLabel ? ` (${p.branchLabel})` : ''}` : 'No step selected';
@@ -125,29 +124,7 @@ export function Scrubber(p: ScrubberProps) {
         onPointerMove={(e) => (e.buttons & 1 ? scrub(e) : undefined)}
       >
         <svg width={p.plotWidth} height={AXIS_H} aria-hidden="true">
-          <line class="nc-axis-line" x1={0} x2={p.plotWidth} y1={10} y2={10} />
-          {ticks.map((t) => (
-            <g key={t.px} transform={`translate(${t.px.toFixed(1)},0)`}>
-              <line class="nc-axis-tick" y1={6} y2={14} />
-              <text class="nc-axis-label" y={26} text-anchor="middle">
-                {t.label}
-              </text>
-            </g>
-          ))}
-          {p.compress
-            ? breaks.map((b) => {
-                const bx = p.x(b.at);
-                return (
-                  <text key={b.at} class="nc-axis-break" x={bx} y={14} text-anchor="middle">
-                    <title>{`${formatOffset(b.realMs)} idle, drawn short`}</title>≈
-                  </text>
-                );
-              })
-            : null}
-          {p.denials.map((n) => {
-            const dx = p.x(p.warp.toDisplay(n.startTime));
-            return dx < 0 || dx > p.plotWidth ? null : <rect key={n.id} class="nc-axis-denial" x={dx - 1.5} y={2} width={3} height={16} />;
-          })}
+          <AxisMarks warp={p.warp} x={p.x} width={p.plotWidth} compress={p.compress} denials={p.denials} />
           {selX !== null ? (
             <g class="nc-axis-playhead" transform={`translate(${selX.toFixed(1)},0)`}>
               <line y1={0} y2={20} />
@@ -184,6 +161,45 @@ export function Scrubber(p: ScrubberProps) {
     </div>
   );
 }
+
+interface AxisMarksProps {
+  warp: TimeWarp;
+  x: ScaleLinear<number, number>;
+  width: number;
+  compress: boolean;
+  denials: Node[];
+}
+
+/** The axis's ticks, gap breaks and denial marks: redrawn when the view moves, not when the playhead does. */
+const AxisMarks = memo(
+  function AxisMarks({ warp, x, width, compress, denials }: AxisMarksProps) {
+    const ticks = axisTicks(warp, x, width);
+    const breaks = compress ? visibleBreaks(warp, x, width) : [];
+    return (
+      <g>
+        <line class="nc-axis-line" x1={0} x2={width} y1={10} y2={10} />
+        {ticks.map((t) => (
+          <g key={t.px} transform={`translate(${t.px.toFixed(1)},0)`}>
+            <line class="nc-axis-tick" y1={6} y2={14} />
+            <text class="nc-axis-label" y={26} text-anchor="middle">
+              {t.label}
+            </text>
+          </g>
+        ))}
+        {breaks.map((b) => (
+          <text key={b.at} class="nc-axis-break" x={x(b.at)} y={14} text-anchor="middle">
+            <title>{`${formatOffset(b.realMs)} idle, drawn short`}</title>≈
+          </text>
+        ))}
+        {denials.map((n) => {
+          const dx = x(warp.toDisplay(n.startTime));
+          return dx < 0 || dx > width ? null : <rect key={n.id} class="nc-axis-denial" x={dx - 1.5} y={2} width={3} height={16} />;
+        })}
+      </g>
+    );
+  },
+  (a, b) => a.warp === b.warp && a.x === b.x && a.width === b.width && a.compress === b.compress && a.denials === b.denials,
+) as unknown as (p: AxisMarksProps) => JSX.Element;
 
 export function IconButton(p: { icon: string; label: string; onClick(): void; disabled?: boolean; pressed?: boolean; primary?: boolean }) {
   return (
