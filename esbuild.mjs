@@ -25,7 +25,8 @@ const common = {
 const nodeTargets = [
   { entryPoints: { extension: 'src/extension.ts' }, external: ['vscode'] },
   { entryPoints: { cli: 'src/cli/main.ts' }, banner: { js: '#!/usr/bin/env node' } },
-  { entryPoints: { bench: 'bench/main.ts' } },
+  // The replay section drives Chromium with playwright-core, which cannot be bundled: loaded from node_modules.
+  { entryPoints: { bench: 'bench/main.ts' }, external: ['playwright-core'] },
   // Runs inside the agent's own Node (24) process, loaded by OpenClaw as a plugin.
   { entryPoints: { 'openclaw-plugin/index': 'src/core/bridge/openclaw/plugin/index.ts' }, format: 'esm', outExtension: { '.js': '.mjs' } },
 ].filter((t) => Object.values(t.entryPoints).every((p) => existsSync(join(root, p))));

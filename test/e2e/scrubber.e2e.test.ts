@@ -10,7 +10,7 @@
  *   - a run whose model text, tool output and memory hold `<img onerror>`, `</script>` and a `javascript:` link
  *     (scenario hostile-text) shows them as text in every tab, and no script runs;
  *   - axe-core, inside the real webview, in dark, light and high-contrast themes: no serious or critical violation.
- * Screenshots and the axe reports go to test-results/e2e/.
+ * Screenshots and the axe reports go to test-results/e2e/scrubber-*.
  *
  *   node .ci/install-code-server.mjs && npm run build
  *   npx mocha test/e2e/scrubber.e2e.test.ts       # ~6 min (two recorded runs, a fork, three themes)
@@ -56,7 +56,7 @@ function cli(args: string[], timeoutMs: number): { status: number | null; out: s
 
 async function shot(page: Page, name: string, sidebarOnly = false): Promise<string> {
   fs.mkdirSync(OUT, { recursive: true });
-  const file = path.join(OUT, `${name}.png`);
+  const file = path.join(OUT, `scrubber-${name}.png`);
   await page.mouse.move(900, 880); // no tooltip over the view
   if (sidebarOnly) await page.locator('.part.sidebar').screenshot({ path: file });
   else await page.screenshot({ path: file });
@@ -94,6 +94,11 @@ describe('e2e: the replay scrubber in the workbench, on a recorded demo run', fu
   const page = () => wb!.page;
   const valueNow = async () => Number(await view.locator('.nc-axis').getAttribute('aria-valuenow'));
   const valueMax = async () => Number(await view.locator('.nc-axis').getAttribute('aria-valuemax'));
+  /** Keyboard focus on the scrubber, the webview itself focused first (a click on its margin), as a user's click would. */
+  const focusAxis = async () => {
+    await view.locator('body').click({ position: { x: 2, y: 2 } });
+    await view.locator('.nc-axis').focus();
+  };
   /** Selects a step from the Steps list (the graph folds crowded glyphs into one at overview zoom). */
   const selectStep = async (nodeId: string) => {
     await view.locator('.nc-tab[data-tab="steps"]').click();
@@ -176,7 +181,7 @@ describe('e2e: the replay scrubber in the workbench, on a recorded demo run', fu
   });
 
   it('scrubs with the keyboard only; Space plays to the end', async function () {
-    await view.locator('.nc-axis').focus();
+    await focusAxis();
     await page().keyboard.press('Home');
     assert.equal(await valueNow(), 1);
     for (let i = 0; i < 3; i++) await page().keyboard.press('ArrowRight');
@@ -185,7 +190,7 @@ describe('e2e: the replay scrubber in the workbench, on a recorded demo run', fu
     assert.equal(await valueNow(), 3);
     assert.match((await view.locator('.nc-axis').getAttribute('aria-valuetext')) ?? '', /^Step 3 of \d+/);
     await view.locator('select[aria-label="Playback speed"]').selectOption('8');
-    await view.locator('.nc-axis').focus();
+    await focusAxis();
     await page().keyboard.press('Space');
     const max = await valueMax();
     await view.locator(`.nc-axis[aria-valuenow="${max}"]`).waitFor({ timeout: 90_000 });
@@ -194,7 +199,7 @@ describe('e2e: the replay scrubber in the workbench, on a recorded demo run', fu
   });
 
   it('jumps to the denial with ] and the Policy tab names the rule', async function () {
-    await view.locator('.nc-axis').focus();
+    await focusAxis();
     await page().keyboard.press('Home');
     await page().keyboard.press(']');
     const denial = run.branches.flatMap((b) => b.nodes).find((n) => n.kind === 'policy_decision')!;
@@ -430,7 +435,7 @@ describe('e2e: the replay scrubber in the workbench, on a recorded demo run', fu
         }
       }
       // A denial selected, the Policy tab open: the most coloured state of the view.
-      await view.locator('.nc-axis').focus();
+      await focusAxis();
       await page().keyboard.press('Home');
       await page().keyboard.press(']');
       await view.locator('.nc-tab[data-tab="steps"]').click();
@@ -441,7 +446,7 @@ describe('e2e: the replay scrubber in the workbench, on a recorded demo run', fu
       const report = (await view.evaluate(`${axe};\naxe.run(document, { resultTypes: ['violations'] })`)) as {
         violations: Array<{ id: string; impact: string | null; description: string; nodes: Array<{ target: unknown; failureSummary?: string }> }>;
       };
-      fs.writeFileSync(path.join(OUT, `axe-${theme.id}.json`), JSON.stringify(report, null, 2));
+      fs.writeFileSync(path.join(OUT, `scrubber-axe-${theme.id}.json`), JSON.stringify(report, null, 2));
       const bad = report.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
       assert.deepEqual(
         bad.map((v) => `${v.impact} ${v.id}: ${v.description} — ${v.nodes.slice(0, 3).map((n) => `${JSON.stringify(n.target)} ${n.failureSummary ?? ''}`).join(' | ')}`),
@@ -452,11 +457,12 @@ describe('e2e: the replay scrubber in the workbench, on a recorded demo run', fu
         await view.locator(`.nc-tab[data-tab="${tab}"]`).click();
         await page().waitForTimeout(300);
         const r = (await view.evaluate(`axe.run(document, { resultTypes: ['violations'] })`)) as typeof report;
-        fs.writeFileSync(path.join(OUT, `axe-${theme.id}-${tab}.json`), JSON.stringify(r, null, 2));
+        fs.writeFileSync(path.join(OUT, `scrubber-axe-${theme.id}-${tab}.json`), JSON.stringify(r, null, 2));
         const worse = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
         assert.deepEqual(worse.map((v) => `${v.impact} ${v.id} (${tab} tab): ${v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)).join(' ')}`), []);
       }
-      await shot(page(), `22-policy-${theme.id}`, true);
+      await view.locator('.nc-tab[data-tab="policy"]').click();
+      await shot(page(), `22-policy-${theme.id}`);
     });
   }
 });

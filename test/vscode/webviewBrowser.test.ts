@@ -260,6 +260,10 @@ describe('Replay webview in Chromium', function () {
     assert.ok((await page.locator('.nc-cmp-diverge').count()) >= 1, 'a point of divergence is marked');
     const req = (await posted()).find((m) => m.request?.method === 'getCompare')?.request;
     assert.deepEqual(req, { method: 'getCompare', leftNodeId: 'nd_deny', rightNodeId: 'nd_r1' }, 'the files compared are those of the two branch tips');
+    // Any two steps: a click in a column compares the files at that step.
+    await page.locator('.nc-cmp-step', { hasText: 'baseline snapshot' }).click();
+    await page.waitForFunction(() => (window as unknown as { __posted: Posted[] }).__posted.some((m) => m.request?.method === 'getCompare' && m.request.leftNodeId === 'nd_snap'));
+    await page.getByText('between the two steps picked').waitFor();
   });
 
   it('hides restore, diffs and fork when the host cannot do them (a static export)', async () => {

@@ -18,7 +18,14 @@ import type { ChangesView, MemoryView, ReplayBootstrap } from '../../src/protoco
 import { makeNonce } from '../../src/vscode/views/csp';
 import { renderReplayHtml } from '../../src/vscode/views/replayHtml';
 
-const root = path.resolve(__dirname, '../..');
+/** The repository root: from test/vscode here, from dist/ when bundled into the benchmark. */
+function repoRoot(): string {
+  for (let d = __dirname; ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, 'package.json')) && fs.existsSync(path.join(d, 'webview'))) return d;
+    if (path.dirname(d) === d) return path.resolve(__dirname, '../..');
+  }
+}
+const root = repoRoot();
 export const WEBVIEW_DIST = path.join(root, 'dist', 'webview');
 export const THEMES_DIR = path.join(root, 'test', 'fixtures', 'themes');
 

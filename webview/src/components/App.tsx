@@ -116,7 +116,15 @@ export function App({ bridge }: { bridge: Bridge }) {
     !!ui.compare,
   ]);
   const memory = useRequest(selected && tab === 'memory' && !ui.compare ? () => bridge.request('getMemory', { nodeId: selected.id }) : null, [bridge, selected?.id, selected?.endTime, tab, !!ui.compare]);
-  const tips = ui.compare && model ? [model.tip(ui.compare[0]), model.tip(ui.compare[1])] : null;
+  // What the compare's files are between: the two branch tips, or two steps the user picked in its columns.
+  const [picked, setPicked] = useState<[string | null, string | null]>([null, null]);
+  useEffect(() => setPicked([null, null]), [ui.compare?.[0], ui.compare?.[1]]);
+  const pickedNode = (side: 0 | 1) => {
+    const id = picked[side];
+    const n = id && model ? model.byId.get(id) : undefined;
+    return n && ui.compare && n.branchId === ui.compare[side] ? n : null;
+  };
+  const tips = ui.compare && model ? [pickedNode(0) ?? model.tip(ui.compare[0]), pickedNode(1) ?? model.tip(ui.compare[1])] : null;
   const compareFiles = useRequest(tips && tips[0] && tips[1] ? () => bridge.request('getCompare', { leftNodeId: tips[0]!.id, rightNodeId: tips[1]!.id }) : null, [bridge, tips?.[0]?.id, tips?.[1]?.id]);
 
   const collapsed = useMemo(() => new Set(ui.collapsed), [ui.collapsed]);
@@ -240,6 +248,9 @@ export function App({ bridge }: { bridge: Bridge }) {
                   files={compareFiles}
                   capabilities={capabilities}
                   onPair={(compare) => dispatch({ type: 'setCompare', compare })}
+                  ends={[tips?.[0]?.id ?? null, tips?.[1]?.id ?? null]}
+                  picked={[!!pickedNode(0), !!pickedNode(1)]}
+                  onPick={(side, nodeId) => setPicked((p) => (side === 0 ? [nodeId, p[1]] : [p[0], nodeId]))}
                   onSelect={selectNode}
                   onOpenFile={(path) => tips?.[0] && tips[1] && bridge.command({ type: 'openCompare', leftNodeId: tips[0].id, rightNodeId: tips[1].id, path })}
                   onOpenAll={() => tips?.[0] && tips[1] && bridge.command({ type: 'openCompare', leftNodeId: tips[0].id, rightNodeId: tips[1].id })}

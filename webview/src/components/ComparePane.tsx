@@ -19,13 +19,18 @@ interface Props {
   files: Requested<ChangesView>;
   capabilities: HostCapabilities;
   onPair(pair: [string, string]): void;
+  /** The two steps the files are compared at (the branch tips unless picked). */
+  ends: [string | null, string | null];
+  picked: [boolean, boolean];
+  /** Compare the files at this step of that side (null: back to the tip). */
+  onPick(side: 0 | 1, nodeId: string | null): void;
   onSelect(nodeId: string): void;
   onOpenFile(path: string): void;
   onOpenAll(): void;
   onClose(): void;
 }
 
-export function ComparePane({ model, pair, selectedId, files, capabilities, onPair, onSelect, onOpenFile, onOpenAll, onClose }: Props) {
+export function ComparePane({ model, pair, selectedId, files, capabilities, onPair, ends, picked, onPick, onSelect, onOpenFile, onOpenAll, onClose }: Props) {
   const [a, b] = pair;
   const left = model.laneOf.get(a);
   const right = model.laneOf.get(b);
@@ -49,9 +54,18 @@ export function ComparePane({ model, pair, selectedId, files, capabilities, onPa
       ))}
     </select>
   );
-  const cell = (n: Node | null) =>
+  const cell = (n: Node | null, side: 0 | 1) =>
     n ? (
-      <button type="button" class={`nc-cmp-step${n.id === selectedId ? ' nc-selected' : ''} nc-node-${n.status}`} onClick={() => onSelect(n.id)} aria-current={n.id === selectedId ? 'step' : undefined}>
+      <button
+        type="button"
+        class={`nc-cmp-step${n.id === selectedId ? ' nc-selected' : ''}${n.id === ends[side] ? ' nc-cmp-end' : ''} nc-node-${n.status}`}
+        onClick={() => {
+          onSelect(n.id);
+          onPick(side, n.id);
+        }}
+        aria-current={n.id === selectedId ? 'step' : undefined}
+        title="Select this step, and compare the files at it"
+      >
         <KindIcon kind={n.kind} node={n} />
         <span class="nc-cmp-name">
           {n.seq + 1}. {n.name}
@@ -90,16 +104,34 @@ export function ComparePane({ model, pair, selectedId, files, capabilities, onPa
               </div>
             ) : null}
             <div class="nc-cmp-cells">
-              {cell(r.left)}
-              {cell(r.right)}
+              {cell(r.left, 0)}
+              {cell(r.right, 1)}
             </div>
           </li>
         ))}
       </ol>
       <h4>
-        Files that differ between the branch tips
+        Files that differ {picked[0] || picked[1] ? 'between the two steps picked' : 'between the branch tips'}
         <span class="nc-muted"> ({files.data?.left.replace(/^after /, '') ?? left.branch.label} ↔ {files.data?.right.replace(/^after /, '') ?? right.branch.label})</span>
       </h4>
+      <p class="nc-muted nc-hint">
+        Click a step in either column to compare the files at that step.
+        {picked[0] || picked[1] ? (
+          <>
+            {' '}
+            <button
+              type="button"
+              class="nc-link"
+              onClick={() => {
+                onPick(0, null);
+                onPick(1, null);
+              }}
+            >
+              Back to the branch tips
+            </button>
+          </>
+        ) : null}
+      </p>
       {files.error ? <p class="nc-error" role="alert">{files.error}</p> : null}
       {files.loading && !files.data ? <p class="nc-muted">Comparing…</p> : null}
       {files.data && files.data.files.length === 0 ? <p class="nc-muted">{files.data.note ?? 'No file differs.'}</p> : null}

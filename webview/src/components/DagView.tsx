@@ -107,7 +107,7 @@ export function DagView(p: Props) {
         aria-label={description}
         data-lanes={rows.length}
       >
-        <Lanes rows={rows} tracks={p.tracks} warp={p.warp} x0={x(0)} x1={x(p.warp.length)} xKey={`${p.transform.k}:${p.transform.x}:${plotWidth}`} x={x} width={plotWidth} selectedId={p.selectedId} onSelect={p.onSelect} />
+        <Lanes rows={rows} tracks={p.tracks} warp={p.warp} xKey={`${p.transform.k}:${p.transform.x}:${plotWidth}`} x={x} width={plotWidth} selectedId={p.selectedId} onSelect={p.onSelect} />
         {selected && selRow && selX !== null ? (
           <g class="nc-playhead" aria-hidden="true">
             <line x1={selX} x2={selX} y1={0} y2={height} />
@@ -152,8 +152,6 @@ interface LanesProps {
   tracks: Map<string, LaneTrack>;
   warp: TimeWarp;
   x: (d: number) => number;
-  x0: number;
-  x1: number;
   /** Changes whenever x changes: the memo's key for the scale. */
   xKey: string;
   width: number;

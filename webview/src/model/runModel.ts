@@ -86,8 +86,9 @@ export class RunModel {
       start = Math.min(start, n.startTime);
       end = Math.max(end, n.endTime ?? n.startTime);
     }
+    // The run's clock starts at its first step (the axis and the step header count from it).
     for (const b of detail.branches) {
-      start = Math.min(start, b.openedAt);
+      if (detail.nodes.length === 0) start = Math.min(start, b.openedAt);
       end = Math.max(end, b.sealedAt ?? b.openedAt);
     }
     if (!Number.isFinite(start)) start = end = detail.run.startedAt;
