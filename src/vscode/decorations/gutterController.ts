@@ -58,12 +58,17 @@ export class GutterController implements vscode.Disposable {
   /** The step selected in the Replay view (null: none): markers show the lines as of that step. */
   async setPlayhead(nodeId: string | null): Promise<void> {
     this.playheadNodeId = nodeId;
-    this.playhead = nodeId ? ((await this.store.query((s) => {
-      const node = s.getNode(nodeId);
-      const run = node ? s.getRun(node.runId) : undefined;
-      return node && run ? playheadOf(run, s.branchesOf(run.id), s.nodesOfRun(run.id), nodeId) : null;
-    })) ?? null) : null;
-    if (this.playheadNodeId === nodeId) this.invalidate();
+    const playhead = nodeId
+      ? ((await this.store.query((s) => {
+          const node = s.getNode(nodeId);
+          const run = node ? s.getRun(node.runId) : undefined;
+          return node && run ? playheadOf(run, s.branchesOf(run.id), s.nodesOfRun(run.id), nodeId) : null;
+        })) ?? null)
+      : null;
+    // Only the latest selection counts: an earlier query that answers late must not win.
+    if (this.playheadNodeId !== nodeId) return;
+    this.playhead = playhead;
+    this.invalidate();
   }
 
   /** Settings or the store changed: drop cached attribution and redraw. */

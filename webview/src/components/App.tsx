@@ -197,6 +197,7 @@ export function App({ bridge }: { bridge: Bridge }) {
 
   return (
     <main class="nc-app">
+      <h1 class="nc-visually-hidden">NemoCognition Replay{detail ? `: ${detail.run.task}` : ''}</h1>
       {state.active ? <ActiveRunBar active={state.active} bridge={bridge} canCancel={capabilities.run} /> : null}
       {nothingYet ? (
         <EmptyState bridge={bridge} store={state.store} modelPreset={state.modelPreset} capabilities={capabilities} />
