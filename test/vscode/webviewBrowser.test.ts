@@ -305,6 +305,24 @@ describe('Replay webview in Chromium', function () {
     assert.deepEqual(errors, []);
   });
 
+  it('while following a live run, the steps list scrolls itself to the newest step and the view stays on the player', async () => {
+    await open();
+    const many = Array.from({ length: 80 }, (_, i) => mkNode(`nd_l${i}`, 'br_rec', i + 2, { name: `step ${i}`, startTime: 200 + i }));
+    const active = { task: 't', runId: 'run_1', phase: 'agent' as const, message: '', startedAt: Date.now() };
+    await send({ kind: 'bootstrap', state: boot({ active, detail: { run: mkRun('run_1'), branches: [main, rec], nodes: [...nodes, ...many] } }) });
+    await page.locator('.nc-branches').waitFor();
+    await send({ kind: 'notify', notification: { type: 'nodeAppended', node: mkNode('nd_newest', 'br_rec', 90, { name: 'the newest step', startTime: 400 }) } });
+    await page.waitForFunction(() => {
+      const list = document.querySelector('.nc-branches') as HTMLElement;
+      const row = document.querySelector('.nc-node[data-node-id="nd_newest"]') as HTMLElement | null;
+      if (!list || !row) return false;
+      const l = list.getBoundingClientRect();
+      const r = row.getBoundingClientRect();
+      return list.scrollTop > 0 && r.top >= l.top - 1 && r.bottom <= l.bottom + 1;
+    }, null, { timeout: 5_000 });
+    assert.equal(await page.evaluate(() => document.scrollingElement!.scrollTop), 0, 'the view itself did not scroll away from the player');
+  });
+
   it('explains how to start when there are no runs, and its buttons post commands', async () => {
     await open();
     await send({ kind: 'bootstrap', state: boot({ runs: [], detail: null, narration: [], modelPreset: 'nim-nemotron' }) });

@@ -62,21 +62,17 @@ export function BranchList({ rows, selectedNodeId, multiAgent, capabilities, onS
   useEffect(() => {
     const el = listRef.current;
     if (!selectedNodeId || !el) return;
-    // Keyboard focus moves with the selection into the branch's listbox (when it was in the list), and the
-    // row scrolls into view then only: the playhead moved by the scrubber or a live run must not scroll the
-    // whole view away from the player.
+    // Keyboard focus moves with the selection into the branch's listbox (when it was in the list). The list
+    // scrolls itself to the selected step (a live run's newest one included), never the whole view: the
+    // player stays where it is.
     const row = el.querySelector<HTMLElement>(`[data-node-id="${CSS.escape(selectedNodeId)}"]`);
-    const inList = el.contains(document.activeElement);
-    if (inList && row) (row.parentElement as HTMLElement).focus({ preventScroll: true });
-    if (!windowed) {
-      if (inList) row?.scrollIntoView({ block: 'nearest' });
-      return;
-    }
+    if (el.contains(document.activeElement) && row) (row.parentElement as HTMLElement).focus({ preventScroll: true });
     const i = index.nodeRow.get(selectedNodeId) ?? -1;
     if (i < 0) return;
-    const top = offsets[i]!;
+    const top = windowed ? offsets[i]! : (row?.offsetTop ?? 0); // .nc-branches is the rows' offset parent
+    const h = row?.offsetHeight ?? NODE_H;
     if (top < el.scrollTop) el.scrollTop = top;
-    else if (top + NODE_H > el.scrollTop + el.clientHeight) el.scrollTop = top + NODE_H - el.clientHeight;
+    else if (top + h > el.scrollTop + el.clientHeight) el.scrollTop = top + h - el.clientHeight;
   }, [selectedNodeId, windowed]);
 
   const onKeyDown = (e: KeyboardEvent) => {
