@@ -49,12 +49,7 @@ async function askTask(s: Services): Promise<string | undefined> {
   qp.items = [newItem, ...recentItems];
   return new Promise<string | undefined>((resolve) => {
     let done = false;
-    const finish = (v: string | undefined) => {
-      if (done) return;
-      done = true;
-      resolve(v);
-      qp.dispose();
-    };
+    const finish = settleOnce(resolve, qp, () => done, () => (done = true));
     qp.onDidChangeValue((v) => {
       // What the user types is itself a candidate task.
       qp.items = v.trim() ? [{ label: v, task: v, description: 'new task', alwaysShow: true }, ...recentItems] : [newItem, ...recentItems];
@@ -78,6 +73,16 @@ async function askTask(s: Services): Promise<string | undefined> {
   });
 }
 
+/** Resolves a quick input's promise once and disposes it (hiding it afterwards resolves nothing more). */
+function settleOnce(resolve: (v: string | undefined) => void, input: vscode.Disposable, isDone: () => boolean, markDone: () => void): (v: string | undefined) => void {
+  return (v) => {
+    if (isDone()) return;
+    markDone();
+    resolve(v);
+    input.dispose();
+  };
+}
+
 function inputTask(s: Services, value = ''): Promise<string | undefined> {
   const note = demoNote(s.settings());
   const box = vscode.window.createInputBox();
@@ -89,12 +94,7 @@ function inputTask(s: Services, value = ''): Promise<string | undefined> {
   if (note) box.buttons = [SCENARIO_BUTTON];
   return new Promise<string | undefined>((resolve) => {
     let done = false;
-    const finish = (v: string | undefined) => {
-      if (done) return;
-      done = true;
-      resolve(v);
-      box.dispose();
-    };
+    const finish = settleOnce(resolve, box, () => done, () => (done = true));
     box.onDidChangeValue((v) => (box.validationMessage = v.trim() || !v ? undefined : 'Describe the task, or press Escape to cancel.'));
     box.onDidAccept(() => {
       if (box.value.trim()) finish(box.value.trim());

@@ -124,6 +124,7 @@ export function Player(p: Props) {
     e.preventDefault();
   };
 
+  const moveView = (t: ZoomTransform) => setTransform(clampTransform(t, plotWidth, maxZoom));
   const lane = selected ? model.laneOf.get(selected.branchId) : undefined;
   const showMinimap = transform.k > 1.01 || order.length > 80;
   return (
@@ -137,13 +138,13 @@ export function Player(p: Props) {
         plotWidth={plotWidth}
         transform={transform}
         maxZoom={maxZoom}
-        onTransform={(t) => setTransform(clampTransform(t, plotWidth, maxZoom))}
+        onTransform={moveView}
         selectedId={p.selectedId}
         onSelect={onGlyph}
       />
       {showMinimap ? (
         <div class="nc-minimap-row" style={{ marginLeft: `${labelWidth}px` }}>
-          <Minimap rows={rows} tracks={tracks} warp={warp} width={plotWidth} transform={transform} onTransform={(t) => setTransform(clampTransform(t, plotWidth, maxZoom))} />
+          <Minimap rows={rows} tracks={tracks} warp={warp} width={plotWidth} transform={transform} onTransform={moveView} />
         </div>
       ) : null}
       <Scrubber
