@@ -128,9 +128,11 @@ export class GutterController implements vscode.Disposable {
   }
 
   private async markersFor(rel: string): Promise<Marker[]> {
-    const hit = this.cache.get(rel);
-    if (hit) return hit;
+    // Keyed by the playhead too: a pass begun before the playhead moved must not fill the cache for the new one.
     const playhead = this.playhead;
+    const key = `${playhead?.nodeId ?? ''}\u0000${rel}`;
+    const hit = this.cache.get(key);
+    if (hit) return hit;
     const markers =
       (await this.store.query((s) =>
         // At a playhead, the file's writes replayed up to it (each line's last writer then); else the last writers now.
@@ -144,7 +146,7 @@ export class GutterController implements vscode.Disposable {
             return [{ startLine: a.startLine, endLine: a.endLine, nodeId: a.nodeId, facts: hoverFactsFor(a, node, branch, parent) }];
           }),
       )) ?? [];
-    this.cache.set(rel, markers);
+    this.cache.set(key, markers);
     return markers;
   }
 
