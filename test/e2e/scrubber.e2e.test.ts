@@ -345,8 +345,14 @@ describe('e2e: the replay scrubber in the workbench, on a recorded demo run', fu
     const last = [...rec.nodes].sort((a, b) => b.seq - a.seq)[0]!;
     await selectStep(last.id);
     await editor.locator('.cgmr').first().waitFor({ timeout: 20_000 });
-    const note = await editor.evaluate((el) => [...el.querySelectorAll('.view-line span')].map((s) => getComputedStyle(s, '::after').content).find((c) => c && c !== 'none' && /step \d+/.test(c)) ?? '');
-    assert.match(note, /recovery-1 step \d+ · write/, 'the note at the end of the block names the branch, the step and the tool');
+    // The note at the end of the block names the branch, the step and the tool (the markers follow the playhead a moment later).
+    const noteIs = (re: string) =>
+      page().waitForFunction(
+        ([sel, pattern]) => [...document.querySelectorAll(`${sel} .view-line span`)].some((s) => new RegExp(pattern).test(getComputedStyle(s, '::after').content)),
+        ['.editor-instance .monaco-editor', re] as const,
+        { timeout: 15_000 },
+      );
+    await noteIs('recovery-1 step \\d+ · write');
     await page().mouse.move(900, 880);
     await shot(page(), '13-gutter-dark');
     // Hovering the line shows who wrote it, in words.
@@ -363,11 +369,7 @@ describe('e2e: the replay scrubber in the workbench, on a recorded demo run', fu
     const mainWrite = run.branches.find((b) => b.label === 'main')!.nodes.find((n) => n.kind === 'tool_call' && n.name.startsWith('write'))!;
     await selectStep(mainWrite.id);
     await page().mouse.move(900, 880);
-    await page().waitForFunction(
-      (sel) => [...document.querySelectorAll(`${sel} .view-line span`)].some((s) => /selected: main step \d+ · write/.test(getComputedStyle(s, '::after').content)),
-      '.editor-instance .monaco-editor',
-      { timeout: 15_000 },
-    );
+    await noteIs('selected: main step \\d+ · write');
     await shot(page(), '15-gutter-playhead-dark');
     // Moved before any write, the playhead leaves no marker on those lines.
     await selectStep(rec.nodes.find((n) => n.kind === 'recovery')!.id);
