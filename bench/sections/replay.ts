@@ -41,7 +41,7 @@ export async function runReplaySection(log: (l: string) => void, opts: { nodes?:
   const nodes = opts.nodes ?? 5_000;
   const branches = opts.branches ?? 12;
   const steps = opts.steps ?? 200;
-  const runs = opts.runs ?? 3;
+  const runs = opts.runs ?? 5;
   log(`\n== replay: a synthetic ${nodes.toLocaleString('en-US')}-node, ${branches}-branch run in Chromium ==`);
   if (!CHROMIUM) return { error: 'Chromium is not installed (apt-get install chromium; .ci/ensure-deps.mjs does it)' };
   if (!fs.existsSync(`${WEBVIEW_DIST}/main.js`)) return { error: 'dist/webview is not built (npm run build)' };

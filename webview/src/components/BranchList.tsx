@@ -5,8 +5,7 @@
  * buttons fold a branch. Long runs are windowed: only the rows in view (plus
  * a margin) are in the DOM.
  */
-import type { JSX } from 'preact';
-import { memo } from 'preact/compat';
+import { memo } from './memo';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { HostCapabilities } from '../../../src/protocol/replay';
 import { branchMeta, formatDuration, formatTime } from '../model/format';
@@ -69,10 +68,12 @@ export function BranchList({ rows, selectedNodeId, multiAgent, capabilities, onS
     if (el.contains(document.activeElement) && row) (row.parentElement as HTMLElement).focus({ preventScroll: true });
     const i = index.nodeRow.get(selectedNodeId) ?? -1;
     if (i < 0) return;
+    // A windowed list knows its rows' offsets (no layout read on a scrub step); a short one asks the row.
     const top = windowed ? offsets[i]! : (row?.offsetTop ?? 0); // .nc-branches is the rows' offset parent
-    const h = row?.offsetHeight ?? NODE_H;
-    if (top < el.scrollTop) el.scrollTop = top;
-    else if (top + h > el.scrollTop + el.clientHeight) el.scrollTop = top + h - el.clientHeight;
+    const h = windowed ? NODE_H : (row?.offsetHeight ?? NODE_H);
+    const view = windowed ? scroll : { top: el.scrollTop, height: el.clientHeight };
+    if (top < view.top) el.scrollTop = top;
+    else if (top + h > view.top + view.height) el.scrollTop = top + h - view.height;
   }, [selectedNodeId, windowed]);
 
   const onKeyDown = (e: KeyboardEvent) => {
@@ -188,7 +189,7 @@ function BranchHeader({ r, multiAgent, capabilities, onToggleBranch, onRestoreBr
 type StepRowProps = { r: Row & { type: 'node' }; selected: boolean; diff: boolean; onSelectNode(id: string): void; onOpenDiff(id: string): void };
 
 /** Memoised: a move of the playhead redraws the two rows whose selection changed, not the whole list. */
-const StepRow = memo(StepRowView, (a, b) => a.r === b.r && a.selected === b.selected && a.diff === b.diff) as unknown as (p: StepRowProps) => JSX.Element;
+const StepRow = memo(StepRowView, (a, b) => a.r === b.r && a.selected === b.selected && a.diff === b.diff);
 
 function StepRowView({ r, selected, diff, onSelectNode, onOpenDiff }: StepRowProps) {
   return (

@@ -7,8 +7,8 @@
  * Shift+wheel) and zooms (Ctrl+wheel) the time axis only.
  */
 import { select, zoom, zoomIdentity, type ZoomBehavior } from 'd3';
-import type { JSX } from 'preact';
-import { memo } from 'preact/compat';
+import type { Node } from '../../../src/core/model/types';
+import { memo } from './memo';
 import { useEffect, useMemo, useRef } from 'preact/hooks';
 import { forkEdges, isNotable, lanesHeight, visibleGlyphs, type LaneRow, type LaneTrack } from '../model/dagLayout';
 import { isDenial, isFailure, type RunModel } from '../model/runModel';
@@ -107,15 +107,31 @@ export function DagView(p: Props) {
         aria-label={description}
         data-lanes={rows.length}
       >
-        <Lanes rows={rows} tracks={p.tracks} warp={p.warp} xKey={`${p.transform.k}:${p.transform.x}:${plotWidth}`} x={x} width={plotWidth} selectedId={p.selectedId} onSelect={p.onSelect} />
-        {selected && selRow && selX !== null ? (
-          <g class="nc-playhead" aria-hidden="true">
-            <line x1={selX} x2={selX} y1={0} y2={height} />
-            <circle class="nc-selected-ring" cx={selX} cy={selRow.y} r={GLYPH_R + 3} />
-          </g>
-        ) : null}
+        <Lanes rows={rows} tracks={p.tracks} warp={p.warp} xKey={`${p.transform.k}:${p.transform.x}:${plotWidth}`} x={x} width={plotWidth} onSelect={p.onSelect} />
+        {selected && selRow && selX !== null ? <Playhead node={selected} x={selX} y={selRow.y} height={height} endX={selected.kind === 'agent_turn' && selected.endTime !== null ? x(p.warp.toDisplay(selected.endTime)) : null} /> : null}
       </svg>
     </div>
+  );
+}
+
+/**
+ * The playhead over the lanes: a line, and the selected step drawn on top with its icon and a ring (so the
+ * lanes, which fold crowded glyphs, need not be redrawn when the playhead moves: a scrub step stays cheap).
+ */
+function Playhead({ node, x, y, height, endX }: { node: Node; x: number; y: number; height: number; endX: number | null }) {
+  const icon = iconOf(node);
+  return (
+    <g class="nc-playhead" aria-hidden="true">
+      <line x1={x} x2={x} y1={0} y2={height} />
+      {endX !== null ? <rect class="nc-turn-selected" x={x} y={y - 5} width={Math.max(2, endX - x)} height={10} rx={3} /> : null}
+      <g class={`nc-selected-glyph nc-k-${node.kind}${isDenial(node) ? ' nc-denial' : ''}${isFailure(node) ? ' nc-failure' : ''}`} transform={`translate(${x.toFixed(1)},${y})`} data-selected-id={node.id}>
+        <circle r={GLYPH_R} />
+        <text class="nc-glyph-icon" text-anchor="middle" dy="0.35em">
+          {icon.char}
+        </text>
+      </g>
+      <circle class="nc-selected-ring" cx={x} cy={y} r={GLYPH_R + 3} />
+    </g>
   );
 }
 
@@ -155,13 +171,12 @@ interface LanesProps {
   /** Changes whenever x changes: the memo's key for the scale. */
   xKey: string;
   width: number;
-  selectedId: string | null;
   onSelect(nodeId: string): void;
 }
 
 /** Everything but the playhead: redrawn when the view moves, not when the selection does. */
 const Lanes = memo(
-  function Lanes({ rows, tracks, warp, x, width, selectedId, onSelect }: LanesProps) {
+  function Lanes({ rows, tracks, warp, x, width, onSelect }: LanesProps) {
     const d0 = (x as unknown as { invert(v: number): number }).invert(0);
     const d1 = (x as unknown as { invert(v: number): number }).invert(width);
     const edges = forkEdges(rows, tracks, warp, x);
@@ -184,15 +199,15 @@ const Lanes = memo(
               const a = x(warp.toDisplay(n.startTime));
               const z = x(warp.toDisplay(n.endTime!));
               if (z < 0 || a > width) return null;
-              return <rect key={`t${n.id}`} class={`nc-turn nc-turn-${n.status}${n.id === selectedId ? ' nc-turn-selected' : ''}`} x={a} y={r.y - 5} width={Math.max(2, z - a)} height={10} rx={3} onClick={() => onSelect(n.id)} />;
+              return <rect key={`t${n.id}`} class={`nc-turn nc-turn-${n.status}`} x={a} y={r.y - 5} width={Math.max(2, z - a)} height={10} rx={3} onClick={() => onSelect(n.id)} />;
             }),
         )}
         {rows.map((r) => {
           const track = tracks.get(r.lane.branch.id);
           if (!track) return null;
           const spacing = 2 * GLYPH_R + 1;
-          // Dots never overlap: closer ones fold into the one drawn (denials, failures, recoveries and the selection excepted).
-          const glyphs = visibleGlyphs(track, r.y, d0, d1, x, 10, selectedId);
+          // Dots never overlap: closer ones fold into the one drawn (denials, failures and recoveries excepted).
+          const glyphs = visibleGlyphs(track, r.y, d0, d1, x, 10, null);
           const showIcons = glyphs.length < 2 || glyphs.every((g, i) => i === 0 || g.x - glyphs[i - 1]!.x >= spacing - 2);
           return glyphs.map((g) => {
             const n = g.node;
@@ -216,13 +231,8 @@ const Lanes = memo(
       </g>
     );
   },
-  (a, b) => a.rows === b.rows && a.tracks === b.tracks && a.warp === b.warp && a.xKey === b.xKey && a.width === b.width && a.onSelect === b.onSelect && keptSame(a, b),
-) as unknown as (p: LanesProps) => JSX.Element;
+  (a, b) => a.rows === b.rows && a.tracks === b.tracks && a.warp === b.warp && a.xKey === b.xKey && a.width === b.width && a.onSelect === b.onSelect,
+);
 
 const LANE_MARK = 12;
-
-/** The memo ignores selection changes unless a folded glyph must be drawn for the newly selected node. */
-function keptSame(a: LanesProps, b: LanesProps): boolean {
-  return a.selectedId === b.selectedId || !b.selectedId || !!document.querySelector(`.nc-glyph[data-node-id="${CSS.escape(b.selectedId)}"]`);
-}
 

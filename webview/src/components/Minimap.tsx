@@ -4,8 +4,7 @@
  * dragging moves the view there. The keyboard moves the playhead instead
  * (the scrubber), which the view follows.
  */
-import type { JSX } from 'preact';
-import { memo } from 'preact/compat';
+import { memo } from './memo';
 import { useMemo, useRef } from 'preact/hooks';
 import { minimapBins, type LaneRow, type LaneTrack } from '../model/dagLayout';
 import type { TimeWarp, ZoomTransform } from '../model/timeAxis';
@@ -23,7 +22,7 @@ interface Props {
 }
 
 /** Memoised: moving the playhead does not redraw the run's overview. */
-export const Minimap = memo(MinimapView, (a, b) => a.rows === b.rows && a.tracks === b.tracks && a.warp === b.warp && a.width === b.width && a.transform === b.transform) as unknown as (p: Props) => JSX.Element;
+export const Minimap = memo(MinimapView, (a, b) => a.rows === b.rows && a.tracks === b.tracks && a.warp === b.warp && a.width === b.width && a.transform === b.transform);
 
 function MinimapView({ rows, tracks, warp, width, transform, onTransform }: Props) {
   const bins = Math.max(20, Math.floor(width / 2));

@@ -4,8 +4,7 @@
  * step is marked and scrolled into view; while a live run is followed, new
  * lines stream in at the bottom.
  */
-import type { JSX } from 'preact';
-import { memo } from 'preact/compat';
+import { memo } from './memo';
 import { useEffect, useRef } from 'preact/hooks';
 import type { NarrationLine } from '../../../src/protocol/replay';
 import { formatTime } from '../model/format';
@@ -28,7 +27,7 @@ const Line = memo(
     </li>
   ),
   (a, b) => a.l === b.l && a.state === b.state,
-) as unknown as (p: { l: NarrationLine; state: 'current' | 'later' | 'past' }) => JSX.Element;
+);
 
 export function NarrationPane({ lines, at, streaming }: { lines: NarrationLine[]; at: number | null; streaming: boolean }) {
   const ref = useRef<HTMLOListElement>(null);

@@ -6,8 +6,7 @@
  * to the previous or next denial, failure, recovery or branch end, compress
  * gaps and zoom. Every control has a label and a visible focus ring.
  */
-import type { JSX } from 'preact';
-import { memo } from 'preact/compat';
+import { memo } from './memo';
 import type { Node } from '../../../src/core/model/types';
 import { SPEEDS } from '../../../src/protocol/replay';
 import { JUMP_TARGETS, type JumpTarget } from '../model/runModel';
@@ -199,7 +198,7 @@ const AxisMarks = memo(
     );
   },
   (a, b) => a.warp === b.warp && a.x === b.x && a.width === b.width && a.compress === b.compress && a.denials === b.denials,
-) as unknown as (p: AxisMarksProps) => JSX.Element;
+);
 
 export function IconButton(p: { icon: string; label: string; onClick(): void; disabled?: boolean; pressed?: boolean; primary?: boolean }) {
   return (
