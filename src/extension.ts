@@ -5,13 +5,16 @@
  */
 import * as vscode from 'vscode';
 import { registerCommands } from './vscode/commands';
-import { readSettings, SETTINGS_SECTION } from './vscode/config/settings';
+import { SETTINGS_SECTION } from './vscode/config/settings';
+import { SettingsGate } from './vscode/config/settingsGate';
 import { GutterController } from './vscode/decorations/gutterController';
 import { SnapshotContentProvider } from './vscode/diff/snapshotContentProvider';
 import { SNAPSHOT_SCHEME } from './vscode/diff/snapshotUri';
 import { RestoreService } from './vscode/restore/restoreService';
 import { RunController } from './vscode/run/runController';
+import { MirrorService } from './vscode/mirror/mirrorService';
 import { ApiKeyStore } from './vscode/secrets/apiKeyStore';
+import { PhoenixKeyStore } from './vscode/secrets/phoenixKeyStore';
 import type { Services } from './vscode/services/services';
 import { SnapshotService } from './vscode/services/snapshotService';
 import { StoreService } from './vscode/services/storeService';
@@ -25,7 +28,9 @@ export interface NemoCognitionTestApi {
 
 export function activate(context: vscode.ExtensionContext): NemoCognitionTestApi | undefined {
   const output = vscode.window.createOutputChannel('NemoCognition', { log: true });
-  const settings = () => readSettings((key) => vscode.workspace.getConfiguration(SETTINGS_SECTION).get(key));
+  // Workspace values of settings that could redirect the key or weaken the sandbox: ignored or confirmed first.
+  const gate = new SettingsGate(context.workspaceState, output);
+  const settings = () => gate.settings();
   // The first folder of a multi-root workspace is the one agents work on.
   const paths = () => {
     const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
@@ -35,7 +40,7 @@ export function activate(context: vscode.ExtensionContext): NemoCognitionTestApi
   const store = new StoreService(paths, output);
   const snapshots = new SnapshotService(paths, () => settings().snapshotIgnore);
   const apiKey = new ApiKeyStore(context.secrets);
-  const runs = new RunController({ output, store, apiKey, settings, paths });
+  const runs = new RunController({ output, store, apiKey, settings, paths, gate });
   const replay = new ReplayViewProvider({
     extensionUri: context.extensionUri,
     store,
@@ -44,9 +49,17 @@ export function activate(context: vscode.ExtensionContext): NemoCognitionTestApi
     workspaceName: () => vscode.workspace.workspaceFolders?.[0]?.name ?? null,
     log: output,
   });
-  const gutter = new GutterController(context.extensionUri, store, paths, () => settings().gutterEnabled);
   const restore = new RestoreService(context.workspaceState, store, runs, snapshots, output);
-  const services: Services = { context, output, settings, paths, store, snapshots, apiKey, runs, replay, gutter, restore };
+  const gutter = new GutterController(context.extensionUri, store, paths, () => settings().gutterEnabled, {
+    snapshots,
+    restored: async () => (await restore.current())?.target,
+    branchSetting: () => settings().gutterBranch,
+  });
+  const phoenixKey = new PhoenixKeyStore(context.secrets);
+  // The second sink: `nemocog mirror --follow` in its own process while nemocognition.phoenix.enabled is on.
+  const mirror = new MirrorService({ extensionUri: context.extensionUri, output, settings, paths, apiKey, phoenixKey });
+  void mirror.restart();
+  const services: Services = { context, output, settings, paths, store, snapshots, apiKey, runs, replay, gutter, restore, phoenixKey, mirror };
   replay.attach(services);
 
   context.subscriptions.push(
@@ -56,6 +69,10 @@ export function activate(context: vscode.ExtensionContext): NemoCognitionTestApi
     runs,
     replay,
     gutter,
+    restore,
+    mirror,
+    phoenixKey.onDidChange(() => void mirror.restart()),
+    apiKey.onDidChange(() => void mirror.restart()),
     vscode.window.registerWebviewViewProvider(ReplayViewProvider.viewId, replay),
     // The gutter follows the Replay view's playhead: the lines as of the selected step.
     replay.onDidChangeSelection((sel) => gutter.setPlayhead(sel.nodeId)),
@@ -64,10 +81,15 @@ export function activate(context: vscode.ExtensionContext): NemoCognitionTestApi
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration(SETTINGS_SECTION)) return;
       if (e.affectsConfiguration(`${SETTINGS_SECTION}.store.location`)) void store.reset();
-      if (e.affectsConfiguration(`${SETTINGS_SECTION}.gutter.enabled`)) gutter.invalidate();
+      if (e.affectsConfiguration(`${SETTINGS_SECTION}.gutter`)) gutter.invalidate();
+      if (e.affectsConfiguration(`${SETTINGS_SECTION}.phoenix`) || e.affectsConfiguration(`${SETTINGS_SECTION}.store.location`)) void mirror.restart();
       replay.settingsChanged();
     }),
-    vscode.workspace.onDidChangeWorkspaceFolders(() => void store.reset()),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => {
+      void store.reset();
+      void mirror.restart();
+    }),
+    restore.onDidChangeRestored(() => gutter.invalidate()),
   );
   // The in-host test suite (test/vscode/suite) drives the real services; other extensions never see them.
   return context.extensionMode === vscode.ExtensionMode.Test ? { services } : undefined;

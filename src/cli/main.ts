@@ -3,13 +3,15 @@
  *   nemocog run --task "..." --workspace <dir> [--driver local|nemoclaw|none] [--model-url U --model M]
  *   nemocog demo [--headless] [--workspace <dir>] [--scenario deny-and-recover]
  *   nemocog inspect [--json] <workspace>
- *   nemocog restore <workspace> --node <nodeId> | --snapshot <id>
+ *   nemocog restore <workspace> --node <nodeId> | --branch <id> | --snapshot <id> | --undo  [--dry-run]
  *   nemocog fork <workspace> --node <nodeId> --task <text> [--model-url demo]
+ *   nemocog mirror <workspace> [--endpoint URL] [--project NAME] [--follow] [--json] [--check]
  */
 import { runCommand } from './commands/run';
 import { demoCommand } from './commands/demo';
 import { inspectCommand } from './commands/inspect';
 import { restoreCommand } from './commands/restore';
+import { mirrorCommand } from './commands/mirror';
 import { installRuntimeCommand } from './commands/installRuntime';
 import { forkCommand } from './commands/fork';
 import { HelpRequested } from './args';
@@ -22,8 +24,12 @@ Usage:
   nemocog demo [--headless | --open] [--workspace <dir>] [--scenario <name>]
   nemocog inspect [--json] <workspace>
   nemocog fork <workspace> --node <nodeId> --task <instruction> [--model-url <url>|demo]
-  nemocog restore <workspace> (--node <nodeId> | --branch <branchId> | --snapshot <snapshotId>)
+  nemocog restore <workspace> (--node <nodeId> | --branch <branchId> | --snapshot <snapshotId> | --undo)
+                  [--dry-run] [--allow-outside-symlinks] [--json]
   nemocog install-runtime [--dir <folder>]
+  nemocog mirror <workspace> [--endpoint <url>] [--project <name>] [--follow] [--json] [--check]
+      delivers every recorded run to Arize Phoenix, exactly once (earlier runs too), with progress;
+      --follow stays live; --check only checks the endpoint. Key: NEMOCOG_PHOENIX_API_KEY.
 
 \`nemocog <command> --help\` describes one command. \`--model-url demo\` is the offline demo model.
 The model key is read from NEMOCOG_API_KEY (never from arguments, never recorded).`;
@@ -35,6 +41,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   restore: restoreCommand,
   fork: forkCommand,
   'install-runtime': installRuntimeCommand,
+  mirror: mirrorCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -4,13 +4,15 @@ import { DEFAULTS, readSettings } from '../../src/vscode/config/settings';
 import { askingModelCall, hoverFactsFor } from '../../src/vscode/decorations/hoverFacts';
 import { compareDiffTitle, stepDiffTitle, workspaceDiffTitle } from '../../src/vscode/diff/diffTitle';
 import { fromSnapshotUriParts, toSnapshotUriParts } from '../../src/vscode/diff/snapshotUri';
-import { deletedFiles, describePlan, files, summariseRestore } from '../../src/vscode/restore/restorePlan';
+import { deletedFiles, files } from '../../src/vscode/restore/fileCounts';
 import { isAgentLogLine, plural, runFacts, stepMessage } from '../../src/vscode/run/liveText';
 import { demoNote } from '../../src/vscode/run/demoScenario';
 import { kindInWords, lineNote } from '../../src/vscode/decorations/hoverMarkdown';
 import { atPlayhead, factsAtPlayhead, playheadOf } from '../../src/vscode/decorations/playhead';
 import { changesAt, compareAt, memoryAt, type SnapshotReader } from '../../src/vscode/views/replayChanges';
 import { phoenixEndpointOf } from '../../src/vscode/views/phoenixLink';
+import type { RestorePreview } from '../../src/core/restore';
+import { BUTTONS, buildRestoreModal, interpretChoice } from '../../src/vscode/restore/restoreModal';
 import { LiveRun, MAX_NARRATION_LINES } from '../../src/vscode/run/liveRun';
 import { missingKeyProblem, problemFromError } from '../../src/vscode/run/problems';
 import { readRecent, rememberTask } from '../../src/vscode/run/recentTasks';
@@ -49,19 +51,32 @@ describe('VS Code side (pure parts)', () => {
     assert.throws(() => fromSnapshotUriParts({ scheme: 'file', path: '/a', query: 'snapshot=s' }));
   });
 
-  it('summarises a restore: workspace-only files are deleted, the rest written, dirs skipped', () => {
-    const changes: FileChange[] = [
-      { path: 'new.txt', kind: 'added', after: file('new.txt') },
-      { path: 'gone.txt', kind: 'deleted', before: file('gone.txt') },
-      { path: 'a.ts', kind: 'modified', before: file('a.ts'), after: file('a.ts') },
-      { path: 'd', kind: 'added', after: { name: 'd', type: 'dir', mode: 0, size: 0, hash: 't' } },
-    ];
-    const plan = summariseRestore(changes);
-    assert.deepEqual(plan, { write: ['a.ts', 'gone.txt'], remove: ['new.txt'] });
-    const text = describePlan({ write: Array.from({ length: 20 }, (_, i) => `f${i}`), remove: [] }, 5);
-    assert.match(text, /Write \(20\)/);
-    assert.match(text, /and 15 more/);
-    assert.match(text, /Undo Last Restore/);
+  it('the restore modal lists the files, flags first, and asks to save unsaved editors before overwriting them', () => {
+    const p: RestorePreview = {
+      snapshotId: 'snap_1',
+      root: '/w',
+      write: [
+        ...Array.from({ length: 40 }, (_, i) => ({ path: `f${String(i).padStart(2, '0')}.ts`, action: 'modify' as const, flags: [] })),
+        { path: '.envrc', action: 'create' as const, flags: [{ kind: 'direnv' as const, message: 'direnv runs this file' }] },
+      ],
+      delete: [{ path: 'gone.txt', action: 'delete', flags: [] }],
+      flagged: [],
+      outsideSymlinks: [],
+    };
+    p.flagged = p.write.filter((f) => f.flags.length);
+    const m = buildRestoreModal(p, 'branch x', ['f03.ts', 'elsewhere.md'], 10);
+    assert.match(m.message, /41 files will be written and 1 deleted\. 1 need\(s\) a look/);
+    assert.ok(m.detail.indexOf('.envrc: direnv') < m.detail.indexOf('Files (42)'), 'flags come before the list');
+    assert.match(m.detail, /and 32 more/);
+    assert.match(m.detail, /Unsaved changes in 1 editor\(s\)[\s\S]*f03\.ts/);
+    assert.deepEqual(m.unsaved, ['f03.ts']);
+    assert.deepEqual(m.buttons, [BUTTONS.saveAndRestore, BUTTONS.showAll], 'no plain Restore while an editor would be overwritten');
+    assert.deepEqual(interpretChoice(BUTTONS.saveAndRestore), { restore: true, saveFirst: true, allowOutsideSymlinks: false, showAll: false });
+    assert.equal(interpretChoice(undefined).restore, false);
+
+    const links = buildRestoreModal({ ...p, outsideSymlinks: [{ path: 'l', target: '/etc' }] }, 'b', []);
+    assert.deepEqual(links.buttons, [BUTTONS.showAll, BUTTONS.withLinks], 'outside symlinks are only restored by the button that says so, never by Enter');
+    assert.match(links.detail, /l → \/etc/);
   });
 
   it('maps workspace paths and keeps the store out', () => {
@@ -127,6 +142,7 @@ describe('VS Code side (pure parts)', () => {
       snapshotOfNode: (id) => (id === 's0' ? { snapshotId: 'snap_a', root: 'r' } : undefined),
       attributionFor: () => [],
       attributionHistoryFor: () => [],
+      attributionStepsOf: () => [],
     };
 
     it('uses a tool call\'s post-call snapshot, as the Files tab shows the step', () => {
@@ -231,10 +247,12 @@ describe('VS Code side (pure parts)', () => {
       assert.deepEqual(factsAtPlayhead(history, ph!).map((f) => [f.nodeId, f.startLine, f.endLine]), [['r1', 1, 2]]);
     });
 
-    it('links to Phoenix only from an http(s) endpoint setting', () => {
-      assert.equal(phoenixEndpointOf({ ...DEFAULTS, phoenixEndpoint: 'http://127.0.0.1:6006/' }), 'http://127.0.0.1:6006');
-      assert.equal(phoenixEndpointOf({ ...DEFAULTS, phoenixEndpoint: '' }), null);
-      assert.equal(phoenixEndpointOf({ ...DEFAULTS, phoenixEndpoint: 'javascript:alert(1)' }), null);
+    it('links to Phoenix only from an http(s) endpoint setting, and only while the mirror is on', () => {
+      const on = { ...DEFAULTS, phoenixEnabled: true };
+      assert.equal(phoenixEndpointOf({ ...on, phoenixEndpoint: 'http://127.0.0.1:6006/' }), 'http://127.0.0.1:6006');
+      assert.equal(phoenixEndpointOf({ ...on, phoenixEndpoint: '' }), null);
+      assert.equal(phoenixEndpointOf({ ...on, phoenixEndpoint: 'javascript:alert(1)' }), null);
+      assert.equal(phoenixEndpointOf({ ...DEFAULTS, phoenixEndpoint: 'http://127.0.0.1:6006/' }), null, 'mirror off: Phoenix holds no spans to link to');
     });
   });
 

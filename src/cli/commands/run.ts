@@ -10,7 +10,7 @@ import { DEMO_MODEL_URL, NIM_DEFAULTS, openModel } from '../modelOption';
 
 export const RUN_USAGE = `  nemocog run --task <text> --workspace <dir> [--driver local|nemoclaw|none]
               [--model-url <url> | --model-url demo [--scenario <name>]] [--model <id>] [--reasoning adaptive|off]
-              [--policy <file>] [--ignore <glob>]... [--max-recoveries <n>] [--timeout-seconds <s>] [--json]
+              [--policy <file>] [--ignore <glob>]... [--max-recoveries <n>] [--timeout-seconds <s>] [--json] [--trust-policy]
               [--remote <ssh-alias> [--remote-workspace <dir>] [--remote-cli <command>] [--ssh-config <file>]]
   --model-url demo runs the scripted offline demo model (no key). The key of a real model is read from
   NEMOCOG_API_KEY (or --api-key-stdin), never from arguments.`;
@@ -37,6 +37,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       ignore: { type: 'string', multiple: true },
       reasoning: { type: 'string', default: 'adaptive' },
       scenario: { type: 'string' },
+      'trust-policy': { type: 'boolean' },
     },
     RUN_USAGE,
   );
@@ -61,6 +62,8 @@ export async function runCommand(argv: string[]): Promise<number> {
     ...(values.ignore?.length ? { snapshotIgnore: values.ignore } : {}),
     // A remote run's policy path is the remote host's: pass it through unresolved.
     policyFile: values.policy ? (values.remote ? values.policy : resolve(values.policy)) : undefined,
+    // A policy wider than the default (e.g. the repository's own .nemocognition/policy.yaml) needs this flag.
+    ...(values['trust-policy'] ? { approvePolicy: () => true } : {}),
     maxRecoveries: Number(values['max-recoveries']),
     timeoutMs: Number(values['timeout-seconds']) * 1000,
     signal: controller.signal,

@@ -140,7 +140,7 @@ export async function runBranches(input: BranchLoopInput): Promise<BranchLoopOut
       startTime: turnStart,
       endTime: Date.now(),
       status: failure ? 'error' : 'ok',
-      attributes: turnAttributes(result, supervisor.outcomes.length),
+      attributes: turnAttributes(result, supervisor.outcomes.length, (t) => recorder.scrub(t)),
     });
 
     if (failure) {
@@ -169,7 +169,7 @@ export async function runBranches(input: BranchLoopInput): Promise<BranchLoopOut
     });
 
     if (!verdict.recover) {
-      await recorder.sealBranch(branch.id, 'completed', result.finalText?.slice(0, 500) || 'The agent finished its turn.');
+      await recorder.sealBranch(branch.id, 'completed', result.finalText ? recorder.clipScrubbed(result.finalText, 500) : 'The agent finished its turn.');
       narrate(denied.length ? `The agent got past ${denied.length} denial(s) by itself and finished.` : 'The agent finished. Restore the branch to bring its result into the workspace.');
       return { status: 'completed', resultBranchId: branch.id };
     }
@@ -194,11 +194,10 @@ export async function runBranches(input: BranchLoopInput): Promise<BranchLoopOut
       task: opts.task,
       attempt: attempt + 1,
       maxAttempts: opts.maxRecoveries,
-      denied: denied.map<DeniedAction>((d) => ({ tool: d.toolName ?? 'tool', attempted: d.attempted, source: sourceLabel(d.source), rule: d.rule, detail: d.detail })),
+      denied: denied.map<DeniedAction>((d) => ({ tool: d.toolName ?? 'tool', attempted: recorder.scrub(d.attempted), source: sourceLabel(d.source), rule: d.rule, detail: recorder.scrub(d.detail) })),
       startsFrom: fork.startsFrom,
-      allowedWrite: ['the workspace (your current directory) and its subfolders'],
-      allowedRead: ['the workspace', 'system files and tools'],
-      allowedNetwork: ['the model endpoint only'],
+      // The policy actually in force (the recovery sandbox gets the same one).
+      ...sandbox.allowed,
     });
     recoveryNote = { prompt: message, why: verdict.why, forkFrom: fork.startsFrom === 'the last good state of the previous attempt' ? 'last-good-node' : fork.startsFrom === 'the original workspace' ? 'baseline' : 'fork-start' };
   }

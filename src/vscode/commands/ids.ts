@@ -14,6 +14,16 @@ export const COMMANDS = {
   revealStep: 'nemocognition.revealStep',
   installAgentRuntime: 'nemocognition.installAgentRuntime',
   forkFromNode: 'nemocognition.forkFromNode',
+  phoenixMirrorMenu: 'nemocognition.phoenixMirrorMenu',
+  retryPhoenixMirror: 'nemocognition.retryPhoenixMirror',
+  openRunInPhoenix: 'nemocognition.openRunInPhoenix',
+  /** Arguments: { nodeId } | { branchId } | { runId, view?: 'trace' | 'session' } (the Replay inspector's "Open in Phoenix"). */
+  openInPhoenix: 'nemocognition.openInPhoenix',
+  togglePhoenixMirror: 'nemocognition.togglePhoenixMirror',
+  setPhoenixApiKey: 'nemocognition.setPhoenixApiKey',
+  clearPhoenixApiKey: 'nemocognition.clearPhoenixApiKey',
+  checkPhoenix: 'nemocognition.checkPhoenix',
+  chooseGutterBranch: 'nemocognition.chooseGutterBranch',
 } as const;
 
 /** "NemoCognition: Check Setup" (nemocog doctor), registered by the setup check; the Replay view's empty state links to it. */

@@ -2,6 +2,7 @@
 import type * as vscode from 'vscode';
 import type { Services } from '../services/services';
 import { registerCancelRun } from './cancelRun';
+import { registerChooseGutterBranch } from './chooseGutterBranch';
 import { registerClearApiKey } from './clearApiKey';
 import { registerForkFromNode } from './forkFromNode';
 import { registerInstallAgentRuntime } from './installAgentRuntime';
@@ -15,6 +16,14 @@ import { registerSetApiKey } from './setApiKey';
 import { registerShowOutput } from './showOutput';
 import { registerToggleGutterMarkers } from './toggleGutterMarkers';
 import { registerUndoRestore } from './undoRestore';
+import { registerCheckPhoenix } from './checkPhoenix';
+import { registerClearPhoenixApiKey } from './clearPhoenixApiKey';
+import { registerOpenInPhoenix } from './openInPhoenix';
+import { registerOpenRunInPhoenix } from './openRunInPhoenix';
+import { registerPhoenixMirrorMenu } from './phoenixMirrorMenu';
+import { registerRetryPhoenixMirror } from './retryPhoenixMirror';
+import { registerSetPhoenixApiKey } from './setPhoenixApiKey';
+import { registerTogglePhoenixMirror } from './togglePhoenixMirror';
 
 export function registerCommands(s: Services): vscode.Disposable[] {
   return [
@@ -32,5 +41,14 @@ export function registerCommands(s: Services): vscode.Disposable[] {
     registerRevealStep(s),
     registerInstallAgentRuntime(s),
     registerForkFromNode(s),
+    registerPhoenixMirrorMenu(s),
+    registerRetryPhoenixMirror(s),
+    registerOpenRunInPhoenix(s),
+    registerOpenInPhoenix(s),
+    registerTogglePhoenixMirror(s),
+    registerSetPhoenixApiKey(s),
+    registerClearPhoenixApiKey(s),
+    registerCheckPhoenix(s),
+    registerChooseGutterBranch(s),
   ];
 }

@@ -12,7 +12,10 @@ export interface NcSettings {
   modelEndpoint: string;
   modelId: string;
   reasoning: 'adaptive' | 'off';
+  /** The Phoenix mirror (user settings only, application scope: a workspace cannot turn it on or point it elsewhere). */
+  phoenixEnabled: boolean;
   phoenixEndpoint: string;
+  phoenixProject: string;
   sandboxDriver: DriverKind;
   policyFile: string;
   remoteHost: string;
@@ -28,6 +31,8 @@ export interface NcSettings {
   gutterEnabled: boolean;
   /** The scripted scenario the offline demo model plays (the `demo` preset plays it whatever the task says). */
   demoScenario: DemoScenario;
+  /** Whose markers: '' = the branch most recently restored, 'latest-result', or a branch id. */
+  gutterBranch: string;
 }
 
 export const DEMO_SCENARIOS = ['deny-and-recover', 'two-recoveries', 'destructive', 'timeout', 'malformed-tool-call', 'hostile-text'] as const;
@@ -40,7 +45,9 @@ export const DEFAULTS: NcSettings = {
   modelEndpoint: 'https://integrate.api.nvidia.com/v1',
   modelId: 'nvidia/nemotron-3-super-120b-a12b',
   reasoning: 'adaptive',
+  phoenixEnabled: false,
   phoenixEndpoint: 'http://127.0.0.1:6006',
+  phoenixProject: 'nemocognition',
   sandboxDriver: 'local',
   policyFile: '',
   remoteHost: '',
@@ -54,6 +61,7 @@ export const DEFAULTS: NcSettings = {
   agentRuntimeDir: '',
   gutterEnabled: true,
   demoScenario: 'deny-and-recover',
+  gutterBranch: '',
 };
 
 /** Reads `key` (relative to the section); a value of the wrong type falls back to the default. */
@@ -74,7 +82,9 @@ export function readSettings(get: SettingGetter): NcSettings {
     modelEndpoint: pick(get, 'model.endpoint', d.modelEndpoint, isString).trim() || d.modelEndpoint,
     modelId: pick(get, 'model.id', d.modelId, isString).trim() || d.modelId,
     reasoning: pick(get, 'model.reasoning', d.reasoning, oneOf(['adaptive', 'off'])),
-    phoenixEndpoint: pick(get, 'phoenix.endpoint', d.phoenixEndpoint, isString).trim(),
+    phoenixEnabled: pick(get, 'phoenix.enabled', d.phoenixEnabled, (v) => typeof v === 'boolean'),
+    phoenixEndpoint: pick(get, 'phoenix.endpoint', d.phoenixEndpoint, isString).trim() || d.phoenixEndpoint,
+    phoenixProject: pick(get, 'phoenix.project', d.phoenixProject, (v) => typeof v === 'string' && !/[/?#]/.test(v)).trim() || d.phoenixProject,
     sandboxDriver: pick(get, 'sandbox.driver', d.sandboxDriver, oneOf(['local', 'nemoclaw', 'none'])),
     policyFile: pick(get, 'sandbox.policyFile', d.policyFile, isString).trim(),
     remoteHost: pick(get, 'sandbox.remoteHost', d.remoteHost, isString).trim(),
@@ -88,5 +98,6 @@ export function readSettings(get: SettingGetter): NcSettings {
     agentRuntimeDir: pick(get, 'agent.runtimeDir', d.agentRuntimeDir, isString).trim(),
     gutterEnabled: pick(get, 'gutter.enabled', d.gutterEnabled, (v) => typeof v === 'boolean'),
     demoScenario: pick(get, 'model.demoScenario', d.demoScenario, oneOf(DEMO_SCENARIOS)),
+    gutterBranch: pick(get, 'gutter.branch', d.gutterBranch, isString).trim(),
   };
 }

@@ -1,18 +1,33 @@
 /**
- * Gutter markers on lines an agent step wrote (from the store's line
- * attribution), with a hover naming the step, the tool and the reasoning.
- * Applied with a short debounce on visible-editor and document changes and
- * whenever the store changes; visible editors only. While a step is selected
- * in the Replay view, the markers follow it (see playhead.ts).
+ * Gutter markers on lines an agent step wrote, with a hover naming the step,
+ * the tool and the reasoning. Which lines: with no step selected in the Replay
+ * view, markerLines.ts (one branch, only lines whose current text is still
+ * what the step wrote); while a step is selected (the playhead), the file's
+ * writes replayed up to that step, its own lines marked as current
+ * (playhead.ts). Applied with a short debounce on visible-editor and document
+ * changes and whenever the store, the restored branch or the playhead
+ * changes; visible editors only.
  */
 import * as vscode from 'vscode';
+import type { LineOwners } from '../../core/attribution/currentLines';
+import type { RestoreTarget } from '../../core/restore/undoStack';
+import type { SnapshotService } from '../services/snapshotService';
 import type { StoreService } from '../services/storeService';
 import type { WorkspacePaths } from '../services/workspacePaths';
 import { relativeInWorkspace } from '../services/workspacePaths';
 import { createGutterDecorationTypes, type GutterDecorationTypes } from './decorationTypes';
 import { askingModelCall, hoverFactsFor } from './hoverFacts';
 import { buildHoverMarkdown, lineNote, type HoverFacts } from './hoverMarkdown';
+import { chooseBranch, markersNow, ownersFor, type BranchChoice } from './markerLines';
 import { atPlayhead, factsAtPlayhead, playheadOf, type Playhead } from './playhead';
+
+export interface GutterSources {
+  snapshots: SnapshotService;
+  /** The restore currently in effect (top of the undo stack). */
+  restored(): Promise<RestoreTarget | undefined>;
+  /** `nemocognition.gutter.branch`. */
+  branchSetting(): string;
+}
 
 const DEBOUNCE_MS = 250;
 const MAX_RANGES_PER_FILE = 5_000;
@@ -29,7 +44,10 @@ export class GutterController implements vscode.Disposable {
   private playhead: Playhead | null = null;
   private playheadNodeId: string | null = null;
   private readonly subs: vscode.Disposable[] = [];
+  /** Lines as of the playhead, per playhead and file. */
   private readonly cache = new Map<string, Marker[]>();
+  /** Ownership at the end of the chosen branch, per branch and file (matched to the editor's text on every pass). */
+  private readonly owners = new Map<string, Promise<LineOwners>>();
   /** What was last drawn in each visible editor (document URI → ranges): what a user sees, for the in-host tests. */
   private readonly drawn = new Map<string, vscode.Range[]>();
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -40,6 +58,7 @@ export class GutterController implements vscode.Disposable {
     private readonly store: StoreService,
     private readonly paths: () => WorkspacePaths | undefined,
     private readonly enabled: () => boolean,
+    private readonly sources: GutterSources,
   ) {
     this.types = createGutterDecorationTypes(extensionUri);
     this.subs.push(
@@ -74,6 +93,7 @@ export class GutterController implements vscode.Disposable {
   /** Settings or the store changed: drop cached attribution and redraw. */
   invalidate(): void {
     this.cache.clear();
+    this.owners.clear();
     this.schedule();
   }
 
@@ -90,9 +110,17 @@ export class GutterController implements vscode.Disposable {
       for (const ed of editors) this.draw(ed, [], [], []);
       return;
     }
+    const playhead = this.playhead;
+    const choice = playhead ? undefined : await this.choice();
     for (const ed of editors) {
       const rel = ed.document.uri.scheme === 'file' ? relativeInWorkspace(paths, ed.document.uri.fsPath) : undefined;
-      const markers = atPlayhead(rel ? await this.markersFor(rel) : [], this.playhead);
+      const markers = !rel
+        ? []
+        : playhead
+          ? atPlayhead(await this.markersAtPlayhead(rel, playhead), playhead)
+          : choice
+            ? (await this.markersOfBranch(rel, choice, ed.document.getText())).map((m) => ({ ...m, current: false }))
+            : [];
       if (gen !== this.generation) return; // a newer pass is under way
       const last = ed.document.lineCount - 1;
       const lines: vscode.DecorationOptions[] = [];
@@ -127,16 +155,15 @@ export class GutterController implements vscode.Disposable {
     return this.drawn.get(uri.toString()) ?? [];
   }
 
-  private async markersFor(rel: string): Promise<Marker[]> {
+  private async markersAtPlayhead(rel: string, playhead: Playhead): Promise<Marker[]> {
     // Keyed by the playhead too: a pass begun before the playhead moved must not fill the cache for the new one.
-    const playhead = this.playhead;
-    const key = `${playhead?.nodeId ?? ''}\u0000${rel}`;
+    const key = `${playhead.nodeId}\u0000${rel}`;
     const hit = this.cache.get(key);
     if (hit) return hit;
     const markers =
       (await this.store.query((s) =>
-        // At a playhead, the file's writes replayed up to it (each line's last writer then); else the last writers now.
-        (playhead ? factsAtPlayhead(s.attributionHistoryFor(rel), playhead) : s.attributionFor(rel))
+        // The file's writes replayed up to the playhead: each line's last writer then.
+        factsAtPlayhead(s.attributionHistoryFor(rel), playhead)
           .slice(0, MAX_RANGES_PER_FILE)
           .flatMap((a) => {
             const node = s.getNode(a.nodeId);
@@ -148,6 +175,54 @@ export class GutterController implements vscode.Disposable {
       )) ?? [];
     this.cache.set(key, markers);
     return markers;
+  }
+
+  private async choice(): Promise<BranchChoice | undefined> {
+    const restored = await this.sources.restored();
+    return (await this.store.query((s) => chooseBranch(this.sources.branchSetting(), restored, s))) ?? undefined;
+  }
+
+  /** Markers for the editor's current text: ownership is cached per file and branch, matched to the text on every pass. */
+  private async markersOfBranch(rel: string, choice: BranchChoice, text: string): Promise<Marker[]> {
+    const key = `${choice.branchId}|${choice.beforeSeq ?? ''}|${rel}`;
+    let owners = this.owners.get(key);
+    if (!owners) {
+      owners = this.ownersOf(rel, choice);
+      this.owners.set(key, owners);
+    }
+    const lines = markersNow(await owners, text).slice(0, MAX_RANGES_PER_FILE);
+    if (lines.length === 0) return [];
+    return (
+      (await this.store.query((s) =>
+        lines.flatMap((m) => {
+          const node = s.getNode(m.nodeId);
+          if (!node) return [];
+          const branch = s.getBranch(node.branchId);
+          const parent = (node.parentNodeId ? s.getNode(node.parentNodeId) : undefined) ?? askingModelCall(node, s.nodesOfBranch(node.branchId));
+          const a = { startLine: m.startLine, endLine: m.endLine, nodeId: node.id, runId: node.runId, at: node.endTime ?? node.startTime };
+          return [{ startLine: m.startLine, endLine: m.endLine, nodeId: node.id, facts: hoverFactsFor(a, node, branch, parent) }];
+        }),
+      )) ?? []
+    );
+  }
+
+  private async ownersOf(rel: string, choice: BranchChoice): Promise<LineOwners> {
+    let engine: Awaited<ReturnType<SnapshotService['get']>>['engine'] | undefined;
+    try {
+      engine = (await this.sources.snapshots.get()).engine;
+    } catch {
+      return { lines: [], owners: [] };
+    }
+    const readAfter = async (snapshotId: string, path: string) => {
+      try {
+        const b = engine!.readFile(snapshotId, path);
+        return b && b.length <= 2_000_000 && !b.includes(0) ? b.toString('utf8') : undefined;
+      } catch {
+        return undefined; // collected or damaged: no marker rather than a wrong one
+      }
+    };
+    const owners = await this.store.query((s) => ownersFor(s, choice, rel, readAfter));
+    return (await owners) ?? { lines: [], owners: [] };
   }
 
   dispose(): void {

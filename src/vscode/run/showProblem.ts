@@ -33,5 +33,8 @@ export async function runProblemAction(a: ProblemAction): Promise<void> {
       // The one setting that matters here, not the whole list.
       await vscode.commands.executeCommand('workbench.action.openSettings', 'nemocognition.agent.runtimeDir');
       return;
+    case 'Manage Workspace Trust':
+      await vscode.commands.executeCommand('workbench.trust.manage');
+      return;
   }
 }

@@ -3,5 +3,16 @@ import type { Store } from '../../core/store/store';
 
 export type StoreReader = Pick<
   Store,
-  'listRuns' | 'getRun' | 'branchesOf' | 'getBranch' | 'nodesOfRun' | 'nodesOfBranch' | 'getNode' | 'spansOfNode' | 'snapshotOfNode' | 'attributionFor' | 'attributionHistoryFor'
+  | 'listRuns'
+  | 'getRun'
+  | 'branchesOf'
+  | 'getBranch'
+  | 'nodesOfRun'
+  | 'nodesOfBranch'
+  | 'getNode'
+  | 'spansOfNode'
+  | 'snapshotOfNode'
+  | 'attributionFor'
+  | 'attributionHistoryFor'
+  | 'attributionStepsOf'
 >;
