@@ -2,7 +2,8 @@
  * Which lines of the new text were written by a change: Myers' O((N+M)·D)
  * diff over lines, returning the inserted line ranges of the new text
  * (1-based, inclusive). Used to attribute edited lines to the tool call that
- * wrote them (gutter markers).
+ * wrote them (gutter markers). `lineEdits` gives the whole edit script (kept,
+ * inserted and deleted lines) from the same trace, for diff excerpts.
  */
 
 export type LineRange = [number, number];
@@ -14,8 +15,15 @@ function splitLines(text: string): string[] {
   return lines;
 }
 
-/** Indexes (0-based) of lines of `b` that are not matched to lines of `a`. */
-function insertedIndexes(a: string[], b: string[], maxD: number): Set<number> | null {
+interface Unmatched {
+  /** Indexes (0-based) of lines of `b` not matched to lines of `a`. */
+  inserted: Set<number>;
+  /** Indexes (0-based) of lines of `a` not matched to lines of `b`. */
+  deleted: Set<number>;
+}
+
+/** Myers' shortest edit script between `a` and `b`, or null beyond `maxD` edits. */
+function unmatchedLines(a: string[], b: string[], maxD: number): Unmatched | null {
   const n = a.length;
   const m = b.length;
   const max = Math.min(n + m, maxD);
@@ -40,8 +48,9 @@ function insertedIndexes(a: string[], b: string[], maxD: number): Set<number> | 
   return null;
 }
 
-function backtrack(trace: Int32Array[], offset: number, n: number, m: number, dEnd: number): Set<number> {
+function backtrack(trace: Int32Array[], offset: number, n: number, m: number, dEnd: number): Unmatched {
   const inserted = new Set<number>();
+  const deleted = new Set<number>();
   let x = n;
   let y = m;
   for (let d = dEnd; d > 0; d--) {
@@ -55,10 +64,11 @@ function backtrack(trace: Int32Array[], offset: number, n: number, m: number, dE
       y--;
     }
     if (prevK === k + 1) inserted.add(prevY); // a step down: line prevY of b was inserted
+    else deleted.add(prevX); // a step right: line prevX of a was deleted
     x = prevX;
     y = prevY;
   }
-  return inserted;
+  return { inserted, deleted };
 }
 
 function toRanges(indexes: Iterable<number>): LineRange[] {
@@ -80,7 +90,41 @@ export function changedLineRanges(before: string, after: string, maxEdits = 2000
   const a = splitLines(before);
   const b = splitLines(after);
   if (b.length === 0) return [];
-  const inserted = insertedIndexes(a, b, maxEdits);
-  if (!inserted) return [[1, b.length]];
-  return toRanges(inserted);
+  const unmatched = unmatchedLines(a, b, maxEdits);
+  if (!unmatched) return [[1, b.length]];
+  return toRanges(unmatched.inserted);
+}
+
+/** One line of an edit script: kept (`=`), inserted (`+`) or deleted (`-`); line numbers are 1-based. */
+export type LineEdit =
+  | { op: '='; text: string; oldLine: number; newLine: number }
+  | { op: '+'; text: string; newLine: number }
+  | { op: '-'; text: string; oldLine: number };
+
+/**
+ * The edit script turning `before` into `after`, deletions before insertions
+ * at each change. Beyond `maxEdits` edits, every old line is deleted and every
+ * new line inserted (still a correct script, just not the shortest).
+ */
+export function lineEdits(before: string, after: string, maxEdits = 20000): LineEdit[] {
+  const a = splitLines(before);
+  const b = splitLines(after);
+  const u = unmatchedLines(a, b, maxEdits) ?? { deleted: new Set(a.keys()), inserted: new Set(b.keys()) };
+  const out: LineEdit[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (i < a.length && u.deleted.has(i)) {
+      out.push({ op: '-', text: a[i]!, oldLine: i + 1 });
+      i++;
+    } else if (j < b.length && u.inserted.has(j)) {
+      out.push({ op: '+', text: b[j]!, newLine: j + 1 });
+      j++;
+    } else {
+      out.push({ op: '=', text: b[j]!, oldLine: i + 1, newLine: j + 1 });
+      i++;
+      j++;
+    }
+  }
+  return out;
 }
