@@ -1,15 +1,21 @@
 /**
  * `nemocog`: NemoCognition's command line, over the same core as the extension.
  *   nemocog run --task "..." --workspace <dir> [--driver local|nemoclaw|none] [--model-url U --model M]
- *   nemocog demo [--headless] [--workspace <dir>] [--scenario deny-and-recover]
+ *   nemocog demo [--headless] [--workspace <dir>] [--scenario deny-and-recover|pair|...]
  *   nemocog inspect [--json] <workspace>
  *   nemocog restore <workspace> --node <nodeId> | --snapshot <id>
+ *   nemocog storyboard <workspace> [--run <id>] [--out file.json]
+  nemocog render <workspace> [--run <id>] --out run.mp4 [--size 1280x720] [--fps 30]
+  nemocog render --storyboard file.json --out run.mp4 [--size WxH] [--fps N]
+ *   nemocog render <workspace> [--run <id>] --out run.mp4 [--size 1280x720] [--fps 30]
  */
 import { runCommand } from './commands/run';
 import { demoCommand } from './commands/demo';
 import { inspectCommand } from './commands/inspect';
 import { restoreCommand } from './commands/restore';
 import { installRuntimeCommand } from './commands/installRuntime';
+import { storyboardCommand } from './commands/storyboard';
+import { renderCommand } from './commands/render';
 import { CliError } from './errors';
 
 const HELP = `nemocog: run coding agents under supervision, then inspect, replay and restore what they did.
@@ -20,6 +26,9 @@ Usage:
   nemocog inspect [--json] <workspace>
   nemocog restore <workspace> (--node <nodeId> | --branch <branchId> | --snapshot <snapshotId>)
   nemocog install-runtime [--dir <folder>]
+  nemocog storyboard <workspace> [--run <id>] [--out file.json]
+  nemocog render <workspace> [--run <id>] --out run.mp4 [--size 1280x720] [--fps 30]
+  nemocog render --storyboard file.json --out run.mp4 [--size WxH] [--fps N]
 
 The model key is read from NEMOCOG_API_KEY (never from arguments, never recorded).`;
 
@@ -29,6 +38,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   inspect: inspectCommand,
   restore: restoreCommand,
   'install-runtime': installRuntimeCommand,
+  storyboard: storyboardCommand,
+  render: renderCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -88,6 +88,7 @@ export class OpenClawAgent implements AgentPort {
       rootDir: req.stateDir,
       workspaceDir: req.sandbox.workdir,
       provider: { baseUrl: req.gateway.url, apiKey: req.gateway.secret, model: req.gateway.model },
+      ...(req.agents?.length ? { agents: req.agents } : {}),
       ...(req.supervisor ? { plugin: { entryFile: this.pluginEntry, socketPath: req.supervisor.socketPath } } : {}),
     });
     // The supervisor secret goes in a file the plugin reads and deletes on load, before any tool runs.
@@ -97,6 +98,7 @@ export class OpenClawAgent implements AgentPort {
       paths,
       sessionId: req.sessionId,
       task: req.message,
+      ...(req.agentId ? { agentId: req.agentId } : {}),
       supervisor,
       path: `${dirname(this.runtime.nodeBin)}:/usr/local/bin:/usr/bin:/bin`,
     });

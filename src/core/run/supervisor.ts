@@ -4,6 +4,7 @@
  * model gateway and a supervisor plugin watching every step, and, when a
  * policy denial stops the agent, seals the failed branch as evidence and
  * re-runs the agent in a fresh recovery sandbox with a correction prompt.
+ * With `pair`, two agents take turns in one shared sandbox instead.
  * The user's workspace is never written: results come back by restore.
  */
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
@@ -21,6 +22,7 @@ import type { RunListener, RunSummary, SupervisedRunOptions } from './api';
 import { ModelCallRouter } from './modelCalls';
 import { openRunResources, type RunResources } from './resources';
 import { runBranches } from './branchLoop';
+import { runPair } from './pairTurns';
 import { recorded, recordingIntact, recordRunFailure, turnFailure, type RecordedFailure } from './failures';
 import { describeProblem, type Problem } from './problems';
 import { stopCauseOf, stoppable } from './stop';
@@ -101,7 +103,8 @@ export async function runSupervised(opts: SupervisedRunOptions, listener: RunLis
 
     const onChannelRejected = (reason: string) => void router.onRejected({ remote: 'supervisor socket', path: 'supervisor', method: 'MESSAGE', reason, at: Date.now() }, 'supervisor.auth');
     resources = await openRunResources(opts, { runId: recorder.currentRun!.id, nc, gatewayPort: gateway.port, scrubber, engine, log: (t) => narrate(`agent: ${t.trim()}`), onChannelRejected });
-    const outcome = await runBranches({ opts: { ...opts, signal: run.signal }, listener, recorder, engine, router, resources, gateway, baselineSnapshotId: baseline.id, narrate });
+    const env = { opts: { ...opts, signal: run.signal }, listener, recorder, engine, router, resources, gateway, baselineSnapshotId: baseline.id, narrate };
+    const outcome = opts.pair ? await runPair({ ...env, pair: opts.pair }) : await runBranches(env);
     await endRun(recorder, outcome.status);
     return summarise(recorder, outcome.resultBranchId, unrecorded(recorder) ?? outcome.problem);
   } catch (err) {

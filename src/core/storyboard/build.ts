@@ -143,7 +143,7 @@ function summaryOf(run: Run, branches: StoryboardBranch[], agents: StoryboardAge
   const count = (k: Scene['kind']) => scenes.filter((s) => s.kind === k).length;
   const denials = nodes.filter(isDeny).length;
   const recoveries = count('recovery');
-  const who = agents.length > 1 ? `${agents.map((a) => a.id).join(' and ')}` : 'The agent';
+  const who = agents.length > 1 ? capital(agents.map((a) => a.id).join(' and ')) : 'The agent';
   const after = [denials ? `${denials} denial${denials === 1 ? '' : 's'}` : '', recoveries ? `${recoveries} recover${recoveries === 1 ? 'y' : 'ies'}` : ''].filter(Boolean).join(' and ');
   const secs = Math.round(durationMs / 1000);
   const headline =
@@ -165,6 +165,10 @@ function summaryOf(run: Run, branches: StoryboardBranch[], agents: StoryboardAge
     climaxes: scenes.filter((s) => s.climax).length,
     screenMs: scenes.reduce((t, s) => t + s.timing.screenMs, 0),
   };
+}
+
+function capital(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 function baseName(p: string): string {

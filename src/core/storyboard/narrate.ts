@@ -13,6 +13,13 @@ function clip(s: string, max = MAX): string {
   return one.length > max ? `${one.slice(0, max - 1)}…` : one;
 }
 
+/** What `nemocognition.recovery.fork_from` says, in words. */
+const FORK_FROM: Record<string, string> = {
+  baseline: 'the baseline',
+  'last-good-node': 'the last good step',
+  'cross-agent-checkpoint': 'the last cross-agent checkpoint',
+};
+
 export interface NarrationInput {
   node: Node;
   kind: SceneKind;
@@ -57,7 +64,7 @@ function sentence({ node: n, kind, agent, branchLabel, scores, changedFiles }: N
       const why = str(a, 'nemocognition.recovery.reason');
       const from = str(a, 'nemocognition.recovery.fork_from');
       const into = str(a, 'nemocognition.recovery.sandbox');
-      return `Recovery${typeof attempt === 'number' ? ` ${attempt}` : ''}: ${why ? `${why}; ` : ''}a fresh sandbox${into ? ` (${into})` : ''} restored from ${from === 'baseline' ? 'the baseline' : from ? from.replace(/-/g, ' ') : 'a snapshot'}, and ${agent} starts again with a correction prompt.`;
+      return `Recovery${typeof attempt === 'number' ? ` ${attempt}` : ''}: ${why ? `${why}; ` : ''}a fresh sandbox${into ? ` (${into})` : ''} restored from ${FORK_FROM[from ?? ''] ?? 'a snapshot'}, and ${agent} starts again with a correction prompt.`;
     }
     case 'fork':
       return `A new branch ${branchLabel} forks here: ${str(a, 'nemocognition.fork.instruction') ?? n.name}.`;

@@ -3,6 +3,7 @@ import { denyAndRecover } from './denyAndRecover';
 import { destructive } from './destructive';
 import { envProbe } from './envProbe';
 import { malformedToolCall } from './malformedToolCall';
+import { pair } from './pair';
 import { timeout } from './timeout';
 import { twoRecoveries } from './twoRecoveries';
 
@@ -13,9 +14,10 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = Object.freeze({
   [malformedToolCall.name]: malformedToolCall,
   [twoRecoveries.name]: twoRecoveries,
   [envProbe.name]: envProbe,
+  [pair.name]: pair,
 });
 
-export type ScenarioName = 'deny-and-recover' | 'destructive' | 'timeout' | 'malformed-tool-call' | 'two-recoveries' | 'env-probe';
+export type ScenarioName = 'deny-and-recover' | 'destructive' | 'timeout' | 'malformed-tool-call' | 'two-recoveries' | 'env-probe' | 'pair';
 
 export function getScenario(name: string): Scenario {
   const s = SCENARIOS[name];
