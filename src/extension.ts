@@ -18,7 +18,12 @@ import { StoreService } from './vscode/services/storeService';
 import { workspacePaths } from './vscode/services/workspacePaths';
 import { ReplayViewProvider } from './vscode/views/replayViewProvider';
 
-export function activate(context: vscode.ExtensionContext): void {
+/** What activate() returns when VS Code runs the extension's tests (ExtensionMode.Test), and only then. */
+export interface NemoCognitionTestApi {
+  services: Services;
+}
+
+export function activate(context: vscode.ExtensionContext): NemoCognitionTestApi | undefined {
   const output = vscode.window.createOutputChannel('NemoCognition', { log: true });
   const settings = () => readSettings((key) => vscode.workspace.getConfiguration(SETTINGS_SECTION).get(key));
   // The first folder of a multi-root workspace is the one agents work on.
@@ -61,6 +66,8 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => void store.reset()),
   );
+  // The in-host test suite (test/vscode/suite) drives the real services; other extensions never see them.
+  return context.extensionMode === vscode.ExtensionMode.Test ? { services } : undefined;
 }
 
 export function deactivate(): void {

@@ -68,9 +68,15 @@ export function packageVsix(outFile: string): string {
 
 export interface CodeServerOptions {
   workspace: string;
-  vsix: string;
+  /** The packaged extension to install; none for the in-host tests, which load it from its development path. */
+  vsix?: string;
   /** Extra settings.json entries for the user profile. */
   settings?: Record<string, unknown>;
+  /**
+   * Let the workbench honour a URL `payload` (extensionDevelopmentPath, extensionTestsPath): a built
+   * VS Code only reads it with the smoke-test driver enabled. For the in-host tests only.
+   */
+  extensionTests?: boolean;
 }
 
 export interface RunningCodeServer {
@@ -121,8 +127,11 @@ export async function startCodeServer(inst: CodeServerInstall, opts: CodeServerO
   delete env.VSCODE_IPC_HOOK_CLI; // when run from a VS Code terminal, code-server would talk to that window instead
 
   // Installing from the .vsix exercises the package users get, not the source tree.
-  const installOut = execFileSync(inst.node, [...baseArgs, '--install-extension', opts.vsix], { env, encoding: 'utf8', timeout: 120_000 });
-  if (!/successfully installed/i.test(installOut)) throw new Error(`code-server could not install ${opts.vsix}:\n${installOut}`);
+  let installOut = '';
+  if (opts.vsix) {
+    installOut = execFileSync(inst.node, [...baseArgs, '--install-extension', opts.vsix], { env, encoding: 'utf8', timeout: 120_000 });
+    if (!/successfully installed/i.test(installOut)) throw new Error(`code-server could not install ${opts.vsix}:\n${installOut}`);
+  }
 
   const port = await freePort();
   const args = [
@@ -134,6 +143,7 @@ export async function startCodeServer(inst: CodeServerInstall, opts: CodeServerO
     '--disable-workspace-trust',
     '--disable-getting-started-override',
     '--ignore-last-opened',
+    ...(opts.extensionTests ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
     opts.workspace,
   ];
   let output = `$ ${inst.node} ${args.join(' ')}\n${installOut}`;

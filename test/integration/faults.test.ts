@@ -28,7 +28,7 @@ import { Store } from '../../src/core/store/store';
 import { storeDirFor } from '../../src/core/store/paths';
 import { seedDemoWorkspace } from '../../src/cli/demoWorkspace';
 import { DEMO_TASK } from '../../src/cli/commands/demo';
-import { requireAgentRuntime, requireLandlock } from '../support/realParts';
+import { missingPart, requireAgentRuntime, requireLandlock } from '../support/realParts';
 
 const ROOT = join(__dirname, '..', '..');
 const FAKE_RUNTIME = join(__dirname, '..', 'fixtures', 'fake-agent-runtime');
@@ -359,7 +359,7 @@ describe('faults of the supervised run', function () {
       const after = join(scratch, 'store-after-full');
       // The store alone on a small tmpfs in a private mount namespace; the CLI's exit status is kept, the store copied out.
       const flags = [['-m'], ['-rm']].find((f) => spawnSync('unshare', [...f, 'sh', '-c', 'mount -t tmpfs -o size=64k tmpfs "$1"', 'sh', storeDir]).status === 0);
-      if (!flags) return this.skip(); // needs mount namespaces; reported as pending, not passed
+      if (!flags) missingPart(this, 'mount namespaces (`unshare -m` or `unshare -rm`), for a tmpfs the size of a full disk');
       const sh = 'mount -t tmpfs -o size=8m tmpfs "$1" && { "$2" "$3" run --task "$4" --workspace "$5" --model-url "$6" --model "$7"; code=$?; cp -a "$1" "$8"; exit $code; }';
       const cli = spawn('unshare', [...flags, 'sh', '-c', sh, 'sh', storeDir, process.execPath, join(ROOT, 'dist', 'cli.js'), DEMO_TASK, ws, demo.baseUrl, demo.model, after], { stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';

@@ -18,7 +18,7 @@ import { Store } from '../../src/core/store/store';
 import { storeDirFor } from '../../src/core/store/paths';
 import { seedDemoWorkspace } from '../../src/cli/demoWorkspace';
 import { DEMO_TASK } from '../../src/cli/commands/demo';
-import { requireAgentRuntime, requireLandlock } from '../support/realParts';
+import { missingPart, requireAgentRuntime, requireLandlock } from '../support/realParts';
 import { processesMentioning } from '../support/processes';
 import { ensureSshdInstalled, sshdAvailable, startSshd, type TestSshd } from '../support/sshd';
 
@@ -38,10 +38,7 @@ describe('supervised run on a remote host over real OpenSSH', function () {
     } catch (e) {
       if (process.env.CI === 'true') throw e;
     }
-    if (!sshdAvailable()) {
-      if (process.env.CI === 'true') throw new Error('sshd is required in CI');
-      this.skip();
-    }
+    if (!sshdAvailable()) missingPart(this, 'OpenSSH server (apt-get install openssh-server)');
     scratch = mkdtempSync(join(tmpdir(), 'nc-remote-'));
     sshd = await startSshd();
     // The model listens only on this side's loopback; the remote reaches it through the SSH reverse forward.

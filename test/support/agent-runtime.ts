@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { AgentRuntimeMissingError, locateAgentRuntime, type AgentRuntime } from '../../src/core/bridge/openclaw/runtime';
+import { missingPart } from './realParts';
 
 /** Shared by every test that needs the real OpenClaw CLI. */
 
@@ -10,11 +11,17 @@ export const REPO_ROOT = resolve(__dirname, '..', '..');
 let cached: { runtime?: AgentRuntime; skipReason?: string } | undefined;
 
 /**
- * Locates the pinned agent runtime, installing it (npm registry) when it is
- * missing. Returns a skip reason only when it cannot be installed, and says
- * so loudly: a skipped real-OpenClaw test is a gap, not a pass.
+ * The pinned agent runtime for a test that needs the real OpenClaw, installing
+ * it (npm registry) when it is missing. When it cannot be installed the test
+ * fails under CI and is skipped loudly elsewhere (test/support/realParts.ts).
  */
-export function ensureAgentRuntime(): { runtime?: AgentRuntime; skipReason?: string } {
+export function requireAgentRuntimeInstalled(ctx: Mocha.Context): AgentRuntime {
+  const rt = ensureAgentRuntime();
+  if (!rt.runtime) missingPart(ctx, rt.skipReason ?? 'the OpenClaw agent runtime');
+  return rt.runtime;
+}
+
+function ensureAgentRuntime(): { runtime?: AgentRuntime; skipReason?: string } {
   if (cached) return cached;
   try {
     cached = { runtime: locateAgentRuntime({ repoRoot: REPO_ROOT }) };

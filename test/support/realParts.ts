@@ -8,18 +8,20 @@ import { execFileSync } from 'node:child_process';
 import { locateAgentRuntime } from '../../src/core/bridge/openclaw';
 import { LocalSandboxDriver } from '../../src/core/sandbox/local';
 
-function missing(ctx: Mocha.Context, what: string): void {
+/** Outside CI: skip loudly. Under CI (CI=true): fail with the reason, because `npm test` installs every part. */
+export function missingPart(ctx: Mocha.Context, what: string): never {
   const msg = `REAL PART MISSING: ${what}`;
-  if (process.env.CI === 'true') throw new Error(`${msg} (CI installs it with .ci/ensure-deps.mjs; this is a broken build)`);
+  if (process.env.CI === 'true') throw new Error(`${msg} (\`npm test\` installs it through .ci/ensure-deps.mjs; under CI its absence is a broken build)`);
   console.warn(`\n    ⚠ ${msg} — skipping`);
   ctx.skip();
+  throw new Error('unreachable: mocha skip');
 }
 
 export function requireAgentRuntime(ctx: Mocha.Context): void {
   try {
     locateAgentRuntime();
   } catch (e) {
-    missing(ctx, `the OpenClaw runtime (${(e as Error).message})`);
+    missingPart(ctx, `the OpenClaw runtime (${(e as Error).message})`);
   }
 }
 
@@ -27,7 +29,7 @@ export async function requireLandlock(ctx: Mocha.Context): Promise<void> {
   try {
     await new LocalSandboxDriver().checkAvailable();
   } catch (e) {
-    missing(ctx, `the local sandbox (${(e as Error).message})`);
+    missingPart(ctx, `the local sandbox (${(e as Error).message})`);
   }
 }
 
@@ -35,6 +37,6 @@ export function requireBinary(ctx: Mocha.Context, bin: string, why: string): voi
   try {
     execFileSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' });
   } catch {
-    missing(ctx, `${bin} (${why})`);
+    missingPart(ctx, `${bin} (${why})`);
   }
 }

@@ -12,6 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { PROTOCOL_VERSION, type ReplayBootstrap } from '../../src/protocol/replay';
 import { mkBranch, mkNode, mkRun } from './fixtures';
 import { serveWebview, WEBVIEW_DIST, type Harness } from './webviewHarness';
+import { missingPart } from '../support/realParts';
 
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => fs.existsSync(p));
 const EVIL = '<img src=x onerror="window.__pwned=1">';
@@ -48,14 +49,11 @@ describe('Replay webview in Chromium', function () {
 
   before(async function () {
     if (!CHROMIUM) {
-      if (process.env.CI === 'true') throw new Error('Chromium is missing: CI installs it with .ci/ensure-deps.mjs');
-      console.warn('    (skipped: no Chromium found at /usr/bin/chromium; apt-get install chromium to run these)');
-      return this.skip();
+      missingPart(this, 'Chromium at /usr/bin/chromium (apt-get install chromium)');
     }
     const bundle = path.join(WEBVIEW_DIST, 'main.js');
     if (!fs.existsSync(bundle) || fs.statSync(bundle).size === 0) {
-      console.warn(`    (skipped: ${bundle} is missing or empty; run \`npm run build\` first)`);
-      return this.skip();
+      missingPart(this, `the webview bundle ${bundle} (run \`npm run build\`, which \`npm test\` does first)`);
     }
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });

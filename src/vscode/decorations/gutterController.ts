@@ -25,6 +25,8 @@ export class GutterController implements vscode.Disposable {
   private readonly type: vscode.TextEditorDecorationType;
   private readonly subs: vscode.Disposable[] = [];
   private readonly cache = new Map<string, Marker[]>();
+  /** What was last drawn in each visible editor (document URI → ranges): what a user sees, for the in-host tests. */
+  private readonly drawn = new Map<string, vscode.Range[]>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private generation = 0;
 
@@ -62,7 +64,7 @@ export class GutterController implements vscode.Disposable {
     const editors = vscode.window.visibleTextEditors;
     const paths = this.paths();
     if (!this.enabled() || !paths) {
-      for (const ed of editors) ed.setDecorations(this.type, []);
+      for (const ed of editors) this.draw(ed, []);
       return;
     }
     for (const ed of editors) {
@@ -79,8 +81,18 @@ export class GutterController implements vscode.Disposable {
         md.supportHtml = false;
         options.push({ range: new vscode.Range(start, 0, end, 0), hoverMessage: md });
       }
-      ed.setDecorations(this.type, options);
+      this.draw(ed, options);
     }
+  }
+
+  private draw(ed: vscode.TextEditor, options: vscode.DecorationOptions[]): void {
+    ed.setDecorations(this.type, options);
+    this.drawn.set(ed.document.uri.toString(), options.map((o) => o.range));
+  }
+
+  /** The marker ranges last drawn for a document (empty when none, or when it is not visible). */
+  drawnFor(uri: vscode.Uri): readonly vscode.Range[] {
+    return this.drawn.get(uri.toString()) ?? [];
   }
 
   private async markersFor(rel: string): Promise<Marker[]> {

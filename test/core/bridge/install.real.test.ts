@@ -1,7 +1,8 @@
 /**
- * The real install from the npm registry into a temporary folder (about 850 MB,
- * a few minutes), then `openclaw --version` through the installed Node 24.
- * Runs only with NEMOCOG_TEST_REAL_INSTALL=1; the fake-npm tests cover the rest.
+ * The real install from the npm registry into a temporary folder (about 850 MB;
+ * under a minute once npm's cache holds the packages, which `npm test`'s own
+ * install of the runtime leaves there), then `openclaw --version` through the
+ * installed Node 24. The fake-npm tests cover the failure paths.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,7 +15,6 @@ describe('agent runtime installer (real npm registry)', function () {
   this.timeout(15 * 60_000);
   let tmp: string;
   before(function () {
-    if (process.env.NEMOCOG_TEST_REAL_INSTALL !== '1') this.skip();
     tmp = mkdtempSync(join(tmpdir(), 'nc-real-install-'));
   });
   after(() => tmp && rmSync(tmp, { recursive: true, force: true }));
@@ -31,6 +31,7 @@ describe('agent runtime installer (real npm registry)', function () {
     assert.match(probeAgentRuntime(rt, tmp), new RegExp(OPENCLAW_VERSION.replace(/\./g, '\\.')));
     const t1 = Date.now();
     await installAgentRuntime(dir);
-    assert.ok(Date.now() - t1 < 5000, 'second call is a quick no-op');
+    // A generous sanity bound (the no-op is a few stats and one `--version` probe); timing belongs in `npm run bench`.
+    assert.ok(Date.now() - t1 < 30_000, 'second call is a quick no-op');
   });
 });

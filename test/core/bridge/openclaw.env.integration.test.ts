@@ -8,7 +8,8 @@ import { toolResultText } from '../../../src/core/bridge/openclaw/denials';
 import { runAgentTurn } from '../../../src/core/bridge/openclaw/runner';
 import { startSupervisorServer, type AfterToolCallReport, type SupervisorServer } from '../../../src/core/bridge/openclaw/supervisorServer';
 import { startDemoModel, type DemoModel } from '../../../src/core/demo/server';
-import { buildSupervisorPlugin, ensureAgentRuntime } from '../../support/agent-runtime';
+import type { AgentRuntime } from '../../../src/core/bridge/openclaw/runtime';
+import { buildSupervisorPlugin, requireAgentRuntimeInstalled } from '../../support/agent-runtime';
 
 /**
  * What a tool process started by the real OpenClaw inherits: the supervisor
@@ -17,6 +18,7 @@ import { buildSupervisorPlugin, ensureAgentRuntime } from '../../support/agent-r
  */
 describe('OpenClaw tool processes do not inherit the supervisor secret (real CLI, env-probe)', function () {
   this.timeout(10 * 60_000);
+  let runtime: AgentRuntime;
   let tmp: string;
   let demo: DemoModel;
   let sup: SupervisorServer;
@@ -26,11 +28,7 @@ describe('OpenClaw tool processes do not inherit the supervisor secret (real CLI
   const canary = 'nvapi-CANARY-user-key-0123456789';
 
   before(async function () {
-    const rt = ensureAgentRuntime();
-    if (!rt.runtime) {
-      console.warn(`\n  !!! SKIPPED: real OpenClaw env test: ${rt.skipReason}\n`);
-      this.skip();
-    }
+    runtime = requireAgentRuntimeInstalled(this);
     tmp = mkdtempSync(join(tmpdir(), 'nc-oc-env-'));
     mkdirSync(join(tmp, 'ws'));
     demo = await startDemoModel({ scenario: 'env-probe' });
@@ -43,7 +41,7 @@ describe('OpenClaw tool processes do not inherit the supervisor secret (real CLI
     });
     process.env.NEMOCOG_TEST_USER_KEY = canary;
     try {
-      const command = buildAgentCommand({ runtime: rt.runtime!, paths, sessionId: 'nc-env', task: 'list the environment', supervisor: { socketPath: sup.socketPath, secret: sup.secret } });
+      const command = buildAgentCommand({ runtime: runtime, paths, sessionId: 'nc-env', task: 'list the environment', supervisor: { socketPath: sup.socketPath, secret: sup.secret } });
       await runAgentTurn({ command, timeoutMs: 5 * 60_000 });
     } finally {
       delete process.env.NEMOCOG_TEST_USER_KEY;

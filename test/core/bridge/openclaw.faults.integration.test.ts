@@ -9,7 +9,7 @@ import { AgentTurnError, runAgentTurn, type AgentTurnResult } from '../../../src
 import type { AgentRuntime } from '../../../src/core/bridge/openclaw/runtime';
 import { startSupervisorServer, type SupervisorServer } from '../../../src/core/bridge/openclaw/supervisorServer';
 import { startDemoModel, type DemoModel } from '../../../src/core/demo/server';
-import { buildSupervisorPlugin, ensureAgentRuntime } from '../../support/agent-runtime';
+import { buildSupervisorPlugin, requireAgentRuntimeInstalled } from '../../support/agent-runtime';
 
 /** Faults with the real OpenClaw CLI: a hung model (cancel), a model that sends garbage tool calls. */
 describe('OpenClaw faults against the real CLI', function () {
@@ -20,12 +20,7 @@ describe('OpenClaw faults against the real CLI', function () {
   const open: Array<DemoModel | SupervisorServer> = [];
 
   before(async function () {
-    const rt = ensureAgentRuntime();
-    if (!rt.runtime) {
-      console.warn(`\n  !!! SKIPPED: real OpenClaw fault tests: ${rt.skipReason}\n`);
-      this.skip();
-    }
-    runtime = rt.runtime!;
+    runtime = requireAgentRuntimeInstalled(this);
     tmp = mkdtempSync(join(tmpdir(), 'nc-oc-faults-'));
     entryFile = await buildSupervisorPlugin(join(tmp, 'pb'));
   });

@@ -11,7 +11,8 @@ import { exportTrajectory, type TrajectoryExport } from '../../../src/core/bridg
 import { startSupervisorServer, type AfterToolCallReport, type BeforeToolCallRequest, type PluginLoadedInfo, type RejectedMessage, type SupervisorServer } from '../../../src/core/bridge/openclaw/supervisorServer';
 import { startDemoModel, type DemoModel } from '../../../src/core/demo/server';
 import { Conversation } from '../../../src/core/demo/conversation';
-import { buildSupervisorPlugin, ensureAgentRuntime } from '../../support/agent-runtime';
+import type { AgentRuntime } from '../../../src/core/bridge/openclaw/runtime';
+import { buildSupervisorPlugin, requireAgentRuntimeInstalled } from '../../support/agent-runtime';
 
 /**
  * The real OpenClaw CLI (pinned runtime, not sandboxed: the sandbox is the
@@ -23,6 +24,7 @@ import { buildSupervisorPlugin, ensureAgentRuntime } from '../../support/agent-r
 describe('OpenClaw bridge against the real CLI (deny-and-recover: first turn, then the correction turn)', function () {
   this.timeout(15 * 60_000);
 
+  let runtime: AgentRuntime;
   let tmp: string;
   let ws: string;
   let outsidePath: string;
@@ -40,11 +42,7 @@ describe('OpenClaw bridge against the real CLI (deny-and-recover: first turn, th
   const rejected: RejectedMessage[] = [];
 
   before(async function () {
-    const rt = ensureAgentRuntime();
-    if (!rt.runtime) {
-      console.warn(`\n  !!! SKIPPED: real OpenClaw integration test: ${rt.skipReason}\n`);
-      this.skip();
-    }
+    runtime = requireAgentRuntimeInstalled(this);
     tmp = mkdtempSync(join(tmpdir(), 'nc-oc-it-'));
     ws = join(tmp, 'workspace');
     mkdirSync(ws);
@@ -73,7 +71,7 @@ describe('OpenClaw bridge against the real CLI (deny-and-recover: first turn, th
       plugin: { entryFile, socketPath: sup.socketPath, timeoutMs: 60_000 },
     });
     const command = buildAgentCommand({
-      runtime: rt.runtime!,
+      runtime: runtime,
       paths,
       sessionId: 'nc-it-1',
       task: 'Add a greeting helper in src/greeting.ts, mention it in README.md, and record that it is installed.',
@@ -84,7 +82,7 @@ describe('OpenClaw bridge against the real CLI (deny-and-recover: first turn, th
     // Second turn: the correction prompt (as recovery sends it), same workspace, new session.
     requestsBeforeRecovery = demo.completions().length;
     const recoveryCommand = buildAgentCommand({
-      runtime: rt.runtime!,
+      runtime: runtime,
       paths,
       sessionId: 'nc-it-2',
       task: `NemoCognition recovery (attempt 1): the previous attempt tried to write ${outsidePath}, which was denied. Complete the task inside the workspace only.`,
@@ -92,7 +90,7 @@ describe('OpenClaw bridge against the real CLI (deny-and-recover: first turn, th
     });
     recovery = await runAgentTurn({ command: recoveryCommand, timeoutMs: 5 * 60_000 });
     agentRoot = paths.rootDir;
-    trajectory = await exportTrajectory({ runtime: rt.runtime!, paths, sessionId: 'nc-it-1', name: 'nc-it-1' });
+    trajectory = await exportTrajectory({ runtime: runtime, paths, sessionId: 'nc-it-1', name: 'nc-it-1' });
   });
 
   after(async () => {

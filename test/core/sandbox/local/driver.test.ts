@@ -10,6 +10,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { LocalSandboxDriver } from '../../../../src/core/sandbox/local/driver';
 import { cleanupLauncher, policy, processWithArgs, spec, tcpServer, tempDir, testLauncher } from './fixtures';
+import { missingPart } from '../../../support/realParts';
 
 const hasBwrap = ['/usr/bin/bwrap', '/bin/bwrap', '/usr/local/bin/bwrap'].some((p) => existsSync(p));
 
@@ -22,8 +23,7 @@ for (const mode of ['landlock+bwrap', 'landlock only'] as const) {
 
     before(function () {
       if (mode === 'landlock+bwrap' && !hasBwrap) {
-        console.log('    (bubblewrap not installed: apt-get install bubblewrap to run these)');
-        this.skip();
+        missingPart(this, 'bubblewrap (apt-get install bubblewrap)');
       }
       state = tempDir('state');
       driver = new LocalSandboxDriver({
@@ -190,7 +190,7 @@ for (const mode of ['landlock+bwrap', 'landlock only'] as const) {
 
     it('blocks abstract Unix sockets of the host (Landlock scoping)', async function () {
       const caps = await driver.capabilities();
-      if (!caps.layers.includes('landlock-scope-abstract-unix')) this.skip();
+      if (!caps.layers.includes('landlock-scope-abstract-unix')) missingPart(this, `Landlock scoping of abstract Unix sockets (Landlock ABI 6, Linux 6.12+); this kernel offers: ${caps.layers.join(', ')}`);
       const name = `\0nc-abstract-${process.pid}`;
       const server = createServer((s) => s.end('x'));
       await new Promise<void>((r) => server.listen(name, r));

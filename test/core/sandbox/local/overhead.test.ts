@@ -1,7 +1,8 @@
 /**
  * Spawn overhead of each layer, measured on this machine: a plain spawn,
  * Landlock alone, and bubblewrap + Landlock, all running `true` through the
- * same process runner. Prints medians; the bounds only catch gross regressions.
+ * same process runner. Prints medians; the bounds are generous sanity checks
+ * (10x what this machine measures idle), not performance claims.
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -40,10 +41,10 @@ describe('local sandbox spawn overhead', function () {
         const both = new LocalSandboxDriver({ launcher: { path: testLauncher() }, stateRoot: state.path });
         const bw = await median(() => both.exec(s, ['true']));
         row.push(`bwrap+landlock ${bw.toFixed(1)} ms (+${(bw - plain).toFixed(1)})`);
-        assert.ok(bw - plain < 500, `bwrap overhead ${bw - plain} ms`);
+        assert.ok(bw - plain < 5000, `bwrap overhead ${bw - plain} ms`);
       }
       console.log(`      median of ${RUNS} spawns of \`true\`: ${row.join(', ')}`);
-      assert.ok(ll - plain < 100, `landlock overhead ${ll - plain} ms`);
+      assert.ok(ll - plain < 1000, `landlock overhead ${ll - plain} ms`);
     } finally {
       work.cleanup();
       state.cleanup();

