@@ -57,6 +57,19 @@ if (existsSync(join(root, 'webview/src/main.tsx'))) {
   });
 }
 
+/** The static host of a shared replay file (nemocog export-html): answers the Replay app's protocol from inlined data. */
+if (existsSync(join(root, 'webview/static-host/main.ts'))) {
+  builds.push({
+    ...common,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    entryPoints: { 'static-host': 'webview/static-host/main.ts' },
+    outdir: join(out, 'webview'),
+    loader: { '.css': 'css' },
+  });
+}
+
 /** The storyboard film (video frames, drawn in headless Chromium): a browser script that sets window.ncFilm. */
 if (existsSync(join(root, 'webview/film/main.tsx'))) {
   builds.push({

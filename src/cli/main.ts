@@ -7,7 +7,9 @@
  *   nemocog storyboard <workspace> [--run <id>] [--out file.json]
   nemocog render <workspace> [--run <id>] --out run.mp4 [--size 1280x720] [--fps 30]
   nemocog render --storyboard file.json --out run.mp4 [--size WxH] [--fps N]
+  nemocog export-html <workspace> [--run <id>] --out run.html [--max-file-mb 8]
  *   nemocog render <workspace> [--run <id>] --out run.mp4 [--size 1280x720] [--fps 30]
+ *   nemocog export-html <workspace> [--run <id>] --out run.html
  */
 import { runCommand } from './commands/run';
 import { demoCommand } from './commands/demo';
@@ -16,6 +18,7 @@ import { restoreCommand } from './commands/restore';
 import { installRuntimeCommand } from './commands/installRuntime';
 import { storyboardCommand } from './commands/storyboard';
 import { renderCommand } from './commands/render';
+import { exportHtmlCommand } from './commands/exportHtml';
 import { CliError } from './errors';
 
 const HELP = `nemocog: run coding agents under supervision, then inspect, replay and restore what they did.
@@ -29,6 +32,7 @@ Usage:
   nemocog storyboard <workspace> [--run <id>] [--out file.json]
   nemocog render <workspace> [--run <id>] --out run.mp4 [--size 1280x720] [--fps 30]
   nemocog render --storyboard file.json --out run.mp4 [--size WxH] [--fps N]
+  nemocog export-html <workspace> [--run <id>] --out run.html [--max-file-mb 8]
 
 The model key is read from NEMOCOG_API_KEY (never from arguments, never recorded).`;
 
@@ -40,6 +44,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   'install-runtime': installRuntimeCommand,
   storyboard: storyboardCommand,
   render: renderCommand,
+  'export-html': exportHtmlCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
