@@ -11,6 +11,7 @@ import type { SpanRecord } from '../model/spans';
 import { PROTOCOL_VERSION, type ReplayBootstrap, type SpanView } from '../../protocol/replay';
 import type { SnapshotReader } from '../storyboard/diffExcerpt';
 import { isBinary } from '../storyboard/diffExcerpt';
+import { withoutWorkspacePath } from '../storyboard/build';
 
 export const SHARE_FORMAT = 'nemocognition.shared-replay';
 export const SHARE_VERSION = 1;
@@ -64,7 +65,7 @@ export const DEFAULT_MAX_CONTENT_BYTES = 8 * 1024 * 1024;
 const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 
 export function buildSharedReplay(input: ShareInput): SharedReplayData {
-  const { scrub } = input;
+  const scrub = withoutWorkspacePath(input.scrub, input.run.workspace);
   const budget = input.maxContentBytes ?? DEFAULT_MAX_CONTENT_BYTES;
   const maxFile = input.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const nodes = [...input.nodes].sort((a, b) => a.branchId.localeCompare(b.branchId) || a.seq - b.seq);

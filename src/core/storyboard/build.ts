@@ -32,7 +32,7 @@ export interface StoryboardInput {
 }
 
 export function buildStoryboard(input: StoryboardInput): Storyboard {
-  const scrub = input.scrub ?? ((t: string) => t);
+  const scrub = withoutWorkspacePath(input.scrub ?? ((t: string) => t), input.run.workspace);
   const { run } = input;
   const byBranch = new Map<string, Node[]>();
   for (const n of input.nodes) byBranch.set(n.branchId, [...(byBranch.get(n.branchId) ?? []), n]);
@@ -165,6 +165,16 @@ function summaryOf(run: Run, branches: StoryboardBranch[], agents: StoryboardAge
     climaxes: scenes.filter((s) => s.climax).length,
     screenMs: scenes.reduce((t, s) => t + s.timing.screenMs, 0),
   };
+}
+
+/**
+ * The exports' scrubber: secrets, and the workspace's absolute path (it names
+ * the user's folders) shortened to `<workspace>`, wherever a text repeats it.
+ */
+export function withoutWorkspacePath(scrub: (text: string) => string, workspace: string): (text: string) => string {
+  const root = workspace.replace(/[\\/]+$/, '');
+  if (root.length < 2) return scrub;
+  return (text) => scrub(text).split(root).join('<workspace>');
 }
 
 function capital(s: string): string {

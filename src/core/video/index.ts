@@ -22,6 +22,6 @@
  * nothing (CSP default-src 'none', every request aborted). Missing ffmpeg or Chromium is an error
  * naming the install command (tools.ts).
  */
-export { renderVideo, parseSize, checkFps, RenderError, type RenderOptions, type RenderProgress, type RenderResult } from './render';
+export { renderVideo, FilmPage, parseSize, checkFps, RenderError, type RenderOptions, type RenderProgress, type RenderResult } from './render';
 export { findChromium, findFfmpeg, MissingToolError } from './tools';
 export { planShots, layoutDag, type FrameSpec } from './layout';

@@ -12,7 +12,8 @@ import { renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Storyboard } from '../storyboard/contract';
 import { readDistFile } from './distFiles';
-import { planShots, shotFrames } from './layout';
+import type { Browser, Page } from 'playwright-core';
+import { planShots, shotFrames, type FrameSpec } from './layout';
 import { findChromium, findFfmpeg } from './tools';
 
 export interface RenderProgress {
@@ -82,13 +83,52 @@ function filmPage(): string {
 <body><div id="film"></div><script nonce="${nonce}">${js.replace(/<\/script/gi, '<\\/script')}</script></body></html>`;
 }
 
+/** The film page open in headless Chromium with a storyboard loaded: draws any frame on demand. */
+export class FilmPage {
+  private constructor(
+    private readonly browser: Browser,
+    private readonly page: Page,
+  ) {}
+
+  static async open(sb: Storyboard, size: { width: number; height: number }, env?: NodeJS.ProcessEnv): Promise<FilmPage> {
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: findChromium(env), args: ['--no-sandbox', '--disable-gpu', '--font-render-hinting=none', '--hide-scrollbars'] });
+    try {
+      const page = await browser.newPage({ viewport: size, deviceScaleFactor: 1 });
+      // The frames are drawn from the storyboard alone: the page may fetch nothing.
+      await page.route('**/*', (route) => route.abort());
+      await page.setContent(filmPage(), { waitUntil: 'load' });
+      await page.evaluate(({ s, z }) => window.ncFilm!.load(s, z), { s: sb, z: size });
+      return new FilmPage(browser, page);
+    } catch (e) {
+      await browser.close().catch(() => undefined);
+      throw e;
+    }
+  }
+
+  /** Draws a frame and returns its picture (JPEG). */
+  async draw(spec: FrameSpec): Promise<Buffer> {
+    await this.page.evaluate((sp) => window.ncFilm!.show(sp), spec);
+    return this.page.screenshot({ type: 'jpeg', quality: 92 });
+  }
+
+  /** The text of the frame last drawn (what a viewer reads in it). */
+  text(): Promise<string> {
+    return this.page.evaluate(() => document.getElementById('film')!.textContent ?? '');
+  }
+
+  close(): Promise<void> {
+    return this.browser.close().catch(() => undefined);
+  }
+}
+
 export async function renderVideo(o: RenderOptions): Promise<RenderResult> {
   const t0 = Date.now();
   const { width, height } = parseSize(`${o.width}x${o.height}`);
   const fps = checkFps(o.fps);
   const captureFps = Math.min(fps, o.captureFps ?? 10);
   const { ffmpeg } = findFfmpeg(o.env);
-  const chromiumPath = findChromium(o.env);
+  findChromium(o.env);
   if (o.signal?.aborted) throw aborted(o.signal);
 
   const shots = planShots(o.storyboard, captureFps);
@@ -98,19 +138,12 @@ export async function renderVideo(o: RenderOptions): Promise<RenderResult> {
   progress('starting', 0);
 
   const tmp = join(dirname(o.out), `.${randomBytes(6).toString('hex')}.nemocog-render.mp4`);
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--font-render-hinting=none', '--hide-scrollbars'] });
+  const film = await FilmPage.open(o.storyboard, { width, height }, o.env);
   let encoder: ChildProcess | undefined;
   let stderr = '';
   const onAbort = () => encoder?.kill('SIGKILL');
   o.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const page = await browser.newPage({ viewport: { width, height }, deviceScaleFactor: 1 });
-    // The frames are drawn from the storyboard alone: the page may fetch nothing.
-    await page.route('**/*', (route) => route.abort());
-    await page.setContent(filmPage(), { waitUntil: 'load' });
-    await page.evaluate(({ sb, size }) => window.ncFilm!.load(sb, size), { sb: o.storyboard, size: { width, height } });
-
     encoder = spawn(
       ffmpeg,
       ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'image2pipe', '-framerate', String(captureFps), '-c:v', 'mjpeg', '-i', '-', '-vf', `fps=${fps},format=yuv420p`, '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', '-movflags', '+faststart', '-f', 'mp4', tmp],
@@ -123,8 +156,7 @@ export async function renderVideo(o: RenderOptions): Promise<RenderResult> {
     let done = 0;
     for (const shot of shots) {
       if (o.signal?.aborted) throw aborted(o.signal);
-      await page.evaluate((spec) => window.ncFilm!.show(spec), shot.spec);
-      const picture = await page.screenshot({ type: 'jpeg', quality: 92 });
+      const picture = await film.draw(shot.spec);
       for (let k = 0; k < shot.repeat; k++) {
         if (encoder.exitCode !== null) break;
         if (!encoder.stdin!.write(picture)) await Promise.race([once(encoder.stdin!, 'drain'), exited]);
@@ -145,6 +177,6 @@ export async function renderVideo(o: RenderOptions): Promise<RenderResult> {
     throw e;
   } finally {
     o.signal?.removeEventListener('abort', onAbort);
-    await browser.close().catch(() => undefined);
+    await film.close();
   }
 }

@@ -13,19 +13,19 @@ export class MissingToolError extends Error {
   }
 }
 
-function onPath(bin: string): string | undefined {
-  const r = spawnSync('sh', ['-c', 'command -v "$1"', 'sh', bin], { encoding: 'utf8' });
+function onPath(bin: string, env: NodeJS.ProcessEnv): string | undefined {
+  const r = spawnSync('/bin/sh', ['-c', 'command -v "$1"', 'sh', bin], { encoding: 'utf8', env: { PATH: env.PATH ?? '' } });
   const p = r.status === 0 ? r.stdout.trim() : '';
   return p || undefined;
 }
 
 export function findFfmpeg(env: NodeJS.ProcessEnv = process.env): { ffmpeg: string; ffprobe: string | undefined } {
   const explicit = env.NEMOCOG_FFMPEG;
-  const ffmpeg = explicit && existsSync(explicit) ? explicit : onPath('ffmpeg');
+  const ffmpeg = explicit && existsSync(explicit) ? explicit : onPath('ffmpeg', env);
   if (!ffmpeg) {
     throw new MissingToolError('ffmpeg is not installed: NemoCognition encodes the video with it.', 'Install it with `sudo apt-get install ffmpeg` (Debian/Ubuntu), or set NEMOCOG_FFMPEG to an ffmpeg binary.');
   }
-  return { ffmpeg, ffprobe: onPath('ffprobe') };
+  return { ffmpeg, ffprobe: onPath('ffprobe', env) };
 }
 
 export const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];

@@ -13,6 +13,9 @@ export const COMMANDS = {
   showOutput: 'nemocognition.showOutput',
   revealStep: 'nemocognition.revealStep',
   installAgentRuntime: 'nemocognition.installAgentRuntime',
+  exportStoryboard: 'nemocognition.exportStoryboard',
+  renderVideo: 'nemocognition.renderVideo',
+  exportHtml: 'nemocognition.exportHtml',
 } as const;
 
 export const REPLAY_VIEW_ID = 'nemocognition.replay';

@@ -3,9 +3,12 @@ import type * as vscode from 'vscode';
 import type { Services } from '../services/services';
 import { registerCancelRun } from './cancelRun';
 import { registerClearApiKey } from './clearApiKey';
+import { registerExportHtml } from './exportHtml';
+import { registerExportStoryboard } from './exportStoryboard';
 import { registerInstallAgentRuntime } from './installAgentRuntime';
 import { registerOpenReplay } from './openReplay';
 import { registerOpenSnapshotDiff } from './openSnapshotDiff';
+import { registerRenderVideo } from './renderVideo';
 import { registerRestoreBranch } from './restoreBranch';
 import { registerRestoreNode } from './restoreNode';
 import { registerRevealStep } from './revealStep';
@@ -30,5 +33,8 @@ export function registerCommands(s: Services): vscode.Disposable[] {
     registerShowOutput(s),
     registerRevealStep(s),
     registerInstallAgentRuntime(s),
+    registerExportStoryboard(s),
+    registerRenderVideo(s),
+    registerExportHtml(s),
   ];
 }
