@@ -15,7 +15,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
-import { codeServerInstall, missingPrerequisite, packageVsix, REPO_ROOT, startCodeServer, type RunningCodeServer } from './support/codeServer';
+import { codeServerInstall, missingPrerequisite, REPO_ROOT, startCodeServer, type RunningCodeServer } from './support/codeServer';
+import { missingPart } from '../support/realParts';
+import { sharedVsix } from './support/vsix';
 import { openNemoCognitionView, openWorkbench, screenshot, screenshotSidebar, waitForReplayWebview, webviewFrame, type Workbench } from './support/browser';
 
 interface InspectNode {
@@ -58,12 +60,7 @@ describe('e2e: a run recorded by `nemocog demo --headless`, replayed in the work
     this.timeout(900_000);
     const inst = codeServerInstall();
     const why = missingPrerequisite(inst) ?? (fs.existsSync(path.join(REPO_ROOT, 'dist/cli.js')) ? null : 'dist/cli.js is not built: run `npm run build`');
-    if (why) {
-      // CI installs code-server and Chromium (.ci/ensure-deps.mjs): there a missing part is a broken build.
-      if (process.env.CI === 'true') throw new Error(`[e2e] ${why}`);
-      console.warn(`\n  [e2e] SKIPPED — ${why}\n`);
-      this.skip();
-    }
+    if (why) missingPart(this, `the e2e prerequisites: ${why}`);
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nemocog-e2e-demo-'));
     workspace = path.join(tmp, 'workspace');
     fs.mkdirSync(workspace);
@@ -74,7 +71,7 @@ describe('e2e: a run recorded by `nemocog demo --headless`, replayed in the work
     assert.equal(inspect.status, 0, `nemocog inspect --json failed:\n${inspect.out.slice(-4000)}`);
     run = JSON.parse(inspect.out) as InspectRun;
     console.log(`  [e2e] demo recorded in ${((Date.now() - t0) / 1000).toFixed(0)} s: ${run.branches.map((b) => `${b.label}=${b.status}`).join(', ')}`);
-    const vsix = process.env.NEMOCOG_E2E_VSIX ? path.resolve(process.env.NEMOCOG_E2E_VSIX) : packageVsix(path.join(tmp, 'nemocognition.vsix'));
+    const vsix = sharedVsix();
     cs = await startCodeServer(inst, { workspace, vsix, settings: { 'nemocognition.model.preset': 'demo' } });
     wb = await openWorkbench(inst.chromium, cs.url);
   });

@@ -6,7 +6,7 @@
  * surface there), and that "Run Supervised Agent" asks for a task.
  *
  *   node .ci/install-code-server.mjs            # once (code-server, Node 24, Chromium)
- *   npx mocha test/e2e/workbench.e2e.test.ts    # ~1-2 min; screenshots in test/e2e/screenshots/latest/
+ *   npx mocha test/e2e/workbench.e2e.test.ts    # ~1-2 min; screenshots in test-results/e2e/
  *
  * NEMOCOG_E2E_VSIX=<file> reuses a packaged extension instead of running `vsce package`.
  * NEMOCOG_E2E_THEME="Default Light Modern" runs it in another colour theme; NEMOCOG_E2E_SCREENSHOTS=<dir> writes the screenshots there;
@@ -19,7 +19,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame, FrameLocator } from 'playwright-core';
-import { codeServerInstall, missingPrerequisite, packageVsix, startCodeServer, type CodeServerInstall, type RunningCodeServer } from './support/codeServer';
+import { codeServerInstall, missingPrerequisite, startCodeServer, type CodeServerInstall, type RunningCodeServer } from './support/codeServer';
+import { missingPart } from '../support/realParts';
+import { sharedVsix } from './support/vsix';
 import { openNemoCognitionView, openWorkbench, runCommand, screenshot, screenshotDir, screenshotSidebar, waitForReplayWebview, webviewFrame, type Workbench } from './support/browser';
 import { seedWorkspace, type SeededRun } from './support/seedWorkspace';
 
@@ -37,17 +39,12 @@ describe('e2e: NemoCognition in the VS Code workbench (code-server + Chromium)',
     this.timeout(540_000);
     inst = codeServerInstall();
     const why = missingPrerequisite(inst);
-    if (why) {
-      // CI installs code-server and Chromium (.ci/ensure-deps.mjs): there a missing part is a broken build.
-      if (process.env.CI === 'true') throw new Error(`[e2e] ${why}`);
-      console.warn(`\n  [e2e] SKIPPED — ${why}\n`);
-      this.skip();
-    }
+    if (why) missingPart(this, `the e2e prerequisites: ${why}`);
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nemocog-e2e-'));
     const workspace = path.join(tmp, 'workspace');
     seeded = await seedWorkspace(workspace);
     const t0 = Date.now();
-    const vsix = process.env.NEMOCOG_E2E_VSIX ? path.resolve(process.env.NEMOCOG_E2E_VSIX) : packageVsix(path.join(tmp, 'nemocognition.vsix'));
+    const vsix = sharedVsix();
     const theme = process.env.NEMOCOG_E2E_THEME; // e.g. "Default Light Modern", to review the view in another theme
     cs = await startCodeServer(inst, { workspace, vsix, settings: { 'nemocognition.model.preset': 'demo', ...(theme ? { 'workbench.colorTheme': theme } : {}) } });
     wb = await openWorkbench(inst.chromium, cs.url);

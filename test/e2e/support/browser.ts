@@ -64,17 +64,29 @@ export async function openWorkbench(chromiumPath: string, url: string): Promise<
   };
 }
 
-/** F1 → type the command's title → Enter, as a user would. */
-export async function runCommand(page: Page, title: string): Promise<void> {
-  await page.locator('.monaco-workbench').click({ position: { x: 700, y: 5 } }).catch(() => undefined);
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input.input');
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
-  await input.fill(`>${title}`);
-  // Wait until the palette lists exactly this command before accepting it.
-  const item = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-  await item.waitFor({ state: 'visible', timeout: 10_000 });
-  await page.keyboard.press('Enter');
+/**
+ * F1 → type the command's title → Enter, as a user would. Right after the workbench opens, the
+ * extension's contributions may not be registered yet: then the palette is closed and asked again.
+ */
+export async function runCommand(page: Page, title: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await page.locator('.monaco-workbench').click({ position: { x: 700, y: 5 } }).catch(() => undefined);
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input.input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(`>${title}`);
+    // Wait until the palette lists exactly this command before accepting it.
+    const item = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    const listed = await item.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false);
+    if (listed) {
+      await page.keyboard.press('Enter');
+      return;
+    }
+    await page.keyboard.press('Escape');
+    if (Date.now() > deadline) throw new Error(`the command palette does not list "${title}" (waited ${timeoutMs / 1000} s)`);
+    await page.waitForTimeout(1_000);
+  }
 }
 
 /** Clicks NemoCognition's activity-bar icon unless its side bar is already showing. */
@@ -129,7 +141,7 @@ export async function waitForReplayWebview(page: Page, timeoutMs: number, title 
 }
 
 export function screenshotDir(): string {
-  const dir = process.env.NEMOCOG_E2E_SCREENSHOTS ?? path.resolve(__dirname, '../screenshots/latest');
+  const dir = process.env.NEMOCOG_E2E_SCREENSHOTS ?? path.resolve(__dirname, '../../../test-results/e2e');
   fs.mkdirSync(dir, { recursive: true });
   return dir;
 }
