@@ -1,23 +1,26 @@
 /** "Render Run as MP4": the run's storyboard as a video, with a cancellable progress notification (as `nemocog render`). */
 import * as vscode from 'vscode';
 import { buildStoryboard } from '../../core/storyboard';
-import { renderVideo } from '../../core/video';
-import { askTarget, exportSource, pickRun } from '../export/exportSource';
+import { checkFps, parseSize, renderVideo } from '../../core/video';
+import { askTarget, exportArgs, exportSource, pickRun } from '../export/exportSource';
 import type { Services } from '../services/services';
 import { guarded } from './guard';
 import { COMMANDS } from './ids';
 
-const SIZE = { width: 1280, height: 720 };
+const SIZE = '1280x720';
 const FPS = 30;
 
 export function registerRenderVideo(s: Services): vscode.Disposable {
   return vscode.commands.registerCommand(
     COMMANDS.renderVideo,
     guarded(s.output, 'Render Run as MP4', async (arg?: unknown) => {
-      const runId = await pickRun(s, arg, 'rendered as a video');
+      const args = exportArgs(arg);
+      const runId = await pickRun(s, args.runId, 'rendered as a video');
       if (!runId) return;
-      const target = await askTarget(s, runId, 'mp4', 'MP4 video');
+      const target = await askTarget(s, runId, 'mp4', 'MP4 video', args.out);
       if (!target) return;
+      const size = parseSize(args.size ?? SIZE);
+      const fps = checkFps(args.fps ?? FPS);
       const src = await exportSource(s, runId);
       const storyboard = buildStoryboard({ ...src, generatorVersion: String(s.context.extension.packageJSON.version ?? '') });
       const result = await vscode.window.withProgress(
@@ -30,8 +33,8 @@ export function registerRenderVideo(s: Services): vscode.Disposable {
             return await renderVideo({
               storyboard,
               out: target.fsPath,
-              ...SIZE,
-              fps: FPS,
+              ...size,
+              fps,
               signal: controller.signal,
               onProgress: (p) => {
                 const pct = p.frames ? Math.floor((100 * p.frame) / p.frames) : 0;
@@ -54,9 +57,9 @@ export function registerRenderVideo(s: Services): vscode.Disposable {
         return;
       }
       s.output.info(`Video of run ${runId}: ${result.videoSeconds.toFixed(1)} s rendered in ${result.renderSeconds.toFixed(1)} s → ${result.out}`);
-      const open = await vscode.window.showInformationMessage(`Video rendered: ${result.videoSeconds.toFixed(0)} s, ${storyboard.scenes.length} scenes.`, 'Open', 'Reveal in File Explorer');
-      if (open === 'Open') await vscode.env.openExternal(target);
-      else if (open) await vscode.commands.executeCommand('revealFileInOS', target);
+      void vscode.window.showInformationMessage(`Video rendered: ${result.videoSeconds.toFixed(0)} s, ${storyboard.scenes.length} scenes.`, 'Open', 'Reveal in File Explorer').then((open) =>
+        open === 'Open' ? vscode.env.openExternal(target) : open ? vscode.commands.executeCommand('revealFileInOS', target) : undefined,
+      );
     }),
   );
 }

@@ -4,6 +4,7 @@
  * user's model key. Also which run to export: the one given, the one selected
  * in the Replay view, the only one, or the user's pick.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Branch, Node, Run } from '../../core/model/types';
 import type { SpanRecord } from '../../core/model/spans';
@@ -53,9 +54,32 @@ export async function exportSource(s: Services, runId: string): Promise<ExportSo
   };
 }
 
+/**
+ * What an export command may be given: a run id (from the Replay view), or, for automation and tests,
+ * `{ runId, out, size, fps }` with an absolute output path (no dialog then).
+ */
+export interface ExportArgs {
+  runId?: string;
+  out?: string;
+  size?: string;
+  fps?: number;
+}
+
+export function exportArgs(arg: unknown): ExportArgs {
+  if (isId(arg)) return { runId: arg };
+  if (!arg || typeof arg !== 'object') return {};
+  const a = arg as Record<string, unknown>;
+  return {
+    ...(isId(a.runId) ? { runId: a.runId } : {}),
+    ...(typeof a.out === 'string' && path.isAbsolute(a.out) ? { out: a.out } : {}),
+    ...(typeof a.size === 'string' ? { size: a.size } : {}),
+    ...(typeof a.fps === 'number' ? { fps: a.fps } : {}),
+  };
+}
+
 /** The run to export, or undefined when there is none (the user was told) or the pick was dismissed. */
-export async function pickRun(s: Services, arg: unknown, what: string): Promise<string | undefined> {
-  if (isId(arg)) return arg;
+export async function pickRun(s: Services, runId: string | undefined, what: string): Promise<string | undefined> {
+  if (runId) return runId;
   const runs = (await s.store.query((st) => st.listRuns())) ?? [];
   if (runs.length === 0) {
     void vscode.window.showInformationMessage('There are no recorded runs in this workspace yet. Run "NemoCognition: Run Supervised Agent" first.');
@@ -71,8 +95,9 @@ export async function pickRun(s: Services, arg: unknown, what: string): Promise<
   return pick?.runId;
 }
 
-/** A save dialog in the workspace folder, with a file name made from the run id. */
-export async function askTarget(s: Services, runId: string, ext: string, label: string): Promise<vscode.Uri | undefined> {
+/** Where to write: the path given, or a save dialog in the workspace folder with a name made from the run id. */
+export async function askTarget(s: Services, runId: string, ext: string, label: string, given?: string): Promise<vscode.Uri | undefined> {
+  if (given) return vscode.Uri.file(given);
   const root = s.paths()?.root;
   const name = `${runId}.${ext}`;
   return vscode.window.showSaveDialog({

@@ -11,5 +11,6 @@ export function run(): Promise<void> {
     require('./activation.suite');
     require('./apiKeyStore.suite');
     require('./runRestoreGutter.suite');
+    require('./exports.suite');
   }, __dirname);
 }
