@@ -176,6 +176,18 @@ export async function recordRecovery(recorder: Recorder, branchId: string, attem
   });
 }
 
+/** The run's end when recoveries ran out: what happened and what to do. */
+export function policyGaveUp(who: string, maxRecoveries: number): { status: 'failed'; resultBranchId: null; problem: Problem } {
+  return {
+    status: 'failed',
+    resultBranchId: null,
+    problem: {
+      message: `${who} was stopped by the sandbox policy, and ${maxRecoveries} recovery attempt(s) did not get past it.`,
+      fix: 'Open the Replay view to see what was denied; then adjust the task, or allow what it needs in .nemocognition/policy.yaml, and run again.',
+    },
+  };
+}
+
 /** "Denied: <what> (<source>: <rule>); ..." for a failed branch's seal. */
 export function denialReason(denied: Denial[]): string {
   return `Denied: ${denied.map((d) => `${d.attempted} (${d.source}: ${d.rule})`).join('; ')}`;

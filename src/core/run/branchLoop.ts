@@ -7,7 +7,7 @@
  */
 import type { RunStatus } from '../model/types';
 import { decideRecovery } from '../policy';
-import { correctionPrompt, denialReason, endCheckpoint, endFailedTurn, recordRecovery, superviseTurn, type RecoveryNote, type TurnEnv } from './agentTurn';
+import { correctionPrompt, denialReason, policyGaveUp, endCheckpoint, endFailedTurn, recordRecovery, superviseTurn, type RecoveryNote, type TurnEnv } from './agentTurn';
 import type { Problem } from './problems';
 import type { ToolOutcome } from './toolSupervision';
 
@@ -66,16 +66,7 @@ export async function runBranches(input: BranchLoopInput): Promise<BranchLoopOut
 
     await recorder.sealBranch(branch.id, 'failed', denialReason(denied));
     narrate(`Branch ${label} failed and is kept as evidence: ${verdict.why}.`);
-    if (attempt === opts.maxRecoveries) {
-      return {
-        status: 'failed',
-        resultBranchId: null,
-        problem: {
-          message: `The agent was stopped by the sandbox policy ${attempt + 1} time(s), and ${opts.maxRecoveries} recovery attempt(s) did not get past it.`,
-          fix: 'Open the Replay view to see what was denied; then adjust the task, or allow what it needs in .nemocognition/policy.yaml, and run again.',
-        },
-      };
-    }
+    if (attempt === opts.maxRecoveries) return policyGaveUp(`The agent (${attempt + 1} attempt(s))`, opts.maxRecoveries);
 
     const firstDenied = supervisor.outcomes.find((o) => o.denials.length > 0)!;
     fork = chooseFork(firstDenied, supervisor.outcomes, baselineNodeId!, input.baselineSnapshotId, verdict.mode);

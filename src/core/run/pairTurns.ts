@@ -9,7 +9,7 @@
  */
 import { CROSS_AGENT_ATTR, HANDOVER_FROM_ATTR, HANDOVER_TO_ATTR } from '../storyboard/scenes';
 import type { PairOptions } from './api';
-import { correctionPrompt, denialReason, endCheckpoint, endFailedTurn, recordRecovery, superviseTurn, type RecoveryNote, type TurnEnv } from './agentTurn';
+import { correctionPrompt, denialReason, policyGaveUp, endCheckpoint, endFailedTurn, recordRecovery, superviseTurn, type RecoveryNote, type TurnEnv } from './agentTurn';
 import type { BranchLoopOutcome } from './branchLoop';
 import { coderFirstTurn, coderFixTurn, reviewApproved, reviewerTurn, type PairRole, type PairTurnPlan } from './pairPrompts';
 
@@ -71,16 +71,7 @@ export async function runPair(input: PairLoopInput): Promise<BranchLoopOutcome> 
         await endCheckpoint(input, { branchId: branch.id, sandbox, parentSnapshotId: supervisor.latestSnapshotId }, { reason: 'forensic', name: 'forensic snapshot of the failed sandbox' });
         await recorder.sealBranch(branch.id, 'failed', denialReason(denied));
         narrate(`Branch ${label} failed and is kept as evidence: ${verdict.why}.`);
-        if (attempt === opts.maxRecoveries) {
-          return {
-            status: 'failed',
-            resultBranchId: null,
-            problem: {
-              message: `The ${plan.role} was stopped by the sandbox policy, and ${opts.maxRecoveries} recovery attempt(s) did not get past it.`,
-              fix: 'Open the Replay view to see what was denied; then adjust the task, or allow what it needs in .nemocognition/policy.yaml, and run again.',
-            },
-          };
-        }
+        if (attempt === opts.maxRecoveries) return policyGaveUp(`The ${plan.role}`, opts.maxRecoveries);
         recoveryNote = {
           prompt: correctionPrompt(plan.message, attempt + 1, opts.maxRecoveries, denied, 'the last good state of the previous attempt'),
           why: verdict.why,

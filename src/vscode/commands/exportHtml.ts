@@ -2,27 +2,18 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { buildSharedReplay, loadShareBundle, renderShareHtml } from '../../core/share';
-import { askTarget, exportArgs, exportSource, pickRun } from '../export/exportSource';
+import { exportHandler } from '../export/exportSource';
 import type { Services } from '../services/services';
-import { guarded } from './guard';
 import { COMMANDS } from './ids';
 
 export function registerExportHtml(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(
-    COMMANDS.exportHtml,
-    guarded(s.output, 'Export Replay as HTML', async (arg?: unknown) => {
-      const args = exportArgs(arg);
-      const runId = await pickRun(s, args.runId, 'exported as HTML');
-      if (!runId) return;
-      const target = await askTarget(s, runId, 'html', 'HTML replay', args.out);
-      if (!target) return;
-      const src = await exportSource(s, runId);
-      const data = buildSharedReplay({ ...src, generator: `nemocognition ${String(s.context.extension.packageJSON.version ?? '')}` });
-      const html = renderShareHtml(data, loadShareBundle());
-      fs.writeFileSync(target.fsPath, html);
-      s.output.info(`Replay of run ${runId} → ${target.fsPath} (${(Buffer.byteLength(html) / 1024 / 1024).toFixed(1)} MB)`);
-      const note = data.note ? ` ${data.note}` : '';
-      void vscode.window.showInformationMessage(`Replay exported as one HTML file; it works offline in any browser.${note}`, 'Open in Browser').then((open) => (open ? vscode.env.openExternal(target) : undefined));
-    }),
-  );
+  const target = { what: 'exported as HTML', ext: 'html', label: 'HTML replay' };
+  return vscode.commands.registerCommand(COMMANDS.exportHtml, exportHandler(s, 'Export Replay as HTML', target, async (src, out) => {
+    const data = buildSharedReplay({ ...src, generator: `nemocognition ${String(s.context.extension.packageJSON.version ?? '')}` });
+    const html = renderShareHtml(data, loadShareBundle());
+    fs.writeFileSync(out.fsPath, html);
+    s.output.info(`Replay of run ${src.run.id} → ${out.fsPath} (${(Buffer.byteLength(html) / 1024 / 1024).toFixed(1)} MB)`);
+    const note = data.note ? ` ${data.note}` : '';
+    void vscode.window.showInformationMessage(`Replay exported as one HTML file; it works offline in any browser.${note}`, 'Open in Browser').then((open) => (open ? vscode.env.openExternal(out) : undefined));
+  }));
 }

@@ -11,6 +11,7 @@ import type { SpanRecord } from '../../core/model/spans';
 import { Scrubber } from '../../core/redact';
 import type { SnapshotEngine } from '../../core/snapshots/engine';
 import { isId } from '../../protocol/check';
+import { guarded } from '../commands/guard';
 import type { Services } from '../services/services';
 
 export interface ExportSource {
@@ -105,5 +106,25 @@ export async function askTarget(s: Services, runId: string, ext: string, label: 
     filters: { [label]: [ext.split('.').pop()!] },
     saveLabel: 'Export',
     title: `NemoCognition: ${label}`,
+  });
+}
+
+/**
+ * An export command's handler: which run (given, selected, only, or picked), where to (given, or a save
+ * dialog), then `write` with the run read from the store and snapshots. Errors reach the user with a fix.
+ */
+export function exportHandler(
+  s: Services,
+  title: string,
+  target: { what: string; ext: string; label: string },
+  write: (src: ExportSource, out: vscode.Uri, args: ExportArgs) => Promise<void>,
+): (arg?: unknown) => Promise<void> {
+  return guarded(s.output, title, async (arg?: unknown) => {
+    const args = exportArgs(arg);
+    const runId = await pickRun(s, args.runId, target.what);
+    if (!runId) return;
+    const out = await askTarget(s, runId, target.ext, target.label, args.out);
+    if (!out) return;
+    await write(await exportSource(s, runId), out, args);
   });
 }
