@@ -6,11 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { Scrubber } from '../../src/core/redact';
 import { buildSharedReplay, renderShareHtml, SHARE_DATA_ELEMENT_ID } from '../../src/core/share';
+import { SnapshotEngine } from '../../src/core/snapshots/engine';
 import { buildStoryboard, type Storyboard } from '../../src/core/storyboard';
 import { highlightLine } from '../../src/core/video/highlight';
 import { planShots, shotFrames, TITLE_MS, END_MS } from '../../src/core/video/layout';
@@ -20,6 +22,7 @@ import { requireBinary } from '../support/realParts';
 
 const ROOT = resolve(__dirname, '../..');
 const CLI = join(ROOT, 'dist/cli.js');
+const SECRET = 'nvapi-share-canary-0123456789abcdef';
 const EVIL = '</script><img src=x onerror="window.__pwned=1"><!--';
 
 function syntheticStoryboard(): Storyboard {
@@ -97,6 +100,42 @@ describe('Storyboard exports: pieces', function () {
       assert.ok(!existsSync(join(dir, 'run.mp4')));
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("inlines each step's changed files, scrubbed, and says so when the size limit leaves some out", async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'nc-share-'));
+    const engine = await SnapshotEngine.open(join(tmp, 'snapshots'), { changeSource: 'full-scan' });
+    try {
+      const ws = join(tmp, 'greeter');
+      mkdirSync(ws);
+      writeFileSync(join(ws, 'a.ts'), 'export const a = 1;\n');
+      const s0 = await engine.take(ws, { reason: 'pre' });
+      writeFileSync(join(ws, 'a.ts'), `export const key = '${SECRET}';\n`);
+      const s1 = await engine.take(ws, { reason: 'post' });
+      writeFileSync(join(ws, 'big.txt'), 'x'.repeat(4000));
+      const s2 = await engine.take(ws, { reason: 'post 2' });
+      const scrubber = new Scrubber();
+      scrubber.addSecret(SECRET);
+      const run = mkRun('run_1', { workspace: ws, task: `use ${SECRET} in ${ws}` });
+      const nodes = [
+        mkNode('nd_1', 'br_main', 0, { name: 'write: a.ts', snapshotId: s0.id, startTime: 1, attributes: { 'nemocognition.snapshot.after': s1.id, 'input.value': `{"path":"${ws}/a.ts"}` } }),
+        mkNode('nd_2', 'br_main', 1, { name: 'write: big.txt', snapshotId: s1.id, startTime: 2, attributes: { 'nemocognition.snapshot.after': s2.id } }),
+      ];
+      const data = buildSharedReplay({ run, branches: [mkBranch('br_main')], nodes, spansOfNode: () => [], snapshots: engine, scrub: (t) => scrubber.scrub(t), maxContentBytes: 1000 });
+      const file = data.stepFiles.nd_1![0]!;
+      assert.equal(file.path, 'a.ts');
+      assert.equal(data.blobs[file.before!], 'export const a = 1;\n');
+      assert.match(data.blobs[file.after!]!, /REDACTED/);
+      assert.equal(data.stepFiles.nd_2![0]!.omitted, 'size-limit');
+      assert.match(data.note ?? '', /File contents stop at "write: big\.txt".*--max-file-mb/);
+      const json = JSON.stringify(data);
+      assert.ok(!json.includes(SECRET), 'the key is scrubbed from file contents, names and the task');
+      assert.ok(!json.includes(tmp), 'the workspace path stays on this machine');
+      assert.equal(data.bootstrap.runs[0]!.workspace, 'greeter');
+    } finally {
+      engine.close();
+      rmSync(tmp, { recursive: true, force: true });
     }
   });
 
