@@ -5,7 +5,8 @@
  */
 import * as vscode from 'vscode';
 import { registerCommands } from './vscode/commands';
-import { readSettings, SETTINGS_SECTION } from './vscode/config/settings';
+import { SETTINGS_SECTION } from './vscode/config/settings';
+import { SettingsGate } from './vscode/config/settingsGate';
 import { GutterController } from './vscode/decorations/gutterController';
 import { SnapshotContentProvider } from './vscode/diff/snapshotContentProvider';
 import { SNAPSHOT_SCHEME } from './vscode/diff/snapshotUri';
@@ -25,7 +26,9 @@ export interface NemoCognitionTestApi {
 
 export function activate(context: vscode.ExtensionContext): NemoCognitionTestApi | undefined {
   const output = vscode.window.createOutputChannel('NemoCognition', { log: true });
-  const settings = () => readSettings((key) => vscode.workspace.getConfiguration(SETTINGS_SECTION).get(key));
+  // Workspace values of settings that could redirect the key or weaken the sandbox: ignored or confirmed first.
+  const gate = new SettingsGate(context.workspaceState, output);
+  const settings = () => gate.settings();
   // The first folder of a multi-root workspace is the one agents work on.
   const paths = () => {
     const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
@@ -35,7 +38,7 @@ export function activate(context: vscode.ExtensionContext): NemoCognitionTestApi
   const store = new StoreService(paths, output);
   const snapshots = new SnapshotService(paths, () => settings().snapshotIgnore);
   const apiKey = new ApiKeyStore(context.secrets);
-  const runs = new RunController({ output, store, apiKey, settings, paths });
+  const runs = new RunController({ output, store, apiKey, settings, paths, gate });
   const replay = new ReplayViewProvider({
     extensionUri: context.extensionUri,
     store,
@@ -44,8 +47,12 @@ export function activate(context: vscode.ExtensionContext): NemoCognitionTestApi
     workspaceName: () => vscode.workspace.workspaceFolders?.[0]?.name ?? null,
     log: output,
   });
-  const gutter = new GutterController(context.extensionUri, store, paths, () => settings().gutterEnabled);
   const restore = new RestoreService(context.workspaceState, store, runs, snapshots, output);
+  const gutter = new GutterController(context.extensionUri, store, paths, () => settings().gutterEnabled, {
+    snapshots,
+    restored: async () => (await restore.current())?.target,
+    branchSetting: () => settings().gutterBranch,
+  });
   const services: Services = { context, output, settings, paths, store, snapshots, apiKey, runs, replay, gutter, restore };
 
   context.subscriptions.push(
@@ -55,16 +62,18 @@ export function activate(context: vscode.ExtensionContext): NemoCognitionTestApi
     runs,
     replay,
     gutter,
+    restore,
     vscode.window.registerWebviewViewProvider(ReplayViewProvider.viewId, replay),
     vscode.workspace.registerTextDocumentContentProvider(SNAPSHOT_SCHEME, new SnapshotContentProvider(snapshots)),
     ...registerCommands(services),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration(SETTINGS_SECTION)) return;
       if (e.affectsConfiguration(`${SETTINGS_SECTION}.store.location`)) void store.reset();
-      if (e.affectsConfiguration(`${SETTINGS_SECTION}.gutter.enabled`)) gutter.invalidate();
+      if (e.affectsConfiguration(`${SETTINGS_SECTION}.gutter`)) gutter.invalidate();
       replay.settingsChanged();
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => void store.reset()),
+    restore.onDidChangeRestored(() => gutter.invalidate()),
   );
   // The in-host test suite (test/vscode/suite) drives the real services; other extensions never see them.
   return context.extensionMode === vscode.ExtensionMode.Test ? { services } : undefined;

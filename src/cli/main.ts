@@ -3,11 +3,8 @@
  *   nemocog run --task "..." --workspace <dir> [--driver local|nemoclaw|none] [--model-url U --model M]
  *   nemocog demo [--headless] [--workspace <dir>] [--scenario deny-and-recover|pair|...]
  *   nemocog inspect [--json] <workspace>
- *   nemocog restore <workspace> --node <nodeId> | --snapshot <id>
+ *   nemocog restore <workspace> --node <nodeId> | --branch <id> | --snapshot <id> | --undo  [--dry-run]
  *   nemocog storyboard <workspace> [--run <id>] [--out file.json]
-  nemocog render <workspace> [--run <id>] --out run.mp4 [--size 1280x720] [--fps 30]
-  nemocog render --storyboard file.json --out run.mp4 [--size WxH] [--fps N]
-  nemocog export-html <workspace> [--run <id>] --out run.html [--max-file-mb 8]
  *   nemocog render <workspace> [--run <id>] --out run.mp4 [--size 1280x720] [--fps 30]
  *   nemocog export-html <workspace> [--run <id>] --out run.html
  */
@@ -27,7 +24,8 @@ Usage:
   nemocog run --task <text> --workspace <dir> [--driver local|nemoclaw|none] [--model-url <url> --model <id>]
   nemocog demo [--headless | --open] [--workspace <dir>] [--scenario <name>]
   nemocog inspect [--json] <workspace>
-  nemocog restore <workspace> (--node <nodeId> | --branch <branchId> | --snapshot <snapshotId>)
+  nemocog restore <workspace> (--node <nodeId> | --branch <branchId> | --snapshot <snapshotId> | --undo)
+                  [--dry-run] [--allow-outside-symlinks] [--json]
   nemocog install-runtime [--dir <folder>]
   nemocog storyboard <workspace> [--run <id>] [--out file.json]
   nemocog render <workspace> [--run <id>] --out run.mp4 [--size 1280x720] [--fps 30]

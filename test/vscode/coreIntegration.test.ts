@@ -13,7 +13,7 @@ import { SnapshotEngine } from '../../src/core/snapshots';
 import { Store } from '../../src/core/store/store';
 import { hoverFactsFor } from '../../src/vscode/decorations/hoverFacts';
 import { buildHoverMarkdown } from '../../src/vscode/decorations/hoverMarkdown';
-import { summariseRestore } from '../../src/vscode/restore/restorePlan';
+import { previewRestore } from '../../src/core/restore';
 import { lastSnapshotOfBranch, listRuns, nodeDetail, runDetail, snapshotForNode } from '../../src/vscode/views/replayData';
 
 const wasmPath = path.join(__dirname, '..', '..', 'node_modules', 'sql.js', 'dist', 'sql-wasm.wasm');
@@ -94,11 +94,12 @@ describe('VS Code side over the real core', () => {
       fs.writeFileSync(path.join(ws, 'new', 'c.txt'), 'sea\n');
       fs.writeFileSync(path.join(ws, 'node_modules', 'x', 'j.js'), 'still ignored\n');
 
-      const plan = summariseRestore(await eng.diffLive(snap.id, ws));
-      assert.deepEqual(plan, { write: ['b.txt', 'src/a.ts'], remove: ['new/c.txt'] });
+      const preview = await previewRestore(eng, snap.id, ws);
+      assert.deepEqual(preview.write.map((f) => `${f.action} ${f.path}`), ['create b.txt', 'modify src/a.ts']);
+      assert.deepEqual(preview.delete.map((f) => f.path), ['new/', 'new/c.txt']);
 
       const res = await eng.restore(snap.id, ws);
-      assert.deepEqual([...res.written].sort(), plan.write);
+      assert.deepEqual([...res.written].sort(), preview.write.map((f) => f.path));
       assert.ok(res.deleted.includes('new/c.txt'));
       assert.equal(fs.readFileSync(path.join(ws, 'src', 'a.ts'), 'utf8'), 'one\n');
       assert.ok(fs.existsSync(path.join(ws, 'node_modules', 'x', 'j.js')), 'ignored files are left alone');

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import type { FileChange } from '../../src/core/snapshots/api';
 import { DEFAULTS, readSettings } from '../../src/vscode/config/settings';
 import { askingModelCall, hoverFactsFor } from '../../src/vscode/decorations/hoverFacts';
 import { snapshotDiffTitle } from '../../src/vscode/diff/diffTitle';
 import { fromSnapshotUriParts, toSnapshotUriParts } from '../../src/vscode/diff/snapshotUri';
-import { describePlan, summariseRestore } from '../../src/vscode/restore/restorePlan';
+import type { RestorePreview } from '../../src/core/restore';
+import { BUTTONS, buildRestoreModal, interpretChoice } from '../../src/vscode/restore/restoreModal';
 import { LiveRun, MAX_NARRATION_LINES } from '../../src/vscode/run/liveRun';
 import { missingKeyProblem, problemFromError } from '../../src/vscode/run/problems';
 import { readRecent, rememberTask } from '../../src/vscode/run/recentTasks';
@@ -13,8 +13,6 @@ import { relativeInWorkspace, workspacePaths } from '../../src/vscode/services/w
 import { lastSnapshotOfBranch, listRuns, nodeDetail, runDetail, snapshotForNode } from '../../src/vscode/views/replayData';
 import type { StoreReader } from '../../src/vscode/services/storeReader';
 import { mkBranch, mkNode, mkRun } from './fixtures';
-
-const file = (name: string) => ({ name, type: 'file' as const, mode: 0o644, size: 1, hash: 'h' });
 
 describe('VS Code side (pure parts)', () => {
   it('reads settings with defaults for missing or mistyped values', () => {
@@ -41,19 +39,32 @@ describe('VS Code side (pure parts)', () => {
     assert.throws(() => fromSnapshotUriParts({ scheme: 'file', path: '/a', query: 'snapshot=s' }));
   });
 
-  it('summarises a restore: workspace-only files are deleted, the rest written, dirs skipped', () => {
-    const changes: FileChange[] = [
-      { path: 'new.txt', kind: 'added', after: file('new.txt') },
-      { path: 'gone.txt', kind: 'deleted', before: file('gone.txt') },
-      { path: 'a.ts', kind: 'modified', before: file('a.ts'), after: file('a.ts') },
-      { path: 'd', kind: 'added', after: { name: 'd', type: 'dir', mode: 0, size: 0, hash: 't' } },
-    ];
-    const plan = summariseRestore(changes);
-    assert.deepEqual(plan, { write: ['a.ts', 'gone.txt'], remove: ['new.txt'] });
-    const text = describePlan({ write: Array.from({ length: 20 }, (_, i) => `f${i}`), remove: [] }, 5);
-    assert.match(text, /Write \(20\)/);
-    assert.match(text, /and 15 more/);
-    assert.match(text, /Undo Last Restore/);
+  it('the restore modal lists the files, flags first, and asks to save unsaved editors before overwriting them', () => {
+    const p: RestorePreview = {
+      snapshotId: 'snap_1',
+      root: '/w',
+      write: [
+        ...Array.from({ length: 40 }, (_, i) => ({ path: `f${String(i).padStart(2, '0')}.ts`, action: 'modify' as const, flags: [] })),
+        { path: '.envrc', action: 'create' as const, flags: [{ kind: 'direnv' as const, message: 'direnv runs this file' }] },
+      ],
+      delete: [{ path: 'gone.txt', action: 'delete', flags: [] }],
+      flagged: [],
+      outsideSymlinks: [],
+    };
+    p.flagged = p.write.filter((f) => f.flags.length);
+    const m = buildRestoreModal(p, 'branch x', ['f03.ts', 'elsewhere.md'], 10);
+    assert.match(m.message, /41 file\(s\) will be written and 1 deleted\. 1 need\(s\) a look/);
+    assert.ok(m.detail.indexOf('.envrc: direnv') < m.detail.indexOf('Files (42)'), 'flags come before the list');
+    assert.match(m.detail, /and 32 more/);
+    assert.match(m.detail, /Unsaved changes in 1 editor\(s\)[\s\S]*f03\.ts/);
+    assert.deepEqual(m.unsaved, ['f03.ts']);
+    assert.deepEqual(m.buttons, [BUTTONS.saveAndRestore, BUTTONS.showAll], 'no plain Restore while an editor would be overwritten');
+    assert.deepEqual(interpretChoice(BUTTONS.saveAndRestore), { restore: true, saveFirst: true, allowOutsideSymlinks: false, showAll: false });
+    assert.equal(interpretChoice(undefined).restore, false);
+
+    const links = buildRestoreModal({ ...p, outsideSymlinks: [{ path: 'l', target: '/etc' }] }, 'b', []);
+    assert.deepEqual(links.buttons, [BUTTONS.showAll, BUTTONS.withLinks], 'outside symlinks are only restored by the button that says so, never by Enter');
+    assert.match(links.detail, /l → \/etc/);
   });
 
   it('maps workspace paths and keeps the store out', () => {
@@ -118,6 +129,7 @@ describe('VS Code side (pure parts)', () => {
       spansOfNode: () => [],
       snapshotOfNode: (id) => (id === 's0' ? { snapshotId: 'snap_a', root: 'r' } : undefined),
       attributionFor: () => [],
+      attributionStepsOf: () => [],
     };
 
     it('uses a step\'s own snapshot, else the latest earlier one in its branch', () => {

@@ -1,46 +1,94 @@
 import { parseArgs } from 'node:util';
 import { join, resolve } from 'node:path';
 import { SnapshotEngine } from '../../core/snapshots/engine';
+import { OutsideSymlinkError } from '../../core/snapshots/symlinkTargets';
 import { Store } from '../../core/store/store';
 import { nemocogDir, storeDirFor } from '../../core/store/paths';
 import { restoreTarget } from '../../core/run/restoreTarget';
+import { describePreview, previewRestore, restoreWithUndo, undoLastRestore, undoStackOf, type RestoreTarget } from '../../core/restore';
 import { CliError } from '../errors';
 
 /**
  * Brings a node's (or a branch's result) snapshot into the workspace, writing
- * only what differs; prints the undo snapshot id, which `--snapshot` restores.
+ * only what differs. `--dry-run` prints every file it would write or delete,
+ * flagging the risky ones, and changes nothing. Each restore pushes an undo
+ * point; `--undo` steps back through them, newest first.
  */
 export async function restoreCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { node: { type: 'string' }, branch: { type: 'string' }, snapshot: { type: 'string' }, json: { type: 'boolean' } },
+    options: {
+      node: { type: 'string' },
+      branch: { type: 'string' },
+      snapshot: { type: 'string' },
+      undo: { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
+      'allow-outside-symlinks': { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
   });
   const ws = resolve(positionals[0] ?? '.');
-  const picked = [values.node, values.branch, values.snapshot].filter(Boolean).length;
-  if (picked !== 1) throw new CliError('Say what to restore.', 'Pass exactly one of --node <nodeId>, --branch <branchId> or --snapshot <snapshotId> (see `nemocog inspect`).');
-  let snapshotId = values.snapshot;
-  if (!snapshotId) {
-    const store = await Store.open(storeDirFor(ws), { readOnly: true });
-    try {
-      const t = restoreTarget(store, { nodeId: values.node, branchId: values.branch });
-      if (!t) throw new CliError(`No snapshot for ${values.node ? `node ${values.node}` : `branch ${values.branch}`}.`, 'Pick a checkpoint or tool-call node (`nemocog inspect --json` lists them).');
-      snapshotId = t.snapshotId;
-    } finally {
-      await store.close();
-    }
+  const picked = [values.node, values.branch, values.snapshot, values.undo].filter(Boolean).length;
+  if (picked !== 1) {
+    throw new CliError('Say what to restore.', 'Pass exactly one of --node <nodeId>, --branch <branchId>, --snapshot <snapshotId> (see `nemocog inspect`), or --undo to undo the last restore.');
   }
   const engine = await SnapshotEngine.open(join(nemocogDir(ws), 'snapshots'));
   try {
+    if (values.undo) return undo(engine, ws, values);
+    const { snapshotId, label, target } = await resolveTarget(ws, values);
     if (!engine.get(snapshotId)) throw new CliError(`Snapshot ${snapshotId} is not in this workspace's store.`, 'Check the id with `nemocog inspect --json`.');
-    const r = await engine.restore(snapshotId, ws);
-    if (values.json) console.log(JSON.stringify(r, null, 2));
+    const allow = values['allow-outside-symlinks'] === true;
+    if (values['dry-run']) {
+      const p = await previewRestore(engine, snapshotId, ws);
+      if (values.json) console.log(JSON.stringify({ ...p, refused: p.outsideSymlinks.length > 0 && !allow }, null, 2));
+      else console.log(describePreview(p, { allowOutsideSymlinks: allow }));
+      return 0;
+    }
+    let r;
+    try {
+      r = await restoreWithUndo(engine, snapshotId, ws, { label, ...(target ? { target } : {}), allowOutsideSymlinks: allow });
+    } catch (e) {
+      if (e instanceof OutsideSymlinkError) throw new CliError(e.message, `Run \`nemocog restore ${ws} --${values.node ? `node ${values.node}` : values.branch ? `branch ${values.branch}` : `snapshot ${snapshotId}`} --dry-run\` to review, then add --allow-outside-symlinks to restore them anyway.`);
+      throw e;
+    }
+    if (values.json) console.log(JSON.stringify({ written: r.written, deleted: r.deleted, undoSnapshotId: r.undoSnapshotId }, null, 2));
     else {
-      console.log(`Restored ${snapshotId} into ${ws}: ${r.written.length} file(s) written, ${r.deleted.length} deleted.`);
-      console.log(`Undo with: nemocog restore ${ws} --snapshot ${r.undoSnapshotId}`);
+      console.log(`Restored ${label} into ${ws}: ${r.written.length} file(s) written, ${r.deleted.length} deleted.`);
+      console.log(`Undo with: nemocog restore ${ws} --undo   (undo points on the stack: ${undoStackOf(engine).list().length})`);
     }
   } finally {
     engine.close();
   }
+  return 0;
+}
+
+async function resolveTarget(ws: string, values: { node?: string; branch?: string; snapshot?: string }): Promise<{ snapshotId: string; label: string; target?: RestoreTarget }> {
+  if (values.snapshot) return { snapshotId: values.snapshot, label: `snapshot ${values.snapshot}` };
+  const store = await Store.open(storeDirFor(ws), { readOnly: true });
+  try {
+    const t = restoreTarget(store, { nodeId: values.node, branchId: values.branch });
+    if (!t) throw new CliError(`No snapshot for ${values.node ? `node ${values.node}` : `branch ${values.branch}`}.`, 'Pick a checkpoint or tool-call node (`nemocog inspect --json` lists them).');
+    const node = store.getNode(t.nodeId);
+    const branch = node ? store.getBranch(node.branchId) : undefined;
+    const target: RestoreTarget = { ...(node ? { runId: node.runId, branchId: node.branchId } : {}), ...(values.node && node ? { nodeId: node.id, beforeSeq: node.seq } : {}) };
+    const label = values.node ? `step ${(node?.seq ?? 0) + 1}${branch ? ` of branch ${branch.label}` : ''}` : `the result of branch ${branch?.label ?? values.branch}`;
+    return { snapshotId: t.snapshotId, label, target };
+  } finally {
+    await store.close();
+  }
+}
+
+async function undo(engine: SnapshotEngine, ws: string, values: { json?: boolean; 'dry-run'?: boolean }): Promise<number> {
+  const top = undoStackOf(engine).peek();
+  if (!top) throw new CliError('There is no restore to undo in this workspace.', 'Restores made with `nemocog restore` or in VS Code push undo points; none is left.');
+  if (values['dry-run']) {
+    console.log(describePreview(await previewRestore(engine, top.undoSnapshotId, ws), { allowOutsideSymlinks: true }));
+    return 0;
+  }
+  const r = await undoLastRestore(engine, ws);
+  if (!r) return 0;
+  if (values.json) console.log(JSON.stringify({ undone: r.undone, written: r.written, deleted: r.deleted }, null, 2));
+  else console.log(`Undid the restore of ${r.undone.label}: ${r.written.length} file(s) written back, ${r.deleted.length} removed. Undo points left: ${undoStackOf(engine).list().length}.`);
   return 0;
 }

@@ -30,6 +30,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       'ssh-config': { type: 'string' },
       ignore: { type: 'string', multiple: true },
       reasoning: { type: 'string', default: 'adaptive' },
+      'trust-policy': { type: 'boolean' },
     },
   });
   if (!values.task) throw new CliError('No task given.', 'Pass --task "what the agent should do".');
@@ -51,6 +52,8 @@ export async function runCommand(argv: string[]): Promise<number> {
     ...(values.ignore?.length ? { snapshotIgnore: values.ignore } : {}),
     // A remote run's policy path is the remote host's: pass it through unresolved.
     policyFile: values.policy ? (values.remote ? values.policy : resolve(values.policy)) : undefined,
+    // A policy wider than the default (e.g. the repository's own .nemocognition/policy.yaml) needs this flag.
+    ...(values['trust-policy'] ? { approvePolicy: () => true } : {}),
     maxRecoveries: Number(values['max-recoveries']),
     timeoutMs: Number(values['timeout-seconds']) * 1000,
     signal: controller.signal,

@@ -1,48 +1,51 @@
 /**
- * Recognises the kernel's refusals in a tool's output. A denied write
- * reaches the model as e.g. `/bin/bash: line 3: /etc/x: Read-only file system`
- * or `... Permission denied` followed by `(Command exited with code 1)`; a
- * refused connection as `connect EACCES 127.0.0.1:8080`.
+ * Refusal *candidates* in a tool's output, as PolicyDecisions (source
+ * `kernel`). The text is read by the bridge's parser (one parser for the
+ * whole product: bridge/openclaw/denials.ts); this maps what it found to
+ * rules and splits host:port. A candidate is not yet evidence: text looks the
+ * same for a Landlock refusal, a chmod-000 file and `echo "Permission
+ * denied"`. confirmDenial.ts keeps only those the policy in force confirms.
  */
+import { detectDenials, type Denial } from '../bridge/openclaw/denials';
 import { Scrubber } from '../redact/scrubber';
 import type { PolicyDecision } from './types';
 
 const scrubber = new Scrubber();
 
-const FS: Array<{ re: RegExp; rule: string }> = [
-  // shell: "<path>: Permission denied" / "Read-only file system" / "Operation not permitted"
-  { re: /(?:^|[\s:'"`(])((?:\/|\.{1,2}\/|~\/)[^\s:'"`]*):\s*(Permission denied|Read-only file system|Operation not permitted)/gm, rule: '' },
-  // Node: "EACCES: permission denied, open '/etc/x'"
-  { re: /\b(EACCES|EROFS|EPERM): [a-z -]+, \w+ '([^']+)'/g, rule: '' },
-  // Python: "PermissionError: [Errno 13] Permission denied: '/etc/x'"
-  { re: /\[Errno (13|30|1)\] (Permission denied|Read-only file system|Operation not permitted): '([^']+)'/g, rule: '' },
-];
-
-function fsRule(text: string): string {
-  if (/read-only file system|EROFS|Errno 30/i.test(text)) return 'kernel.fs.read_only';
-  if (/operation not permitted|EPERM|Errno 1\b/i.test(text)) return 'kernel.fs.not_permitted';
+function ruleOf(d: Denial): string {
+  if (d.host) return d.errno === 'ECONNREFUSED' ? 'sandbox.net.connect_refused' : 'kernel.net.connect_denied';
+  if (d.errno === 'EROFS') return 'kernel.fs.read_only';
+  if (d.errno === 'EPERM') return 'kernel.fs.not_permitted';
+  if (d.errno === 'ECONNREFUSED') return 'sandbox.net.connect_refused';
   return 'kernel.fs.permission_denied';
+}
+
+/** "host:port", "[::1]:80", "::1:80" → host and port. */
+export function splitHostPort(hostPort: string): { host: string; port?: number } {
+  const m = /^\[?(.*?)\]?:(\d+)$/.exec(hostPort);
+  return m ? { host: m[1]!, port: Number(m[2]) } : { host: hostPort };
 }
 
 export function detectKernelDenials(output: string, ctx: { toolName?: string; toolCallId?: string } = {}): PolicyDecision[] {
   const out: PolicyDecision[] = [];
   const seen = new Set<string>();
-  const add = (d: PolicyDecision) => {
-    const key = `${d.rule}|${d.path ?? ''}|${d.host ?? ''}|${d.port ?? ''}`;
-    if (seen.has(key)) return;
+  for (const d of detectDenials(output, ctx.toolName ?? 'unknown', ctx.toolCallId)) {
+    const net = d.host ? splitHostPort(d.host) : undefined;
+    const decision: PolicyDecision = {
+      decision: 'deny',
+      source: 'kernel',
+      rule: ruleOf(d),
+      detail: scrubber.scrub(d.text.slice(0, 300)),
+      ...(d.path ? { path: d.path } : {}),
+      ...(net ? { host: net.host } : {}),
+      ...(net?.port !== undefined ? { port: net.port } : {}),
+      ...(ctx.toolName ? { toolName: ctx.toolName } : {}),
+      ...(ctx.toolCallId ? { toolCallId: ctx.toolCallId } : {}),
+    };
+    const key = `${decision.rule}|${decision.path ?? ''}|${decision.host ?? ''}|${decision.port ?? ''}|${decision.path || decision.host ? '' : decision.detail}`;
+    if (seen.has(key)) continue;
     seen.add(key);
-    out.push({ ...d, detail: scrubber.scrub(d.detail), ...(ctx.toolName ? { toolName: ctx.toolName } : {}), ...(ctx.toolCallId ? { toolCallId: ctx.toolCallId } : {}) });
-  };
-  const lineOf = (idx: number) => {
-    const start = output.lastIndexOf('\n', idx) + 1;
-    const end = output.indexOf('\n', idx);
-    return output.slice(start, end === -1 ? undefined : end).trim().slice(0, 300);
-  };
-  for (const m of output.matchAll(FS[0].re)) add({ decision: 'deny', source: 'kernel', rule: fsRule(m[2]), detail: lineOf(m.index ?? 0), path: m[1] });
-  for (const m of output.matchAll(FS[1].re)) add({ decision: 'deny', source: 'kernel', rule: fsRule(m[1]), detail: lineOf(m.index ?? 0), path: m[2] });
-  for (const m of output.matchAll(FS[2].re)) add({ decision: 'deny', source: 'kernel', rule: fsRule(m[2]), detail: lineOf(m.index ?? 0), path: m[3] });
-  // Connections refused by the sandbox (Landlock TCP rules answer EACCES, not ECONNREFUSED).
-  for (const m of output.matchAll(/connect EACCES ([\w.:-]+?):(\d+)\b/g)) add({ decision: 'deny', source: 'kernel', rule: 'kernel.net.connect_denied', detail: lineOf(m.index ?? 0), host: m[1], port: Number(m[2]) });
-  for (const m of output.matchAll(/Failed to connect to (\S+) port (\d+)[^\n]*Permission denied/g)) add({ decision: 'deny', source: 'kernel', rule: 'kernel.net.connect_denied', detail: lineOf(m.index ?? 0), host: m[1], port: Number(m[2]) });
+    out.push(decision);
+  }
   return out;
 }

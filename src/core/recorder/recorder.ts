@@ -5,6 +5,11 @@
  * refuses to touch a sealed branch itself, before the store would. After the
  * sink fails once, it stops writing (no gaps in the journal) and keeps the
  * rest in memory for the listeners and the summary.
+ *
+ * Scrub first, then clip: every text is scrubbed whole and only then cut to
+ * its limit (names 200 characters, attribute texts MAX_TEXT), so no fragment
+ * of a secret survives at the cut. Callers hand over whole texts; a caller that
+ * wants a shorter text uses clipScrubbed().
  */
 import type { StoreEvent } from '../model/events';
 import { newId } from '../model/ids';
@@ -26,6 +31,24 @@ export interface RecorderListener {
   node?(node: Node): void;
   /** A sink failed; the message says what to do. Recording continues in memory. */
   sinkError?(error: Error): void;
+}
+
+/** Longest text attribute a span keeps (the rest is replaced by a note saying how much was left out). */
+export const MAX_TEXT = 64 * 1024;
+/** Longest node name, branch seal reason or run task kept in the store. */
+export const MAX_NAME = 200;
+export const MAX_REASON = 2000;
+
+/** Cuts an already-scrubbed text to `max` characters, saying how much was left out. */
+export function clipScrubbedText(s: string, max: number): string {
+  if (s.length <= max) return s;
+  // Never cut a surrogate pair (or a redaction marker) in half.
+  let cut = max;
+  const code = s.charCodeAt(cut - 1);
+  if (code >= 0xd800 && code <= 0xdbff) cut--;
+  const open = s.lastIndexOf('[REDACTED:', cut);
+  if (open >= 0 && s.indexOf(']', open) >= cut) cut = open;
+  return `${s.slice(0, cut)}\n… [${s.length - cut} more characters not recorded]`;
 }
 
 export interface NodeInput {
@@ -139,7 +162,7 @@ export class Recorder {
     }
     branch.status = status;
     branch.sealedAt = Date.now();
-    branch.sealReason = this.redactor.scrub(reason);
+    branch.sealReason = this.clipScrubbed(reason, MAX_REASON);
     await this.emit({ type: 'branch.sealed', branchId, status, reason: branch.sealReason, at: branch.sealedAt });
     this.listener.branch?.(branch);
     return branch;
@@ -155,7 +178,7 @@ export class Recorder {
       branchId,
       seq,
       kind: input.kind,
-      name: this.redactor.scrub(input.name),
+      name: this.clipScrubbed(input.name, MAX_NAME),
       parentNodeId: input.parentNodeId ?? null,
       startTime: input.startTime ?? Date.now(),
       endTime: input.endTime === undefined ? Date.now() : input.endTime,
@@ -211,6 +234,8 @@ export class Recorder {
   async attributeLines(nodeId: string, path: string, ranges: Array<[number, number]>): Promise<void> {
     if (ranges.length === 0) return;
     const run = this.requireRun();
+    const node = this.nodes.get(nodeId);
+    if (node) this.requireOpenBranch(node.branchId);
     await this.emit({ type: 'lines.attributed', runId: run.id, nodeId, path, ranges, at: Date.now() });
   }
 
@@ -235,6 +260,16 @@ export class Recorder {
     return p;
   }
 
+  /** Scrubs `text` of every registered secret and credential pattern. */
+  scrub(text: string): string {
+    return this.redactor.scrub(text);
+  }
+
+  /** Scrubs the whole text, then clips it to `max` characters. */
+  clipScrubbed(text: string, max: number): string {
+    return clipScrubbedText(this.redactor.scrub(text), max);
+  }
+
   private scrubAttrs(attrs: Attributes): Attributes {
     const out: Attributes = {};
     for (const [k, v] of Object.entries(attrs)) out[k] = this.scrubValue(v);
@@ -242,8 +277,8 @@ export class Recorder {
   }
 
   private scrubValue(v: AttrValue): AttrValue {
-    if (typeof v === 'string') return this.redactor.scrub(v);
-    if (Array.isArray(v) && v.length > 0 && typeof v[0] === 'string') return (v as string[]).map((s) => this.redactor.scrub(s));
+    if (typeof v === 'string') return this.clipScrubbed(v, MAX_TEXT);
+    if (Array.isArray(v) && v.length > 0 && typeof v[0] === 'string') return (v as string[]).map((s) => this.clipScrubbed(s, MAX_TEXT));
     return v;
   }
 

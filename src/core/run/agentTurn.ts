@@ -102,7 +102,7 @@ export async function superviseTurn(env: TurnEnv, t: TurnSpec): Promise<Supervis
     startTime: turnStart,
     endTime: Date.now(),
     status: failure ? 'error' : 'ok',
-    attributes: { ...turnAttributes(result, supervisor.outcomes.length), ...(t.agentId !== 'main' ? { 'nemocognition.agent.id': t.agentId, 'openclaw.agent_id': t.agentId } : {}) },
+    attributes: { ...turnAttributes(result, supervisor.outcomes.length, (x) => recorder.scrub(x)), ...(t.agentId !== 'main' ? { 'nemocognition.agent.id': t.agentId, 'openclaw.agent_id': t.agentId } : {}) },
   });
 
   const denied = supervisor.outcomes.flatMap((o) => o.denials);
@@ -193,17 +193,21 @@ export function denialReason(denied: Denial[]): string {
   return `Denied: ${denied.map((d) => `${d.attempted} (${d.source}: ${d.rule})`).join('; ')}`;
 }
 
-/** The correction prompt of a recovery: the denials, where the sandbox starts from, and what is allowed. */
-export function correctionPrompt(task: string, attempt: number, maxAttempts: number, denied: Denial[], startsFrom: CorrectionInput['startsFrom']): string {
+/** The correction prompt of a recovery: the denials (scrubbed), where the sandbox starts from, and what the policy in force allows. */
+export function correctionPrompt(
+  env: Pick<TurnEnv, 'recorder'>,
+  sandbox: PreparedSandbox,
+  p: { task: string; attempt: number; maxAttempts: number; denied: Denial[]; startsFrom: CorrectionInput['startsFrom'] },
+): string {
+  const scrub = (t: string) => env.recorder.scrub(t);
   return buildCorrectionPrompt({
-    task,
-    attempt,
-    maxAttempts,
-    denied: denied.map<DeniedAction>((d) => ({ tool: d.toolName ?? 'tool', attempted: d.attempted, source: sourceLabel(d.source), rule: d.rule, detail: d.detail })),
-    startsFrom,
-    allowedWrite: ['the workspace (your current directory) and its subfolders'],
-    allowedRead: ['the workspace', 'system files and tools'],
-    allowedNetwork: ['the model endpoint only'],
+    task: p.task,
+    attempt: p.attempt,
+    maxAttempts: p.maxAttempts,
+    denied: p.denied.map<DeniedAction>((d) => ({ tool: d.toolName ?? 'tool', attempted: scrub(d.attempted), source: sourceLabel(d.source), rule: d.rule, detail: scrub(d.detail) })),
+    startsFrom: p.startsFrom,
+    // The policy actually in force (the recovery sandbox gets the same one).
+    ...sandbox.allowed,
   });
 }
 

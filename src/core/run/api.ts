@@ -3,6 +3,7 @@
  * Implemented in ./supervisor.ts (lead). No `vscode` import.
  */
 import type { Branch, Node, Run } from '../model/types';
+import type { PolicyWidening } from '../sandbox/policy/widening';
 
 export type DriverKind = 'local' | 'nemoclaw' | 'none';
 
@@ -36,11 +37,16 @@ export interface SupervisedRunOptions {
   remoteCli?: string[];
   /** Size budget of the snapshot store; oldest unreferenced snapshots go first. */
   snapshotBudgetBytes?: number;
-  /** Keep each branch's sandbox folder after the run (default: removed; its snapshots keep everything). */
+  /** Keep each branch's working copy after the run (default: removed; its snapshots keep everything). The agent's state folder is always removed. */
   keepSandboxes?: boolean;
   model: ModelEndpoint;
   /** OpenShell-style policy YAML; default: <workspace>/.nemocognition/policy.yaml or the built-in default. */
   policyFile?: string;
+  /**
+   * Asked when the policy allows more than the built-in default (a repository's own policy may be hostile):
+   * true runs it. Without it, or on false, such a policy is refused (PolicyNotApprovedError).
+   */
+  approvePolicy?: (widening: PolicyWidening) => boolean | Promise<boolean>;
   maxRecoveries: number;
   /** Per agent turn. */
   timeoutMs: number;

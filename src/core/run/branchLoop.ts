@@ -59,7 +59,7 @@ export async function runBranches(input: BranchLoopInput): Promise<BranchLoopOut
     });
 
     if (!verdict.recover) {
-      await recorder.sealBranch(branch.id, 'completed', result.finalText?.slice(0, 500) || 'The agent finished its turn.');
+      await recorder.sealBranch(branch.id, 'completed', result.finalText ? recorder.clipScrubbed(result.finalText, 500) : 'The agent finished its turn.');
       narrate(denied.length ? `The agent got past ${denied.length} denial(s) by itself and finished.` : 'The agent finished. Restore the branch to bring its result into the workspace.');
       return { status: 'completed', resultBranchId: branch.id };
     }
@@ -70,7 +70,7 @@ export async function runBranches(input: BranchLoopInput): Promise<BranchLoopOut
 
     const firstDenied = supervisor.outcomes.find((o) => o.denials.length > 0)!;
     fork = chooseFork(firstDenied, supervisor.outcomes, baselineNodeId!, input.baselineSnapshotId, verdict.mode);
-    message = correctionPrompt(opts.task, attempt + 1, opts.maxRecoveries, denied, fork.startsFrom);
+    message = correctionPrompt(input, sandbox, { task: opts.task, attempt: attempt + 1, maxAttempts: opts.maxRecoveries, denied, startsFrom: fork.startsFrom });
     recoveryNote = { prompt: message, why: verdict.why, forkFrom: fork.startsFrom === 'the original workspace' ? 'baseline' : 'last-good-node' };
   }
   return { status: 'failed', resultBranchId: null };

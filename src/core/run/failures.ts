@@ -38,7 +38,7 @@ export function recorded(f: TurnFailure): RecordedFailure {
 export function errorNode(f: RecordedFailure): NodeInput {
   return {
     kind: 'error',
-    name: f.message.slice(0, 200),
+    name: f.message, // the recorder scrubs, then clips
     status: 'error',
     attributes: { 'exception.type': f.type, 'exception.message': f.message, 'nemocognition.fix': f.fix },
   };

@@ -76,7 +76,7 @@ export class ModelCallRouter {
       attributes: toOpenInferenceAttributes(rec),
     });
     const text = rec.response.message?.content?.trim();
-    if (text) this.narrate(`Agent: ${text.slice(0, 240)}`);
+    if (text) this.narrate(`Agent: ${text}`); // narration is scrubbed, then clipped
     if (rec.status === 'error') this.narrate(`Model call failed: ${rec.error ?? 'unknown error'}`);
   }
 

@@ -139,7 +139,7 @@ export class OpenClawAgent implements AgentPort {
           'llm.token_count.completion': Number(usage.output ?? 0),
           'llm.token_count.total': Number(usage.total ?? 0),
         },
-        ...(reported ? { failure: turnFailure('agent-error', `The agent reported that its turn failed: ${reported.slice(0, 500)}`) } : {}),
+        ...(reported ? { failure: turnFailure('agent-error', `The agent reported that its turn failed: ${reported}`) } : {}),
       };
     } catch (e) {
       if (!(e instanceof AgentTurnError)) throw e;

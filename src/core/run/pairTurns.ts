@@ -73,7 +73,7 @@ export async function runPair(input: PairLoopInput): Promise<BranchLoopOutcome> 
         narrate(`Branch ${label} failed and is kept as evidence: ${verdict.why}.`);
         if (attempt === opts.maxRecoveries) return policyGaveUp(`The ${plan.role}`, opts.maxRecoveries);
         recoveryNote = {
-          prompt: correctionPrompt(plan.message, attempt + 1, opts.maxRecoveries, denied, 'the last good state of the previous attempt'),
+          prompt: correctionPrompt(input, sandbox, { task: plan.message, attempt: attempt + 1, maxAttempts: opts.maxRecoveries, denied, startsFrom: 'the last good state of the previous attempt' }),
           why: verdict.why,
           forkFrom: restart.nodeId ? 'cross-agent-checkpoint' : 'baseline',
         };
@@ -85,7 +85,7 @@ export async function runPair(input: PairLoopInput): Promise<BranchLoopOutcome> 
       const nextRole: PairRole | null = plan.role === 'coder' ? (done.reviewer < pair.reviewRounds ? 'reviewer' : null) : reviewApproved(said) ? null : 'coder';
       if (!nextRole) {
         await endCheckpoint(input, { branchId: branch.id, sandbox, parentSnapshotId: supervisor.latestSnapshotId }, { reason: 'branch-end', name: 'result of the pair' });
-        await recorder.sealBranch(branch.id, 'completed', said?.slice(0, 500) || `${agentId} finished the last turn.`);
+        await recorder.sealBranch(branch.id, 'completed', said ? recorder.clipScrubbed(said, 500) : `${agentId} finished the last turn.`);
         narrate('The pair finished. Restore the last branch to bring its result into the workspace.');
         return { status: 'completed', resultBranchId: branch.id };
       }
@@ -96,7 +96,7 @@ export async function runPair(input: PairLoopInput): Promise<BranchLoopOutcome> 
         name: `hand-over: ${agentId} → ${to}`,
         attributes: { [CROSS_AGENT_ATTR]: true, [HANDOVER_FROM_ATTR]: agentId, [HANDOVER_TO_ATTR]: to },
       });
-      await recorder.sealBranch(branch.id, 'completed', `${agentId} handed over to ${to}${said ? `: ${said.slice(0, 400)}` : '.'}`);
+      await recorder.sealBranch(branch.id, 'completed', `${agentId} handed over to ${to}${said ? `: ${recorder.clipScrubbed(said, 400)}` : '.'}`);
       narrate(`${agentId} hands the shared sandbox to ${to} (cross-agent checkpoint).`);
 
       plan =

@@ -5,15 +5,18 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { allowedByPolicy, type AllowedByPolicy } from '../recovery/policyInForce';
 import type { Scrubber } from '../redact';
 import type { SandboxDriver, SandboxPolicy, SandboxSpec } from '../sandbox/driver';
 import { LocalSandboxDriver, NoSandboxDriver } from '../sandbox/local';
-import { loadPolicyFile } from '../sandbox/policy';
+import { describeWidening, loadPolicyFile, PolicyNotApprovedError, policyWidening } from '../sandbox/policy';
 import type { SnapshotEngine } from '../snapshots/engine';
 import type { ToolPolicy } from '../policy/types';
 import type { AgentPort } from './agentPort';
 import type { SupervisedRunOptions } from './api';
 import { OpenClawAgent } from './openclawAgent';
+import { sandboxName } from './leftovers';
+import { ScrubbedLines } from './scrubbedLines';
 import { SupervisorHub } from './supervisorHub';
 
 export interface PreparedSandbox {
@@ -24,6 +27,8 @@ export interface PreparedSandbox {
   displayName: string;
   /** The exact command that materialised it, when a CLI did (NemoClaw). */
   restoreCommand?: string;
+  /** What the policy in force allows, in the agent's words (for a correction prompt). */
+  allowed: AllowedByPolicy;
 }
 
 export interface RunResources {
@@ -51,6 +56,12 @@ export async function openRunResources(opts: SupervisedRunOptions, ctx: Resource
   const agent = await OpenClawAgent.locate();
   const variables = { runtime: agent.runtimeDir };
   const parsed = await loadPolicyFile(opts.workspace, variables, opts.policyFile);
+  // A policy from the repository (or a settings file it ships) that widens the default runs only once approved.
+  const widening = parsed.path && parsed.text !== null ? policyWidening(parsed, parsed.text, parsed.path, variables) : null;
+  if (widening) {
+    if (!(await opts.approvePolicy?.(widening))) throw new PolicyNotApprovedError(widening);
+    ctx.log?.(`policy ${widening.source} approved; it widens the default: ${describeWidening(widening).join('; ')}`);
+  }
   const driver: SandboxDriver =
     opts.driver === 'none'
       ? new NoSandboxDriver()
@@ -62,7 +73,7 @@ export async function openRunResources(opts: SupervisedRunOptions, ctx: Resource
     });
   }
   await driver.checkAvailable();
-  const hub = await SupervisorHub.start(ctx.nc, ctx.scrubber, ctx.onChannelRejected);
+  const hub = await SupervisorHub.start(ctx.nc, ctx.runId, ctx.scrubber, ctx.onChannelRejected);
   const runDir = join(ctx.nc, 'sandboxes', ctx.runId);
 
   const policyFor = (workdir: string, stateDir: string): SandboxPolicy => ({
@@ -72,6 +83,7 @@ export async function openRunResources(opts: SupervisedRunOptions, ctx: Resource
     egress: [...parsed.policy.egress, { host: '127.0.0.1', port: ctx.gatewayPort }],
   });
 
+  const agentLog = new ScrubbedLines((t) => ctx.scrubber.scrub(t), (line) => ctx.log?.(line));
   return {
     driver,
     agent,
@@ -84,9 +96,10 @@ export async function openRunResources(opts: SupervisedRunOptions, ctx: Resource
       mkdirSync(stateDir, { recursive: true, mode: 0o700 });
       await ctx.engine.materialise(snapshotId, workdir);
       return {
-        spec: { name: `nc-${ctx.runId.slice(-10)}-${label}`, workdir, policy: policyFor(workdir, stateDir) },
+        spec: { name: sandboxName(ctx.runId, label), workdir, policy: policyFor(workdir, stateDir) },
         stateDir,
         displayName: `${driver.kind}:${label}`,
+        allowed: allowedByPolicy(parsed.policy, { runtimeDir: agent.runtimeDir, internal: [...agent.readOnlyPaths, hub.socketDir, stateDir] }),
       };
     },
     toolPolicy(s) {
@@ -100,8 +113,9 @@ export async function openRunResources(opts: SupervisedRunOptions, ctx: Resource
         enforceFilesystem: driver.kind === 'none',
       };
     },
-    log: (text) => ctx.log?.(ctx.scrubber.scrub(text)),
+    log: (text) => agentLog.push(text),
     async close() {
+      agentLog.flush();
       await hub.close();
     },
   };

@@ -7,7 +7,7 @@
  * With `pair`, two agents take turns in one shared sandbox instead.
  * The user's workspace is never written: results come back by restore.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_IGNORE_GLOBS } from '../snapshots/ignore';
 import { storeIgnore } from './storeIgnore';
@@ -26,7 +26,8 @@ import { runPair } from './pairTurns';
 import { recorded, recordingIntact, recordRunFailure, turnFailure, type RecordedFailure } from './failures';
 import { describeProblem, type Problem } from './problems';
 import { stopCauseOf, stoppable } from './stop';
-import { sealOrphanedRuns } from './orphans';
+import { sealOrphansAndCleanUp } from './orphans';
+import { removeRunLeftovers } from './leftovers';
 import { currentOwner, ownerAlive, sameOwner } from './owner';
 
 export async function runSupervised(opts: SupervisedRunOptions, listener: RunListener = {}): Promise<RunSummary> {
@@ -40,10 +41,10 @@ export async function runSupervised(opts: SupervisedRunOptions, listener: RunLis
   const nc = opts.storeDir ?? nemocogDir(ws);
   mkdirSync(nc, { recursive: true });
   excludeFromGit(ws);
-  const narrate = (text: string) => listener.narration?.(text, Date.now());
-
   const scrubber = new Scrubber();
   scrubber.addSecret(opts.model.apiKey, 'model-api-key');
+  // Narration reaches the output channel and the terminal: scrubbed whole, then shortened.
+  const narrate = (text: string) => listener.narration?.(narrationLine(scrubber.scrub(text)), Date.now());
   const store = await Store.open(opts.storeDir ? join(nc, 'store') : storeDirFor(ws), {
     log: (level, msg) => (level !== 'info' ? narrate(`store ${level}: ${msg}`) : undefined),
   });
@@ -65,7 +66,7 @@ export async function runSupervised(opts: SupervisedRunOptions, listener: RunLis
   const owner = currentOwner();
   // This process now holds the store's only writer lock, so none of its own
   // earlier runs is still writing: one left open (its last writes failed) is an orphan too.
-  const orphaned = await sealOrphanedRuns(store, (o) => !sameOwner(o, owner) && ownerAlive(o));
+  const { sealed: orphaned } = await sealOrphansAndCleanUp(store, nc, (o) => !sameOwner(o, owner) && ownerAlive(o));
   if (orphaned.length) narrate(`Sealed ${orphaned.length} run(s) left open by a supervisor that was killed or could not record.`);
 
   let resources: RunResources | null = null;
@@ -120,8 +121,14 @@ export async function runSupervised(opts: SupervisedRunOptions, listener: RunLis
     await resources?.close().catch(() => undefined);
     engine.close();
     await store.close();
-    if (!opts.keepSandboxes && recorder.currentRun) removeSandboxFolders(nc, recorder.currentRun.id);
+    // Sandboxes, the agent's unscrubbed state, the socket folder, private tmp folders: the record keeps what matters.
+    if (recorder.currentRun) removeRunLeftovers(nc, recorder.currentRun.id, { keepWork: opts.keepSandboxes });
   }
+}
+
+const MAX_NARRATION = 600;
+function narrationLine(scrubbed: string): string {
+  return scrubbed.length > MAX_NARRATION ? `${scrubbed.slice(0, MAX_NARRATION - 1)}…` : scrubbed;
 }
 
 /** Every snapshot a recorded run refers to: these survive the size budget. */
@@ -136,13 +143,6 @@ function referencedSnapshots(store: Store): Set<string> {
     }
   }
   return keep;
-}
-
-/** Branch sandboxes are full working copies; their snapshots hold everything needed afterwards. */
-function removeSandboxFolders(nc: string, runId: string): void {
-  const dir = join(nc, 'sandboxes', runId);
-  if (!existsSync(dir)) return;
-  for (const label of readdirSync(dir)) rmSync(join(dir, label, 'work'), { recursive: true, force: true });
 }
 
 async function endRun(recorder: Recorder, status: RunStatus): Promise<void> {

@@ -5,10 +5,9 @@
  * after the snapshot is taken. Refused messages are reported.
  */
 import { mkdirSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { startSupervisorServer, type SupervisorServer } from '../bridge/openclaw';
 import type { Scrubber } from '../redact';
+import { socketDirOf } from './leftovers';
 import type { AfterToolCall, BeforeToolCall } from './toolSupervision';
 
 export interface BranchHandlers {
@@ -22,10 +21,9 @@ export interface BranchChannel {
   close(): void;
 }
 
-/** Unix socket paths are limited to 107 bytes; the store folder may be too deep for one. */
-function socketParent(nc: string): string {
-  const preferred = join(nc, 'run');
-  const dir = preferred.length + 40 < 104 ? preferred : join(homedir(), '.cache', 'nemocognition', 'run');
+/** A folder per run (removed when the run ends, or when a killed run is sealed: see leftovers.ts). */
+function socketParent(nc: string, runId: string): string {
+  const dir = socketDirOf(nc, runId);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   return dir;
 }
@@ -36,10 +34,10 @@ export class SupervisorHub {
 
   private constructor(private server: SupervisorServer | null) {}
 
-  static async start(nc: string, scrubber: Scrubber, onRejected?: (reason: string) => void): Promise<SupervisorHub> {
+  static async start(nc: string, runId: string, scrubber: Scrubber, onRejected?: (reason: string) => void): Promise<SupervisorHub> {
     const hub = new SupervisorHub(null);
     hub.server = await startSupervisorServer({
-      parentDir: socketParent(nc),
+      parentDir: socketParent(nc, runId),
       handlers: {
         onBeforeToolCall: async (req) => {
           const c = hub.current;

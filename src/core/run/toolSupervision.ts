@@ -9,9 +9,11 @@ import { changedLineRanges } from '../attribution/lineDiff';
 import { toolResultText } from '../bridge/openclaw/denials';
 import type { Attributes, Node } from '../model/types';
 import { classificationAttributes, classifyToolCall, decisionAttributes, detectKernelDenials, preToolDecision } from '../policy';
+import { attributeDenials, type DenialAttribution } from '../policy/confirmDenial';
+import { hostProbes } from './hostProbes';
 import type { Classification, PolicyDecision, ToolPolicy } from '../policy/types';
 import type { BranchContext } from './branchContext';
-import { describeToolCall, isMemoryPath, MAX_ATTR_TEXT, clipText } from './toolText';
+import { describeToolCall, isMemoryPath } from './toolText';
 
 export interface BeforeToolCall {
   toolName: string;
@@ -80,6 +82,11 @@ export class ToolSupervisor {
     });
   }
 
+  /** The call's short label, from its scrubbed parameters. */
+  private describe(call: { toolName: string; params: unknown }): string {
+    return describeToolCall(call.toolName, call.params, (s) => this.ctx.recorder.scrub(s));
+  }
+
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const p = this.queue.then(fn, fn);
     this.queue = p.catch(() => undefined);
@@ -93,7 +100,7 @@ export class ToolSupervisor {
     this.lastSnapshotId = snap.id;
     this.preCallSnapshots.push(snap.id);
     await recorder.recordSnapshot({ snapshotId: snap.id, root: snap.root, parentSnapshotId: snap.parentId, reason: 'pre-tool-call', fileCount: snap.fileCount, changedCount: snap.changedCount });
-    const label = describeToolCall(call.toolName, call.params);
+    const label = this.describe(call);
     const checkpoint = await recorder.appendNode(branchId, {
       kind: 'checkpoint',
       name: `snapshot before ${label}`,
@@ -114,8 +121,9 @@ export class ToolSupervisor {
       status: 'unset',
       attributes: {
         'tool.name': call.toolName,
-        'tool.parameters': clipText(safeJson(call.params), MAX_ATTR_TEXT),
-        'input.value': clipText(safeJson(call.params), MAX_ATTR_TEXT),
+        // Whole texts: the recorder scrubs, then clips.
+        'tool.parameters': safeJson(call.params),
+        'input.value': safeJson(call.params),
         'input.mime_type': 'application/json',
         'nemocognition.tool.call_id': call.toolCallId,
         ...classificationAttributes(classification),
@@ -150,19 +158,28 @@ export class ToolSupervisor {
     if (!t) return; // not ours (or already closed by a block)
     this.open.delete(res.toolCallId);
     const text = resultText(res.result, res.error);
-    const denials = detectKernelDenials(text, { toolName: res.toolName, toolCallId: res.toolCallId });
+    const { sandbox: denials, toolErrors } = this.confirmDenials(text, res, t);
     const post = await engine.take(workdir, { reason: `after tool call ${res.toolName}` });
     this.lastSnapshotId = post.id;
     await recorder.recordSnapshot({ snapshotId: post.id, root: post.root, parentSnapshotId: t.preSnapshotId, reason: 'post-tool-call', fileCount: post.fileCount, changedCount: post.changedCount });
     const changes = engine.diff(t.preSnapshotId, post.id);
-    const failed = Boolean(res.error) || denials.length > 0;
+    const failed = Boolean(res.error) || denials.length > 0 || toolErrors.length > 0;
     const attrs: Attributes = {
-      'output.value': clipText(text, MAX_ATTR_TEXT),
+      'output.value': text,
       'output.mime_type': 'text/plain',
       'nemocognition.snapshot.after': post.id,
       'nemocognition.tool.changed_files': changes.map((c) => c.path).slice(0, 200),
       ...(res.durationMs != null ? { 'nemocognition.tool.duration_ms': res.durationMs } : {}),
-      ...(res.error ? { 'exception.message': clipText(res.error, 4000) } : {}),
+      ...(res.error ? { 'exception.message': recorder.clipScrubbed(res.error, 4000) } : {}),
+      // Refusal-like text the policy does not confirm: the tool failed, the sandbox was not involved.
+      ...(toolErrors.length
+        ? {
+            'nemocognition.tool.error_kind': 'permission',
+            'nemocognition.tool.permission_errors': toolErrors.map((e) => e.detail).slice(0, 20),
+            'nemocognition.tool.permission_errors.why': toolErrors.map((e) => e.why).slice(0, 20),
+            ...(res.error ? {} : { 'exception.type': 'ToolPermissionError', 'exception.message': recorder.clipScrubbed(toolErrors[0]!.detail, 4000) }),
+          }
+        : {}),
     };
     await recorder.closeNode(t.node.id, { status: failed ? 'error' : 'ok', attributes: attrs });
     const outcome: ToolOutcome = {
@@ -174,10 +191,10 @@ export class ToolSupervisor {
       preCheckpointNodeId: t.checkpointNodeId,
       preSnapshotId: t.preSnapshotId,
     };
-    for (const decision of denials) {
-      outcome.denials.push({ ...decision, attempted: describeToolCall(t.call.toolName, t.call.params) });
-      await this.recordDecision(t.node, decision, t.node.name);
-      this.ctx.narrate(`Kernel denied ${t.node.name}: ${decision.detail.slice(0, 160)}`);
+    for (const { confirmation, ...decision } of denials) {
+      outcome.denials.push({ ...decision, attempted: this.describe(t.call) });
+      await this.recordDecision(t.node, decision, t.node.name, { 'nemocognition.policy.confirmation': confirmation });
+      this.ctx.narrate(`Kernel denied ${t.node.name}: ${decision.detail}`);
     }
     this.outcomes.push(outcome);
     await this.attribute(t, post.id, changes.map((c) => ({ path: c.path, kind: c.kind })));
@@ -197,7 +214,7 @@ export class ToolSupervisor {
     if (memory.length > 0) {
       await recorder.appendNode(branchId, {
         kind: 'memory_update',
-        name: `memory updated: ${memory.join(', ')}`.slice(0, 200),
+        name: `memory updated: ${memory.join(', ')}`,
         parentNodeId: t.node.id,
         snapshotId: postId,
         attributes: { 'nemocognition.memory.paths': memory },
@@ -205,13 +222,31 @@ export class ToolSupervisor {
     }
   }
 
-  private async recordDecision(toolNode: Node, d: PolicyDecision, label: string): Promise<void> {
+  private async recordDecision(toolNode: Node, d: PolicyDecision, label: string, extra: Attributes = {}): Promise<void> {
     await this.ctx.recorder.appendNode(this.ctx.branchId, {
       kind: 'policy_decision',
-      name: `${d.decision} ${label}`.slice(0, 200),
+      name: `${d.decision} ${label}`,
       parentNodeId: toolNode.id,
       status: d.decision === 'deny' ? 'error' : 'ok',
-      attributes: { ...decisionAttributes(d), 'nemocognition.policy.decision': d.decision },
+      attributes: { ...decisionAttributes(d), 'nemocognition.policy.decision': d.decision, ...extra },
+    });
+  }
+
+  /** Refusal-like text in the result, split into what the policy confirms (the sandbox's) and tool errors. */
+  private confirmDenials(text: string, res: AfterToolCall, t: Tracked): DenialAttribution {
+    const candidates = detectKernelDenials(text, { toolName: res.toolName, toolCallId: res.toolCallId });
+    if (candidates.length === 0) return { sandbox: [], toolErrors: [] };
+    const { workdir, home } = this.ctx;
+    const expand = (p: string) => p.replace('${workspace}', workdir).replace('${tmp}', '/tmp').replace('${home}', home ?? '/tmp/home');
+    const concrete = (ps: readonly string[] | undefined) => (ps ?? []).map(expand).filter((p) => p.startsWith('/') && !p.includes('${'));
+    return attributeDenials(candidates, {
+      workdir,
+      ...(home ? { home } : {}),
+      readWrite: concrete(this.toolPolicy.readWrite),
+      readOnly: concrete(this.toolPolicy.readOnly),
+      egress: this.toolPolicy.egress ?? [],
+      classification: t.classification,
+      ...hostProbes(),
     });
   }
 }

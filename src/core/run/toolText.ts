@@ -1,16 +1,13 @@
 /** Short, human labels for tool calls, and the limits on what a span carries. */
 
-export const MAX_ATTR_TEXT = 64 * 1024;
-
-export function clipText(s: string, max: number): string {
-  return s.length > max ? `${s.slice(0, max)}\n… [${s.length - max} more characters not recorded]` : s;
-}
-
-/** "exec: npm test", "write: src/a.ts". Model output is untrusted: this is text, never markup. */
-export function describeToolCall(toolName: string, params: unknown): string {
+/**
+ * "exec: npm test", "write: src/a.ts". Model output is untrusted: this is text, never markup.
+ * `scrub` runs on the whole detail before it is shortened, so a secret cut at the end leaves no fragment.
+ */
+export function describeToolCall(toolName: string, params: unknown, scrub: (s: string) => string = (s) => s): string {
   const p = (params && typeof params === 'object' ? params : {}) as Record<string, unknown>;
   const pick = ['command', 'cmd', 'path', 'file_path', 'filePath', 'file', 'url', 'query'].map((k) => p[k]).find((v) => typeof v === 'string') as string | undefined;
-  const detail = pick ? pick.replace(/\s+/g, ' ').trim() : '';
+  const detail = pick ? scrub(pick).replace(/\s+/g, ' ').trim() : '';
   const label = detail ? `${toolName}: ${detail}` : toolName;
   return label.length > 120 ? `${label.slice(0, 119)}…` : label;
 }

@@ -8,6 +8,7 @@
  *   eng.readFile(a.id, 'src/a.ts'); eng.listFiles(a.id);                  // for a diff content provider
  *   await eng.materialise(a.id, emptyDir);                                // refuses a non-empty folder
  *   const r = await eng.restore(a.id, ws);  await eng.restore(r.undoSnapshotId, ws);  // restore + undo
+ *   await eng.planRestore(a.id, ws);                                     // what restore would do (preview)
  *   await eng.gc(keepIds); eng.sizeOnDisk(); await eng.enforceBudget(maxBytes, protectedIds);
  *   eng.close();
  *
@@ -26,7 +27,9 @@
  * Safety: restore/materialise check every path before writing anything (PathEscapeError); tree
  * entries with unsafe names are rejected on read (InvalidTreeError); every object read is verified
  * (CorruptObjectError, after moving the bad copy to quarantine/ and trying to re-store it from a
- * live file with the same content). Restore never writes or deletes ignored paths nor any `.git`.
+ * live file with the same content). Restore never writes or deletes ignored paths nor any `.git`,
+ * refuses symlinks pointing outside the workspace unless allowed, and can pin its safety snapshot
+ * (`pins/`: pinned snapshots survive GC and the size budget).
  */
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
@@ -41,7 +44,9 @@ import { LiveTree, type DirNode, type LiveNode } from './liveTree';
 import { CorruptObjectError, DEFAULT_OBJECT_OPTIONS, ObjectStore, type ObjectStoreOptions } from './objects';
 import { RefStore, type SnapshotRecord } from './refs';
 import { loadState, saveState, stateFile } from './statCache';
-import { applyPlan, checkPlan, planTransform, type ApplyResult } from './restore';
+import { applyPlan, checkPlan, planTransform, type ApplyResult, type PlanOp } from './restore';
+import { PinStore } from './pins';
+import { OutsideSymlinkError, outsideTarget } from './symlinkTargets';
 import { acquireStoreLock } from './storeLock';
 import { compareNames, hashTreeBytes, isSafeName, parseTree, serializeTree } from './tree';
 import { EMPTY_VIEW, liveView, storeView, type TreeView } from './treeView';
@@ -80,6 +85,13 @@ export interface TakeOptions {
   hints?: Iterable<string>;
 }
 
+export interface RestoreOptions {
+  /** Recreate symlinks that point outside the workspace (refused by default: OutsideSymlinkError). */
+  allowOutsideSymlinks?: boolean;
+  /** Pin the safety snapshot (an undo point) with this reason before writing, so no GC or budget drops it. */
+  pinSafety?: string;
+}
+
 export interface GcResult {
   droppedSnapshots: string[];
   removedObjects: number;
@@ -114,6 +126,8 @@ export class SnapshotEngine {
   readonly objects: ObjectStore;
   readonly refs: RefStore;
   readonly ignore: IgnoreMatcher;
+  /** Snapshots no GC or size budget may drop (undo points). */
+  readonly pins: PinStore;
   private readonly states = new Map<string, RootState>();
   private readonly treeCache = new Map<string, TreeEntry[]>();
   private queue: Promise<unknown> = Promise.resolve();
@@ -128,6 +142,7 @@ export class SnapshotEngine {
     this.storeReal = fs.realpathSync(storeDir);
     this.objects = new ObjectStore(this.storeReal, { ...DEFAULT_OBJECT_OPTIONS, ...options.objects });
     this.refs = new RefStore(this.storeReal, this.objects.options.fsync);
+    this.pins = new PinStore(this.storeReal);
     this.ignore = new IgnoreMatcher(options.ignore ?? DEFAULT_IGNORE_GLOBS, { includeGit: options.includeGit });
     this.lockPath = path.join(this.storeReal, 'lock');
     this.genPath = path.join(this.storeReal, 'gc-generation');
@@ -437,15 +452,7 @@ export class SnapshotEngine {
 
   /** What changed in the live folder since snapshot `id` (hashes changed files, stores nothing). */
   diffLive(id: string, root: string): Promise<FileChange[]> {
-    return this.serial(async () => {
-      const rec = this.record(id);
-      const rootAbs = this.resolveRoot(root);
-      const wanted = this.options.changeSource ?? 'auto';
-      const st = this.stateFor(rootAbs, wanted);
-      await this.refresh(st, wanted, undefined, false);
-      st.tree.finalize(false);
-      return diffViews(this.view(rec.root), liveView(st.tree.root));
-    });
+    return this.serial(async () => diffViews(this.view(this.record(id).root), await this.liveViewOf(root)));
   }
 
   /** The entry at a root-relative path in a snapshot, or undefined. Unsafe paths are refused. */
@@ -507,7 +514,7 @@ export class SnapshotEngine {
    * writes only what differs, deletes what the snapshot lacks (never ignored paths), fixes modes,
    * recreates symlinks as links. Every path is checked before anything is written.
    */
-  restore(id: string, root: string): Promise<RestoreResult> {
+  restore(id: string, root: string, opts: RestoreOptions = {}): Promise<RestoreResult> {
     return this.serial(async () => {
       const rec = this.record(id);
       const safety = await this.takeNow(root, { reason: `safety snapshot before restoring ${id}` });
@@ -516,7 +523,10 @@ export class SnapshotEngine {
       try {
         const plan = planTransform(this.view(safety.root), this.view(rec.root), this.ignore, { protectGit: true });
         checkPlan(rootAbs, plan);
+        if (!opts.allowOutsideSymlinks) this.refuseOutsideSymlinks(rootAbs, plan);
         this.preverify(plan);
+        // The undo point is pinned before the first write: from then on no GC or budget may drop it.
+        if (opts.pinSafety) this.pins.pin(safety.id, opts.pinSafety);
         const st = this.states.get(rootAbs);
         for (const o of plan) st?.pending.add(o.path);
         const r = applyPlan(rootAbs, plan, this.objects);
@@ -525,6 +535,39 @@ export class SnapshotEngine {
         release();
       }
     });
+  }
+
+  /**
+   * What restore(id, root) would do now, without writing anything or taking a safety snapshot:
+   * the same plan restore computes (live folder -> snapshot), for a preview.
+   */
+  planRestore(id: string, root: string): Promise<PlanOp[]> {
+    return this.serial(async () => planTransform(await this.liveViewOf(root), this.view(this.record(id).root), this.ignore, { protectGit: true }));
+  }
+
+  /** The live folder as a tree (refreshed from the change source; hashes changed files, stores nothing). */
+  private async liveViewOf(root: string): Promise<TreeView> {
+    const rootAbs = this.resolveRoot(root);
+    const wanted = this.options.changeSource ?? 'auto';
+    const st = this.stateFor(rootAbs, wanted);
+    await this.refresh(st, wanted, undefined, false);
+    st.tree.finalize(false);
+    return liveView(st.tree.root);
+  }
+
+  /** A symlink's target in a snapshot (its blob). */
+  symlinkTarget(entry: TreeEntry): string {
+    return this.readBlob(entry.hash).toString('utf8');
+  }
+
+  private refuseOutsideSymlinks(rootAbs: string, plan: readonly PlanOp[]): void {
+    const bad: Array<{ path: string; target: string }> = [];
+    for (const o of plan) {
+      if (o.op !== 'symlink') continue;
+      const target = this.symlinkTarget(o.entry);
+      if (outsideTarget(rootAbs, o.path, target) !== null) bad.push({ path: o.path, target });
+    }
+    if (bad.length) throw new OutsideSymlinkError(bad);
   }
 
   /** Every blob a plan needs must be sound before the first write (repairing from live files if possible). */
@@ -556,8 +599,9 @@ export class SnapshotEngine {
     try {
       const dropped: string[] = [];
       if (live) {
+        const pinned = this.pins.list();
         for (const rec of this.refs.list()) {
-          if (!live.has(rec.id)) {
+          if (!live.has(rec.id) && !pinned.has(rec.id)) {
             this.refs.remove(rec.id);
             dropped.push(rec.id);
           }
@@ -624,7 +668,8 @@ export class SnapshotEngine {
     const dropped: string[] = [];
     let size = this.sizeOnDisk();
     while (size > maxBytes) {
-      const victims = this.refs.list().filter((r) => !protect.has(r.id));
+      const pinned = this.pins.list();
+      const victims = this.refs.list().filter((r) => !protect.has(r.id) && !pinned.has(r.id));
       if (victims.length === 0) break;
       // Drop about a quarter of what is left per round: few GC passes, little over-deletion.
       const batch = victims.slice(0, Math.max(1, Math.ceil(victims.length / 4)));

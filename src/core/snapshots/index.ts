@@ -6,6 +6,8 @@ export * from './ignore';
 export * from './liveTree';
 export * from './objects';
 export * from './pathSafety';
+export * from './pins';
+export * from './symlinkTargets';
 export * from './refs';
 export * from './restore';
 export * from './storeLock';

@@ -136,3 +136,27 @@ export function attributionFor(db: Database, path: string, runId?: string): Attr
   ).map((r) => ({ startLine: num(r.start_line), endLine: num(r.end_line), nodeId: String(r.node_id), runId: String(r.run_id), at: num(r.at) }));
   return latestWriterWins(facts);
 }
+
+/** One step's line facts for a file: what node `nodeId` wrote, in the file's coordinates right after it. */
+export interface AttributionStep {
+  nodeId: string;
+  ranges: Array<[number, number]>;
+}
+
+/** The raw line facts of one branch for a file, grouped per step, in write order (journal order). */
+export function attributionStepsOf(db: Database, path: string, branchId: string): AttributionStep[] {
+  const out: AttributionStep[] = [];
+  for (const r of rows(
+    db,
+    `SELECT a.node_id, a.start_line, a.end_line FROM attributions a JOIN nodes n ON n.id = a.node_id
+     WHERE a.path = ? AND n.branch_id = ? ORDER BY a.journal_seq, a.id`,
+    [path, branchId],
+  )) {
+    const nodeId = String(r.node_id);
+    const last = out[out.length - 1];
+    const range: [number, number] = [num(r.start_line), num(r.end_line)];
+    if (last && last.nodeId === nodeId) last.ranges.push(range);
+    else out.push({ nodeId, ranges: [range] });
+  }
+  return out;
+}

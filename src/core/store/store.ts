@@ -454,6 +454,11 @@ export class Store {
     return q.attributionFor(this.db, path, runId);
   }
 
+  /** What each step of a branch wrote in a file, in write order (for markers that follow the text). */
+  attributionStepsOf(path: string, branchId: string): q.AttributionStep[] {
+    return q.attributionStepsOf(this.db, path, branchId);
+  }
+
   /** Acknowledged records after `afterSeq`, read from the journal files: a sink's own cursor (e.g. the Phoenix mirror). */
   readJournal(afterSeq: number): Iterable<JournalRecord> {
     const upto = this.lastSeq;

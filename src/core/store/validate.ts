@@ -176,6 +176,8 @@ export function validateEvent(e: StoreEvent, state: StateView): void {
       const n = state.node(e.nodeId);
       if (!n) refuse(`cannot attribute lines to node ${e.nodeId}: it does not exist`);
       if (n.runId !== e.runId) refuse(`cannot attribute lines to node ${e.nodeId}: it belongs to run ${n.runId}, not ${e.runId}`);
+      const nb = state.branch(n.branchId);
+      if (!nb || nb.status !== 'open') refuse(`cannot attribute lines to node ${e.nodeId}: its branch ${n.branchId} is sealed (${nb?.status ?? 'missing'}) and immutable`);
       return;
     }
     default:

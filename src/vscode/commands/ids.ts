@@ -16,6 +16,7 @@ export const COMMANDS = {
   exportStoryboard: 'nemocognition.exportStoryboard',
   renderVideo: 'nemocognition.renderVideo',
   exportHtml: 'nemocognition.exportHtml',
+  chooseGutterBranch: 'nemocognition.chooseGutterBranch',
 } as const;
 
 export const REPLAY_VIEW_ID = 'nemocognition.replay';

@@ -2,6 +2,7 @@
 import type * as vscode from 'vscode';
 import type { Services } from '../services/services';
 import { registerCancelRun } from './cancelRun';
+import { registerChooseGutterBranch } from './chooseGutterBranch';
 import { registerClearApiKey } from './clearApiKey';
 import { registerExportHtml } from './exportHtml';
 import { registerExportStoryboard } from './exportStoryboard';
@@ -36,5 +37,6 @@ export function registerCommands(s: Services): vscode.Disposable[] {
     registerExportStoryboard(s),
     registerRenderVideo(s),
     registerExportHtml(s),
+    registerChooseGutterBranch(s),
   ];
 }

@@ -26,6 +26,8 @@ export interface NcSettings {
   /** Agent runtime folder; empty = the extension's global storage (see vscode/runtime/runtimeDir). */
   agentRuntimeDir: string;
   gutterEnabled: boolean;
+  /** Whose markers: '' = the branch most recently restored, 'latest-result', or a branch id. */
+  gutterBranch: string;
 }
 
 export const SETTINGS_SECTION = 'nemocognition';
@@ -48,6 +50,7 @@ export const DEFAULTS: NcSettings = {
   timeoutSeconds: 600,
   agentRuntimeDir: '',
   gutterEnabled: true,
+  gutterBranch: '',
 };
 
 /** Reads `key` (relative to the section); a value of the wrong type falls back to the default. */
@@ -81,5 +84,6 @@ export function readSettings(get: SettingGetter): NcSettings {
     timeoutSeconds: pick(get, 'agent.timeoutSeconds', d.timeoutSeconds, isPosNum),
     agentRuntimeDir: pick(get, 'agent.runtimeDir', d.agentRuntimeDir, isString).trim(),
     gutterEnabled: pick(get, 'gutter.enabled', d.gutterEnabled, (v) => typeof v === 'boolean'),
+    gutterBranch: pick(get, 'gutter.branch', d.gutterBranch, isString).trim(),
   };
 }

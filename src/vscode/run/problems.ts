@@ -4,12 +4,21 @@
  */
 import type { NcSettings } from '../config/settings';
 
-export type ProblemAction = 'Open Settings' | 'Show Output' | 'Set API Key' | 'Use Demo Model' | 'Open Replay';
+export type ProblemAction = 'Open Settings' | 'Show Output' | 'Set API Key' | 'Use Demo Model' | 'Open Replay' | 'Manage Workspace Trust';
 
 export interface Problem {
   message: string;
   fix: string;
   actions: ProblemAction[];
+}
+
+/** Restricted Mode: the workspace is not trusted, so no agent runs in it (pure). */
+export function restrictedModeProblem(): Problem {
+  return {
+    message: 'NemoCognition does not run agents in Restricted Mode: this workspace is not trusted.',
+    fix: 'If you trust this folder enough to let an agent work on it (inside the sandbox), trust it with "Manage Workspace Trust"; the Replay view and restores work without it.',
+    actions: ['Manage Workspace Trust'],
+  };
 }
 
 export function missingKeyProblem(s: NcSettings): Problem {

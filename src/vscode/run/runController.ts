@@ -9,11 +9,12 @@ import type { RunSummary, SupervisedRunOptions } from '../../core/run/api';
 import type { ActiveRunView, NarrationLine, RunDetail } from '../../protocol/replay';
 import { COMMANDS, CONTEXT_KEYS } from '../commands/ids';
 import type { NcSettings } from '../config/settings';
+import type { SettingsGate } from '../config/settingsGate';
 import type { ApiKeyStore } from '../secrets/apiKeyStore';
 import type { StoreService } from '../services/storeService';
 import type { WorkspacePaths } from '../services/workspacePaths';
 import { LiveRun } from './liveRun';
-import { alreadyRunningProblem, missingKeyProblem, problemFromError, type Problem } from './problems';
+import { alreadyRunningProblem, missingKeyProblem, problemFromError, restrictedModeProblem, type Problem } from './problems';
 import { runSupervisedAgent, startDemoEndpoint, type DemoEndpoint } from './runner';
 import { runProblemAction, showProblem } from './showProblem';
 
@@ -23,6 +24,8 @@ export interface RunControllerDeps {
   apiKey: ApiKeyStore;
   settings(): NcSettings;
   paths(): WorkspacePaths | undefined;
+  /** Workspace settings that need the user's confirmation, and policy approvals. */
+  gate: SettingsGate;
 }
 
 export class RunController implements vscode.Disposable {
@@ -63,6 +66,13 @@ export class RunController implements vscode.Disposable {
       await showProblem(alreadyRunningProblem(this.live.task));
       return undefined;
     }
+    // Never run an agent in Restricted Mode: the workspace (its settings, its policy, its code) is not trusted.
+    if (!vscode.workspace.isTrusted) {
+      await showProblem(restrictedModeProblem());
+      return undefined;
+    }
+    // Settings the workspace sets that could weaken supervision apply only once the user confirmed them.
+    if (!(await this.deps.gate.confirmPending())) return undefined;
     const paths = this.deps.paths();
     if (!paths) {
       await showProblem({ message: 'No workspace folder is open.', fix: 'Open the folder the agent should work on, then run again.', actions: [] });
@@ -120,6 +130,7 @@ export class RunController implements vscode.Disposable {
             remoteCli: s.remoteCli.split(/\s+/).filter(Boolean),
             model,
             policyFile: s.policyFile || undefined,
+            approvePolicy: (w) => this.deps.gate.approvePolicy(w),
             maxRecoveries: s.maxRecoveries,
             timeoutMs: s.timeoutSeconds * 1000,
             snapshotIgnore: s.snapshotIgnore,

@@ -26,5 +26,8 @@ export async function runProblemAction(a: ProblemAction): Promise<void> {
     case 'Open Replay':
       await vscode.commands.executeCommand(COMMANDS.openReplay);
       return;
+    case 'Manage Workspace Trust':
+      await vscode.commands.executeCommand('workbench.trust.manage');
+      return;
   }
 }

@@ -3,5 +3,5 @@ import type { Store } from '../../core/store/store';
 
 export type StoreReader = Pick<
   Store,
-  'listRuns' | 'getRun' | 'branchesOf' | 'getBranch' | 'nodesOfRun' | 'nodesOfBranch' | 'getNode' | 'spansOfNode' | 'snapshotOfNode' | 'attributionFor'
+  'listRuns' | 'getRun' | 'branchesOf' | 'getBranch' | 'nodesOfRun' | 'nodesOfBranch' | 'getNode' | 'spansOfNode' | 'snapshotOfNode' | 'attributionFor' | 'attributionStepsOf'
 >;

@@ -113,7 +113,8 @@ describe('store/kill: SIGKILL at random points loses no acknowledged event', fun
         }
         assert.ok(store.lastSeq >= Math.max(0, ...acked.keys()));
         const runs = store.listRuns();
-        assert.ok(runs.length >= 1);
+        // A kill right after open (round 0 can stop it before its first append) leaves no run yet.
+        if (acked.size > 0) assert.ok(runs.length >= 1, `round ${k}: ${acked.size} acknowledged events but no run`);
         for (const r of runs) for (const b of store.branchesOf(r.id)) store.nodesOfBranch(b.id);
       } finally {
         await store.close();

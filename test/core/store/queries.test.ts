@@ -87,26 +87,39 @@ describe('store/queries', () => {
   });
 
   it('line attribution: the latest writer wins per line over overlapping ranges', async () => {
-    await s.append(lines('r1', 'llm1', 'src/a.ts', [[1, 10]], 5000));
-    await s.append(lines('r1', 'tool1', 'src/a.ts', [[4, 6]], 5001));
-    await s.append(lines('r1', 'fix1', 'src/a.ts', [[9, 12], [20, 20]], 5002));
-    await s.append(lines('r1', 'llm1', 'src/a.ts', [[5, 5]], 5003));
-    // Same timestamp: journal order decides.
-    await s.append(lines('r1', 'deny1', 'src/a.ts', [[20, 21]], 5002));
-    await s.append(lines('r1', 'fix1', 'src/other.ts', [[1, 1]], 5004));
-    const got = s.attributionFor('src/a.ts').map((a) => [a.startLine, a.endLine, a.nodeId]);
-    assert.deepEqual(got, [
-      [1, 3, 'llm1'],
-      [4, 4, 'tool1'],
-      [5, 5, 'llm1'],
-      [6, 6, 'tool1'],
-      [7, 8, 'llm1'],
-      [9, 12, 'fix1'],
-      [20, 21, 'deny1'],
-    ]);
-    assert.deepEqual(s.attributionFor('src/a.ts', 'r2'), []);
-    assert.equal(s.attributionFor('src/a.ts', 'r1').length, 7);
-    assert.deepEqual(s.attributionFor('missing.ts'), []);
+    // Lines are attributed while their branch is open (a sealed branch refuses them): a store of its own.
+    const adir = tmpDir('nc-queries-attr-');
+    const s = await Store.open(adir, { wasmPath });
+    try {
+      await s.append(runStarted('r1', 1000));
+      await s.append(branchOpened('b1', 'r1', null, null, 1002));
+      for (const id of ['llm1', 'tool1', 'deny1', 'fix1']) await s.append(node(id, 'r1', 'b1', { startTime: 1003, endTime: 1004, status: 'ok' }));
+      await s.append(lines('r1', 'llm1', 'src/a.ts', [[1, 10]], 5000));
+      await s.append(lines('r1', 'tool1', 'src/a.ts', [[4, 6]], 5001));
+      await s.append(lines('r1', 'fix1', 'src/a.ts', [[9, 12], [20, 20]], 5002));
+      await s.append(lines('r1', 'llm1', 'src/a.ts', [[5, 5]], 5003));
+      // Same timestamp: journal order decides.
+      await s.append(lines('r1', 'deny1', 'src/a.ts', [[20, 21]], 5002));
+      await s.append(lines('r1', 'fix1', 'src/other.ts', [[1, 1]], 5004));
+      const got = s.attributionFor('src/a.ts').map((a) => [a.startLine, a.endLine, a.nodeId]);
+      assert.deepEqual(got, [
+        [1, 3, 'llm1'],
+        [4, 4, 'tool1'],
+        [5, 5, 'llm1'],
+        [6, 6, 'tool1'],
+        [7, 8, 'llm1'],
+        [9, 12, 'fix1'],
+        [20, 21, 'deny1'],
+      ]);
+      assert.deepEqual(s.attributionFor('src/a.ts', 'r2'), []);
+      assert.equal(s.attributionFor('src/a.ts', 'r1').length, 7);
+      assert.deepEqual(s.attributionFor('missing.ts'), []);
+      await s.append({ type: 'branch.sealed', branchId: 'b1', status: 'failed', reason: 'x', at: 6000 });
+      await assert.rejects(s.append(lines('r1', 'fix1', 'src/a.ts', [[1, 1]], 6001)), /sealed/);
+    } finally {
+      await s.close();
+      rmDir(adir);
+    }
   });
 
   it('latestWriterWins merges adjacent ranges of the same write', () => {

@@ -12,5 +12,6 @@ export function run(): Promise<void> {
     require('./apiKeyStore.suite');
     require('./runRestoreGutter.suite');
     require('./exports.suite');
+    require('./hostileWorkspace.suite');
   }, __dirname);
 }

@@ -1,4 +1,10 @@
 /**
+ * The one parser of denial text (the policy layer's detectKernelDenials and
+ * the supervisor build on it). It only finds *candidates*: text that looks
+ * like a refusal. Whether the sandbox really refused is decided elsewhere,
+ * against the policy in force (src/core/policy/confirmDenial.ts), because a
+ * chmod-000 file or output that merely prints the words looks the same.
+ *
  * Finds policy denials in what tools returned to the agent. The kernel's
  * refusals (Landlock, read-only mounts, seccomp, a namespace without a route)
  * reach the model only as text inside a tool result, e.g.
@@ -41,6 +47,8 @@ const RULES: Rule[] = [
   { re: /\bconnect\s+(EACCES|EPERM|ECONNREFUSED)\s+(\[?[0-9a-fA-F.:]+\]?:\d+)/, errno: 'EACCES', where: (m) => ({ host: m[2] }) },
   // curl: "Failed to connect to host port 443 ... Connection refused" / "Permission denied"
   { re: /Failed to connect to (\S+) port (\d+)[^\n]*?(Connection refused|Permission denied|Operation not permitted)/i, errno: 'ECONNREFUSED', where: (m) => ({ host: `${m[1]}:${m[2]}` }) },
+  // Python: "PermissionError: [Errno 13] Permission denied: '/etc/x'"
+  { re: /\[Errno (?:13|30|1)\] (?:Permission denied|Read-only file system|Operation not permitted): '([^'\n]+)'/, errno: 'EACCES', where: (m) => ({ path: m[1] }) },
   // coreutils: "touch: cannot touch '/etc/x': Permission denied"
   { re: new RegExp(`${Q}([^'"\u2019\u201d\`\\n]+)${Q}:\\s*(Permission denied|Read-only file system|Operation not permitted)`), errno: 'EACCES', where: (m) => ({ path: m[1] }) },
   // shells: "/bin/bash: line 1: /etc/x: Permission denied", "sh: 1: cannot create /etc/x: Permission denied"

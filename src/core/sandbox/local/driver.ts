@@ -7,7 +7,6 @@
  */
 import { execFile } from 'node:child_process';
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -22,6 +21,7 @@ import type { IsolationLayer, MissingLayer, SandboxCapabilities } from './capabi
 import { buildCommand, tmpInside, type SandboxLayout } from './commandLine';
 import { DEFAULT_HIDDEN_PATHS, sshAgentPaths } from './hiddenPaths';
 import { resolveLauncher, type LauncherLookup } from './launcherBinary';
+import { sandboxFolderName, sandboxTmpRoot } from './privateTmp';
 import { runProcess } from './runProcess';
 import { sandboxEnv } from './sandboxEnv';
 
@@ -77,10 +77,6 @@ function onPath(name: string): string | undefined {
     }
   }
   return undefined;
-}
-
-function safeName(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100) || 'sandbox';
 }
 
 export class LocalSandboxDriver implements SandboxDriver {
@@ -214,9 +210,9 @@ export class LocalSandboxDriver implements SandboxDriver {
     if (!isDir(spec.workdir)) {
       throw new Error(`The sandbox folder ${spec.workdir} of '${spec.name}' does not exist; materialise the branch before running in it.`);
     }
-    const root = this.options.stateRoot ?? join(tmpdir(), `nemocog-sandboxes-${process.getuid?.() ?? 'user'}`);
+    const root = this.options.stateRoot ?? sandboxTmpRoot();
     mkdirSync(root, { recursive: true, mode: 0o700 });
-    const privateTmp = join(root, safeName(spec.name), 'tmp');
+    const privateTmp = join(root, sandboxFolderName(spec.name), 'tmp');
     mkdirSync(join(privateTmp, 'home'), { recursive: true, mode: 0o700 });
     const tmp = tmpInside({ bwrap: ready.bwrap, privateTmp });
     const home = join(tmp, 'home');

@@ -5,10 +5,10 @@
  * bar and reports cannot present it as isolated.
  */
 import { mkdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExecOptions, ExecResult, SandboxDriver, SandboxSpec } from '../driver';
 import { UNSANDBOXED, type SandboxCapabilities } from './capabilities';
+import { sandboxFolderName, sandboxTmpRoot } from './privateTmp';
 import { runProcess } from './runProcess';
 import { sandboxEnv } from './sandboxEnv';
 
@@ -39,8 +39,8 @@ export class NoSandboxDriver implements SandboxDriver {
   async exec(spec: SandboxSpec, argv: string[], opts: ExecOptions = {}): Promise<UnsandboxedResult> {
     if (argv.length === 0) throw new Error('exec needs a command to run (argv is empty).');
     statSync(spec.workdir);
-    const root = this.options.stateRoot ?? join(tmpdir(), `nemocog-sandboxes-${process.getuid?.() ?? 'user'}`);
-    const tmp = join(root, spec.name.replace(/[^A-Za-z0-9._-]/g, '_'), 'tmp');
+    const root = this.options.stateRoot ?? sandboxTmpRoot();
+    const tmp = join(root, sandboxFolderName(spec.name), 'tmp');
     mkdirSync(join(tmp, 'home'), { recursive: true, mode: 0o700 });
     const result = await runProcess({
       argv,

@@ -3,3 +3,4 @@ export { PolicyError, type PolicyIssue } from './policyError';
 export { expandPolicy, POLICY_VARIABLES, type PolicyVariable, type PolicyVariables } from './variables';
 export { DEFAULT_POLICY_PATH, DEFAULT_POLICY_YAML } from './defaultPolicy';
 export { loadPolicyFile } from './loadPolicyFile';
+export { policyWidening, describeWidening, policyHash, PolicyNotApprovedError, type PolicyWidening } from './widening';

@@ -8,7 +8,7 @@ import { DEFAULT_POLICY_PATH, DEFAULT_POLICY_YAML } from './defaultPolicy';
 import { parsePolicy, type ParsedPolicy } from './parsePolicy';
 import type { PolicyVariables } from './variables';
 
-export async function loadPolicyFile(workspace: string, variables?: PolicyVariables, file?: string): Promise<ParsedPolicy & { path: string | null }> {
+export async function loadPolicyFile(workspace: string, variables?: PolicyVariables, file?: string): Promise<ParsedPolicy & { path: string | null; text: string | null }> {
   const path = file ? resolve(workspace, file) : join(workspace, DEFAULT_POLICY_PATH);
   let text: string;
   try {
@@ -20,7 +20,7 @@ export async function loadPolicyFile(workspace: string, variables?: PolicyVariab
         fix: 'Correct nemocognition.sandbox.policyFile (or --policy), or clear it to use .nemocognition/policy.yaml or the built-in default policy.',
       });
     }
-    return { ...parsePolicy(DEFAULT_POLICY_YAML, { source: 'default policy', name: 'default', variables }), path: null };
+    return { ...parsePolicy(DEFAULT_POLICY_YAML, { source: 'default policy', name: 'default', variables }), path: null, text: null };
   }
-  return { ...parsePolicy(text, { source: file ? path : DEFAULT_POLICY_PATH, variables }), path };
+  return { ...parsePolicy(text, { source: file ? path : DEFAULT_POLICY_PATH, variables }), path, text };
 }

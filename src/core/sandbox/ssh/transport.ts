@@ -33,11 +33,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ExecOptions, ExecResult } from '../driver';
 import { classifySshStderr, droppedError, notInstalledError, SshError, type SshTarget } from './errors';
+import { assertHostAlias } from './hostAlias';
 import { shellJoin, shellQuote, assertEnvName } from './quote';
 import { runProcess, SpawnError } from './run-process';
 
 export interface SshTransportOptions {
-  /** Host alias (from ~/.ssh/config or `configFile`) or `user@host`. */
+  /** Host alias (from ~/.ssh/config or `configFile`) or `user@host`; anything else is refused (see hostAlias.ts). */
   host: string;
   /** Explicit ssh config (-F); without it ssh reads ~/.ssh/config as usual. */
   configFile?: string;
@@ -69,7 +70,8 @@ export class SshTransport {
 
   constructor(opts: SshTransportOptions) {
     this.opts = opts;
-    this.host = opts.host;
+    // The host may come from a workspace setting: never let it become an ssh option.
+    this.host = assertHostAlias(opts.host);
     this.configFile = opts.configFile;
     this.sshPath = opts.sshPath ?? 'ssh';
     // Unix socket paths are limited to ~107 bytes: keep the folder short.
@@ -113,7 +115,7 @@ export class SshTransport {
 
   private async openMaster(): Promise<void> {
     // -f: go to the background once authenticated, so the exit code tells us whether connecting worked.
-    const args = [...this.baseArgs(), '-o', 'ControlMaster=yes', '-N', '-f', '-T', this.host];
+    const args = [...this.baseArgs(), '-o', 'ControlMaster=yes', '-N', '-f', '-T', '--', this.host];
     const { code, stderr } = await this.spawnUntilExit(args);
     if (code === 0) return;
     throw (
@@ -130,14 +132,14 @@ export class SshTransport {
   /** True when the shared connection answers `ssh -O check`. */
   async isConnected(): Promise<boolean> {
     if (!fs.existsSync(this.controlPath)) return false;
-    const { code } = await this.spawnUntilExit([...this.baseArgs(), '-O', 'check', this.host]);
+    const { code } = await this.spawnUntilExit([...this.baseArgs(), '-O', 'check', '--', this.host]);
     return code === 0;
   }
 
   /** Pid of the local master ssh process, or undefined when there is none. */
   async masterPid(): Promise<number | undefined> {
     if (!fs.existsSync(this.controlPath)) return undefined;
-    const { code, stderr } = await this.spawnUntilExit([...this.baseArgs(), '-O', 'check', this.host]);
+    const { code, stderr } = await this.spawnUntilExit([...this.baseArgs(), '-O', 'check', '--', this.host]);
     const m = /pid=(\d+)/.exec(stderr);
     return code === 0 && m ? Number(m[1]) : undefined;
   }
@@ -171,7 +173,7 @@ export class SshTransport {
       'exit "$__nc_s"',
     ].join('\n');
     // `ssh -T -F <config> <host> <command>`, plus -o options for reuse and liveness.
-    const running = runProcess(this.sshPath, ['-T', ...this.baseArgs(), this.host, wrapped], {
+    const running = runProcess(this.sshPath, ['-T', ...this.baseArgs(), '--', this.host, wrapped], {
       env: this.opts.env,
       stdin: opts.stdin,
       timeoutMs: opts.timeoutMs,
@@ -221,6 +223,7 @@ export class SshTransport {
       'forward',
       '-R',
       spec,
+      '--',
       this.host,
     ]);
     if (code !== 0) {
@@ -251,7 +254,7 @@ export class SshTransport {
     const spec = this.forwards.get(remotePort);
     if (!spec) return;
     this.forwards.delete(remotePort);
-    await this.spawnUntilExit([...this.baseArgs(), '-O', 'cancel', '-R', spec, this.host]);
+    await this.spawnUntilExit([...this.baseArgs(), '-O', 'cancel', '-R', spec, '--', this.host]);
   }
 
   /** Copies a local file or folder into `remoteDir` (created if needed), with tar over the shared connection. */
@@ -262,7 +265,7 @@ export class SshTransport {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const remote = `mkdir -p -- ${shellQuote(remoteDir)} && tar -C ${shellQuote(remoteDir)} -xf -`;
-    const ssh = spawn(this.sshPath, [...this.baseArgs(), '-T', this.host, remote], {
+    const ssh = spawn(this.sshPath, [...this.baseArgs(), '-T', '--', this.host, remote], {
       env: this.opts.env,
       stdio: ['pipe', 'ignore', 'pipe'],
     });
@@ -279,7 +282,7 @@ export class SshTransport {
     const dir = path.posix.dirname(remotePath);
     const base = path.posix.basename(remotePath);
     const remote = `tar -C ${shellQuote(dir)} -cf - ${shellQuote(`./${base}`)}`;
-    const ssh = spawn(this.sshPath, [...this.baseArgs(), '-T', this.host, remote], {
+    const ssh = spawn(this.sshPath, [...this.baseArgs(), '-T', '--', this.host, remote], {
       env: this.opts.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -295,7 +298,7 @@ export class SshTransport {
     if (this.closed) return;
     this.closed = true;
     if (fs.existsSync(this.controlPath)) {
-      await this.spawnUntilExit([...this.baseArgs(), '-O', 'exit', this.host]);
+      await this.spawnUntilExit([...this.baseArgs(), '-O', 'exit', '--', this.host]);
     }
     fs.rmSync(this.controlDir, { recursive: true, force: true });
   }
@@ -323,7 +326,7 @@ export class SshTransport {
       'kill -KILL -- "-$g" 2>/dev/null',
       'true',
     ].join('\n');
-    const r = runProcess(this.sshPath, [...this.baseArgs(), '-T', this.host, script], {
+    const r = runProcess(this.sshPath, [...this.baseArgs(), '-T', '--', this.host, script], {
       env: this.opts.env,
       timeoutMs: 5000,
     });
