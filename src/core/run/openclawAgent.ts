@@ -127,6 +127,8 @@ export class OpenClawAgent implements AgentPort {
         stderrTail: r.stderrTail,
         attributes: {
           'openclaw.session_id': String(meta.agentMeta?.sessionId ?? req.sessionId),
+          // OpenClaw's own key of the session, naming the agent that ran it: agent:<agent>:explicit:<session>.
+          'openclaw.session_key': typeof meta.agentMeta?.sessionFile === 'string' ? meta.agentMeta.sessionFile : '',
           'openclaw.version': this.runtime.openclawVersion,
           'openclaw.replay_invalid': meta.replayInvalid === true,
           'openclaw.stop_reason': meta.stopReason ?? '',
