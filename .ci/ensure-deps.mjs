@@ -11,6 +11,8 @@
 //   Landlock launcher, OpenSSH (client + server for the remote tests), git,
 //   ffmpeg (the storyboard's MP4 is encoded and checked with it).
 // - The agent runtime (OpenClaw + the Node 24 it needs) in .cache/agent-runtime.
+// - Arize Phoenix (pinned, in a Python venv) in .cache/phoenix, for the mirror's
+//   tests (`--for test`, `--for phoenix`: npm run test:phoenix) and the benchmark.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -73,8 +75,16 @@ function ensureAgentRuntime() {
   execFileSync(process.execPath, [script], { cwd: root, stdio: 'inherit' });
 }
 
+/** The real Arize Phoenix (pinned, in a Python venv) for the Phoenix mirror's tests and benchmark. */
+function ensurePhoenix() {
+  const script = join(root, '.ci/install-phoenix.mjs');
+  if (!existsSync(script)) return;
+  execFileSync(process.execPath, [script], { cwd: root, stdio: 'inherit' });
+}
+
 ensureNpm();
 ensureDebian();
 if (purpose !== 'bench') ensureAgentRuntime();
 // The demo ends by opening its replay in the workbench (code-server); the tests drive the same workbench.
 if (purpose === 'test' || purpose === 'demo') ensureCodeServer();
+if (purpose === 'test' || purpose === 'phoenix' || purpose === 'bench') ensurePhoenix();

@@ -6,7 +6,7 @@
  *   node dist/bench.js [--sizes 1000,10000,50000] [--checkpoints 50] [--seed 1]
  *                      [--work-dir bench/work] [--out bench/results.json] [--keep] [--git-gc]
  *                      [--supervision-files 10000] [--sweep 1,100|none] [--sweep-all-sizes]
- *                      [--only checkpoints,gateway,supervision,render]
+ *                      [--only checkpoints,gateway,supervision,phoenix,render]
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -17,6 +17,7 @@ import { ALL_METHOD_KEYS, makeMethods } from './methods';
 import { adoptStaleTrash, emptyTrash } from './scratch';
 import { runSize, type SizeResult } from './sections/checkpoints';
 import { runGatewaySection } from './sections/gateway';
+import { runPhoenixSection } from './sections/phoenix';
 import { runSupervisionSection } from './sections/supervision';
 import { runRenderSection } from './sections/render';
 
@@ -55,7 +56,7 @@ function parseArgs(argv: string[], root: string): Args {
     supervisionFiles: 10_000,
     sweep: [1, 100],
     sweepAll: false,
-    only: new Set(['checkpoints', 'gateway', 'supervision', 'render']),
+    only: new Set(['checkpoints', 'gateway', 'supervision', 'phoenix', 'render']),
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
@@ -77,7 +78,7 @@ function parseArgs(argv: string[], root: string): Args {
       a.sweep = v === 'none' ? [] : v.split(',').map(Number);
     } else if (flag === '--sweep-all-sizes') a.sweepAll = true;
     else if (flag === '--only') a.only = new Set(val().split(','));
-    else throw new Error(`Unknown option ${flag}. Options: --sizes 1000,10000 --checkpoints N --seed N --work-dir DIR --out FILE --keep --git-gc --supervision-files N --sweep 1,100|none --sweep-all-sizes --only checkpoints,gateway,supervision,render`);
+    else throw new Error(`Unknown option ${flag}. Options: --sizes 1000,10000 --checkpoints N --seed N --work-dir DIR --out FILE --keep --git-gc --supervision-files N --sweep 1,100|none --sweep-all-sizes --only checkpoints,gateway,supervision,phoenix,render`);
   }
   if (a.sweep.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--sweep takes whole numbers of changed files, e.g. --sweep 1,100, or none.');
   if (a.sizes.some((s) => !Number.isInteger(s) || s < 10)) throw new Error('--sizes takes whole numbers of files (at least 10), e.g. --sizes 1000,10000.');
@@ -130,6 +131,9 @@ async function main(): Promise<void> {
     sections.render = render;
     if (typeof render.render_seconds_per_video_second === 'number') sections.render_seconds_per_video_second = render.render_seconds_per_video_second;
   }
+
+  // Phoenix's keys (phoenix_mirror_lag_ms, phoenix_mirror_wall_ratio) sit at the top of results.json.
+  if (args.only.has('phoenix')) Object.assign(sections, await runPhoenixSection(log, { workDir: args.workDir }));
 
   machine.load_average_end = loadavg().map((x) => Math.round(x * 100) / 100);
   machine.cpu_pressure_some_avg60_end = cpuPressureAvg60();

@@ -12,7 +12,9 @@ import { SnapshotContentProvider } from './vscode/diff/snapshotContentProvider';
 import { SNAPSHOT_SCHEME } from './vscode/diff/snapshotUri';
 import { RestoreService } from './vscode/restore/restoreService';
 import { RunController } from './vscode/run/runController';
+import { MirrorService } from './vscode/mirror/mirrorService';
 import { ApiKeyStore } from './vscode/secrets/apiKeyStore';
+import { PhoenixKeyStore } from './vscode/secrets/phoenixKeyStore';
 import type { Services } from './vscode/services/services';
 import { SnapshotService } from './vscode/services/snapshotService';
 import { StoreService } from './vscode/services/storeService';
@@ -53,7 +55,11 @@ export function activate(context: vscode.ExtensionContext): NemoCognitionTestApi
     restored: async () => (await restore.current())?.target,
     branchSetting: () => settings().gutterBranch,
   });
-  const services: Services = { context, output, settings, paths, store, snapshots, apiKey, runs, replay, gutter, restore };
+  const phoenixKey = new PhoenixKeyStore(context.secrets);
+  // The second sink: `nemocog mirror --follow` in its own process while nemocognition.phoenix.enabled is on.
+  const mirror = new MirrorService({ extensionUri: context.extensionUri, output, settings, paths, apiKey, phoenixKey });
+  void mirror.restart();
+  const services: Services = { context, output, settings, paths, store, snapshots, apiKey, runs, replay, gutter, restore, phoenixKey, mirror };
 
   context.subscriptions.push(
     output,
@@ -63,6 +69,9 @@ export function activate(context: vscode.ExtensionContext): NemoCognitionTestApi
     replay,
     gutter,
     restore,
+    mirror,
+    phoenixKey.onDidChange(() => void mirror.restart()),
+    apiKey.onDidChange(() => void mirror.restart()),
     vscode.window.registerWebviewViewProvider(ReplayViewProvider.viewId, replay),
     vscode.workspace.registerTextDocumentContentProvider(SNAPSHOT_SCHEME, new SnapshotContentProvider(snapshots)),
     ...registerCommands(services),
@@ -70,9 +79,13 @@ export function activate(context: vscode.ExtensionContext): NemoCognitionTestApi
       if (!e.affectsConfiguration(SETTINGS_SECTION)) return;
       if (e.affectsConfiguration(`${SETTINGS_SECTION}.store.location`)) void store.reset();
       if (e.affectsConfiguration(`${SETTINGS_SECTION}.gutter`)) gutter.invalidate();
+      if (e.affectsConfiguration(`${SETTINGS_SECTION}.phoenix`) || e.affectsConfiguration(`${SETTINGS_SECTION}.store.location`)) void mirror.restart();
       replay.settingsChanged();
     }),
-    vscode.workspace.onDidChangeWorkspaceFolders(() => void store.reset()),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => {
+      void store.reset();
+      void mirror.restart();
+    }),
     restore.onDidChangeRestored(() => gutter.invalidate()),
   );
   // The in-host test suite (test/vscode/suite) drives the real services; other extensions never see them.

@@ -7,11 +7,13 @@
  *   nemocog storyboard <workspace> [--run <id>] [--out file.json]
  *   nemocog render <workspace> [--run <id>] --out run.mp4 [--size 1280x720] [--fps 30]
  *   nemocog export-html <workspace> [--run <id>] --out run.html
+ *   nemocog mirror <workspace> [--endpoint URL] [--project NAME] [--follow] [--json] [--check]
  */
 import { runCommand } from './commands/run';
 import { demoCommand } from './commands/demo';
 import { inspectCommand } from './commands/inspect';
 import { restoreCommand } from './commands/restore';
+import { mirrorCommand } from './commands/mirror';
 import { installRuntimeCommand } from './commands/installRuntime';
 import { storyboardCommand } from './commands/storyboard';
 import { renderCommand } from './commands/render';
@@ -31,6 +33,9 @@ Usage:
   nemocog render <workspace> [--run <id>] --out run.mp4 [--size 1280x720] [--fps 30]
   nemocog render --storyboard file.json --out run.mp4 [--size WxH] [--fps N]
   nemocog export-html <workspace> [--run <id>] --out run.html [--max-file-mb 8]
+  nemocog mirror <workspace> [--endpoint <url>] [--project <name>] [--follow] [--json] [--check]
+      delivers every recorded run to Arize Phoenix, exactly once (earlier runs too), with progress;
+      --follow stays live; --check only checks the endpoint. Key: NEMOCOG_PHOENIX_API_KEY.
 
 The model key is read from NEMOCOG_API_KEY (never from arguments, never recorded).`;
 
@@ -43,6 +48,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   storyboard: storyboardCommand,
   render: renderCommand,
   'export-html': exportHtmlCommand,
+  mirror: mirrorCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

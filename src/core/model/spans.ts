@@ -1,12 +1,20 @@
 /**
- * Maps run-model nodes onto OpenInference spans. One run is one trace; a node
- * is one span; a branch's nodes hang under an AGENT span per branch, and a
- * recovery branch's AGENT span is a child of the node it forks from, so the
- * trace tree is the run DAG.
+ * Maps run-model nodes onto OpenInference spans. One run is one trace with an
+ * AGENT span for the run at its root; a node is one span; a branch's nodes hang
+ * under an AGENT span per branch; the first branch is a child of the run span,
+ * and a recovery branch's AGENT span is a child of the node it forks from (plus
+ * an OTLP link to it), so the trace tree is the run DAG. Span ids derive from
+ * the ids in the store (ids.ts), so every sink and every link agrees on them.
  */
-import { OpenInferenceSpanKind, SemanticConventions } from '@arizeai/openinference-semantic-conventions';
+import { MimeType, OpenInferenceSpanKind, SemanticConventions } from '@arizeai/openinference-semantic-conventions';
 import { spanIdForNode, traceIdForRun } from './ids';
-import type { Attributes, Branch, Node, NodeKind } from './types';
+import type { Attributes, Branch, Node, NodeKind, Run } from './types';
+
+export interface SpanLinkRecord {
+  traceId: string;
+  spanId: string;
+  attributes: Attributes;
+}
 
 export interface SpanRecord {
   traceId: string; // 32 hex
@@ -17,7 +25,11 @@ export interface SpanRecord {
   startTime: number; // ms
   endTime: number; // ms
   status: 'ok' | 'error' | 'unset';
+  /** Why a span ended in error (a branch's seal reason, a run's status). */
+  statusMessage?: string;
   attributes: Attributes;
+  /** OTLP links: a recovery branch links to the node it forks from. */
+  links?: SpanLinkRecord[];
 }
 
 const KIND_BY_NODE: Record<NodeKind, OpenInferenceSpanKind> = {
@@ -36,24 +48,61 @@ export function spanKindOf(kind: NodeKind): OpenInferenceSpanKind {
   return KIND_BY_NODE[kind];
 }
 
+/** The synthetic AGENT span at the root of a run's trace. */
+export function runSpanId(runId: string): string {
+  return spanIdForNode(`run:${runId}`);
+}
+
 /** The synthetic AGENT span that groups one branch. */
 export function branchSpanId(branchId: string): string {
   return spanIdForNode(`branch:${branchId}`);
 }
 
+/** The run's root span: from its start to its end (or `end` while it runs). */
+export function runToSpan(run: Run, end: number): SpanRecord {
+  const failed = run.status !== 'completed' && run.status !== 'running';
+  return {
+    traceId: traceIdForRun(run.id),
+    spanId: runSpanId(run.id),
+    parentSpanId: null,
+    name: `run ${run.id}`,
+    kind: OpenInferenceSpanKind.AGENT,
+    startTime: run.startedAt,
+    endTime: run.endedAt ?? end,
+    status: run.status === 'completed' ? 'ok' : failed ? 'error' : 'unset',
+    ...(failed ? { statusMessage: `run ${run.status}` } : {}),
+    attributes: {
+      ...run.meta,
+      [SemanticConventions.OPENINFERENCE_SPAN_KIND]: OpenInferenceSpanKind.AGENT,
+      [SemanticConventions.SESSION_ID]: run.id,
+      'nemocognition.run.id': run.id,
+      'nemocognition.run.status': run.status,
+      'nemocognition.run.driver': run.driver,
+      [SemanticConventions.INPUT_VALUE]: run.task,
+      [SemanticConventions.INPUT_MIME_TYPE]: MimeType.TEXT,
+    },
+  };
+}
+
 export function branchToSpan(branch: Branch, end: number): SpanRecord {
+  const failed = branch.status !== 'completed' && branch.status !== 'open';
   return {
     traceId: traceIdForRun(branch.runId),
     spanId: branchSpanId(branch.id),
-    parentSpanId: branch.parentNodeId ? spanIdForNode(branch.parentNodeId) : null,
+    parentSpanId: branch.parentNodeId ? spanIdForNode(branch.parentNodeId) : runSpanId(branch.runId),
     name: `branch ${branch.label}`,
     kind: OpenInferenceSpanKind.AGENT,
     startTime: branch.openedAt,
     endTime: branch.sealedAt ?? end,
     status: branch.status === 'completed' ? 'ok' : branch.status === 'open' ? 'unset' : 'error',
+    ...(failed && branch.sealReason ? { statusMessage: branch.sealReason } : {}),
+    ...(branch.parentNodeId
+      ? { links: [{ traceId: traceIdForRun(branch.runId), spanId: spanIdForNode(branch.parentNodeId), attributes: { 'nemocognition.link': 'forked_from' } }] }
+      : {}),
     attributes: {
       [SemanticConventions.OPENINFERENCE_SPAN_KIND]: OpenInferenceSpanKind.AGENT,
       [SemanticConventions.SESSION_ID]: branch.runId,
+      [SemanticConventions.AGENT_NAME]: branch.agentId,
       'nemocognition.branch.id': branch.id,
       'nemocognition.branch.status': branch.status,
       'nemocognition.agent.id': branch.agentId,

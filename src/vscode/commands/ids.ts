@@ -16,6 +16,15 @@ export const COMMANDS = {
   exportStoryboard: 'nemocognition.exportStoryboard',
   renderVideo: 'nemocognition.renderVideo',
   exportHtml: 'nemocognition.exportHtml',
+  phoenixMirrorMenu: 'nemocognition.phoenixMirrorMenu',
+  retryPhoenixMirror: 'nemocognition.retryPhoenixMirror',
+  openRunInPhoenix: 'nemocognition.openRunInPhoenix',
+  /** Arguments: { nodeId } | { branchId } | { runId, view?: 'trace' | 'session' } (the Replay inspector's "Open in Phoenix"). */
+  openInPhoenix: 'nemocognition.openInPhoenix',
+  togglePhoenixMirror: 'nemocognition.togglePhoenixMirror',
+  setPhoenixApiKey: 'nemocognition.setPhoenixApiKey',
+  clearPhoenixApiKey: 'nemocognition.clearPhoenixApiKey',
+  checkPhoenix: 'nemocognition.checkPhoenix',
   chooseGutterBranch: 'nemocognition.chooseGutterBranch',
 } as const;
 

@@ -18,6 +18,14 @@ import { registerSetApiKey } from './setApiKey';
 import { registerShowOutput } from './showOutput';
 import { registerToggleGutterMarkers } from './toggleGutterMarkers';
 import { registerUndoRestore } from './undoRestore';
+import { registerCheckPhoenix } from './checkPhoenix';
+import { registerClearPhoenixApiKey } from './clearPhoenixApiKey';
+import { registerOpenInPhoenix } from './openInPhoenix';
+import { registerOpenRunInPhoenix } from './openRunInPhoenix';
+import { registerPhoenixMirrorMenu } from './phoenixMirrorMenu';
+import { registerRetryPhoenixMirror } from './retryPhoenixMirror';
+import { registerSetPhoenixApiKey } from './setPhoenixApiKey';
+import { registerTogglePhoenixMirror } from './togglePhoenixMirror';
 
 export function registerCommands(s: Services): vscode.Disposable[] {
   return [
@@ -37,6 +45,14 @@ export function registerCommands(s: Services): vscode.Disposable[] {
     registerExportStoryboard(s),
     registerRenderVideo(s),
     registerExportHtml(s),
+    registerPhoenixMirrorMenu(s),
+    registerRetryPhoenixMirror(s),
+    registerOpenRunInPhoenix(s),
+    registerOpenInPhoenix(s),
+    registerTogglePhoenixMirror(s),
+    registerSetPhoenixApiKey(s),
+    registerClearPhoenixApiKey(s),
+    registerCheckPhoenix(s),
     registerChooseGutterBranch(s),
   ];
 }

@@ -12,7 +12,10 @@ export interface NcSettings {
   modelEndpoint: string;
   modelId: string;
   reasoning: 'adaptive' | 'off';
+  /** The Phoenix mirror (user settings only, application scope: a workspace cannot turn it on or point it elsewhere). */
+  phoenixEnabled: boolean;
   phoenixEndpoint: string;
+  phoenixProject: string;
   sandboxDriver: DriverKind;
   policyFile: string;
   remoteHost: string;
@@ -37,7 +40,9 @@ export const DEFAULTS: NcSettings = {
   modelEndpoint: 'https://integrate.api.nvidia.com/v1',
   modelId: 'nvidia/nemotron-3-super-120b-a12b',
   reasoning: 'adaptive',
+  phoenixEnabled: false,
   phoenixEndpoint: 'http://127.0.0.1:6006',
+  phoenixProject: 'nemocognition',
   sandboxDriver: 'local',
   policyFile: '',
   remoteHost: '',
@@ -71,7 +76,9 @@ export function readSettings(get: SettingGetter): NcSettings {
     modelEndpoint: pick(get, 'model.endpoint', d.modelEndpoint, isString).trim() || d.modelEndpoint,
     modelId: pick(get, 'model.id', d.modelId, isString).trim() || d.modelId,
     reasoning: pick(get, 'model.reasoning', d.reasoning, oneOf(['adaptive', 'off'])),
-    phoenixEndpoint: pick(get, 'phoenix.endpoint', d.phoenixEndpoint, isString).trim(),
+    phoenixEnabled: pick(get, 'phoenix.enabled', d.phoenixEnabled, (v) => typeof v === 'boolean'),
+    phoenixEndpoint: pick(get, 'phoenix.endpoint', d.phoenixEndpoint, isString).trim() || d.phoenixEndpoint,
+    phoenixProject: pick(get, 'phoenix.project', d.phoenixProject, (v) => typeof v === 'string' && !/[/?#]/.test(v)).trim() || d.phoenixProject,
     sandboxDriver: pick(get, 'sandbox.driver', d.sandboxDriver, oneOf(['local', 'nemoclaw', 'none'])),
     policyFile: pick(get, 'sandbox.policyFile', d.policyFile, isString).trim(),
     remoteHost: pick(get, 'sandbox.remoteHost', d.remoteHost, isString).trim(),

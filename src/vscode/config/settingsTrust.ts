@@ -3,7 +3,10 @@
  * repository's `.vscode/settings.json` is as hostile as its code, and some
  * NemoCognition settings could send the user's API key elsewhere, weaken or
  * remove the sandbox, or run a program outside it:
- *   - MACHINE_SETTINGS are `machine`-scoped in package.json: only user (or
+ *   - MACHINE_SETTINGS are `machine`-scoped in package.json (the Phoenix ones
+ *     `application`-scoped: code-server and remote windows read machine-scoped
+ *     values only from the remote's Machine settings, so a user's "turn the
+ *     mirror on" in User settings was ignored there): only user (or
  *     remote-machine) settings count. A workspace value is ignored, here too
  *     (defence in depth: a host that ignores the scope still gets this), and
  *     reported so the user knows the repository tried.
@@ -18,7 +21,9 @@ import { readSettings, type NcSettings } from './settings';
 /** Keys relative to the `nemocognition` section. */
 export const MACHINE_SETTINGS = [
   'model.endpoint', // where the API key is sent
+  'phoenix.enabled', // whether every span leaves the machine
   'phoenix.endpoint', // where every span is mirrored
+  'phoenix.project', // which project of that Phoenix holds them
   'sandbox.driver', // 'none' runs without a sandbox
   'sandbox.remoteHost', // ssh destination (option injection, a host the repo chooses)
   'sandbox.remoteWorkspace',

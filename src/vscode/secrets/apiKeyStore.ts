@@ -6,22 +6,32 @@ import type * as vscode from 'vscode';
 
 const KEY = 'nemocognition.model.apiKey';
 
-export class ApiKeyStore {
-  constructor(private readonly secrets: vscode.SecretStorage) {}
+/** One secret under one SecretStorage key. */
+export class SecretKeyStore {
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    private readonly key: string,
+  ) {}
 
   get(): Thenable<string | undefined> {
-    return this.secrets.get(KEY);
+    return this.secrets.get(this.key);
   }
   set(value: string): Thenable<void> {
-    return this.secrets.store(KEY, value);
+    return this.secrets.store(this.key, value);
   }
   clear(): Thenable<void> {
-    return this.secrets.delete(KEY);
+    return this.secrets.delete(this.key);
   }
   onDidChange(listener: () => void): vscode.Disposable {
     return this.secrets.onDidChange((e) => {
-      if (e.key === KEY) listener();
+      if (e.key === this.key) listener();
     });
+  }
+}
+
+export class ApiKeyStore extends SecretKeyStore {
+  constructor(secrets: vscode.SecretStorage) {
+    super(secrets, KEY);
   }
 }
 

@@ -4,7 +4,9 @@ import type { NcSettings } from '../config/settings';
 import type { GutterController } from '../decorations/gutterController';
 import type { RestoreService } from '../restore/restoreService';
 import type { RunController } from '../run/runController';
+import type { MirrorService } from '../mirror/mirrorService';
 import type { ApiKeyStore } from '../secrets/apiKeyStore';
+import type { PhoenixKeyStore } from '../secrets/phoenixKeyStore';
 import type { ReplayViewProvider } from '../views/replayViewProvider';
 import type { SnapshotService } from './snapshotService';
 import type { StoreService } from './storeService';
@@ -22,4 +24,6 @@ export interface Services {
   replay: ReplayViewProvider;
   gutter: GutterController;
   restore: RestoreService;
+  phoenixKey: PhoenixKeyStore;
+  mirror: MirrorService;
 }
