@@ -31,6 +31,10 @@ import { removeRunLeftovers } from './leftovers';
 import { currentOwner, ownerAlive, sameOwner } from './owner';
 
 export async function runSupervised(opts: SupervisedRunOptions, listener: RunListener = {}): Promise<RunSummary> {
+  if (opts.remoteHost && opts.pair) {
+    // TODO(nemocog): forward the pair's options to the remote supervisor (remote/remoteRun.ts).
+    throw Object.assign(new Error('Two agents in one run (the pair) cannot run on a remote host yet.'), { fix: 'Run the pair on this machine, or a single agent on the remote host.' });
+  }
   if (opts.remoteHost) {
     // The supervisor runs beside the files, on the remote host (see remote/remoteRun.ts).
     const { runSupervisedRemote } = await import('../remote/remoteRun');
