@@ -6,7 +6,7 @@
  *   node dist/bench.js [--sizes 1000,10000,50000] [--checkpoints 50] [--seed 1]
  *                      [--work-dir bench/work] [--out bench/results.json] [--keep] [--git-gc]
  *                      [--supervision-files 10000] [--sweep 1,100|none] [--sweep-all-sizes]
- *                      [--only checkpoints,gateway,supervision,replay,phoenix]
+ *                      [--only checkpoints,gateway,supervision,replay,phoenix,render]
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -20,6 +20,7 @@ import { runGatewaySection } from './sections/gateway';
 import { runPhoenixSection } from './sections/phoenix';
 import { runSupervisionSection } from './sections/supervision';
 import { runReplaySection } from './sections/replay';
+import { runRenderSection } from './sections/render';
 
 interface Args {
   sizes: number[];
@@ -56,7 +57,7 @@ function parseArgs(argv: string[], root: string): Args {
     supervisionFiles: 10_000,
     sweep: [1, 100],
     sweepAll: false,
-    only: new Set(['checkpoints', 'gateway', 'supervision', 'replay', 'phoenix']),
+    only: new Set(['checkpoints', 'gateway', 'supervision', 'replay', 'phoenix', 'render']),
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
@@ -78,7 +79,7 @@ function parseArgs(argv: string[], root: string): Args {
       a.sweep = v === 'none' ? [] : v.split(',').map(Number);
     } else if (flag === '--sweep-all-sizes') a.sweepAll = true;
     else if (flag === '--only') a.only = new Set(val().split(','));
-    else throw new Error(`Unknown option ${flag}. Options: --sizes 1000,10000 --checkpoints N --seed N --work-dir DIR --out FILE --keep --git-gc --supervision-files N --sweep 1,100|none --sweep-all-sizes --only checkpoints,gateway,supervision,replay,phoenix`);
+    else throw new Error(`Unknown option ${flag}. Options: --sizes 1000,10000 --checkpoints N --seed N --work-dir DIR --out FILE --keep --git-gc --supervision-files N --sweep 1,100|none --sweep-all-sizes --only checkpoints,gateway,supervision,replay,phoenix,render`);
   }
   if (a.sweep.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--sweep takes whole numbers of changed files, e.g. --sweep 1,100, or none.');
   if (a.sizes.some((s) => !Number.isInteger(s) || s < 10)) throw new Error('--sizes takes whole numbers of files (at least 10), e.g. --sizes 1000,10000.');
@@ -125,6 +126,11 @@ async function main(): Promise<void> {
   if (args.only.has('gateway')) sections.gateway = await runGatewaySection(log);
   if (args.only.has('supervision')) {
     sections.supervision = await runSupervisionSection(log, { workDir: args.workDir, files: args.supervisionFiles, iterations: 30, seed: args.seed, keep: args.keep });
+  }
+  if (args.only.has('render')) {
+    const render = await runRenderSection(log);
+    sections.render = render;
+    if (typeof render.render_seconds_per_video_second === 'number') sections.render_seconds_per_video_second = render.render_seconds_per_video_second;
   }
 
   if (args.only.has('replay')) {

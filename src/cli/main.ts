@@ -1,10 +1,13 @@
 /**
  * `nemocog`: NemoCognition's command line, over the same core as the extension.
  *   nemocog run --task "..." --workspace <dir> [--driver local|nemoclaw|none] [--model-url U --model M]
- *   nemocog demo [--headless] [--workspace <dir>] [--scenario deny-and-recover]
+ *   nemocog demo [--headless] [--workspace <dir>] [--scenario deny-and-recover|pair|...]
  *   nemocog inspect [--json] <workspace>
  *   nemocog restore <workspace> --node <nodeId> | --branch <id> | --snapshot <id> | --undo  [--dry-run]
  *   nemocog fork <workspace> --node <nodeId> --task <text> [--model-url demo]
+ *   nemocog storyboard <workspace> [--run <id>] [--out file.json]
+ *   nemocog render <workspace> [--run <id>] --out run.mp4 [--size 1280x720] [--fps 30]
+ *   nemocog export-html <workspace> [--run <id>] --out run.html
  *   nemocog mirror <workspace> [--endpoint URL] [--project NAME] [--follow] [--json] [--check]
  */
 import { runCommand } from './commands/run';
@@ -15,6 +18,9 @@ import { mirrorCommand } from './commands/mirror';
 import { installRuntimeCommand } from './commands/installRuntime';
 import { forkCommand } from './commands/fork';
 import { HelpRequested } from './args';
+import { storyboardCommand } from './commands/storyboard';
+import { renderCommand } from './commands/render';
+import { exportHtmlCommand } from './commands/exportHtml';
 import { CliError } from './errors';
 
 const HELP = `nemocog: run coding agents under supervision, then inspect, replay, fork and restore what they did.
@@ -27,6 +33,10 @@ Usage:
   nemocog restore <workspace> (--node <nodeId> | --branch <branchId> | --snapshot <snapshotId> | --undo)
                   [--dry-run] [--allow-outside-symlinks] [--json]
   nemocog install-runtime [--dir <folder>]
+  nemocog storyboard <workspace> [--run <id>] [--out file.json]
+  nemocog render <workspace> [--run <id>] --out run.mp4 [--size 1280x720] [--fps 30]
+  nemocog render --storyboard file.json --out run.mp4 [--size WxH] [--fps N]
+  nemocog export-html <workspace> [--run <id>] --out run.html [--max-file-mb 8]
   nemocog mirror <workspace> [--endpoint <url>] [--project <name>] [--follow] [--json] [--check]
       delivers every recorded run to Arize Phoenix, exactly once (earlier runs too), with progress;
       --follow stays live; --check only checks the endpoint. Key: NEMOCOG_PHOENIX_API_KEY.
@@ -41,6 +51,9 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   restore: restoreCommand,
   fork: forkCommand,
   'install-runtime': installRuntimeCommand,
+  storyboard: storyboardCommand,
+  render: renderCommand,
+  'export-html': exportHtmlCommand,
   mirror: mirrorCommand,
 };
 

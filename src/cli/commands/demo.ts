@@ -12,6 +12,10 @@ import { codeServerInstall, missingPrerequisite, packageVsix, REPO_ROOT, startCo
 export const DEMO_TASK =
   'Add a greeting module at src/greeting.ts exporting greet(name), use it from src/index.ts, document it in README.md, and record the install in /etc/nemocog-demo.';
 
+/** The `pair` scenario's task, and its two agents: a coder and a reviewer taking turns. */
+export const PAIR_TASK = 'Add a greeting module at src/greeting.ts exporting greet(name) and use it from src/index.ts; the reviewer checks it and files the review in /etc/nemocog-demo-review.';
+export const DEMO_PAIR = { coder: 'coder', reviewer: 'reviewer', reviewRounds: 1 } as const;
+
 /**
  * The offline demo: the scripted demo model, the local kernel-enforced sandbox,
  * a supervised run that hits a policy denial and recovers. `--headless` prints
@@ -38,14 +42,16 @@ export async function demoCommand(argv: string[]): Promise<number> {
   if (!SCENARIOS[values.scenario!]) throw new CliError(`Unknown demo scenario "${values.scenario}".`, `Use one of: ${Object.keys(SCENARIOS).join(', ')}.`);
   const workspace = resolve(values.workspace ?? mkdtempSync(join(tmpdir(), 'nemocog-demo-')));
   const seeded = seedDemoWorkspace(workspace);
-  console.log(`NemoCognition demo: scenario "${values.scenario}" in ${workspace}${seeded ? ' (new demo project)' : ''}`);
+  const pair = values.scenario === 'pair';
+  console.log(`NemoCognition demo: scenario "${values.scenario}"${pair ? ' (two agents: coder and reviewer)' : ''} in ${workspace}${seeded ? ' (new demo project)' : ''}`);
   const model = await startDemoModel({ scenario: values.scenario! });
   let summary;
   try {
     summary = await runSupervised(
       {
         workspace,
-        task: DEMO_TASK,
+        task: pair ? PAIR_TASK : DEMO_TASK,
+        ...(pair ? { pair: { ...DEMO_PAIR } } : {}),
         driver: values.driver as 'local' | 'none',
         model: { baseUrl: model.baseUrl, model: model.model },
         maxRecoveries: 2,

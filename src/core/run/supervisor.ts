@@ -4,6 +4,7 @@
  * model gateway and a supervisor plugin watching every step, and, when a
  * policy denial stops the agent, seals the failed branch as evidence and
  * re-runs the agent in a fresh recovery sandbox with a correction prompt.
+ * With `pair`, two agents take turns in one shared sandbox instead.
  * The user's workspace is never written: results come back by restore.
  */
 import { mkdirSync } from 'node:fs';
@@ -22,6 +23,7 @@ import type { RunListener, RunSummary, SupervisedRunOptions } from './api';
 import { ModelCallRouter } from './modelCalls';
 import { openRunResources, type RunResources } from './resources';
 import { runBranches, type BranchStart } from './branchLoop';
+import { runPair } from './pairTurns';
 import { recorded, recordingIntact, recordRunFailure, turnFailure, type RecordedFailure } from './failures';
 import { describeProblem, type Problem } from './problems';
 import { stopCauseOf, stoppable } from './stop';
@@ -30,6 +32,10 @@ import { removeRunLeftovers } from './leftovers';
 import { currentOwner, ownerAlive, sameOwner, type RunOwner } from './owner';
 
 export async function runSupervised(opts: SupervisedRunOptions, listener: RunListener = {}): Promise<RunSummary> {
+  if (opts.remoteHost && opts.pair) {
+    // TODO(nemocog): forward the pair's options to the remote supervisor (remote/remoteRun.ts).
+    throw Object.assign(new Error('Two agents in one run (the pair) cannot run on a remote host yet.'), { fix: 'Run the pair on this machine, or a single agent on the remote host.' });
+  }
   if (opts.remoteHost) {
     // The supervisor runs beside the files, on the remote host (see remote/remoteRun.ts).
     const { runSupervisedRemote } = await import('../remote/remoteRun');
@@ -175,7 +181,7 @@ async function supervise(opts: SupervisedRunOptions, listener: RunListener, begi
 
     const onChannelRejected = (reason: string) => void router.onRejected({ remote: 'supervisor socket', path: 'supervisor', method: 'MESSAGE', reason, at: Date.now() }, 'supervisor.auth');
     resources = await openRunResources(opts, { runId: recorder.currentRun!.id, nc, gatewayPort: gateway.port, scrubber, engine, log: (t) => narrate(`agent: ${t.trim()}`), onChannelRejected });
-    const outcome = await runBranches({
+    const env = {
       opts: { ...opts, task: begun.task, signal: run.signal },
       listener,
       recorder,
@@ -184,9 +190,11 @@ async function supervise(opts: SupervisedRunOptions, listener: RunListener, begi
       resources,
       gateway,
       baselineSnapshotId: begun.baselineSnapshotId,
-      ...(begun.start ? { start: begun.start } : {}),
       narrate,
-    });
+    };
+    // A fork ("fork from here") is one agent's branch, even in a run the pair recorded.
+    // TODO(nemocog): a fork of a pair run continues with one agent; handing it back to the pair is not done.
+    const outcome = begun.start ? await runBranches({ ...env, start: begun.start }) : opts.pair ? await runPair({ ...env, pair: opts.pair }) : await runBranches(env);
     await endRun(recorder, outcome.status);
     return summarise(recorder, outcome.resultBranchId, unrecorded(recorder) ?? outcome.problem);
   } catch (err) {

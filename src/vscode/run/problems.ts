@@ -89,6 +89,9 @@ export function problemFromError(err: unknown): Problem {
   if (/\b401\b|\b403\b|unauthori[sz]ed|invalid api key/i.test(msg)) {
     return { message: `The model endpoint refused the API key: ${msg}`, fix: 'Set a valid key with "NemoCognition: Set API Key".', actions: ['Set API Key', 'Show Output'] };
   }
+  // Core errors that carry their own fix (a missing ffmpeg, a damaged storyboard...) say it.
+  const fix = (err as { fix?: unknown } | null)?.fix;
+  if (typeof fix === 'string' && fix.trim()) return { message: msg, fix, actions: ['Show Output'] };
   // Core errors are written to say what to do already; add where to look.
   return { message: msg, fix: 'The NemoCognition output has the full narration and details.', actions: ['Show Output', 'Open Settings'] };
 }

@@ -11,6 +11,7 @@ export function run(): Promise<void> {
     require('./activation.suite');
     require('./apiKeyStore.suite');
     require('./runRestoreGutter.suite');
+    require('./exports.suite');
     require('./phoenixMirror.suite');
     require('./hostileWorkspace.suite');
   }, __dirname);

@@ -4,6 +4,7 @@ import { destructive } from './destructive';
 import { envProbe } from './envProbe';
 import { hostileText } from './hostileText';
 import { malformedToolCall } from './malformedToolCall';
+import { pair } from './pair';
 import { timeout } from './timeout';
 import { twoRecoveries } from './twoRecoveries';
 
@@ -15,9 +16,10 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = Object.freeze({
   [twoRecoveries.name]: twoRecoveries,
   [envProbe.name]: envProbe,
   [hostileText.name]: hostileText,
+  [pair.name]: pair,
 });
 
-export type ScenarioName = 'deny-and-recover' | 'destructive' | 'timeout' | 'malformed-tool-call' | 'two-recoveries' | 'env-probe' | 'hostile-text';
+export type ScenarioName = 'deny-and-recover' | 'destructive' | 'timeout' | 'malformed-tool-call' | 'two-recoveries' | 'env-probe' | 'hostile-text' | 'pair';
 
 export function getScenario(name: string): Scenario {
   const s = SCENARIOS[name];
