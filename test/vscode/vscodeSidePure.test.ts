@@ -9,7 +9,7 @@ import { isAgentLogLine, plural, runFacts, stepMessage } from '../../src/vscode/
 import { demoNote } from '../../src/vscode/run/demoScenario';
 import { kindInWords, lineNote } from '../../src/vscode/decorations/hoverMarkdown';
 import { atPlayhead, factsAtPlayhead, playheadOf } from '../../src/vscode/decorations/playhead';
-import { changesAt, compareAt, memoryAt, type SnapshotReader } from '../../src/vscode/views/replayChanges';
+import { changesAt, compareAt, memoryAt, type SnapshotReader } from '../../src/core/replay/changes';
 import { phoenixEndpointOf } from '../../src/vscode/views/phoenixLink';
 import type { RestorePreview } from '../../src/core/restore';
 import { BUTTONS, buildRestoreModal, interpretChoice } from '../../src/vscode/restore/restoreModal';

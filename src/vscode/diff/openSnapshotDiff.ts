@@ -15,7 +15,7 @@ import { stepSnapshots } from '../../core/replay/stepState';
 import type { ChangesMode, ChangesView, RunDetail } from '../../protocol/replay';
 import { lookupRunOfNode, type NodeInRun } from '../services/runLookup';
 import type { Services } from '../services/services';
-import { changesAt, compareAt } from '../views/replayChanges';
+import { changesAt, compareAt } from '../../core/replay/changes';
 import { changeDescription, changesTitle, compareChangesTitle, compareDiffTitle, stepDiffTitle, workspaceDiffTitle, type StepRef } from './diffTitle';
 import { EMPTY_SNAPSHOT, toSnapshotUriParts } from './snapshotUri';
 

@@ -26,7 +26,7 @@ import { lookupRunOfNode } from '../services/runLookup';
 import type { Services } from '../services/services';
 import type { StoreService } from '../services/storeService';
 import { phoenixEndpointOf } from './phoenixLink';
-import { changesAt, compareAt, memoryAt } from './replayChanges';
+import { changesAt, compareAt, memoryAt } from '../../core/replay/changes';
 import { listRuns, nodeDetail, runDetail } from './replayData';
 
 export interface ReplayHostDeps {

@@ -1,13 +1,16 @@
 /**
  * The Replay view's snapshot-backed answers (pure over a snapshot reader, no
- * `vscode` import): the files a step changed, a step against the workspace,
- * two steps side by side, and the memory files at a step. "The state at a
- * step" is core/replay/stepState's, so these agree with restore and fork.
+ * `vscode` import, no Node API): the files a step changed, a step against the
+ * workspace, two steps side by side, and the memory files at a step. "The
+ * state at a step" is core/replay/stepState's, so these agree with restore and
+ * fork. Two hosts answer the webview with them: the extension (over the
+ * snapshot engine) and the one-file HTML replay (core/share/reader.ts, over
+ * its inlined data).
  */
-import type { FileChange } from '../../core/snapshots/api';
-import type { Branch, Node } from '../../core/model/types';
-import { lineageOf, markedMemoryPaths, ownSnapshot, previousMemoryUpdate, stepSnapshots, type RunNodes } from '../../core/replay/stepState';
-import { isMemoryPath } from '../../core/run/toolText';
+import type { FileChange } from '../snapshots/api';
+import type { Branch, Node } from '../model/types';
+import { lineageOf, markedMemoryPaths, ownSnapshot, previousMemoryUpdate, stepSnapshots, type RunNodes } from './stepState';
+import { isMemoryPath } from '../run/toolText';
 import type { ChangesMode, ChangesView, FileChangeKind, MemoryFileView, MemoryView } from '../../protocol/replay';
 
 /** What these answers need of the snapshot engine. */
@@ -16,6 +19,14 @@ export interface SnapshotReader {
   diffLive(id: string, root: string): Promise<FileChange[]>;
   listFiles(id: string): string[];
   readFile(id: string, relPath: string): Buffer | undefined;
+  /** A file's text as the Memory tab shows it, for a reader that holds text rather than bytes; default: from readFile. */
+  readText?(id: string, relPath: string): FileText | undefined;
+}
+
+/** A file's text (null when binary or too large to show) and its size in bytes. */
+export interface FileText {
+  text: string | null;
+  bytes: number;
 }
 
 export interface RunDetailLike extends RunNodes {
@@ -77,7 +88,7 @@ export function compareAt(engine: SnapshotReader, detail: RunDetailLike, leftNod
   return view('compare', left, right, changes.map((c) => ({ path: c.path, kind: c.kind })), changes.length ? null : 'The two steps hold the same files.');
 }
 
-function textOf(bytes: Buffer | undefined): { text: string | null; bytes: number } | undefined {
+function textOf(bytes: Buffer | undefined): FileText | undefined {
   if (!bytes) return undefined;
   if (bytes.length > MAX_MEMORY_TEXT || bytes.subarray(0, 8000).includes(0)) return { text: null, bytes: bytes.length };
   return { text: bytes.toString('utf8'), bytes: bytes.length };
@@ -99,8 +110,9 @@ export function memoryAt(engine: SnapshotReader, detail: RunDetailLike, nodeId: 
   const then = prevSnap && prevSnap !== after ? engine.listFiles(prevSnap).filter(isMemory) : now;
   const paths = [...new Set([...now, ...then])].sort().slice(0, MAX_MEMORY_FILES);
   const out: MemoryFileView[] = paths.map((path) => {
-    const cur = after ? textOf(engine.readFile(after, path)) : undefined;
-    const old = prevSnap ? textOf(engine.readFile(prevSnap, path)) : undefined;
+    const read = (id: string) => (engine.readText ? engine.readText(id, path) : textOf(engine.readFile(id, path)));
+    const cur = after ? read(after) : undefined;
+    const old = prevSnap ? read(prevSnap) : undefined;
     const status: MemoryFileView['status'] = !cur ? 'deleted' : !old ? 'added' : cur.text === old.text && cur.bytes === old.bytes ? 'unchanged' : 'modified';
     return { path, text: cur?.text ?? null, bytes: cur?.bytes ?? 0, previous: old?.text ?? null, status };
   });
