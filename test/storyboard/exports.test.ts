@@ -1,8 +1,9 @@
 /**
  * The exports' own pieces, without a recorded agent run: the video's shot
  * plan, the highlighter, a render cancelled midway (real Chromium and
- * ffmpeg), the error when ffmpeg is missing, and the shared replay file's
- * escaping and CSP with hostile text in the data.
+ * ffmpeg), the error when ffmpeg is missing, the shared replay's data and
+ * its answers to protocol v2, and the file's escaping and CSP with hostile
+ * text in the data.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -11,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Scrubber } from '../../src/core/redact';
-import { buildSharedReplay, renderShareHtml, SHARE_DATA_ELEMENT_ID } from '../../src/core/share';
+import { answerRequest, buildSharedReplay, renderShareHtml, SHARE_DATA_ELEMENT_ID, sideText, stepDiff } from '../../src/core/share';
 import { SnapshotEngine } from '../../src/core/snapshots/engine';
 import { buildStoryboard, type Storyboard } from '../../src/core/storyboard';
 import { highlightLine } from '../../src/core/video/highlight';
@@ -103,32 +104,55 @@ describe('Storyboard exports: pieces', function () {
     }
   });
 
-  it("inlines each step's changed files, scrubbed, and says so when the size limit leaves some out", async () => {
+  it("inlines the workspace at each step, scrubbed, answers protocol v2 from it, and says so when the size limit leaves some out", async () => {
     const tmp = mkdtempSync(join(tmpdir(), 'nc-share-'));
     const engine = await SnapshotEngine.open(join(tmp, 'snapshots'), { changeSource: 'full-scan' });
     try {
       const ws = join(tmp, 'greeter');
       mkdirSync(ws);
       writeFileSync(join(ws, 'a.ts'), 'export const a = 1;\n');
-      const s0 = await engine.take(ws, { reason: 'pre' });
+      writeFileSync(join(ws, 'MEMORY.md'), '# memory\n');
+      writeFileSync(join(ws, 'same.txt'), 'untouched\n');
+      const s0 = await engine.take(ws, { reason: 'baseline' });
       writeFileSync(join(ws, 'a.ts'), `export const key = '${SECRET}';\n`);
+      writeFileSync(join(ws, 'MEMORY.md'), '# memory\nlearned: keys stay out\n');
       const s1 = await engine.take(ws, { reason: 'post' });
       writeFileSync(join(ws, 'big.txt'), 'x'.repeat(4000));
       const s2 = await engine.take(ws, { reason: 'post 2' });
       const scrubber = new Scrubber();
       scrubber.addSecret(SECRET);
-      const run = mkRun('run_1', { workspace: ws, task: `use ${SECRET} in ${ws}` });
+      const run = mkRun('run_1', { workspace: ws, task: `use ${SECRET} in ${ws}`, baselineSnapshotId: s0.id });
       const nodes = [
-        mkNode('nd_1', 'br_main', 0, { name: 'write: a.ts', snapshotId: s0.id, startTime: 1, attributes: { 'nemocognition.snapshot.after': s1.id, 'input.value': `{"path":"${ws}/a.ts"}` } }),
-        mkNode('nd_2', 'br_main', 1, { name: 'write: big.txt', snapshotId: s1.id, startTime: 2, attributes: { 'nemocognition.snapshot.after': s2.id } }),
+        mkNode('nd_0', 'br_main', 0, { kind: 'checkpoint', name: 'workspace baseline', snapshotId: s0.id, startTime: 0 }),
+        mkNode('nd_1', 'br_main', 1, { name: 'write: a.ts', snapshotId: s0.id, startTime: 1, attributes: { 'nemocognition.snapshot.after': s1.id, 'input.value': `{"path":"${ws}/a.ts"}` } }),
+        mkNode('nd_2', 'br_main', 2, { name: 'write: big.txt', snapshotId: s1.id, startTime: 2, attributes: { 'nemocognition.snapshot.after': s2.id } }),
       ];
       const data = buildSharedReplay({ run, branches: [mkBranch('br_main')], nodes, spansOfNode: () => [], snapshots: engine, scrub: (t) => scrubber.scrub(t), maxContentBytes: 1000 });
-      const file = data.stepFiles.nd_1![0]!;
-      assert.equal(file.path, 'a.ts');
-      assert.equal(data.blobs[file.before!], 'export const a = 1;\n');
-      assert.match(data.blobs[file.after!]!, /REDACTED/);
-      assert.equal(data.stepFiles.nd_2![0]!.omitted, 'size-limit');
+      assert.deepEqual(data.bootstrap.capabilities, { restore: false, diff: true, workspace: false, fork: false, run: false }, 'only diffs: the app hides restore, fork, the workspace mode and runs');
+      assert.equal(data.bootstrap.phoenixEndpoint, null);
+      assert.deepEqual(Object.keys(data.states[s0.id]!), [], 'the baseline is the reference');
+      assert.deepEqual(Object.keys(data.states[s1.id]!).sort(), ['MEMORY.md', 'a.ts'], 'a state holds only what differs from the baseline (same.txt is not there)');
+      assert.equal(data.blobs[data.baseline['a.ts']!.blob!], 'export const a = 1;\n');
+      assert.match(data.blobs[data.states[s1.id]!['a.ts']!.blob!]!, /REDACTED/);
+      assert.equal(data.states[s2.id]!['big.txt']!.why, 'size-limit');
       assert.match(data.note ?? '', /File contents stop at "write: big\.txt".*--max-file-mb/);
+
+      // The requests the v2 app sends, answered as the extension answers them.
+      const step = await answerRequest(data, { method: 'getChanges', nodeId: 'nd_1', mode: 'step' });
+      assert.deepEqual(step && 'files' in step ? step.files : null, [{ path: 'a.ts', kind: 'modified' }, { path: 'MEMORY.md', kind: 'modified' }]);
+      const ws2 = await answerRequest(data, { method: 'getChanges', nodeId: 'nd_1', mode: 'workspace' });
+      assert.match(ws2 && 'note' in ws2 ? (ws2.note ?? '') : '', /needs the editor/);
+      const cmp = await answerRequest(data, { method: 'getCompare', leftNodeId: 'nd_0', rightNodeId: 'nd_2' });
+      assert.deepEqual(cmp && 'files' in cmp ? cmp.files : null, [{ path: 'a.ts', kind: 'modified' }, { path: 'big.txt', kind: 'added' }, { path: 'MEMORY.md', kind: 'modified' }]);
+      const mem = await answerRequest(data, { method: 'getMemory', nodeId: 'nd_1' });
+      assert.ok(mem && 'files' in mem);
+      const memory = (mem as { files: Array<{ path: string; text: string | null; previous: string | null; status: string }> }).files;
+      assert.deepEqual(memory, [{ path: 'MEMORY.md', text: '# memory\nlearned: keys stay out\n', bytes: 32, previous: '# memory\n', status: 'modified' }]);
+      const diff = await stepDiff(data, 'nd_1');
+      assert.deepEqual(sideText(data, diff!.leftSnapshot, 'a.ts'), { text: 'export const a = 1;\n' });
+      assert.deepEqual(sideText(data, diff!.leftSnapshot, 'big.txt'), { absent: true });
+      assert.deepEqual(sideText(data, s2.id, 'big.txt'), { why: 'size-limit' });
+
       const json = JSON.stringify(data);
       assert.ok(!json.includes(SECRET), 'the key is scrubbed from file contents, names and the task');
       assert.ok(!json.includes(tmp), 'the workspace path stays on this machine');

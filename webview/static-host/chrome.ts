@@ -1,5 +1,5 @@
 /** The shared page's own chrome around the app: a banner saying what this file is, and toasts. */
-import type { SharedReplayData } from '../../src/core/share/data';
+import type { SharedReplayData } from '../../src/core/share/format';
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls: string, text?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);

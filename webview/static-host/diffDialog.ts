@@ -1,16 +1,23 @@
 /**
- * "Open diff" in a shared replay: a dialog listing the files a step changed
- * and the selected one's unified diff, from the contents inlined in the page.
- * Escape or the close button returns focus to where it was.
+ * Diffs in a shared replay (where VS Code would open its diff editor): a
+ * dialog listing the files that differ between two states (what a step
+ * changed, or two steps compared) and the selected one's unified diff, from
+ * the contents inlined in the page. Escape or the close button returns focus
+ * to where it was. All text is text.
  */
 import { lineEdits } from '../../src/core/attribution/lineDiff';
-import type { SharedReplayData, StepFile } from '../../src/core/share/data';
+import type { SharedReplayData } from '../../src/core/share/format';
+import { sideText, type DiffRequest, type SideText } from '../../src/core/share/reader';
 
-const OMITTED: Record<NonNullable<StepFile['omitted']>, string> = {
+const WHY: Record<Extract<SideText, { why: string }>['why'], string> = {
   'size-limit': 'Left out of this file to keep it small (see the note at the top).',
   'too-large': 'Too large to include in a shared replay.',
   'snapshot-missing': 'Its snapshot was no longer in the store when this file was exported.',
+  binary: 'Binary file: not shown.',
+  'no-snapshot': 'No snapshot was recorded for this side.',
 };
+
+const KIND_LETTER: Record<string, string> = { added: 'A', deleted: 'D', modified: 'M', 'type-changed': 'T' };
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls: string, text?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -19,22 +26,16 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls: string, text?: s
   return e;
 }
 
-/** The files a node changed: its own (a tool call), or those of the tool call a child node belongs to. */
-function filesOf(data: SharedReplayData, nodeId: string): { files: StepFile[]; stepId: string } {
-  if (data.stepFiles[nodeId]) return { files: data.stepFiles[nodeId]!, stepId: nodeId };
-  const node = data.bootstrap.detail?.nodes.find((n) => n.id === nodeId);
-  if (node?.parentNodeId && data.stepFiles[node.parentNodeId]) return { files: data.stepFiles[node.parentNodeId]!, stepId: node.parentNodeId };
-  return { files: [], stepId: nodeId };
-}
-
-function renderDiff(data: SharedReplayData, f: StepFile, into: HTMLElement): void {
+function renderDiff(data: SharedReplayData, req: DiffRequest, path: string, into: HTMLElement): void {
   into.textContent = '';
-  if (f.omitted) return void into.append(el('p', 'nc-diff-empty', OMITTED[f.omitted]));
-  if (f.binary) return void into.append(el('p', 'nc-diff-empty', 'Binary file: not shown.'));
-  const before = f.before ? (data.blobs[f.before] ?? '') : '';
-  const after = f.after ? (data.blobs[f.after] ?? '') : '';
+  const left = sideText(data, req.leftSnapshot, path);
+  const right = sideText(data, req.rightSnapshot, path);
+  into.append(el('p', 'nc-diff-sides', `${req.view.left} ↔ ${req.view.right}`));
+  for (const side of [left, right]) if ('why' in side) return void into.append(el('p', 'nc-diff-empty', WHY[side.why]));
+  const before = 'text' in left ? left.text : '';
+  const after = 'text' in right ? right.text : '';
   const pre = el('pre', 'nc-diff-lines');
-  pre.setAttribute('aria-label', `Changes to ${f.path}`);
+  pre.setAttribute('aria-label', `Changes to ${path}`);
   for (const e of lineEdits(before, after)) {
     const line = el('div', e.op === '+' ? 'nc-add' : e.op === '-' ? 'nc-del' : 'nc-ctx');
     const num = e.op === '-' ? e.oldLine : e.newLine;
@@ -44,50 +45,55 @@ function renderDiff(data: SharedReplayData, f: StepFile, into: HTMLElement): voi
   into.append(pre);
 }
 
-export function showDiff(data: SharedReplayData, nodeId: string, path?: string): void {
-  document.querySelector('.nc-diff-dialog')?.remove();
-  const { files, stepId } = filesOf(data, nodeId);
-  const node = data.bootstrap.detail?.nodes.find((n) => n.id === stepId);
+export function showDiff(data: SharedReplayData, req: DiffRequest, path?: string): void {
+  document.querySelector('.nc-diff-backdrop')?.remove();
+  const files = req.view.files;
   const back = document.activeElement as HTMLElement | null;
+  const backdrop = el('div', 'nc-diff-backdrop');
   const dialog = el('div', 'nc-diff-dialog');
   dialog.setAttribute('role', 'dialog');
   dialog.setAttribute('aria-modal', 'true');
-  dialog.setAttribute('aria-label', `Files changed by ${node?.name ?? 'this step'}`);
+  dialog.setAttribute('aria-label', req.title);
   const head = el('div', 'nc-diff-head');
-  head.append(el('h2', '', node ? `Step #${node.seq + 1}: ${node.name}` : 'Files changed'));
+  head.append(el('h2', '', req.title));
   const close = el('button', 'nc-diff-close', 'Close');
   close.type = 'button';
   head.append(close);
   const list = el('div', 'nc-diff-files');
   list.setAttribute('role', 'tablist');
+  list.setAttribute('aria-label', 'Files');
   const body = el('div', 'nc-diff-body');
+  body.setAttribute('role', 'tabpanel');
   dialog.append(head, list, body);
+  backdrop.append(dialog);
   const done = () => {
-    dialog.remove();
+    backdrop.remove();
     back?.focus();
   };
   close.addEventListener('click', done);
+  backdrop.addEventListener('click', (ev) => ev.target === backdrop && done());
   dialog.addEventListener('keydown', (ev) => {
     if (ev.key === 'Escape') {
       ev.stopPropagation();
       done();
     }
   });
-  if (files.length === 0) body.append(el('p', 'nc-diff-empty', 'This step changed no file.'));
+  if (files.length === 0) body.append(el('p', 'nc-diff-empty', req.view.note ?? 'No file differs.'));
+  if (req.view.more > 0) list.append(el('p', 'nc-diff-more', `and ${req.view.more} more`));
   const buttons = files.map((f) => {
-    const b = el('button', 'nc-diff-file', `${f.change === 'added' ? 'A' : f.change === 'deleted' ? 'D' : 'M'}  ${f.path}`);
+    const b = el('button', 'nc-diff-file', `${KIND_LETTER[f.kind] ?? 'M'}  ${f.path}`);
     b.type = 'button';
     b.setAttribute('role', 'tab');
-    b.addEventListener('click', () => select(f));
-    list.append(b);
+    b.addEventListener('click', () => select(f.path));
+    list.insertBefore(b, list.querySelector('.nc-diff-more'));
     return b;
   });
-  const select = (f: StepFile) => {
-    buttons.forEach((b, i) => b.setAttribute('aria-selected', String(files[i] === f)));
-    renderDiff(data, f, body);
+  const select = (p: string) => {
+    buttons.forEach((b, i) => b.setAttribute('aria-selected', String(files[i]!.path === p)));
+    renderDiff(data, req, p, body);
   };
   const first = files.find((f) => f.path === path) ?? files[0];
-  if (first) select(first);
-  document.body.append(dialog);
+  if (first) select(first.path);
+  document.body.append(backdrop);
   close.focus();
 }

@@ -1,49 +1,25 @@
 /**
  * What a shared replay file carries (pure over a recorded run): the Replay
  * app's bootstrap in the protocol's own types, every node's detail (spans
- * stored once), and for each tool call the contents of the files it changed,
- * before and after, deduplicated by hash, within a size budget. Everything
- * goes through the scrubber: snapshots hold raw file contents.
+ * stored once), and the workspace at every snapshot the replay can ask about
+ * (each as its difference from the run's baseline), with the contents of the
+ * files that differ, deduplicated, within a size budget. That is enough to
+ * answer protocol v2's requests (files changed at a step, two steps compared,
+ * memory at a step: core/share/reader.ts) without the store. Everything goes
+ * through the scrubber: snapshots hold raw file contents.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Branch, Node, Run } from '../model/types';
 import type { SpanRecord } from '../model/spans';
 import { PROTOCOL_VERSION, type ReplayBootstrap, type SpanView } from '../../protocol/replay';
+import { SHARE_CAPABILITIES, SHARE_FORMAT, SHARE_VERSION, type SharedFile, type SharedReplayData, type SharedState } from './format';
 import type { SnapshotReader } from '../storyboard/diffExcerpt';
 import { isBinary } from '../storyboard/diffExcerpt';
 import { withoutWorkspacePath } from '../storyboard/build';
+import { markedMemoryPaths, ownSnapshot } from '../replay/stepState';
+import { isMemoryPath } from '../run/toolText';
 
-export const SHARE_FORMAT = 'nemocognition.shared-replay';
-export const SHARE_VERSION = 1;
-
-export interface StepFile {
-  path: string;
-  change: 'added' | 'modified' | 'deleted';
-  /** Keys into `blobs`; null when the side does not exist (added/deleted) or was left out. */
-  before: string | null;
-  after: string | null;
-  binary: boolean;
-  /** Why the contents are not here. */
-  omitted?: 'size-limit' | 'too-large' | 'snapshot-missing';
-}
-
-export interface SharedReplayData {
-  format: typeof SHARE_FORMAT;
-  version: typeof SHARE_VERSION;
-  exportedAt: string;
-  generator: string;
-  bootstrap: ReplayBootstrap;
-  /** Span views by span id, and which spans each node's detail shows (its own first). */
-  spans: Record<string, SpanView>;
-  nodeSpans: Record<string, string[]>;
-  snapshots: Record<string, { snapshotId: string; root: string }>;
-  /** Per tool-call node: the files it changed. */
-  stepFiles: Record<string, StepFile[]>;
-  /** File contents by hash (text only). */
-  blobs: Record<string, string>;
-  /** Set when contents were left out to keep the file small; says how to get them. */
-  note: string | null;
-}
+export { SHARE_FORMAT, SHARE_VERSION, SHARE_CAPABILITIES, type SharedFile, type SharedState, type SharedReplayData } from './format';
 
 export interface ShareInput {
   run: Run;
@@ -51,7 +27,8 @@ export interface ShareInput {
   nodes: Node[];
   spansOfNode(nodeId: string): SpanRecord[];
   snapshotOf?(nodeId: string): { snapshotId: string; root: string } | undefined;
-  snapshots?: SnapshotReader;
+  /** The snapshot engine (listFiles: the baseline's memory files). */
+  snapshots?: SnapshotReader & { listFiles?(id: string): string[] };
   scrub(text: string): string;
   /** Budget for inlined file contents, in bytes (default 8 MB). */
   maxContentBytes?: number;
@@ -59,6 +36,8 @@ export interface ShareInput {
   maxFileBytes?: number;
   generator?: string;
   now?: Date;
+  /** Salt of the content ids (default: random, so ids cannot be matched across exports). */
+  salt?: string;
 }
 
 export const DEFAULT_MAX_CONTENT_BYTES = 8 * 1024 * 1024;
@@ -68,6 +47,7 @@ export function buildSharedReplay(input: ShareInput): SharedReplayData {
   const scrub = withoutWorkspacePath(input.scrub, input.run.workspace);
   const budget = input.maxContentBytes ?? DEFAULT_MAX_CONTENT_BYTES;
   const maxFile = input.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const salt = input.salt ?? randomBytes(16).toString('hex');
   const nodes = [...input.nodes].sort((a, b) => a.branchId.localeCompare(b.branchId) || a.seq - b.seq);
 
   const spans: Record<string, SpanView> = {};
@@ -82,45 +62,71 @@ export function buildSharedReplay(input: ShareInput): SharedReplayData {
   }
 
   const blobs: Record<string, string> = {};
-  const stepFiles: Record<string, StepFile[]> = {};
+  const states: Record<string, SharedState> = {};
+  const baseline: Record<string, SharedFile> = {};
   let used = 0;
   let firstOmitted: Node | null = null;
-  const put = (buf: Buffer): string | 'size-limit' => {
+  const contentId = (hash: string) => createHash('sha256').update(`${salt}:${hash}`).digest('hex').slice(0, 20);
+  /** A file's content at a snapshot, its text inlined while the budget lasts. */
+  const fileAt = (snapshotId: string, path: string, hash: string, at: Node | null): SharedFile => {
+    const id = contentId(hash);
+    const buf = input.snapshots?.readFile(snapshotId, path);
+    if (!buf) return { id, blob: null, bytes: 0, why: 'snapshot-missing' };
+    if (isBinary(buf)) return { id, blob: null, bytes: buf.length, why: 'binary' };
+    if (buf.length > maxFile) return { id, blob: null, bytes: buf.length, why: 'too-large' };
     const text = scrub(buf.toString('utf8'));
     const key = createHash('sha256').update(text).digest('hex').slice(0, 20);
-    if (blobs[key] !== undefined) return key;
-    const size = Buffer.byteLength(text);
-    if (used + size > budget) return 'size-limit';
-    used += size;
-    blobs[key] = text;
-    return key;
-  };
-  // Steps in the order they happened, so the budget keeps the start of the story.
-  for (const n of [...nodes].sort((a, b) => a.startTime - b.startTime)) {
-    const after = n.attributes['nemocognition.snapshot.after'];
-    if (n.kind !== 'tool_call' || !n.snapshotId || typeof after !== 'string' || !input.snapshots) continue;
-    let changes;
-    try {
-      changes = input.snapshots.diff(n.snapshotId, after);
-    } catch {
-      continue; // a snapshot collected by the size budget
-    }
-    stepFiles[n.id] = changes.map((c) => {
-      const change: StepFile['change'] = c.kind === 'added' ? 'added' : c.kind === 'deleted' ? 'deleted' : 'modified';
-      const file: StepFile = { path: scrub(c.path), change, before: null, after: null, binary: false };
-      const before = change === 'added' ? undefined : input.snapshots!.readFile(n.snapshotId!, c.path);
-      const afterBuf = change === 'deleted' ? undefined : input.snapshots!.readFile(after, c.path);
-      if ((change !== 'added' && !before) || (change !== 'deleted' && !afterBuf)) return { ...file, omitted: 'snapshot-missing' };
-      if ((before && isBinary(before)) || (afterBuf && isBinary(afterBuf))) return { ...file, binary: true };
-      if ((before?.length ?? 0) > maxFile || (afterBuf?.length ?? 0) > maxFile) return { ...file, omitted: 'too-large' };
-      const b = before ? put(before) : null;
-      const a = afterBuf ? put(afterBuf) : null;
-      if (b === 'size-limit' || a === 'size-limit') {
-        firstOmitted ??= n;
-        return { ...file, omitted: 'size-limit' };
+    if (blobs[key] === undefined) {
+      const size = Buffer.byteLength(text);
+      if (used + size > budget) {
+        firstOmitted ??= at;
+        return { id, blob: null, bytes: buf.length, why: 'size-limit' };
       }
-      return { ...file, before: b, after: a };
-    });
+      used += size;
+      blobs[key] = text;
+    }
+    return { id, blob: key, bytes: buf.length };
+  };
+
+  const base = input.run.baselineSnapshotId;
+  if (base) states[base] = {};
+  // The baseline's memory files (the Memory tab compares with them before the first memory update).
+  if (base && input.snapshots?.listFiles) {
+    const marked = markedMemoryPaths(nodes);
+    let listed: string[] = [];
+    try {
+      listed = input.snapshots.listFiles(base);
+    } catch {
+      listed = []; // collected by the size budget
+    }
+    for (const path of listed.filter((p) => isMemoryPath(p) || marked.has(p))) {
+      baseline[scrub(path)] = fileAt(base, path, `${base}:${path}`, null);
+    }
+  }
+  // Snapshots in the order the run took them, so the budget keeps the start of the story.
+  for (const n of [...nodes].sort((a, b) => a.startTime - b.startTime || a.seq - b.seq)) {
+    for (const snap of [n.snapshotId, ownSnapshot(n)]) {
+      if (!snap || states[snap] || !input.snapshots) continue;
+      if (!base) {
+        states[snap] = {};
+        continue;
+      }
+      let changes;
+      try {
+        changes = input.snapshots.diff(base, snap);
+      } catch {
+        continue; // a snapshot collected by the size budget: the replay says it has none
+      }
+      const state: SharedState = {};
+      for (const c of changes) {
+        if ((c.after ?? c.before)?.type === 'dir') continue;
+        // Paths are keys, which scrubAll leaves alone: scrubbed here.
+        const path = scrub(c.path);
+        if (c.before && c.before.type !== 'dir' && !baseline[path]) baseline[path] = fileAt(base, c.path, c.before.hash, n);
+        state[path] = c.after && c.after.type !== 'dir' ? fileAt(snap, c.path, c.after.hash, n) : null;
+      }
+      states[snap] = state;
+    }
   }
 
   const run = input.run;
@@ -134,6 +140,8 @@ export function buildSharedReplay(input: ShareInput): SharedReplayData {
     narration: [],
     gutterEnabled: false,
     modelPreset: 'shared',
+    capabilities: SHARE_CAPABILITIES,
+    phoenixEndpoint: null,
   };
   const omitted = firstOmitted as Node | null;
   const data: SharedReplayData = {
@@ -145,7 +153,8 @@ export function buildSharedReplay(input: ShareInput): SharedReplayData {
     spans,
     nodeSpans,
     snapshots,
-    stepFiles,
+    states,
+    baseline,
     blobs,
     note: omitted
       ? `File contents stop at "${omitted.name}": this export keeps at most ${Math.round(budget / 1024 / 1024)} MB of them. Export again with a larger limit (nemocog export-html --max-file-mb <n>) to include the rest.`

@@ -16,6 +16,8 @@ export const SHARE_DATA_ELEMENT_ID = 'nc-replay-data';
 export interface ShareBundle {
   appJs: string;
   appCss: string;
+  /** codicon.css with its font inlined (the app's glyphs and buttons draw codicons). */
+  codiconCss?: string;
   hostJs: string;
   hostCss: string;
 }
@@ -36,6 +38,7 @@ export function loadShareBundle(): ShareBundle {
   return {
     appJs: readFileSync(appJsPath, 'utf8'),
     appCss: inlineUrls(readFileSync(join(dir, 'main.css'), 'utf8')),
+    ...(existsSync(join(dir, 'codicon.css')) ? { codiconCss: inlineUrls(readFileSync(join(dir, 'codicon.css'), 'utf8')) } : {}),
     hostJs: readFileSync(join(dir, 'static-host.js'), 'utf8'),
     hostCss: readFileSync(join(dir, 'static-host.css'), 'utf8'),
   };
@@ -61,7 +64,7 @@ export function renderShareHtml(data: SharedReplayData, bundle: ShareBundle, non
   const title = `NemoCognition replay: ${run ? run.task.slice(0, 120) : 'run'}`;
   const csp = [`default-src 'none'`, `script-src 'nonce-${nonce}'`, `style-src 'nonce-${nonce}'`, `img-src data:`, `font-src data:`, `base-uri 'none'`, `form-action 'none'`].join('; ');
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="en" class="nc-shared-dark">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
@@ -70,7 +73,7 @@ export function renderShareHtml(data: SharedReplayData, bundle: ShareBundle, non
 <meta name="generator" content="${escapeHtml(data.generator)}">
 <title>${escapeHtml(title)}</title>
 <style nonce="${nonce}">${inlineText(bundle.hostCss, 'style')}</style>
-<style nonce="${nonce}">${inlineText(bundle.appCss, 'style')}</style>
+${bundle.codiconCss ? `<style nonce="${nonce}">${inlineText(bundle.codiconCss, 'style')}</style>\n` : ''}<style nonce="${nonce}">${inlineText(bundle.appCss, 'style')}</style>
 </head>
 <body class="vscode-dark nc-shared">
 <div id="root"><p class="nc-loading">Loading the NemoCognition replay…</p></div>
