@@ -81,7 +81,7 @@ describe('storyboard, MP4 and shared HTML of the demo run (real OpenClaw)', func
     assert.ok(r0 < 80 && g0 < 80 && b0 < 80, `title frame edge is the dark stage: ${r0},${g0},${b0}`);
   });
 
-  it('`nemocog export-html` writes one file that replays offline: both branches, keyboard scrubbing, a step\'s diff', async () => {
+  it('`nemocog export-html` writes one file that replays offline in the scrubber: both lanes, keyboard scrubbing, a step\'s files and diff, compare', async () => {
     const out = join(tmp, 'run.html');
     const r = await cli(['export-html', ws, '--out', out]);
     assert.equal(r.code, 0, r.stderr);
@@ -91,25 +91,46 @@ describe('storyboard, MP4 and shared HTML of the demo run (real OpenClaw)', func
     const replay = await openSharedReplay(out);
     try {
       const { page } = replay;
-      // TODO(nemocog): checks the Replay app in main today (branch list, arrow keys, "Compare" → diff);
-      // tighten to the DAG lanes, the scrubber's ←/→ and the Files tab once issue 11's scrubber is merged.
-      await page.locator('.nc-branch-label', { hasText: 'recovery-1' }).waitFor({ timeout: 30_000 });
-      const labels = await page.locator('.nc-branch-label').allTextContents();
-      assert.deepEqual(labels.map((l) => l.trim()), ['main', 'recovery-1']);
-      assert.match(await page.locator('body').innerText(), /forked from step #1/);
-      await page.focus('.nc-branches');
-      let selected = '';
-      for (let i = 0; i < 40 && !selected.trim().startsWith('write: src/greeting.ts'); i++) {
-        await page.keyboard.press('ArrowDown');
-        selected = (await page.locator('.nc-node.nc-selected .nc-node-name').textContent()) ?? '';
-      }
-      assert.match(selected.trim(), /^write: src\/greeting\.ts/, 'the arrow keys walk the steps');
-      await page.keyboard.press('Enter');
+      // The Replay app's scrubber, fed by the static host over protocol v2: the DAG in lanes, the fork, the denial.
+      await page.locator('.nc-dag-svg').waitFor({ timeout: 30_000 });
+      assert.equal(await page.getAttribute('.nc-dag-svg', 'data-lanes'), '2');
+      assert.deepEqual(await page.locator('.nc-lane-label .nc-lane-name').allInnerTexts(), ['main', 'recovery-1']);
+      assert.equal(await page.locator('.nc-fork-edge').count(), 1, 'the recovery is drawn out of the step it forked from');
+      assert.ok((await page.locator('.nc-glyph.nc-denial').count()) >= 1, 'the denial is marked');
+      // Host-only actions are hidden (capabilities): no restore, no fork, no "vs my workspace".
+      await page.locator('.nc-axis').focus();
+      await page.keyboard.press('Home');
+      assert.equal(await page.getAttribute('.nc-axis', 'aria-valuenow'), '1');
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('ArrowRight');
+      assert.equal(await page.getAttribute('.nc-axis', 'aria-valuenow'), '3', 'the arrow keys scrub');
+      await page.keyboard.press(']');
+      await page.waitForFunction(() => document.querySelector('.nc-glyph.nc-denial.nc-selected, .nc-node-denial.nc-selected') !== null, null, { timeout: 10_000 });
+      await page.locator('.nc-step').waitFor();
+      assert.equal(await page.locator('vscode-button', { hasText: 'Restore' }).count(), 0);
+      assert.equal(await page.locator('vscode-button', { hasText: 'Fork from here' }).count(), 0);
+      assert.equal(await page.locator('text=This step vs my workspace').count(), 0);
+      // The step that wrote src/greeting.ts: its files (getChanges) and one file's diff from the inlined contents.
+      await page.locator('.nc-row.nc-node', { has: page.locator('.nc-node-name', { hasText: /^write: src\/greeting\.ts/ }) }).first().click();
+      await page.locator('vscode-button', { hasText: 'Files changed' }).click();
+      const file = page.locator('.nc-file', { hasText: 'src/greeting.ts' });
+      await file.waitFor({ timeout: 10_000 });
+      assert.equal(await file.isDisabled(), false, 'a shared replay can show diffs');
+      await file.click();
       const dialog = page.locator('.nc-diff-dialog');
       await dialog.waitFor({ timeout: 10_000 });
       assert.match(await dialog.innerText(), /src\/greeting\.ts/);
       assert.match(await dialog.locator('.nc-add').first().innerText(), /export function greeting/);
       await page.screenshot({ path: join(resultsDir(), 'demo-html-diff.png') });
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
+      // Compare: the failed branch and its recovery side by side, the files that differ between their tips (getCompare).
+      await page.locator('button', { hasText: 'Compare…' }).click();
+      await page.locator('.nc-compare').waitFor();
+      await page.locator('.nc-compare .nc-file').first().waitFor({ timeout: 10_000 });
+      await page.locator('.nc-compare .nc-file').first().click();
+      await dialog.waitFor({ timeout: 10_000 });
+      assert.match(await dialog.innerText(), /↔/);
       await page.keyboard.press('Escape');
       await dialog.waitFor({ state: 'detached' });
       await page.screenshot({ path: join(resultsDir(), 'demo-html.png'), fullPage: true });

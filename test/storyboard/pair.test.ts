@@ -167,12 +167,22 @@ describe('two agents in one run: the pair scenario (real OpenClaw)', function ()
       assert.equal(r.code, 0, r.stderr);
       const replay = await openSharedReplay(out);
       try {
-        // TODO(nemocog): once issue 11's lanes are merged, check one lane group per agent here.
-        await replay.page.locator('.nc-branch-label', { hasText: 'recovery-1/coder-2' }).waitFor({ timeout: 30_000 });
+        // The scrubber's lanes, grouped by agent: one heading per agent, each lane under its agent's heading.
+        await replay.page.locator('.nc-dag-svg').waitFor({ timeout: 30_000 });
+        const lanes = await replay.page.$$eval('.nc-agent-heading, .nc-lane-label', (els) => {
+          let agent = '';
+          return els.flatMap((e) => {
+            if (e.classList.contains('nc-agent-heading')) {
+              agent = (e.textContent ?? '').trim();
+              return [];
+            }
+            return [`${agent}:${(e.querySelector('.nc-lane-name')?.textContent ?? '').trim()}`];
+          });
+        });
+        assert.deepEqual(lanes, ['coder:coder-1', 'coder:recovery-1/coder-2', 'reviewer:reviewer-1', 'reviewer:recovery-1/reviewer-1']);
+        assert.deepEqual(await replay.page.locator('.nc-agent-heading').allInnerTexts().then((t) => t.map((x) => x.trim())), ['coder', 'reviewer']);
         const text = await replay.page.locator('body').innerText();
         for (const label of ['coder-1', 'reviewer-1', 'recovery-1/reviewer-1', 'recovery-1/coder-2']) assert.ok(text.includes(label), label);
-        assert.match(text, /\bcoder\b/);
-        assert.match(text, /\breviewer\b/);
         await replay.page.screenshot({ path: join(resultsDir(), 'pair-html.png'), fullPage: true });
         assert.deepEqual(replay.blocked, []);
         assert.deepEqual(replay.errors, []);
