@@ -15,7 +15,7 @@ describe('cli: help and argument errors', () => {
     assert.equal(parseCommandArgs(['--x', '1'], { x: { type: 'string' } }, 'USAGE').values.x, '1');
   });
 
-  for (const cmd of ['demo', 'run', 'fork', 'inspect', 'restore', 'install-runtime']) {
+  for (const cmd of ['demo', 'run', 'fork', 'inspect', 'restore', 'install-runtime', 'storyboard', 'render', 'export-html']) {
     it(`nemocog ${cmd} --help prints its usage and exits 0`, function () {
       if (!fs.existsSync(CLI)) {
         if (process.env.CI === 'true') throw new Error('dist/cli.js is not built');

@@ -1,22 +1,27 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { buildStoryboard, openRecordedRun, readStoryboard, type Storyboard } from '../../core/storyboard';
 import { checkFps, parseSize, renderVideo } from '../../core/video';
 import { CliError } from '../errors';
 import { exportScrubber, NEMOCOG_VERSION, workspaceArg } from '../exportArgs';
 import { progressBar } from '../progressBar';
+import { parseCommandArgs } from '../args';
+
+export const RENDER_USAGE = `  nemocog render <workspace> [--run <id>] --out run.mp4 [--size 1280x720] [--fps 30]
+  nemocog render --storyboard file.json --out run.mp4 [--size WxH] [--fps N]
+  The run as an MP4 (needs ffmpeg and Chromium).`;
 
 /**
  * `nemocog render <workspace> [--run <id>] --out run.mp4 [--size 1280x720] [--fps 30]`
  * (or `--storyboard file.json` instead of a workspace): the run as an MP4.
  */
 export async function renderCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { run: { type: 'string' }, out: { type: 'string' }, size: { type: 'string', default: '1280x720' }, fps: { type: 'string', default: '30' }, storyboard: { type: 'string' } },
-  });
+  const { values, positionals } = parseCommandArgs(
+    argv,
+    { run: { type: 'string' }, out: { type: 'string' }, size: { type: 'string', default: '1280x720' }, fps: { type: 'string', default: '30' }, storyboard: { type: 'string' } },
+    RENDER_USAGE,
+    true,
+  );
   if (!values.out) throw new CliError('No output file given.', 'Pass --out run.mp4.');
   const { width, height } = parseSize(values.size!);
   const fps = checkFps(Number(values.fps));

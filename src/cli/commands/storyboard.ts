@@ -1,12 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { buildStoryboard, openRecordedRun } from '../../core/storyboard';
+import { parseCommandArgs } from '../args';
 import { exportScrubber, NEMOCOG_VERSION, workspaceArg } from '../exportArgs';
+
+export const STORYBOARD_USAGE = `  nemocog storyboard <workspace> [--run <id>] [--out file.json]
+  The run's Storyboard JSON (the newest run unless --run; stdout without --out).`;
 
 /** `nemocog storyboard <workspace> [--run <id>] [--out file.json]`: the run's Storyboard JSON (stdout without --out). */
 export async function storyboardCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { run: { type: 'string' }, out: { type: 'string' } } });
+  const { values, positionals } = parseCommandArgs(argv, { run: { type: 'string' }, out: { type: 'string' } }, STORYBOARD_USAGE, true);
   const workspace = workspaceArg(positionals, 'storyboard');
   const rec = await openRecordedRun(workspace, { runId: values.run });
   const scrubber = exportScrubber();
