@@ -180,7 +180,7 @@ describe('two agents in one run: the pair scenario (real OpenClaw)', function ()
           });
         });
         assert.deepEqual(lanes, ['coder:coder-1', 'coder:recovery-1/coder-2', 'reviewer:reviewer-1', 'reviewer:recovery-1/reviewer-1']);
-        assert.deepEqual(await replay.page.locator('.nc-agent-heading').allInnerTexts().then((t) => t.map((x) => x.trim())), ['coder', 'reviewer']);
+        assert.deepEqual(await replay.page.locator('.nc-agent-heading').allTextContents().then((t) => t.map((x) => x.trim())), ['coder', 'reviewer'], 'one heading per agent');
         const text = await replay.page.locator('body').innerText();
         for (const label of ['coder-1', 'reviewer-1', 'recovery-1/reviewer-1', 'recovery-1/coder-2']) assert.ok(text.includes(label), label);
         await replay.page.screenshot({ path: join(resultsDir(), 'pair-html.png'), fullPage: true });
