@@ -53,6 +53,18 @@ describe('webview model', () => {
       assert.deepEqual(main, ['nd_snap:1', 'nd_turn:1', 'nd_tool:2', 'nd_deny:3']);
     });
 
+    it("lists a turn first in a branch that starts without a snapshot (a pair's hand-over turn starts with a model call)", () => {
+      const rev = mkBranch('br_rev', { agentId: 'reviewer', label: 'reviewer-1', parentNodeId: 'nd_snap', parentBranchId: 'br_main', openedAt: 120 });
+      const revNodes = [
+        mkNode('nd_call', 'br_rev', 0, { kind: 'model_call', startTime: 140 }),
+        mkNode('nd_cat', 'br_rev', 1, { startTime: 141 }),
+        mkNode('nd_rturn', 'br_rev', 2, { kind: 'agent_turn', startTime: 121, endTime: 150 }),
+      ];
+      const rows = buildRows({ ...detail, branches: [...detail.branches, rev], nodes: [...nodes, ...revNodes] }, new Set());
+      const ids = rows.filter((r) => r.type === 'node' && r.node.branchId === 'br_rev').map((r) => (r.type === 'node' ? r.node.id : ''));
+      assert.deepEqual(ids, ['nd_rturn', 'nd_call', 'nd_cat']);
+    });
+
     it('places a branch forked from a recovery under that recovery, after its steps', () => {
       const rec2 = mkBranch('br_rec2', { parentNodeId: 'nd_r1', parentBranchId: 'br_rec', label: 'recovery-2', openedAt: 180 });
       const rows = buildRows({ ...detail, branches: [rec2, ...detail.branches] }, new Set());

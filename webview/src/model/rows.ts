@@ -83,8 +83,9 @@ export function withTurnsFirst(bySeq: readonly Node[]): Array<{ node: Node; inTu
   let open: Node | null = null; // the latest turn listed
   for (const n of bySeq) {
     if (n.kind === 'agent_turn') continue;
-    // A turn goes in just before the first step that starts within or after it (never first: the branch's starting snapshot is).
-    while (t < turns.length && turns[t]!.startTime <= n.startTime && out.length > 0) {
+    // A turn goes in just before the first step that starts within or after it; never before the branch's
+    // starting snapshot, but first in a branch that has none (a pair's later turns start with a model call).
+    while (t < turns.length && turns[t]!.startTime <= n.startTime && (out.length > 0 || n.kind !== 'checkpoint')) {
       open = turns[t++]!;
       out.push({ node: open, inTurn: false });
     }
