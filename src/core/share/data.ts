@@ -104,6 +104,9 @@ export function buildSharedReplay(input: ShareInput): SharedReplayData {
     }
   }
   // Snapshots in the order the run took them, so the budget keeps the start of the story.
+  // TODO(nemocog): each state is its whole difference from the baseline, so the index (not the contents,
+  // which are deduplicated) grows as snapshots × files changed so far; a long run that changes many files
+  // would be better stored as each state's difference from the one before it.
   for (const n of [...nodes].sort((a, b) => a.startTime - b.startTime || a.seq - b.seq)) {
     for (const snap of [n.snapshotId, ownSnapshot(n)]) {
       if (!snap || states[snap] || !input.snapshots) continue;
