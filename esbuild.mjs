@@ -3,7 +3,7 @@
 //   node esbuild.mjs --watch       rebuild on change
 //   node esbuild.mjs --production  minified, external sourcemaps (used by `npm run package`)
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, existsSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, existsSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,11 +26,14 @@ const common = {
 const nodeTargets = [
   { entryPoints: { extension: 'src/extension.ts' }, external: ['vscode'] },
   { entryPoints: { cli: 'src/cli/main.ts' }, banner: { js: '#!/usr/bin/env node' } },
-  { entryPoints: { bench: 'bench/main.ts' } },
+  // The replay section drives Chromium with playwright-core, which cannot be bundled: loaded from node_modules.
+  { entryPoints: { bench: 'bench/main.ts' }, external: ['playwright-core'] },
   // Runs inside the agent's own Node (24) process, loaded by OpenClaw as a plugin.
   { entryPoints: { 'openclaw-plugin/index': 'src/core/bridge/openclaw/plugin/index.ts' }, format: 'esm', outExtension: { '.js': '.mjs' } },
 ].filter((t) => Object.values(t.entryPoints).every((p) => existsSync(join(root, p))));
 
+// playwright-core cannot be bundled (it reads its own package files at run time): it is loaded
+// from dist/node_modules, where copyAssets() puts it, so the CLI and the .vsix both find it.
 const builds = nodeTargets.map((t) => ({
   ...common,
   platform: 'node',
@@ -38,6 +41,7 @@ const builds = nodeTargets.map((t) => ({
   format: 'cjs',
   outdir: out,
   ...t,
+  external: [...(t.external ?? []), 'playwright-core'],
 }));
 
 /** The replay webview: a browser ES module, loaded by nonce under a strict CSP. */
@@ -47,7 +51,8 @@ if (existsSync(join(root, 'webview/src/main.tsx'))) {
     platform: 'browser',
     target: 'es2022',
     format: 'esm',
-    entryPoints: { main: 'webview/src/main.tsx' },
+    // codicon.css (+ its font) for the icons: linked by the page with the id vscode-icon looks for.
+    entryPoints: { main: 'webview/src/main.tsx', codicon: 'node_modules/@vscode/codicons/dist/codicon.css' },
     outdir: join(out, 'webview'),
     jsx: 'automatic',
     jsxImportSource: 'preact',
@@ -55,10 +60,52 @@ if (existsSync(join(root, 'webview/src/main.tsx'))) {
   });
 }
 
+/** The static host of a shared replay file (nemocog export-html): answers the Replay app's protocol from inlined data. */
+if (existsSync(join(root, 'webview/static-host/main.ts'))) {
+  builds.push({
+    ...common,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    entryPoints: { 'static-host': 'webview/static-host/main.ts' },
+    outdir: join(out, 'webview'),
+    loader: { '.css': 'css' },
+  });
+}
+
+/** The storyboard film (video frames, drawn in headless Chromium): a browser script that sets window.ncFilm. */
+if (existsSync(join(root, 'webview/film/main.tsx'))) {
+  builds.push({
+    ...common,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    entryPoints: { film: 'webview/film/main.tsx' },
+    outdir: join(out, 'film'),
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    loader: { '.css': 'css' },
+  });
+}
+
 function copyAssets() {
   mkdirSync(out, { recursive: true });
   copyFileSync(join(root, 'node_modules/sql.js/dist/sql-wasm.wasm'), join(out, 'sql-wasm.wasm'));
+  // The Storyboard contract's JSON Schema ships beside the code that writes it.
+  copyFileSync(join(root, 'src/core/storyboard/storyboard.schema.json'), join(out, 'storyboard.schema.json'));
+  copyPlaywrightCore();
   buildNative();
+}
+
+/** dist/node_modules/playwright-core: a copy of the installed one, refreshed when its version changes. */
+function copyPlaywrightCore() {
+  const from = join(root, 'node_modules/playwright-core');
+  const to = join(out, 'node_modules/playwright-core');
+  if (!existsSync(from)) return;
+  const version = (dir) => (existsSync(join(dir, 'package.json')) ? JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version : null);
+  if (version(to) === version(from)) return;
+  rmSync(to, { recursive: true, force: true });
+  cpSync(from, to, { recursive: true });
 }
 
 /** The Landlock launcher is a small C program (nc-landlock.c + netguard.c); build it when a compiler exists. */

@@ -8,7 +8,8 @@
 // - npm packages: `npm ci` when node_modules is missing or older than the lock file.
 // - Debian packages (only when running as root with apt-get; otherwise prints
 //   the command to run): the sandbox (bubblewrap), a C compiler for the
-//   Landlock launcher, OpenSSH (client + server for the remote tests), git.
+//   Landlock launcher, OpenSSH (client + server for the remote tests), git,
+//   ffmpeg (the storyboard's MP4 is encoded and checked with it).
 // - The agent runtime (OpenClaw + the Node 24 it needs) in .cache/agent-runtime.
 // - Arize Phoenix (pinned, in a Python venv) in .cache/phoenix, for the mirror's
 //   tests (`--for test`, `--for phoenix`: npm run test:phoenix) and the benchmark.
@@ -39,9 +40,9 @@ function ensureNpm() {
 
 /** Debian packages by the binary that proves they are installed. */
 const DEBIAN = {
-  test: { bwrap: 'bubblewrap', cc: 'gcc', ssh: 'openssh-client', '/usr/sbin/sshd': 'openssh-server', git: 'git', curl: 'curl', tar: 'tar', ps: 'procps', chromium: 'chromium', unshare: 'util-linux' },
+  test: { bwrap: 'bubblewrap', cc: 'gcc', ssh: 'openssh-client', '/usr/sbin/sshd': 'openssh-server', git: 'git', curl: 'curl', tar: 'tar', ps: 'procps', chromium: 'chromium', unshare: 'util-linux', ffmpeg: 'ffmpeg' },
   demo: { bwrap: 'bubblewrap', cc: 'gcc', git: 'git' },
-  bench: { git: 'git', cc: 'gcc', bwrap: 'bubblewrap' },
+  bench: { git: 'git', cc: 'gcc', bwrap: 'bubblewrap', ffmpeg: 'ffmpeg', chromium: 'chromium' },
 };
 
 function ensureDebian() {

@@ -6,11 +6,11 @@
  *   node dist/bench.js [--sizes 1000,10000,50000] [--checkpoints 50] [--seed 1]
  *                      [--work-dir bench/work] [--out bench/results.json] [--keep] [--git-gc]
  *                      [--supervision-files 10000] [--sweep 1,100|none] [--sweep-all-sizes]
- *                      [--only checkpoints,budget,ignored,gateway,supervision,phoenix,hostile]
+ *                      [--only checkpoints,budget,ignored,gateway,supervision,replay,phoenix,hostile,render]
  *                      [--branch-sizes 10000,50000|none] [--branch-reps 5]
  *                      [--budget-files 2000] [--budget-checkpoints 1000] [--ignored-files 10000] [--ignored-gb 2]
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { cpuPressureAvg60, machineInfo } from './machine';
@@ -24,6 +24,8 @@ import { runHostileSection } from './sections/hostile';
 import { runSupervisionSection } from './sections/supervision';
 import { runBudgetSection } from './sections/budget';
 import { runIgnoredSection } from './sections/ignored';
+import { runReplaySection } from './sections/replay';
+import { runRenderSection } from './sections/render';
 
 interface Args {
   sizes: number[];
@@ -67,7 +69,7 @@ function parseArgs(argv: string[], root: string): Args {
     supervisionFiles: 10_000,
     sweep: [1, 100],
     sweepAll: false,
-    only: new Set(['checkpoints', 'budget', 'ignored', 'gateway', 'supervision', 'phoenix', 'hostile']),
+    only: new Set(['checkpoints', 'budget', 'ignored', 'gateway', 'supervision', 'replay', 'phoenix', 'hostile', 'render']),
     branchSizes: [10_000, 50_000],
     branchReps: 5,
     budgetFiles: 2000,
@@ -103,7 +105,7 @@ function parseArgs(argv: string[], root: string): Args {
     else if (flag === '--budget-checkpoints') a.budgetCheckpoints = Number(val());
     else if (flag === '--ignored-files') a.ignoredFiles = Number(val());
     else if (flag === '--ignored-gb') a.ignoredBytes = Math.round(Number(val()) * 1024 ** 3);
-    else throw new Error(`Unknown option ${flag}. Options: --sizes 1000,10000 --checkpoints N --seed N --work-dir DIR --out FILE --keep --git-gc --supervision-files N --sweep 1,100|none --sweep-all-sizes --only checkpoints,budget,ignored,gateway,supervision,phoenix,hostile --branch-sizes 10000,50000|none --branch-reps N --budget-files N --budget-checkpoints N --ignored-files N --ignored-gb N`);
+    else throw new Error(`Unknown option ${flag}. Options: --sizes 1000,10000 --checkpoints N --seed N --work-dir DIR --out FILE --keep --git-gc --supervision-files N --sweep 1,100|none --sweep-all-sizes --only checkpoints,budget,ignored,gateway,supervision,replay,phoenix,hostile,render --branch-sizes 10000,50000|none --branch-reps N --budget-files N --budget-checkpoints N --ignored-files N --ignored-gb N`);
   }
   if (a.sweep.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--sweep takes whole numbers of changed files, e.g. --sweep 1,100, or none.');
   if (a.sizes.some((s) => !Number.isInteger(s) || s < 10)) throw new Error('--sizes takes whole numbers of files (at least 10), e.g. --sizes 1000,10000.');
@@ -159,6 +161,19 @@ async function main(): Promise<void> {
   if (args.only.has('supervision')) {
     sections.supervision = await runSupervisionSection(log, { workDir: args.workDir, files: args.supervisionFiles, iterations: 30, seed: args.seed, keep: args.keep });
   }
+  if (args.only.has('render')) {
+    const render = await runRenderSection(log);
+    sections.render = render;
+    if (typeof render.render_seconds_per_video_second === 'number') sections.render_seconds_per_video_second = render.render_seconds_per_video_second;
+  }
+
+  if (args.only.has('replay')) {
+    sections.replay = await runReplaySection(log);
+    const r = sections.replay as Record<string, unknown>;
+    // Top-level keys, as issue 11 names them.
+    sections.replay_first_paint_ms = r.replay_first_paint_ms ?? null;
+    sections.replay_scrub_step_p95_ms = r.replay_scrub_step_p95_ms ?? null;
+  }
 
   // Phoenix's keys (phoenix_mirror_lag_ms, phoenix_mirror_wall_ratio) sit at the top of results.json.
   if (args.only.has('phoenix')) Object.assign(sections, await runPhoenixSection(log, { workDir: args.workDir }));
@@ -180,7 +195,15 @@ async function main(): Promise<void> {
     sections,
   });
   mkdirSync(dirname(args.out), { recursive: true });
-  writeFileSync(args.out, `${JSON.stringify(json, null, 2)}\n`);
+  // A partial run (--only without checkpoints) updates its own sections and keeps the rest of the file,
+  // with the machine's state during this run recorded in the sections it wrote.
+  let out: Record<string, unknown> = json;
+  if (!args.only.has('checkpoints') && existsSync(args.out)) {
+    const previous = JSON.parse(readFileSync(args.out, 'utf8')) as Record<string, unknown>;
+    const ran = Object.fromEntries(Object.entries(sections).map(([k, v]) => [k, v && typeof v === 'object' && !Array.isArray(v) ? { ...(v as object), machine, command: (json.config as Record<string, unknown>).command } : v]));
+    out = { ...previous, ...ran };
+  }
+  writeFileSync(args.out, `${JSON.stringify(out, null, 2)}\n`);
   const rm = emptyTrash();
   if (rm !== undefined) log(`scratch folders under ${args.workDir} are being removed in the background (rm -rf, pid ${rm})`);
   log(`\nwrote ${args.out} (${Math.round((performance.now() - started) / 1000)} s in all)`);

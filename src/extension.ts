@@ -69,6 +69,7 @@ export function activate(context: vscode.ExtensionContext): NemoCognitionTestApi
   const mirror = new MirrorService({ extensionUri: context.extensionUri, output, settings, paths, apiKey, phoenixKey });
   void mirror.restart();
   const services: Services = { context, output, settings, paths, store, snapshots, apiKey, runs, replay, gutter, restore, phoenixKey, mirror };
+  replay.attach(services);
 
   context.subscriptions.push(
     output,
@@ -82,6 +83,8 @@ export function activate(context: vscode.ExtensionContext): NemoCognitionTestApi
     phoenixKey.onDidChange(() => void mirror.restart()),
     apiKey.onDidChange(() => void mirror.restart()),
     vscode.window.registerWebviewViewProvider(ReplayViewProvider.viewId, replay),
+    // The gutter follows the Replay view's playhead: the lines as of the selected step.
+    replay.onDidChangeSelection((sel) => gutter.setPlayhead(sel.nodeId)),
     vscode.workspace.registerTextDocumentContentProvider(SNAPSHOT_SCHEME, new SnapshotContentProvider(snapshots)),
     ...registerCommands(services),
     vscode.workspace.onDidChangeConfiguration((e) => {

@@ -2,7 +2,7 @@
  * End to end on a REAL recording: `nemocog demo --headless` runs the supervised agent (offline demo model,
  * kernel sandbox) into a fresh workspace, then the real workbench opens it. What the view shows is checked
  * against `nemocog inspect --json` of the same workspace, and a recorded snapshot is compared with the
- * workspace through the view's "Compare with workspace" button.
+ * workspace from the steps list (Enter on a step: this step vs my workspace).
  *
  *   node .ci/install-code-server.mjs && npm run build
  *   npx mocha test/e2e/recordedDemo.e2e.test.ts     # ~2 min (the demo run itself takes ~40 s)
@@ -113,12 +113,14 @@ describe('e2e: a run recorded by `nemocog demo --headless`, replayed in the work
     const shown = await view.locator('.nc-node').evaluateAll((els) => els.map((e) => e.getAttribute('data-node-id')));
     const recorded = run.branches.flatMap((b) => b.nodes.map((n) => n.id));
     assert.deepEqual([...shown].sort(), [...recorded].sort(), 'every recorded step is listed, none invented');
-    // Each branch's steps are listed together, in recording order (seq), not interleaved with its recovery.
+    // Each branch's steps are listed together, in recording order (seq), not interleaved with its recovery;
+    // an agent turn (recorded when it ends) is listed where it started, its steps under it.
     for (const b of run.branches) {
       const mine = new Set(b.nodes.map((n) => n.id));
-      const expected = [...b.nodes].sort((x, y) => x.seq - y.seq).map((n) => n.id);
+      const turns = new Set(b.nodes.filter((n) => n.kind === 'agent_turn').map((n) => n.id));
+      const expected = [...b.nodes].sort((x, y) => x.seq - y.seq).filter((n) => !turns.has(n.id)).map((n) => n.id);
       const at = shown.map((id, i) => (mine.has(id ?? '') ? i : -1)).filter((i) => i >= 0);
-      assert.deepEqual(at.map((i) => shown[i]), expected, `branch ${b.label} in seq order`);
+      assert.deepEqual(at.map((i) => shown[i]).filter((id) => !turns.has(id ?? '')), expected, `branch ${b.label} in seq order`);
       assert.equal(at.length ? at.at(-1)! - at[0]! + 1 : 0, at.length, `branch ${b.label}'s steps are contiguous`);
     }
     await screenshot(page, '11-demo-replay');
@@ -127,14 +129,14 @@ describe('e2e: a run recorded by `nemocog demo --headless`, replayed in the work
 
   it('the Narration tab tells the recorded run from its recording', async function () {
     assert.ok(view, 'the Replay view did not load (see the first failure)');
-    await view.locator('vscode-tab-header', { hasText: 'Narration' }).click();
+    await view.locator('.nc-tab[data-tab="narration"]').click();
     await view.locator('.nc-narration li').first().waitFor({ timeout: 10_000 });
     const lines = (await view.locator('.nc-narration li').allInnerTexts()).join('\n');
     assert.match(lines, /Denied: /, 'the kernel denial is narrated');
     assert.match(lines, /Branch main failed/, "the failed branch's seal is narrated");
     assert.match(lines, /Recovery 1: /, 'the recovery is narrated');
     await screenshotSidebar(wb!.page, '12b-demo-narration');
-    await view.locator('vscode-tab-header', { hasText: 'Inspector' }).click();
+    await view.locator('.nc-tab[data-tab="steps"]').click();
   });
 
   it('the kernel denial is selectable and the inspector shows what was recorded for it', async function () {
@@ -142,16 +144,19 @@ describe('e2e: a run recorded by `nemocog demo --headless`, replayed in the work
     const denial = run.branches.flatMap((b) => b.nodes).find((n) => n.kind === 'policy_decision');
     assert.ok(denial, 'the demo recorded a policy decision');
     await view.locator(`.nc-node[data-node-id="${denial.id}"]`).click();
-    const inspector = view.locator('.nc-inspector');
-    await inspector.locator('.nc-inspector-title').filter({ hasText: denial.name.slice(0, 30) }).waitFor({ timeout: 10_000 });
-    assert.ok((await inspector.locator('.nc-attrs tr').count()) > 0, 'the denial has recorded attributes');
+    await view.locator('.nc-step h3').filter({ hasText: denial.name.slice(0, 30) }).waitFor({ timeout: 10_000 });
+    await view.locator('.nc-tab[data-tab="attributes"]').click();
+    const inspector = view.locator('.nc-attributes');
+    assert.ok((await inspector.locator('.nc-attr').count()) > 0, 'the denial has recorded attributes');
     await screenshotSidebar(wb!.page, '13-demo-denial-inspector');
     // A model call carries the most attributes (messages, tokens): the inspector must still show them all.
     const llm = run.branches.flatMap((b) => b.nodes).find((n) => n.kind === 'model_call');
     assert.ok(llm, 'the demo recorded a model call');
+    await view.locator('.nc-tab[data-tab="steps"]').click();
     await view.locator(`.nc-node[data-node-id="${llm.id}"]`).click();
-    await inspector.locator('.nc-inspector-title').filter({ hasText: llm.name.slice(0, 30) }).waitFor({ timeout: 10_000 });
-    assert.ok((await inspector.locator('.nc-attrs tr').count()) > 0, 'the model call has recorded attributes');
+    await view.locator('.nc-step h3').filter({ hasText: llm.name.slice(0, 30) }).waitFor({ timeout: 10_000 });
+    await view.locator('.nc-tab[data-tab="attributes"]').click();
+    assert.ok((await inspector.locator('.nc-attr').count()) > 0, 'the model call has recorded attributes');
     await inspector.locator('.nc-attrs').evaluate((el) => el.scrollIntoView());
     await screenshotSidebar(wb!.page, '13b-demo-model-call-inspector');
     // Readable in a side bar: the table fits the view and every value gets a usable width
@@ -160,7 +165,7 @@ describe('e2e: a run recorded by `nemocog demo --headless`, replayed in the work
     const layout = await inspector.locator('.nc-attrs').evaluate((table) => ({
       view: document.documentElement.clientWidth,
       table: Math.round(table.getBoundingClientRect().width),
-      narrowest: Math.min(...[...table.querySelectorAll('td')].map((td) => Math.round(td.getBoundingClientRect().width))),
+      narrowest: Math.min(...[...table.querySelectorAll('dd')].map((dd) => Math.round(dd.getBoundingClientRect().width))),
     }));
     assert.ok(
       layout.table <= layout.view && layout.narrowest >= 60,
@@ -168,17 +173,18 @@ describe('e2e: a run recorded by `nemocog demo --headless`, replayed in the work
     );
   });
 
-  it('"Compare with workspace" on a recorded snapshot opens a diff editor', async function () {
+  it('Enter on a recorded step compares it with the workspace in a diff editor', async function () {
     assert.ok(view, 'the Replay view did not load (see the first failure)');
     const page = wb!.page;
     // The completed branch's last snapshot holds the agent's result, which is not in the workspace (nothing was restored).
     const completed = run.branches.find((b) => b.status === 'completed');
     const step = completed?.nodes.filter((n) => n.snapshotId).at(-1);
     assert.ok(step, 'the completed branch recorded a snapshot');
+    await view.locator('.nc-tab[data-tab="steps"]').click();
     await view.locator(`.nc-node[data-node-id="${step.id}"]`).click();
-    const inspector = view.locator('.nc-inspector');
-    await inspector.locator('.nc-inspector-title').filter({ hasText: step.name.slice(0, 30) }).waitFor({ timeout: 10_000 });
-    await inspector.locator('vscode-button', { hasText: 'Compare with workspace' }).click();
+    await view.locator('.nc-step h3').filter({ hasText: step.name.slice(0, 30) }).waitFor({ timeout: 10_000 });
+    // Enter in the steps list compares the step with the workspace (a pick of the files first when several differ).
+    await wb!.page.keyboard.press('Enter');
     // Either a diff editor, or a quick pick of changed files first: both are the product answering.
     const diff = page.locator('.monaco-diff-editor');
     const pick = page.locator('.quick-input-widget .monaco-list-row');
@@ -190,7 +196,7 @@ describe('e2e: a run recorded by `nemocog demo --headless`, replayed in the work
     ]).catch(() => undefined);
     if (!(await diff.first().isVisible()) && !(await pick.first().isVisible())) {
       const said = (await toast.allInnerTexts().catch(() => [])).join(' | ');
-      assert.fail(`no diff editor and no file pick after "Compare with workspace"${said ? `; notification: ${said}` : ' (and no notification)'}`);
+      assert.fail(`no diff editor and no file pick after Enter on the step${said ? `; notification: ${said}` : ' (and no notification)'}`);
     }
     if (await pick.first().isVisible()) {
       await screenshot(page, '14-demo-compare-pick');
@@ -207,7 +213,7 @@ describe('e2e: a run recorded by `nemocog demo --headless`, replayed in the work
     );
     const file = (await page.locator('.tabs-container .tab.active').innerText()).trim();
     const fileName = file.split(' ')[0] ?? '';
-    assert.match(file, /\(workspace ↔ step \d+\)/, `the diff editor's title says what is compared (got ${file})`);
+    assert.match(file, /— your workspace ↔ recovery-1 step \d+/, `the diff editor's title says what is compared, branch and step (got ${file})`);
     const onDisk = fs.readFileSync(path.join(workspace, fileName), 'utf8').split('\n')[0] ?? '';
     assert.ok(((await left.textContent()) ?? '').replace(/\u00a0/g, ' ').includes(onDisk.trim()), `the left side shows the workspace's ${fileName}`);
     assert.notEqual(await left.textContent(), await right.textContent(), 'the snapshot side differs from the workspace side');

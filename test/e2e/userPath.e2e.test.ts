@@ -15,6 +15,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import type { FrameLocator, Page } from 'playwright-core';
 import { seedDemoWorkspace } from '../../src/cli/demoWorkspace';
 import { SnapshotEngine } from '../../src/core/snapshots/engine';
@@ -165,8 +166,11 @@ describe('e2e: the user path in the workbench — run from the palette, replay, 
     assert.ok(denial, 'the failed branch recorded the denial');
     const row = view.locator(`.nc-node[data-node-id="${denial.id}"]`);
     await row.click();
-    await view.locator('.nc-inspector .nc-inspector-title').filter({ hasText: denial.name.slice(0, 30) }).waitFor({ timeout: 10_000 });
-    assert.match((await view.locator('.nc-inspector').innerText()) ?? '', /kernel\.fs\.permission_denied/, 'the inspector names the kernel rule');
+    await view.locator('.nc-step h3').filter({ hasText: denial.name.slice(0, 30) }).waitFor({ timeout: 10_000 });
+    await view.locator('.nc-tab[data-tab="policy"]').click();
+    await view.locator('.nc-policy').waitFor({ timeout: 10_000 });
+    assert.match((await view.locator('.nc-policy').innerText()) ?? '', /kernel\.fs\.permission_denied/, 'the Policy tab names the kernel rule');
+    await view.locator('.nc-tab[data-tab="steps"]').click();
     await screenshot(page, 'user-04-replay-denial');
     await screenshotSidebar(page, 'user-05-replay-sidebar');
   });
@@ -178,7 +182,7 @@ describe('e2e: the user path in the workbench — run from the palette, replay, 
     const header = view.locator('.nc-branch', { has: view.locator('.nc-branch-label', { hasText: new RegExp(`^${recovered.label}$`) }) });
     await header.locator('.nc-restore').click();
     const question = await answerDialog(page, 'Restore', 'user-06-restore-confirm');
-    assert.match(question, /file\(s\) will be written/, `the confirmation says what will change: ${question}`);
+    assert.match(question, /\d+ files? will be written/, `the confirmation says what will change: ${question}`);
     const toast = page.locator('.notifications-toasts .notification-toast', { hasText: /Restored the result of branch/ });
     await toast.first().waitFor({ state: 'visible', timeout: 60_000 });
     await screenshot(page, 'user-07-restored');
@@ -199,8 +203,11 @@ describe('e2e: the user path in the workbench — run from the palette, replay, 
     assert.ok(run, 'the run did not finish (see the first failure)');
     const page = wb!.page;
     await runCommand(page, 'NemoCognition: Undo Last Restore');
-    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: /Undid the restore/ });
-    await toast.first().waitFor({ state: 'visible', timeout: 60_000 });
+    await page.waitForTimeout(1_500);
+    await screenshot(page, 'user-07b-undo-invoked');
+    // The files are the proof; the toast may already have timed out when a slow machine gets here.
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && !isDeepStrictEqual(filesOf(workspace), original)) await page.waitForTimeout(500);
     await screenshot(page, 'user-08-undone');
     assert.deepEqual(filesOf(workspace), original, 'the workspace is back to the files it had before the restore');
   });

@@ -115,28 +115,29 @@ describe('e2e: NemoCognition in the VS Code workbench (code-server + Chromium)',
     const row = view.locator(`.nc-node[data-node-id="${seeded.deniedNode.id}"]`);
     await row.click();
     assert.equal(await row.getAttribute('aria-selected'), 'true');
-    const inspector = view.locator('.nc-inspector');
-    await inspector.locator('.nc-inspector-title', { hasText: seeded.deniedNode.name }).waitFor({ timeout: 10_000 });
+    await view.locator('.nc-step h3', { hasText: seeded.deniedNode.name }).waitFor({ timeout: 10_000 });
+    await view.locator('.nc-tab[data-tab="attributes"]').click();
+    const attrs = view.locator('.nc-attributes');
     for (const [k, v] of Object.entries(seeded.deniedNode.attributes)) {
-      const cell = inspector.locator('.nc-attrs tr', { has: view.locator('th', { hasText: new RegExp(`^${k.replace(/\./g, '\\.')}$`) }) }).locator('td pre');
+      const cell = attrs.locator('.nc-attr', { has: view.locator('dt', { hasText: new RegExp(`^${k.replace(/\./g, '\\.')}$`) }) }).locator('dd pre');
       assert.equal((await cell.textContent())?.trim(), v, `attribute ${k}`);
     }
-    // Text, not HTML: the attribute cell has no element children.
-    const childCount = await inspector.locator('.nc-attrs td pre').first().evaluate((el) => el.children.length);
+    // Text, not HTML: the attribute value has no element children.
+    const childCount = await attrs.locator('.nc-attr dd pre').first().evaluate((el) => el.children.length);
     assert.equal(childCount, 0);
     await screenshot(page, '03-inspector-denied-step');
     await screenshotSidebar(page, '04-sidebar-inspector');
-    // The list is a listbox: ArrowDown moves the selection to the next step and the inspector follows.
+    // The steps are listboxes: ArrowDown moves the selection to the next step and the panes follow.
+    await view.locator('.nc-tab[data-tab="steps"]').click();
+    await view.locator(`.nc-node[data-node-id="${seeded.deniedNode.id}"]`).click();
     await page.keyboard.press('ArrowDown');
-    const next = view.locator('.nc-node[aria-selected="true"]');
-    await inspector.locator('.nc-inspector-title', { hasText: 'recover from checkpoint before exec' }).waitFor({ timeout: 10_000 });
-    assert.equal(await next.getAttribute('data-node-id'), 'n-recover');
-    // A step with a snapshot offers to compare and restore it.
+    await view.locator('.nc-step h3', { hasText: 'recover from checkpoint before exec' }).waitFor({ timeout: 10_000 });
+    assert.equal(await view.locator('.nc-node[aria-selected="true"]').getAttribute('data-node-id'), 'n-recover');
+    // A step with a snapshot offers its files and a restore.
     await view.locator('.nc-node[data-node-id="n-ckpt-2"]').click();
-    await inspector.locator('.nc-inspector-title', { hasText: 'checkpoint before exec' }).waitFor({ timeout: 10_000 });
-    assert.equal((await inspector.locator('.nc-facts code').textContent())?.trim(), 'snap-0002');
-    assert.equal(await inspector.locator('vscode-button', { hasText: 'Compare with workspace' }).count(), 1);
-    assert.equal(await inspector.locator('vscode-button', { hasText: 'Restore into workspace' }).count(), 1);
+    await view.locator('.nc-step h3', { hasText: 'checkpoint before exec' }).waitFor({ timeout: 10_000 });
+    assert.equal(await view.locator('.nc-step vscode-button', { hasText: 'Files changed' }).count(), 1);
+    assert.equal(await view.locator('.nc-step vscode-button', { hasText: 'Restore' }).count(), 1);
     await screenshotSidebar(page, '04b-sidebar-checkpoint');
   });
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { isHostMessage, isUiState, isWebviewMessage, PROTOCOL_VERSION, RESULT_GUARDS } from '../../src/protocol/replay';
+import { EMPTY_UI_STATE, isHostMessage, isPhoenixEndpoint, isUiState, isWebviewMessage, PROTOCOL_VERSION, RESULT_GUARDS, upgradeUiState } from '../../src/protocol/replay';
 import type { Branch, Node, Run } from '../../src/core/model/types';
 
 const run: Run = {
@@ -88,7 +88,14 @@ describe('replay protocol guards', () => {
       narration: [{ at: 1, text: 'hello' }],
       gutterEnabled: true,
       modelPreset: 'demo',
+      capabilities: { restore: true, diff: true, workspace: true, fork: true, run: true },
+      phoenixEndpoint: 'http://127.0.0.1:6006',
     };
+
+    it('refuses a bootstrap whose Phoenix endpoint is not http(s) or whose capabilities are missing', () => {
+      assert.equal(isHostMessage({ kind: 'bootstrap', state: { ...boot, phoenixEndpoint: 'javascript:alert(1)' } }), false);
+      assert.equal(isHostMessage({ kind: 'bootstrap', state: { ...boot, capabilities: { restore: true } } }), false);
+    });
 
     it('accepts a well-formed bootstrap and notifications', () => {
       assert.ok(isHostMessage({ kind: 'bootstrap', state: boot }));
@@ -118,10 +125,49 @@ describe('replay protocol guards', () => {
     });
   });
 
-  it('validates persisted UI state', () => {
-    assert.ok(isUiState({ v: 1, selectedRunId: null, selectedNodeId: 'nd_1', collapsed: ['br_1'] }));
+  it('validates persisted UI state and upgrades the version-1 state', () => {
+    assert.ok(isUiState({ ...EMPTY_UI_STATE, selectedNodeId: 'nd_1', collapsed: ['br_1'], hidden: ['br_2'], compare: ['br_1', 'br_2'], speed: 8 }));
     assert.equal(isUiState({ v: 2, selectedRunId: null, selectedNodeId: null, collapsed: [] }), false);
-    assert.equal(isUiState({ v: 1, selectedRunId: null, selectedNodeId: null, collapsed: [1] }), false);
+    assert.equal(isUiState({ ...EMPTY_UI_STATE, speed: 3 }), false, 'only the offered speeds');
+    assert.equal(isUiState({ ...EMPTY_UI_STATE, tab: 'html' }), false);
+    assert.equal(isUiState({ ...EMPTY_UI_STATE, compare: ['a b', 'c'] }), false);
     assert.equal(isUiState(undefined), false);
+    assert.deepEqual(upgradeUiState({ v: 1, selectedRunId: 'run_1', selectedNodeId: 'nd_1', collapsed: ['br_1'] }), { ...EMPTY_UI_STATE, selectedRunId: 'run_1', selectedNodeId: 'nd_1', collapsed: ['br_1'] });
+    assert.equal(upgradeUiState({ v: 1, selectedRunId: null, selectedNodeId: null, collapsed: [1] }), null);
+  });
+
+  describe('version 2: files changed, memory, compare, fork, capabilities', () => {
+    it('accepts the new commands and requests, with modes from the list only', () => {
+      assert.ok(isWebviewMessage({ kind: 'command', command: { type: 'openDiff', nodeId: 'nd_1', path: 'a.ts', mode: 'step' } }));
+      assert.ok(isWebviewMessage({ kind: 'command', command: { type: 'openChanges', nodeId: 'nd_1', mode: 'workspace' } }));
+      assert.ok(isWebviewMessage({ kind: 'command', command: { type: 'openCompare', leftNodeId: 'nd_1', rightNodeId: 'nd_2' } }));
+      assert.ok(isWebviewMessage({ kind: 'command', command: { type: 'fork', nodeId: 'nd_1', instruction: 'do it inside the workspace' } }));
+      assert.ok(isWebviewMessage({ kind: 'command', command: { type: 'checkSetup' } }));
+      assert.ok(isWebviewMessage({ kind: 'request', id: 2, request: { method: 'getChanges', nodeId: 'nd_1', mode: 'step' } }));
+      assert.ok(isWebviewMessage({ kind: 'request', id: 3, request: { method: 'getCompare', leftNodeId: 'nd_1', rightNodeId: 'nd_2' } }));
+      assert.ok(isWebviewMessage({ kind: 'request', id: 4, request: { method: 'getMemory', nodeId: 'nd_1' } }));
+      assert.equal(isWebviewMessage({ kind: 'command', command: { type: 'openChanges', nodeId: 'nd_1', mode: 'everything' } }), false);
+      assert.equal(isWebviewMessage({ kind: 'command', command: { type: 'openDiff', nodeId: 'nd_1', mode: 'rm' } }), false);
+      assert.equal(isWebviewMessage({ kind: 'command', command: { type: 'fork', nodeId: 'nd_1', instruction: '   ' } }), false);
+      assert.equal(isWebviewMessage({ kind: 'command', command: { type: 'fork', nodeId: 'nd_1', instruction: 'x'.repeat(4001) } }), false);
+      assert.equal(isWebviewMessage({ kind: 'command', command: { type: 'openCompare', leftNodeId: 'nd_1', rightNodeId: 'nd_2', path: '../x' } }), false);
+    });
+
+    it('checks the replies to the new requests', () => {
+      const view = { mode: 'step', left: 'before main step 2', right: 'after main step 2', files: [{ path: 'src/a.ts', kind: 'added' }], more: 0, note: null };
+      assert.ok(RESULT_GUARDS.getChanges(view));
+      assert.ok(RESULT_GUARDS.getCompare({ ...view, mode: 'compare' }));
+      assert.equal(RESULT_GUARDS.getChanges({ ...view, files: [{ path: '/etc/passwd', kind: 'added' }] }), false);
+      assert.equal(RESULT_GUARDS.getChanges({ ...view, mode: 'other' }), false);
+      const memory = { atNodeId: 'nd_1', previousNodeId: null, files: [{ path: 'MEMORY.md', text: '# m', bytes: 3, previous: null, status: 'added' }] };
+      assert.ok(RESULT_GUARDS.getMemory(memory));
+      assert.equal(RESULT_GUARDS.getMemory({ ...memory, files: [{ ...memory.files[0], status: 'exploded' }] }), false);
+    });
+
+    it('makes a Phoenix link only from an http(s) endpoint without credentials', () => {
+      assert.ok(isPhoenixEndpoint('http://127.0.0.1:6006'));
+      assert.ok(isPhoenixEndpoint('https://phoenix.example.com/base'));
+      for (const bad of ['javascript:alert(1)', 'data:text/html,x', 'http://user:pw@host', 'file:///etc/passwd', 'not a url', '']) assert.equal(isPhoenixEndpoint(bad), false, bad);
+    });
   });
 });

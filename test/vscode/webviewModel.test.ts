@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { PROTOCOL_VERSION, type ReplayBootstrap } from '../../src/protocol/replay';
+import { EMPTY_UI_STATE, PROTOCOL_VERSION, type ReplayBootstrap } from '../../src/protocol/replay';
 import { buildRows, moveSelection } from '../../webview/src/model/rows';
 import { branchMeta } from '../../webview/src/model/format';
-import { tickPositions } from '../../webview/src/model/timelineScale';
 import { initialState, MAX_NARRATION, reduce } from '../../webview/src/model/viewState';
 import { mkBranch, mkNode, mkRun } from './fixtures';
 
@@ -47,11 +46,23 @@ describe('webview model', () => {
       }
     });
 
-    it('orders steps by seq, not start time (an agent turn starts first but is recorded last)', () => {
-      const turn = mkNode('nd_turn', 'br_main', 3, { kind: 'agent_turn', startTime: 1, endTime: 400 });
+    it('orders steps by seq, with an agent turn (recorded last) listed where it started and its steps nested under it', () => {
+      const turn = mkNode('nd_turn', 'br_main', 3, { kind: 'agent_turn', startTime: 100.5, endTime: 400 });
       const rows = buildRows({ ...detail, nodes: [turn, ...[...nodes].reverse()] }, new Set());
-      const mainSteps = rows.filter((r) => r.type === 'node' && r.node.branchId === 'br_main').map((r) => (r.type === 'node' ? r.node.id : ''));
-      assert.deepEqual(mainSteps, ['nd_snap', 'nd_tool', 'nd_deny', 'nd_turn']);
+      const main = rows.filter((r) => r.type === 'node' && r.node.branchId === 'br_main').map((r) => (r.type === 'node' ? `${r.node.id}:${r.depth}` : ''));
+      assert.deepEqual(main, ['nd_snap:1', 'nd_turn:1', 'nd_tool:2', 'nd_deny:3']);
+    });
+
+    it("lists a turn first in a branch that starts without a snapshot (a pair's hand-over turn starts with a model call)", () => {
+      const rev = mkBranch('br_rev', { agentId: 'reviewer', label: 'reviewer-1', parentNodeId: 'nd_snap', parentBranchId: 'br_main', openedAt: 120 });
+      const revNodes = [
+        mkNode('nd_call', 'br_rev', 0, { kind: 'model_call', startTime: 140 }),
+        mkNode('nd_cat', 'br_rev', 1, { startTime: 141 }),
+        mkNode('nd_rturn', 'br_rev', 2, { kind: 'agent_turn', startTime: 121, endTime: 150 }),
+      ];
+      const rows = buildRows({ ...detail, branches: [...detail.branches, rev], nodes: [...nodes, ...revNodes] }, new Set());
+      const ids = rows.filter((r) => r.type === 'node' && r.node.branchId === 'br_rev').map((r) => (r.type === 'node' ? r.node.id : ''));
+      assert.deepEqual(ids, ['nd_rturn', 'nd_call', 'nd_cat']);
     });
 
     it('places a branch forked from a recovery under that recovery, after its steps', () => {
@@ -118,10 +129,12 @@ describe('webview model', () => {
       narration: [],
       gutterEnabled: true,
       modelPreset: 'demo',
+      capabilities: { restore: true, diff: true, workspace: true, fork: true, run: true },
+      phoenixEndpoint: null,
     };
 
     it('boots, selects the bootstrap run and keeps a persisted selection that still exists', () => {
-      const s = reduce(initialState({ v: 1, selectedRunId: 'run_gone', selectedNodeId: null, collapsed: [] }), { type: 'host', message: { kind: 'bootstrap', state: boot } });
+      const s = reduce(initialState({ ...EMPTY_UI_STATE, selectedRunId: 'run_gone' }), { type: 'host', message: { kind: 'bootstrap', state: boot } });
       assert.equal(s.booted, true);
       assert.equal(s.ui.selectedRunId, 'run_1');
       assert.equal(s.detail?.run.id, 'run_1');
@@ -176,15 +189,4 @@ describe('webview model', () => {
     });
   });
 
-  describe('tickPositions (timeline placeholder)', () => {
-    it('maps start times linearly into the padded width', () => {
-      const ticks = tickPositions([mkNode('a', 'b', 0, { startTime: 0, endTime: 0 }), mkNode('c', 'b', 1, { startTime: 50, endTime: 100 })], 216, 8);
-      assert.deepEqual(ticks.map((t) => t.x), [8, 108]);
-      assert.deepEqual(tickPositions([], 100), []);
-    });
-    it('handles a single instant without dividing by zero', () => {
-      const [t] = tickPositions([mkNode('a', 'b', 0, { startTime: 5, endTime: null })], 100);
-      assert.ok(Number.isFinite(t!.x));
-    });
-  });
 });

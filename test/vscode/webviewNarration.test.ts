@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { PROTOCOL_VERSION } from '../../src/protocol/replay';
+import { NO_CAPABILITIES, PROTOCOL_VERSION } from '../../src/protocol/replay';
 import { narrationOf, recordedNarration, showsLive } from '../../webview/src/model/narration';
 import { initialState, reduce } from '../../webview/src/model/viewState';
 import { mkBranch, mkNode, mkRun } from './fixtures';
@@ -64,7 +64,7 @@ describe('webview narration', () => {
   });
 
   it('remembers which run the live narration belongs to after it ends, and starts afresh for the next run', () => {
-    const boot = { protocolVersion: PROTOCOL_VERSION, workspaceName: 'ws', store: { status: 'ready' as const, message: null }, runs: [mkRun()], detail, active: null, narration: [], gutterEnabled: true, modelPreset: 'demo' };
+    const boot = { protocolVersion: PROTOCOL_VERSION, workspaceName: 'ws', store: { status: 'ready' as const, message: null }, runs: [mkRun()], detail, active: null, narration: [], gutterEnabled: true, modelPreset: 'demo', capabilities: NO_CAPABILITIES, phoenixEndpoint: null };
     let s = reduce(initialState(), { type: 'host', message: { kind: 'bootstrap', state: boot } });
     const active = { task: 't', runId: 'run_1', phase: 'agent' as const, message: '', startedAt: 1 };
     s = reduce(s, { type: 'host', message: { kind: 'notify', notification: { type: 'activeRunChanged', active } } });

@@ -1,8 +1,9 @@
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from '../args';
+import { CliError } from '../errors';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startDemoModel } from '../../core/demo';
+import { SCENARIOS, startDemoModel } from '../../core/demo';
 import { runSupervised } from '../../core/run/supervisor';
 import { seedDemoWorkspace } from '../demoWorkspace';
 import { consoleListener, printSummary } from '../output';
@@ -12,15 +13,24 @@ import { codeServerInstall, missingPrerequisite, packageVsix, REPO_ROOT, startCo
 export const DEMO_TASK =
   'Add a greeting module at src/greeting.ts exporting greet(name), use it from src/index.ts, document it in README.md, and record the install in /etc/nemocog-demo.';
 
+/** The `pair` scenario's task, and its two agents: a coder and a reviewer taking turns. */
+export const PAIR_TASK = 'Add a greeting module at src/greeting.ts exporting greet(name) and use it from src/index.ts; the reviewer checks it and files the review in /etc/nemocog-demo-review.';
+export const DEMO_PAIR = { coder: 'coder', reviewer: 'reviewer', reviewRounds: 1 } as const;
+
 /**
  * The offline demo: the scripted demo model, the local kernel-enforced sandbox,
  * a supervised run that hits a policy denial and recovers. `--headless` prints
  * a summary and exits; otherwise it also says how to open the result.
  */
+export const DEMO_USAGE = `  nemocog demo [--headless | --open] [--workspace <dir>] [--scenario <name>] [--driver local|none] [--json]
+  Runs the offline demo: the scripted demo model, the kernel sandbox, a denial and its recovery.
+  --headless prints the summary and exits; --open (or a terminal) opens the replay in the workbench.
+  Scenarios: ${Object.keys(SCENARIOS).join(', ')}.`;
+
 export async function demoCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
+  const { values } = parseCommandArgs(
+    argv,
+    {
       headless: { type: 'boolean' },
       workspace: { type: 'string' },
       scenario: { type: 'string', default: 'deny-and-recover' },
@@ -30,18 +40,22 @@ export async function demoCommand(argv: string[]): Promise<number> {
       unsandboxed: { type: 'boolean' },
       'allow-landlock-only': { type: 'boolean' },
     },
-  });
+    DEMO_USAGE,
+  );
+  if (!SCENARIOS[values.scenario!]) throw new CliError(`Unknown demo scenario "${values.scenario}".`, `Use one of: ${Object.keys(SCENARIOS).join(', ')}.`);
   confirmSandboxChoice(values.driver as 'local' | 'none', { unsandboxed: values.unsandboxed === true, landlockOnly: values['allow-landlock-only'] === true });
   const workspace = resolve(values.workspace ?? mkdtempSync(join(tmpdir(), 'nemocog-demo-')));
   const seeded = seedDemoWorkspace(workspace);
-  console.log(`NemoCognition demo: scenario "${values.scenario}" in ${workspace}${seeded ? ' (new demo project)' : ''}`);
+  const pair = values.scenario === 'pair';
+  console.log(`NemoCognition demo: scenario "${values.scenario}"${pair ? ' (two agents: coder and reviewer)' : ''} in ${workspace}${seeded ? ' (new demo project)' : ''}`);
   const model = await startDemoModel({ scenario: values.scenario! });
   let summary;
   try {
     summary = await runSupervised(
       {
         workspace,
-        task: DEMO_TASK,
+        task: pair ? PAIR_TASK : DEMO_TASK,
+        ...(pair ? { pair: { ...DEMO_PAIR } } : {}),
         driver: values.driver as 'local' | 'none',
         model: { baseUrl: model.baseUrl, model: model.model },
         maxRecoveries: 2,

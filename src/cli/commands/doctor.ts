@@ -3,7 +3,7 @@ import { startDemoModel, type DemoModel } from '../../core/demo';
 import { formatReport, runDoctor } from '../../core/doctor';
 import type { DriverKind } from '../../core/run/api';
 import { CliError } from '../errors';
-import { NIM_DEFAULTS } from './run';
+import { NIM_DEFAULTS } from '../modelOption';
 
 /**
  * `nemocog doctor`: checks everything a run needs (agent runtime, sandbox

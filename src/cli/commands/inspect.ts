@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from '../args';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Store } from '../../core/store/store';
@@ -6,8 +6,11 @@ import { storeDirFor } from '../../core/store/paths';
 import { CliError } from '../errors';
 import { describeRuns, formatRunSummary } from '../inspectModel';
 
+export const INSPECT_USAGE = `  nemocog inspect [--json] [--run <runId>] [<workspace>]
+  Prints the runs recorded in the workspace (default: the current folder), their branches and steps.`;
+
 export async function inspectCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, run: { type: 'string' } } });
+  const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' }, run: { type: 'string' } }, INSPECT_USAGE, true);
   const workspace = resolve(positionals[0] ?? '.');
   const dir = storeDirFor(workspace);
   if (!existsSync(dir)) {

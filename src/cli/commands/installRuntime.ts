@@ -1,12 +1,15 @@
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from '../args';
 import { join, resolve } from 'node:path';
 import { homedir } from 'node:os';
 import { installAgentRuntime } from '../../core/bridge/openclaw/install';
 import { RUNTIME_DIR_ENV } from '../../core/bridge/openclaw/runtime';
 
 /** Installs the pinned agent runtime (OpenClaw on Node 24) for headless use. */
+export const INSTALL_RUNTIME_USAGE = `  nemocog install-runtime [--dir <folder>]
+  Installs the pinned agent runtime (OpenClaw on Node 24, about 850 MB) with npm.`;
+
 export async function installRuntimeCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { dir: { type: 'string' } } });
+  const { values } = parseCommandArgs(argv, { dir: { type: 'string' } }, INSTALL_RUNTIME_USAGE);
   const dir = resolve(values.dir ?? process.env[RUNTIME_DIR_ENV] ?? join(homedir(), '.cache', 'nemocognition', 'agent-runtime'));
   const rt = await installAgentRuntime(dir, { onProgress: (line) => console.log(line) });
   console.log(`Agent runtime ready in ${rt.dir}: openclaw ${rt.openclawVersion}.`);

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
+import { parseCommandArgs } from '../args';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { RemoteSnapshots } from '../../core/replica/remoteSnapshots';
 import { SnapshotEngine } from '../../core/snapshots/engine';
 import { OutsideSymlinkError } from '../../core/snapshots/symlinkTargets';
@@ -16,11 +16,15 @@ import { CliError } from '../errors';
  * flagging the risky ones, and changes nothing. Each restore pushes an undo
  * point; `--undo` steps back through them, newest first.
  */
+export const RESTORE_USAGE = `  nemocog restore <workspace> (--node <nodeId> | --branch <branchId> | --snapshot <snapshotId> | --undo)
+                  [--dry-run] [--allow-outside-symlinks] [--json]
+  Writes only the files that differ, after a safety snapshot; --dry-run lists them (risky ones flagged)
+  and changes nothing; --undo steps back through earlier restores, newest first.`;
+
 export async function restoreCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
+  const { values, positionals } = parseCommandArgs(
+    argv,
+    {
       node: { type: 'string' },
       branch: { type: 'string' },
       snapshot: { type: 'string' },
@@ -29,7 +33,9 @@ export async function restoreCommand(argv: string[]): Promise<number> {
       'allow-outside-symlinks': { type: 'boolean' },
       json: { type: 'boolean' },
     },
-  });
+    RESTORE_USAGE,
+    true,
+  );
   const ws = resolve(positionals[0] ?? '.');
   const picked = [values.node, values.branch, values.snapshot, values.undo].filter(Boolean).length;
   if (picked !== 1) {

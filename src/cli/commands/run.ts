@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import type { DriverKind, RunContinuation } from '../../core/run/api';
 import type { StoreEvent } from '../../core/model/events';
@@ -7,13 +6,20 @@ import { CliError } from '../errors';
 import { eventWriter, recordLine } from '../../core/remote/events';
 import { runSupervisedRemote } from '../../core/remote/remoteRun';
 import { consoleListener, printSummary } from '../output';
+import { parseCommandArgs } from '../args';
+import { DEMO_MODEL_URL, NIM_DEFAULTS, openModel } from '../modelOption';
 
-export const NIM_DEFAULTS = { baseUrl: 'https://integrate.api.nvidia.com/v1', model: 'nvidia/nemotron-3-super-120b-a12b' };
+export const RUN_USAGE = `  nemocog run --task <text> --workspace <dir> [--driver local|nemoclaw|none]
+              [--model-url <url> | --model-url demo [--scenario <name>]] [--model <id>] [--reasoning adaptive|off]
+              [--policy <file>] [--ignore <glob>]... [--max-recoveries <n>] [--timeout-seconds <s>] [--json] [--trust-policy]
+              [--remote <ssh-alias> [--remote-workspace <dir>] [--remote-cli <command>] [--ssh-config <file>]]
+  --model-url demo runs the scripted offline demo model (no key). The key of a real model is read from
+  NEMOCOG_API_KEY (or --api-key-stdin), never from arguments.`;
 
 export async function runCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
+  const { values } = parseCommandArgs(
+    argv,
+    {
       task: { type: 'string' },
       workspace: { type: 'string' },
       driver: { type: 'string', default: 'local' },
@@ -33,6 +39,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       reasoning: { type: 'string', default: 'adaptive' },
       unsandboxed: { type: 'boolean' },
       'allow-landlock-only': { type: 'boolean' },
+      scenario: { type: 'string' },
       'trust-policy': { type: 'boolean' },
       // NemoClaw: the sandbox to run in, and how to reach it (see remote/nemoclawRun.ts).
       sandbox: { type: 'string' },
@@ -48,12 +55,14 @@ export async function runCommand(argv: string[]): Promise<number> {
       'recovery-handoff': { type: 'boolean' },
       'continue-stdin': { type: 'boolean' },
     },
-  });
+    RUN_USAGE,
+  );
   if (!values.task) throw new CliError('No task given.', 'Pass --task "what the agent should do".');
   if (!values.workspace) throw new CliError('No workspace given.', 'Pass --workspace <folder the agent works on>.');
   const driver = values.driver as DriverKind;
   if (!['local', 'nemoclaw', 'none'].includes(driver)) throw new CliError(`Unknown driver "${driver}".`, 'Use --driver local, nemoclaw or none.');
   confirmSandboxChoice(driver, { unsandboxed: values.unsandboxed === true, landlockOnly: values['allow-landlock-only'] === true });
+  if (values.remote && values['model-url'] === DEMO_MODEL_URL) throw new CliError('--model-url demo cannot be used with --remote yet.', 'Start the demo model yourself (npm run demo uses it locally), or run on this machine.');
   // stdin: the key on the first line, then (with --continue-stdin) the run continuation as one JSON line.
   const lines = values['api-key-stdin'] || values['continue-stdin'] ? await readLines(process.stdin, values['continue-stdin'] ? 2 : 1) : [];
   const apiKey = values['api-key-stdin'] ? lines[0] : process.env.NEMOCOG_API_KEY;
@@ -61,6 +70,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (driver === 'nemoclaw' && !values.sandbox) {
     throw new CliError('The nemoclaw driver needs a sandbox.', 'Pass --sandbox <name> (a sandbox from `nemoclaw list`, onboarded with `nemoclaw onboard`).');
   }
+  const model = await openModel({ url: values['model-url']!, model: values.model, apiKey, reasoning: values.reasoning, scenario: values.scenario });
   const controller = new AbortController();
   process.once('SIGINT', () => {
     console.error('\nnemocog: cancelling… (press Ctrl-C again to force)');
@@ -71,7 +81,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     workspace: resolve(values.workspace),
     task: values.task,
     driver,
-    model: { baseUrl: values['model-url']!, model: values.model!, apiKey: apiKey || undefined, reasoning: values.reasoning === 'off' ? ('off' as const) : ('adaptive' as const) },
+    model: model.endpoint,
     ...(values.ignore?.length ? { snapshotIgnore: values.ignore } : {}),
     // A remote run's policy path is the remote host's: pass it through unresolved.
     policyFile: values.policy ? (values.remote ? values.policy : resolve(values.policy)) : undefined,
@@ -109,13 +119,14 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
   const listener = values.events ? eventWriter((l) => process.stdout.write(l)) : values.json ? {} : consoleListener();
   // A remote run is replicated into the local workspace's store (--workspace); the agent works on --remote-workspace.
-  const summary = values.remote
-    ? await runSupervisedRemote(
+  const summary = await (values.remote
+    ? runSupervisedRemote(
         runOpts,
         { host: values.remote, configFile: values['ssh-config'], workspace: values['remote-workspace'] ?? values.workspace, cli: values['remote-cli']!.split(' ') },
         listener,
       )
-    : await runSupervised(runOpts, listener);
+    : runSupervised(runOpts, listener)
+  ).finally(() => model.close());
   if (values.events) {
     process.stdout.write(`${JSON.stringify({ v: 1, type: 'summary', summary })}\n`);
     return summary.resultBranchId || summary.handoff ? 0 : 1;

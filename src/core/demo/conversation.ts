@@ -23,6 +23,8 @@ export interface ToolDef {
 
 /** Marker that NemoCognition's correction prompt carries; scenarios switch to their recovery script on it. */
 export const RECOVERY_MARKER = 'NemoCognition recovery';
+/** Marker of the prompt a user's fork starts with (core/recovery/forkPrompt.ts). */
+export const FORK_MARKER = 'NemoCognition fork';
 
 export class Conversation {
   readonly messages: ChatMessage[];
@@ -53,6 +55,17 @@ export class Conversation {
   /** True when the current turn was started by NemoCognition's correction prompt. */
   isRecovery(): boolean {
     return this.lastUserText().includes(RECOVERY_MARKER);
+  }
+
+  /** True when the current turn was started by a user's fork (NemoCognition's fork prompt). */
+  isFork(): boolean {
+    return this.lastUserText().includes(FORK_MARKER);
+  }
+
+  /** The fork prompt's "New instruction:" paragraph, if this turn is a fork. */
+  forkInstruction(): string {
+    const m = /\nNew instruction:\n([\s\S]*?)\n\n/.exec(this.lastUserText());
+    return m ? m[1]!.trim() : '';
   }
 
   /** Recovery attempt number announced by the correction prompt ("[NemoCognition recovery 2/3]", or "attempt 2"), if any. */

@@ -5,6 +5,7 @@ import { Conversation } from './conversation';
 import type { ScenarioOptions, ScenarioReply } from './scenario';
 import { MissingToolError } from './scenarios/steps';
 import { getScenario } from './scenarios/index';
+import { followForkInstruction } from './scenarios/fork';
 
 /**
  * The demo model: a deterministic, scripted OpenAI-compatible server on
@@ -118,8 +119,11 @@ export async function startDemoModel(opts: DemoModelOptions): Promise<DemoModel>
     let reply: ScenarioReply;
     const forced = forcedToolChoice(ex.json);
     try {
+      const conversation = new Conversation(ex.json);
+      const ctx = { conversation, options: scenarioOptions, state };
       // `tool_choice` naming an offered function forces that call, as OpenAI documents it (nemocog doctor probes this).
-      reply = forced ? { kind: 'tools', calls: [{ name: forced, arguments: '{}' }] } : scenario.reply({ conversation: new Conversation(ex.json), options: scenarioOptions, state });
+      // A user's fork ("fork from here") is answered the same way in every scenario: see scenarios/fork.ts.
+      reply = forced ? { kind: 'tools', calls: [{ name: forced, arguments: '{}' }] } : conversation.isFork() ? followForkInstruction(ctx) : scenario.reply(ctx);
     } catch (e) {
       if (!(e instanceof MissingToolError)) throw e;
       reply = { kind: 'text', text: `The demo scenario cannot continue: ${e.message}.` };

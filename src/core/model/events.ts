@@ -6,7 +6,8 @@
  */
 import type { Attributes, BranchStatus, NodeStatus, NodeKind, Run, RunStatus } from './types';
 
-export const EVENT_SCHEMA_VERSION = 1;
+/** 2: adds `run.resumed` (a user forks a new branch from a node of an ended run). */
+export const EVENT_SCHEMA_VERSION = 2;
 
 export interface RunStarted {
   type: 'run.started';
@@ -17,6 +18,19 @@ export interface RunEnded {
   runId: string;
   status: RunStatus;
   at: number;
+}
+/**
+ * An ended run takes a new branch: the user forked from one of its nodes
+ * ("fork from here"). The run is running again until its next `run.ended`;
+ * its sealed branches stay sealed. `meta` is merged into the run's meta (the
+ * new supervising process, so a killed fork is sealed like any orphan).
+ */
+export interface RunResumed {
+  type: 'run.resumed';
+  runId: string;
+  at: number;
+  reason: string;
+  meta: Attributes;
 }
 export interface BranchOpened {
   type: 'branch.opened';
@@ -85,6 +99,7 @@ export interface LinesAttributed {
 export type StoreEvent =
   | RunStarted
   | RunEnded
+  | RunResumed
   | BranchOpened
   | BranchSealed
   | NodeAppended

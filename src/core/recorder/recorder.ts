@@ -121,12 +121,33 @@ export class Recorder {
   adopt(run: Run, branches: Branch[], nodes: Node[]): void {
     if (this.run) throw new Error('This recorder already records a run.');
     this.run = { ...run };
+    this.load(branches, nodes);
+  }
+
+  /**
+   * Takes up an ended run to add a branch to it (fork from a node): loads what
+   * the store holds of it and records `run.resumed`. Its sealed branches stay
+   * sealed: the recorder refuses to append to them as to any sealed branch.
+   */
+  async resumeRun(run: Run, branches: readonly Branch[], nodes: readonly Node[], input: { reason: string; meta: Attributes }): Promise<Run> {
+    if (this.run) throw new Error('This recorder already records a run.');
+    if (run.status === 'running') throw new Error(`Run ${run.id} is still running; fork from it once it has ended.`);
+    this.load(branches, nodes);
+    const meta = this.scrubAttrs(input.meta);
+    this.run = { ...run, status: 'running', endedAt: null, meta: { ...run.meta, ...meta } };
+    await this.emit({ type: 'run.resumed', runId: run.id, at: Date.now(), reason: this.redactor.scrub(input.reason), meta });
+    this.listener.run?.(this.run);
+    return this.run;
+  }
+
+  /** What the store already holds of a run: later branches and nodes continue its numbering. */
+  private load(branches: readonly Branch[], nodes: readonly Node[]): void {
     for (const b of branches) {
       this.branches.set(b.id, { ...b });
       this.nextSeq.set(b.id, 0);
     }
     for (const n of nodes) {
-      this.nodes.set(n.id, { ...n });
+      this.nodes.set(n.id, { ...n, attributes: { ...n.attributes } });
       this.nextSeq.set(n.branchId, Math.max(this.nextSeq.get(n.branchId) ?? 0, n.seq + 1));
     }
   }

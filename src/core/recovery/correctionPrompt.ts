@@ -23,7 +23,7 @@ export interface CorrectionInput {
   maxAttempts: number;
   denied: DeniedAction[];
   /** Where the new sandbox starts from, in the agent's words. */
-  startsFrom: 'the original workspace' | 'the last good state of the previous attempt';
+  startsFrom: 'the original workspace' | 'the last good state of the previous attempt' | 'the step it was forked from';
   allowedWrite: string[];
   allowedRead: string[];
   allowedNetwork: string[];

@@ -13,6 +13,10 @@ export interface AgentTurnRequest {
   toolHome?: string;
   sessionId: string;
   message: string;
+  /** The agent taking this turn when several share the sandbox (default: the single agent "main"). */
+  agentId?: string;
+  /** Every agent sharing the sandbox (their ids), so each has its own sessions in one agent setup. */
+  agents?: string[];
   gateway: { url: string; secret: string; model: string };
   supervisor: { socketPath: string; secret: string } | null;
   reasoning?: 'adaptive' | 'off';

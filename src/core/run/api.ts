@@ -18,6 +18,15 @@ export interface ModelEndpoint {
   reasoning?: 'adaptive' | 'off';
 }
 
+/** Two agents taking turns in one shared sandbox (see pairTurns.ts). */
+export interface PairOptions {
+  /** OpenClaw agent ids. */
+  coder: string;
+  reviewer: string;
+  /** Reviews at most; the coder answers each review that asks for a fix. */
+  reviewRounds: number;
+}
+
 export interface SupervisedRunOptions {
   workspace: string;
   task: string;
@@ -50,6 +59,8 @@ export interface SupervisedRunOptions {
   /** Per agent turn. */
   timeoutMs: number;
   snapshotIgnore?: string[];
+  /** Run two agents taking turns (coder, then reviewer...) instead of one. */
+  pair?: PairOptions;
   /** Store folder; default <workspace>/.nemocognition. */
   storeDir?: string;
   signal?: AbortSignal;

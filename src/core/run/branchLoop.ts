@@ -5,37 +5,19 @@
  * sandbox and re-invoke the agent with a correction prompt. Never mutates a
  * sealed branch; a recovery only adds a sibling.
  */
-import type { GatewayHandle } from '../gateway/types';
-import type { RunStatus } from '../model/types';
+import type { Attributes, RunStatus } from '../model/types';
 import { decideRecovery } from '../policy';
-import type { Recorder } from '../recorder/recorder';
-import { buildCorrectionPrompt, needsRecovery, type DeniedAction } from '../recovery';
-import type { SnapshotEngine } from '../snapshots/engine';
-import type { AgentTurnResult, TurnFailure } from './agentPort';
-import type { RecoveryHandoff, RunListener, SupervisedRunOptions } from './api';
-import type { BranchContext } from './branchContext';
-import type { ModelCallRouter } from './modelCalls';
-import { recorded, sealWithFailure } from './failures';
+import { correctionPrompt, denialReason, policyGaveUp, endCheckpoint, endFailedTurn, recordRecovery, superviseTurn, type RecoveryNote, type TurnEnv } from './agentTurn';
+import type { RecoveryHandoff } from './api';
 import type { Problem } from './problems';
-import type { RunResources } from './resources';
-import { stopCauseOf, stoppable } from './stop';
-import { enforcementAttributes, supervisionAttributes } from './enforcement';
-import { BranchSupervision } from './supervisionMode';
-import { ToolSupervisor, type ToolOutcome } from './toolSupervision';
-import { turnAttributes } from './turnAttributes';
+import type { ToolOutcome } from './toolSupervision';
 
-export interface BranchLoopInput {
-  opts: SupervisedRunOptions;
-  listener: RunListener;
-  recorder: Recorder;
-  engine: SnapshotEngine;
-  router: ModelCallRouter;
-  resources: RunResources;
-  gateway: GatewayHandle;
+export interface BranchLoopInput extends TurnEnv {
   baselineSnapshotId: string;
   /** Root tree hash of the baseline (reported in a handoff, so the next sandbox can be checked against it). */
   baselineRoot: string;
-  narrate(text: string): void;
+  /** Where the first branch starts (default: "main", from the baseline, with the task as its prompt). */
+  start?: BranchStart;
   /** Start at a recovery branch of a run begun elsewhere (a NemoClaw recovery sandbox). */
   resume?: ResumePoint;
   /** Hand recovery to the launcher instead of forking here (see SupervisedRunOptions.recoveryHandoff). */
@@ -51,6 +33,15 @@ export interface ResumePoint {
   attributes?: Record<string, string | boolean>;
 }
 
+/** The first branch of a loop that does not start at the baseline: a user's fork from a node. */
+export interface BranchStart {
+  label: string;
+  fork: Fork;
+  message: string;
+  /** Recorded first on the branch: why it exists (the fork's instruction). */
+  note: { name: string; attributes: Attributes };
+}
+
 export interface BranchLoopOutcome {
   status: RunStatus | 'handoff';
   resultBranchId: string | null;
@@ -58,150 +49,56 @@ export interface BranchLoopOutcome {
   handoff?: RecoveryHandoff;
 }
 
-interface Fork {
+export interface Fork {
   nodeId: string | null;
   snapshotId: string;
-  startsFrom: 'the original workspace' | 'the last good state of the previous attempt';
+  startsFrom: 'the original workspace' | 'the last good state of the previous attempt' | 'the step it was forked from';
 }
 
 export async function runBranches(input: BranchLoopInput): Promise<BranchLoopOutcome> {
-  const { opts, listener, recorder, engine, router, resources, gateway, narrate } = input;
+  const { opts, listener, recorder, resources, narrate } = input;
+  const start = input.start;
   const resume = input.resume;
-  let fork: Fork = { nodeId: resume?.forkNodeId ?? null, snapshotId: input.baselineSnapshotId, startsFrom: 'the original workspace' };
-  let message = resume?.message ?? opts.task;
+  let fork: Fork = start?.fork ?? { nodeId: resume?.forkNodeId ?? null, snapshotId: input.baselineSnapshotId, startsFrom: 'the original workspace' };
+  let message = start?.message ?? resume?.message ?? opts.task;
   let baselineNodeId: string | null = resume?.forkNodeId ?? null;
   let recoveryNote: RecoveryNote | null = resume
     ? { prompt: resume.message, why: resume.why, forkFrom: 'baseline', command: resume.restoreCommand, attributes: resume.attributes }
     : null;
+  const firstLabel = start?.label ?? 'main';
+  // Where a recovery that starts over goes back to: the run's baseline, or where a fork started.
+  const restart: Fork = start ? { ...start.fork, startsFrom: 'the step it was forked from' } : fork;
 
   for (let attempt = resume?.attempt ?? 0; attempt <= opts.maxRecoveries; attempt++) {
-    const label = attempt === 0 ? 'main' : `recovery-${attempt}`;
-    listener.phase?.(attempt === 0 ? 'agent' : 'recovering', attempt === 0 ? 'Preparing the sandbox' : `Recovery ${attempt}: restoring into a fresh sandbox`);
+    const label = attempt === 0 ? firstLabel : start ? `${firstLabel}-recovery-${attempt}` : `recovery-${attempt}`;
+    listener.phase?.(attempt === 0 ? 'preparing' : 'recovering', attempt === 0 ? `Preparing the sandbox for ${label}` : `Recovery ${attempt}: restoring into a fresh sandbox`);
     const sandbox = await resources.prepareSandbox(label, fork.snapshotId);
     const branch = await recorder.openBranch({ label, agentId: 'main', sandbox: sandbox.displayName, parentNodeId: fork.nodeId });
     if (sandbox.folder) listener.sandbox?.({ branchId: branch.id, label, workdir: sandbox.spec.workdir, view: sandbox.folder.view, kind: sandbox.folder.kind });
-    if (recoveryNote) {
-      const command = recoveryNote.command ?? sandbox.restoreCommand;
-      await recorder.appendNode(branch.id, {
-        kind: 'recovery',
-        name: `recovery ${attempt}: fork from ${recoveryNote.forkFrom}`,
-        attributes: {
-          'nemocognition.recovery.attempt': attempt,
-          'nemocognition.recovery.fork_from': recoveryNote.forkFrom,
-          'nemocognition.recovery.reason': recoveryNote.why,
-          'nemocognition.recovery.prompt': recoveryNote.prompt,
-          'nemocognition.recovery.sandbox': sandbox.displayName,
-          ...(command ? { 'nemocognition.recovery.command': command } : {}),
-          ...(recoveryNote.attributes ?? {}),
-        },
-      });
-    }
-    const start = await recorder.appendNode(branch.id, {
+    if (attempt === 0 && start) await recorder.appendNode(branch.id, { kind: 'recovery', name: start.note.name, attributes: start.note.attributes });
+    if (recoveryNote) await recordRecovery(recorder, branch.id, attempt, recoveryNote, sandbox);
+    const startNode = await recorder.appendNode(branch.id, {
       kind: 'checkpoint',
-      name: attempt === 0 ? 'workspace baseline' : `sandbox ${label} from ${fork.startsFrom}`,
+      name: attempt === 0 && !start ? 'workspace baseline' : `sandbox ${label} from ${fork.startsFrom}`,
       snapshotId: fork.snapshotId,
-      attributes: { 'nemocognition.checkpoint.reason': attempt === 0 ? 'baseline' : 'recovery-start' },
+      attributes: { 'nemocognition.checkpoint.reason': attempt === 0 ? (start ? 'fork-start' : 'baseline') : 'recovery-start' },
     });
-    baselineNodeId ??= start.id;
-    narrate(attempt === 0 ? `Agent started in sandbox ${sandbox.displayName}` : `Recovery ${attempt}: agent re-invoked in ${sandbox.displayName} with a correction prompt`);
-
-    const ctx: BranchContext = {
-      recorder,
-      engine,
-      listener,
-      branchId: branch.id,
-      workdir: sandbox.spec.workdir,
-      home: sandbox.home,
-      // The local sandbox hides the agent's own folder from its tools (see sandbox/local/toolSandbox.ts).
-      ...(resources.driver.kind === 'local' ? { agentState: sandbox.stateDir } : {}),
-      policy: sandbox.spec.policy,
-      startSnapshotId: fork.snapshotId,
-      narrate,
-    };
-    const supervisor = new ToolSupervisor(ctx, resources.toolPolicy(sandbox));
-    const supervision = new BranchSupervision(resources.agent.pluginSha256 ?? null);
-    const channel = resources.channel.bind(
-      branch.id,
-      {
-        before: (req) => supervisor.before(req),
-        after: (res) => supervisor.after(res),
-      },
-      supervision,
+    // A recovery of a fork starts over from where the fork started, not from the run's baseline.
+    baselineNodeId ??= startNode.id;
+    listener.phase?.(attempt === 0 ? 'agent' : 'recovering', `Agent working in ${sandbox.displayName}`);
+    narrate(
+      attempt === 0
+        ? `Agent started in sandbox ${sandbox.displayName}${start ? ' with the fork instruction' : ''}`
+        : `Recovery ${attempt}: agent re-invoked in ${sandbox.displayName} with a correction prompt`,
     );
-    const turn = stoppable(opts.signal);
-    const modelDown = (f: TurnFailure) => {
-      narrate(`Stopping the agent: ${f.message}`);
-      turn.stop(f);
-    };
-    let warned = false;
-    const gatewayOnly = (reason: string) => {
-      if (warned) return;
-      warned = true;
-      const text = `WARNING: the supervisor plugin did not load on branch ${label} (${reason}). Supervision is gateway-only: every tool call is held at the model gateway, snapshotted and decided there, and refused if that fails.`;
-      narrate(text);
-      listener.warning?.(text);
-    };
-    router.startTurn({ branchId: branch.id, supervisor, supervision, gatewayOnly, modelDown });
 
-    const turnStart = Date.now();
-    const result = await resources.agent.runTurn({
-      driver: resources.driver,
-      sandbox: sandbox.spec,
-      stateDir: sandbox.stateDir,
-      sessionId: `${branch.runId}-${label}`,
-      message,
-      gateway: { url: gateway.url, secret: gateway.secret, model: 'supervised' },
-      supervisor: channel.endpoint,
-      reasoning: opts.model.reasoning,
-      timeoutMs: opts.timeoutMs,
-      signal: turn.signal,
-      onOutput: (stream, chunk) => (stream === 'stderr' ? resources.log(chunk) : undefined),
-      ...(sandbox.home ? { toolHome: sandbox.home } : {}),
-      onSandboxEvent: (e) => {
-        if (e.type === 'net') void supervisor.onNetworkRefusal(e);
-      },
-    });
-    const failure = failureOfTurn(result, turn.signal, router.modelFailure(router.endTurn()));
-    await supervisor.abandonOpen(failure ? failure.message : 'the agent did not report the result');
-    channel.close();
-    if (supervision.finalMode() === 'gateway-only') gatewayOnly(supervision.reason);
+    const turn = await superviseTurn(input, { branchId: branch.id, label, agentId: 'main', sandbox, startSnapshotId: fork.snapshotId, sessionId: `${branch.runId}-${label}`, message });
+    if (turn.failure) return { resultBranchId: null, ...(await endFailedTurn(input, branch.id, turn.failure)) };
+    const { supervisor, denied, verdict, result } = turn;
 
-    await recorder.appendNode(branch.id, {
-      kind: 'agent_turn',
-      name: `openclaw agent turn (${label})${failure ? `: ${failure.kind}` : ''}`,
-      startTime: turnStart,
-      endTime: Date.now(),
-      status: failure ? 'error' : 'ok',
-      attributes: {
-        ...turnAttributes(result, supervisor.outcomes.length, (t) => recorder.scrub(t)),
-        ...enforcementAttributes(result.enforced, resources.driverInfo),
-        ...supervisionAttributes(supervision),
-      },
-    });
-
-    if (failure) {
-      const status = failure.kind === 'cancelled' ? 'cancelled' : 'error';
-      await sealWithFailure(recorder, branch.id, recorded(failure), status);
-      narrate(status === 'cancelled' ? 'Run cancelled; the branch is kept as it was.' : `Agent failed: ${failure.message}`);
-      // A cancel is the user's own doing: recorded, but not reported back as a problem.
-      return { status, resultBranchId: null, problem: status === 'cancelled' ? undefined : { message: failure.message, fix: failure.fix } };
-    }
-
-    const denied = supervisor.outcomes.flatMap((o) => o.denials);
-    const verdict = needsRecovery({
-      deniedCallIndexes: supervisor.outcomes.map((o, i) => (o.denials.length ? i : -1)).filter((i) => i >= 0),
-      toolCalls: supervisor.outcomes.map((o) => ({ ok: o.ok, mutating: o.mutating })),
-      turnFailed: false,
-      replayInvalid: result.replayInvalid,
-    });
-
-    const end = await engine.take(sandbox.spec.workdir, { reason: verdict.recover ? 'forensic' : 'branch end' });
-    await recorder.recordSnapshot({ snapshotId: end.id, root: end.root, parentSnapshotId: supervisor.latestSnapshotId, reason: verdict.recover ? 'forensic' : 'branch-end', fileCount: end.fileCount, changedCount: end.changedCount });
-    await recorder.appendNode(branch.id, {
-      kind: 'checkpoint',
+    await endCheckpoint(input, { branchId: branch.id, sandbox, parentSnapshotId: supervisor.latestSnapshotId }, {
+      reason: verdict.recover ? 'forensic' : 'branch-end',
       name: verdict.recover ? 'forensic snapshot of the failed sandbox' : 'result of the branch',
-      snapshotId: end.id,
-      attributes: { 'nemocognition.checkpoint.reason': verdict.recover ? 'forensic' : 'branch-end', 'nemocognition.checkpoint.files': end.fileCount },
     });
 
     if (!verdict.recover) {
@@ -210,34 +107,16 @@ export async function runBranches(input: BranchLoopInput): Promise<BranchLoopOut
       return { status: 'completed', resultBranchId: branch.id };
     }
 
-    const reason = `Denied: ${denied.map((d) => `${d.attempted} (${d.source}: ${d.rule})`).join('; ')}`;
-    await recorder.sealBranch(branch.id, 'failed', reason);
+    await recorder.sealBranch(branch.id, 'failed', denialReason(denied));
     narrate(`Branch ${label} failed and is kept as evidence: ${verdict.why}.`);
-    if (attempt === opts.maxRecoveries) {
-      return {
-        status: 'failed',
-        resultBranchId: null,
-        problem: {
-          message: `The agent was stopped by the sandbox policy ${attempt + 1} time(s), and ${opts.maxRecoveries} recovery attempt(s) did not get past it.`,
-          fix: 'Open the Replay view to see what was denied; then adjust the task, or allow what it needs in .nemocognition/policy.yaml, and run again.',
-        },
-      };
-    }
+    if (attempt === opts.maxRecoveries) return policyGaveUp(`The agent (${attempt + 1} attempt(s))`, opts.maxRecoveries);
 
     const firstDenied = supervisor.outcomes.find((o) => o.denials.length > 0)!;
     // A launcher that forks sandboxes itself (NemoClaw) restores its baseline snapshot: the fork is the baseline.
     fork = input.handoff
       ? { nodeId: baselineNodeId!, snapshotId: input.baselineSnapshotId, startsFrom: 'the original workspace' }
-      : chooseFork(firstDenied, supervisor.outcomes, baselineNodeId!, input.baselineSnapshotId, verdict.mode);
-    message = buildCorrectionPrompt({
-      task: opts.task,
-      attempt: attempt + 1,
-      maxAttempts: opts.maxRecoveries,
-      denied: denied.map<DeniedAction>((d) => ({ tool: d.toolName ?? 'tool', attempted: recorder.scrub(d.attempted), source: sourceLabel(d.source), rule: d.rule, detail: recorder.scrub(d.detail) })),
-      startsFrom: fork.startsFrom,
-      // The policy actually in force (the recovery sandbox gets the same one).
-      ...sandbox.allowed,
-    });
+      : chooseFork(firstDenied, supervisor.outcomes, { ...restart, nodeId: baselineNodeId }, verdict.mode);
+    message = correctionPrompt(input, sandbox, { task: opts.task, attempt: attempt + 1, maxAttempts: opts.maxRecoveries, denied, startsFrom: fork.startsFrom });
     if (input.handoff) {
       narrate(`Recovery ${attempt + 1} is handed to the launcher, which materialises a fresh sandbox from the baseline.`);
       return {
@@ -246,42 +125,17 @@ export async function runBranches(input: BranchLoopInput): Promise<BranchLoopOut
         handoff: { runId: branch.runId, attempt: attempt + 1, forkNodeId: baselineNodeId!, baselineRoot: input.baselineRoot, message, why: verdict.why },
       };
     }
-    recoveryNote = { prompt: message, why: verdict.why, forkFrom: fork.startsFrom === 'the original workspace' ? 'baseline' : 'last-good-node' };
+    recoveryNote = { prompt: message, why: verdict.why, forkFrom: fork.startsFrom === 'the last good state of the previous attempt' ? 'last-good-node' : fork.startsFrom === 'the original workspace' ? 'baseline' : 'fork-start' };
   }
   return { status: 'failed', resultBranchId: null };
 }
 
-interface RecoveryNote {
-  prompt: string;
-  why: string;
-  forkFrom: string;
-  command?: string;
-  attributes?: Record<string, string | boolean>;
-}
-
-/**
- * Why the turn failed, most telling cause first: NemoCognition stopped it
- * (model down, store full), the user cancelled it, every model call failed
- * (the agent's own error would only say "LLM request failed"), or the agent's
- * own failure.
- */
-function failureOfTurn(result: AgentTurnResult, signal: AbortSignal, modelFailure: TurnFailure | null): TurnFailure | undefined {
-  const stopped = stopCauseOf(signal);
-  if (stopped) return stopped;
-  if (result.failure?.kind === 'cancelled') return result.failure;
-  return modelFailure ?? result.failure;
-}
-
-function chooseFork(denied: ToolOutcome, all: ToolOutcome[], baselineNodeId: string, baselineSnapshotId: string, mode: 'restore' | 'retry'): Fork {
+function chooseFork(denied: ToolOutcome, all: ToolOutcome[], restart: Fork, mode: 'restore' | 'retry'): Fork {
   const d = denied.denials[0]!;
   const history = all.slice(0, all.indexOf(denied)).map((o) => o.classification);
   const choice = decideRecovery(denied.classification, d, { history });
   if (choice.forkFrom === 'last-good-node' && mode === 'restore') {
     return { nodeId: denied.preCheckpointNodeId, snapshotId: denied.preSnapshotId, startsFrom: 'the last good state of the previous attempt' };
   }
-  return { nodeId: baselineNodeId, snapshotId: baselineSnapshotId, startsFrom: 'the original workspace' };
-}
-
-function sourceLabel(source: string): string {
-  return source === 'kernel' ? 'the kernel sandbox' : source === 'supervisor' ? 'the NemoCognition supervisor policy' : source;
+  return restart;
 }

@@ -122,6 +122,7 @@ export class OpenClawAgent implements AgentPort {
       rootDir: req.stateDir,
       workspaceDir: req.sandbox.workdir,
       provider: { baseUrl: req.gateway.url, apiKey: req.gateway.secret, model: req.gateway.model },
+      ...(req.agents?.length ? { agents: req.agents } : {}),
       ...(req.supervisor ? { plugin: { entryFile: this.pluginEntry, socketPath: req.supervisor.socketPath } } : {}),
     });
     if (paths.pluginDir) verifyInstalledPlugin(paths.pluginDir, this.pluginSha256);
@@ -133,6 +134,7 @@ export class OpenClawAgent implements AgentPort {
       paths,
       sessionId: req.sessionId,
       task: req.message,
+      ...(req.agentId ? { agentId: req.agentId } : {}),
       supervisor,
       path: `${dirname(this.runtime.nodeBin)}:/usr/local/bin:/usr/bin:/bin`,
     });
@@ -169,6 +171,8 @@ export class OpenClawAgent implements AgentPort {
         attributes: {
           'nemocognition.supervision.plugin_sha256': this.pluginSha256,
           'openclaw.session_id': String(meta.agentMeta?.sessionId ?? req.sessionId),
+          // OpenClaw's own key of the session, naming the agent that ran it: agent:<agent>:explicit:<session>.
+          'openclaw.session_key': typeof meta.agentMeta?.sessionFile === 'string' ? meta.agentMeta.sessionFile : '',
           'openclaw.version': this.runtime.openclawVersion,
           'openclaw.replay_invalid': meta.replayInvalid === true,
           'openclaw.stop_reason': meta.stopReason ?? '',

@@ -12,7 +12,8 @@ export function summarise(recorder: Recorder, resultBranchId: string | null, pro
     run: recorder.currentRun!,
     branches,
     denials: nodes.filter((n) => n.kind === 'policy_decision' && n.attributes['nemocognition.policy.decision'] === 'deny').length,
-    recoveries: nodes.filter((n) => n.kind === 'recovery').length,
+    // A fork's first node is a recovery node too (why the branch exists); it is not a recovery.
+    recoveries: nodes.filter((n) => n.kind === 'recovery' && n.attributes['nemocognition.fork.instruction'] === undefined).length,
     snapshots: nodes.filter((n) => n.kind === 'checkpoint').length,
     toolCalls: nodes.filter((n) => n.kind === 'tool_call').length,
     resultBranchId,

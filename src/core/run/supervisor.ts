@@ -4,6 +4,7 @@
  * model gateway and a supervisor plugin watching every step, and, when a
  * policy denial stops the agent, seals the failed branch as evidence and
  * re-runs the agent in a fresh recovery sandbox with a correction prompt.
+ * With `pair`, two agents take turns in one shared sandbox instead.
  * The user's workspace is never written: results come back by restore.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -17,11 +18,13 @@ import { SnapshotEngine } from '../snapshots/engine';
 import { Scrubber } from '../redact';
 import { Recorder } from '../recorder/recorder';
 import { startGateway } from '../gateway';
-import type { RunStatus } from '../model/types';
+import type { Attributes, RunStatus } from '../model/types';
+import { ForkRefusedError, planFork } from '../fork/plan';
 import type { RunListener, RunSummary, SupervisedRunOptions } from './api';
 import { ModelCallRouter } from './modelCalls';
 import { openRunResources, type RunResources } from './resources';
-import { runBranches, type ResumePoint } from './branchLoop';
+import { runBranches, type BranchStart, type ResumePoint } from './branchLoop';
+import { runPair } from './pairTurns';
 import { continueRun } from './continuation';
 import type { StoreEvent } from '../model/events';
 import { recorded, recordingIntact, recordRunFailure, turnFailure, type RecordedFailure } from './failures';
@@ -29,7 +32,7 @@ import { describeProblem, type Problem } from './problems';
 import { stopCauseOf, stoppable } from './stop';
 import { sealOrphansAndCleanUp } from './orphans';
 import { removeRunLeftovers } from './leftovers';
-import { currentOwner, ownerAlive, sameOwner } from './owner';
+import { currentOwner, ownerAlive, sameOwner, type RunOwner } from './owner';
 import { runSocketParent } from './supervisorHub';
 import { summarise } from './summary';
 import { runSupervisedRemote } from '../remote/remoteRun';
@@ -41,6 +44,10 @@ export async function runSupervised(opts: SupervisedRunOptions, listener: RunLis
       fix: 'Clear nemocognition.sandbox.remoteHost (or --remote), or open a Remote-SSH window on the NemoClaw host and run from there.',
     });
   }
+  if ((opts.remoteHost || opts.driver === 'nemoclaw') && opts.pair) {
+    // TODO(nemocog): forward the pair's options to the remote supervisor (remote/remoteRun.ts, remote/nemoclawRun.ts).
+    throw Object.assign(new Error('Two agents in one run (the pair) cannot run on a remote host or in NemoClaw yet.'), { fix: 'Run the pair on this machine with the local sandbox, or a single agent on the remote host.' });
+  }
   if (opts.remoteHost) {
     // The supervisor runs beside the files, on the remote host (see remote/remoteRun.ts).
     const { remoteHost, ...local } = opts;
@@ -50,6 +57,102 @@ export async function runSupervised(opts: SupervisedRunOptions, listener: RunLis
     // The supervisor runs inside the NemoClaw sandbox, beside the files; recovery forks sandboxes (remote/nemoclawRun.ts).
     return runSupervisedNemoClaw(opts, listener);
   }
+  return supervise(opts, listener, async ({ recorder, engine, store, owner, narrate }) => {
+    const ws = opts.workspace;
+    listener.phase?.('preparing', 'Taking the baseline snapshot of the workspace');
+    const baseline = await engine.take(ws, { reason: opts.continuation ? 'recovery sandbox baseline' : 'run baseline' });
+    if (opts.continuation) {
+      // A recovery branch of a run begun in another sandbox (NemoClaw): its record so far comes with it.
+      const resume = await continueRun(store, recorder, opts.continuation, baseline, narrate);
+      return { baselineSnapshotId: baseline.id, baselineRoot: opts.continuation.baselineRoot, task: opts.task, resume };
+    }
+    await recorder.startRun({
+      ...(opts.runId ? { id: opts.runId } : {}),
+      task: opts.task,
+      workspace: ws,
+      baselineSnapshotId: baseline.id,
+      driver: opts.recordedDriver ?? (opts.remoteHost ? `${opts.driver}@ssh:${opts.remoteHost}` : opts.driver),
+      meta: {
+        ...(opts.runMeta ?? {}),
+        'nemocognition.model': opts.model.model,
+        'nemocognition.model.base_url': opts.model.baseUrl,
+        ...ownerMeta(owner),
+      },
+    });
+    await recorder.recordSnapshot({ snapshotId: baseline.id, root: baseline.root, parentSnapshotId: null, reason: 'baseline', fileCount: baseline.fileCount, changedCount: baseline.changedCount });
+    narrate(`Baseline: ${baseline.fileCount} files in ${ws}`);
+    return { baselineSnapshotId: baseline.id, baselineRoot: baseline.root, task: opts.task };
+  });
+}
+
+/** A user's fork: a new branch of an ended run, from one of its nodes, with a new instruction (core/fork/plan.ts). */
+export interface ForkRunOptions extends Omit<SupervisedRunOptions, 'task'> {
+  nodeId: string;
+  instruction: string;
+}
+
+/**
+ * "Fork from here": resumes the run the node belongs to, materialises a
+ * sandbox from the node's snapshot and runs the agent there with a structured
+ * prompt; a denial in the fork is recovered like in any run.
+ */
+export async function forkSupervised(opts: ForkRunOptions, listener: RunListener = {}): Promise<RunSummary> {
+  if (opts.remoteHost) {
+    // TODO(nemocog): fork on the remote host (the store and snapshots live there); the CLI's `fork --remote` would forward like `run --remote`.
+    throw new ForkRefusedError('Forking a run recorded on a remote host is not supported yet.', 'Fork it on that host with `nemocog fork`, or clear nemocognition.sandbox.remoteHost.');
+  }
+  const { nodeId, instruction, ...rest } = opts;
+  return supervise({ ...rest, task: '' }, listener, async ({ recorder, engine, store, owner, narrate }) => {
+    const node = store.getNode(nodeId);
+    if (!node) throw new ForkRefusedError(`Step ${nodeId} is not in the store of ${opts.workspace}.`, 'Pick a step of a recorded run (`nemocog inspect --json` lists their ids).');
+    const run = store.getRun(node.runId)!;
+    const branches = store.branchesOf(run.id);
+    const nodes = store.nodesOfRun(run.id);
+    const plan = planFork({ run, branches, nodes }, nodeId, instruction);
+    listener.phase?.('preparing', `Forking from step ${plan.fromNode.seq + 1} of ${plan.fromBranch.label}`);
+    await recorder.resumeRun(run, branches, nodes, { reason: `fork ${plan.label} from ${plan.fromNode.id}`, meta: ownerMeta(owner) });
+    narrate(`Fork ${plan.forkNumber}: from step ${plan.fromNode.seq + 1} ("${plan.fromNode.name}") of branch ${plan.fromBranch.label}`);
+    const baselineSnapshotId = run.baselineSnapshotId ?? plan.snapshotId;
+    return {
+      baselineSnapshotId,
+      baselineRoot: engine.get(baselineSnapshotId)?.root ?? '',
+      task: run.task,
+      start: {
+        label: plan.label,
+        fork: { nodeId: plan.fromNode.id, snapshotId: plan.snapshotId, startsFrom: 'the step it was forked from' },
+        message: plan.prompt,
+        note: {
+          name: `fork ${plan.forkNumber} from step ${plan.fromNode.seq + 1} of ${plan.fromBranch.label}: ${plan.instruction}`.slice(0, 200),
+          attributes: {
+            'nemocognition.fork.number': plan.forkNumber,
+            'nemocognition.fork.from_node': plan.fromNode.id,
+            'nemocognition.fork.from_branch': plan.fromBranch.id,
+            'nemocognition.fork.instruction': plan.instruction,
+            'nemocognition.fork.prompt': plan.prompt,
+          },
+        },
+      },
+    };
+  });
+}
+
+interface SessionParts {
+  recorder: Recorder;
+  engine: SnapshotEngine;
+  store: Store;
+  owner: RunOwner;
+  narrate(text: string): void;
+}
+
+/** How a supervised session begins: a new run with its baseline, or an ended run resumed for a fork. */
+type Begin = (parts: SessionParts) => Promise<{ baselineSnapshotId: string; baselineRoot: string; task: string; start?: BranchStart; resume?: ResumePoint }>;
+
+function ownerMeta(owner: RunOwner): Attributes {
+  return { 'nemocognition.owner.pid': owner.pid, 'nemocognition.owner.start': owner.start };
+}
+
+/** One supervised session over the workspace's store: everything a run holds open, the branch loop, and the run's end. */
+async function supervise(opts: SupervisedRunOptions, listener: RunListener, begin: Begin): Promise<RunSummary> {
   const ws = opts.workspace;
   const nc = opts.storeDir ?? nemocogDir(ws);
   mkdirSync(nc, { recursive: true });
@@ -91,29 +194,7 @@ export async function runSupervised(opts: SupervisedRunOptions, listener: RunLis
   let gatewayDir: string | null = null;
   const router = new ModelCallRouter(recorder, narrate, { baseUrl: opts.model.baseUrl, model: opts.model.model });
   try {
-    listener.phase?.('preparing', 'Taking the baseline snapshot of the workspace');
-    const baseline = await engine.take(ws, { reason: opts.continuation ? 'recovery sandbox baseline' : 'run baseline' });
-    let resume: ResumePoint | undefined;
-    if (opts.continuation) {
-      resume = await continueRun(store, recorder, opts.continuation, baseline, narrate);
-    } else {
-      await recorder.startRun({
-        ...(opts.runId ? { id: opts.runId } : {}),
-        task: opts.task,
-        workspace: ws,
-        baselineSnapshotId: baseline.id,
-        driver: opts.recordedDriver ?? (opts.remoteHost ? `${opts.driver}@ssh:${opts.remoteHost}` : opts.driver),
-        meta: {
-          ...(opts.runMeta ?? {}),
-          'nemocognition.model': opts.model.model,
-          'nemocognition.model.base_url': opts.model.baseUrl,
-          'nemocognition.owner.pid': owner.pid,
-          'nemocognition.owner.start': owner.start,
-        },
-      });
-      await recorder.recordSnapshot({ snapshotId: baseline.id, root: baseline.root, parentSnapshotId: null, reason: 'baseline', fileCount: baseline.fileCount, changedCount: baseline.changedCount });
-      narrate(`Baseline: ${baseline.fileCount} files in ${ws}`);
-    }
+    const begun = await begin({ recorder, engine, store, owner, narrate });
 
     // A private folder for the gateway's Unix socket: the sandbox's network namespace reaches it only through there.
     gatewayDir = mkdtempSync(join(runSocketParent(nc, recorder.currentRun!.id), 'nc-gw-'));
@@ -145,24 +226,29 @@ export async function runSupervised(opts: SupervisedRunOptions, listener: RunLis
       narrate(`Sandbox: ${note}`);
       listener.warning?.(note);
     }
-    const outcome = await runBranches({
-      opts: { ...opts, signal: run.signal },
+    const env = {
+      opts: { ...opts, task: begun.task, signal: run.signal },
       listener,
       recorder,
       engine,
       router,
       resources,
       gateway,
-      baselineSnapshotId: baseline.id,
-      baselineRoot: opts.continuation?.baselineRoot ?? baseline.root,
+      baselineSnapshotId: begun.baselineSnapshotId,
+      baselineRoot: begun.baselineRoot,
       narrate,
-      resume,
-      handoff: opts.recoveryHandoff,
-    });
+    };
+    // A fork ("fork from here") is one agent's branch, even in a run the pair recorded.
+    // TODO(nemocog): a fork of a pair run continues with one agent; handing it back to the pair is not done.
+    const outcome = begun.start
+      ? await runBranches({ ...env, start: begun.start })
+      : opts.pair
+        ? await runPair({ ...env, pair: opts.pair })
+        : await runBranches({ ...env, ...(begun.resume ? { resume: begun.resume } : {}), handoff: opts.recoveryHandoff });
     if (outcome.status === 'handoff') {
       // The run stays open: the launcher continues it in a fresh sandbox (RunContinuation).
       await recorder.flush();
-      return { ...summarise(recorder, null, unrecorded(recorder)), handoff: outcome.handoff };
+      return { ...summarise(recorder, null, unrecorded(recorder)), ...('handoff' in outcome && outcome.handoff ? { handoff: outcome.handoff } : {}) };
     }
     await endRun(recorder, outcome.status);
     return summarise(recorder, outcome.resultBranchId, unrecorded(recorder) ?? outcome.problem);

@@ -12,7 +12,7 @@ export function describeToolCall(toolName: string, params: unknown, scrub: (s: s
   return label.length > 120 ? `${label.slice(0, 119)}…` : label;
 }
 
-/** Files OpenClaw treats as the agent's memory (its workspace memory notes). */
+/** The agent's memory and state files: OpenClaw's workspace memory (MEMORY.md, memory/), and notes it keeps (NOTES.md, notes/). */
 export function isMemoryPath(rel: string): boolean {
-  return /^(MEMORY\.md|memory\/.*|\.openclaw\/memory\/.*)$/i.test(rel);
+  return /^(MEMORY\.md|memory\/.*|\.openclaw\/memory\/.*|NOTES\.md|notes\/.*)$/i.test(rel);
 }

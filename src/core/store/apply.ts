@@ -23,6 +23,12 @@ export function applyRecord(db: Database, rec: JournalRecord): void {
     case 'run.ended':
       db.run('UPDATE runs SET status = ?, ended_at = ? WHERE id = ?', [e.status, e.at, e.runId]);
       return;
+    case 'run.resumed': {
+      const cur = db.exec('SELECT meta FROM runs WHERE id = ?', [e.runId])[0]?.values[0];
+      const meta = { ...(cur ? (JSON.parse(String(cur[0])) as object) : {}), ...(e.meta ?? {}) };
+      db.run("UPDATE runs SET status = 'running', ended_at = NULL, meta = ? WHERE id = ?", [JSON.stringify(meta), e.runId]);
+      return;
+    }
     case 'branch.opened':
       db.run(
         `INSERT OR REPLACE INTO branches(id, run_id, parent_node_id, parent_branch_id, agent_id, label, sandbox, status, opened_at, sealed_at, seal_reason)

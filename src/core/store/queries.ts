@@ -128,13 +128,17 @@ export function snapshot(db: Database, id: string): SnapshotRecorded | undefined
 }
 
 export function attributionFor(db: Database, path: string, runId?: string): AttributionFact[] {
-  const facts = rows(
+  return latestWriterWins(attributionHistoryFor(db, path, runId));
+}
+
+/** Every attribution fact of a file, in write order: what was written when (the replay's gutter replays them up to a step). */
+export function attributionHistoryFor(db: Database, path: string, runId?: string): AttributionFact[] {
+  return rows(
     db,
     `SELECT run_id, node_id, start_line, end_line, at FROM attributions
      WHERE path = ? ${runId === undefined ? '' : 'AND run_id = ?'} ORDER BY at, journal_seq, id`,
     runId === undefined ? [path] : [path, runId],
   ).map((r) => ({ startLine: num(r.start_line), endLine: num(r.end_line), nodeId: String(r.node_id), runId: String(r.run_id), at: num(r.at) }));
-  return latestWriterWins(facts);
 }
 
 /** One step's line facts for a file: what node `nodeId` wrote, in the file's coordinates right after it. */

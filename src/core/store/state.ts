@@ -90,6 +90,9 @@ export class OverlayState implements StateView {
       case 'run.ended':
         this.runs.set(e.runId, { status: e.status });
         return;
+      case 'run.resumed':
+        this.runs.set(e.runId, { status: 'running' });
+        return;
       case 'branch.opened':
         this.branches.set(e.branchId, { runId: e.runId, status: 'open' });
         return;

@@ -477,6 +477,11 @@ export class Store {
     return q.attributionFor(this.db, path, runId);
   }
 
+  /** Every attribution fact of a file in write order (attributionFor keeps only the last writer of each line). */
+  attributionHistoryFor(path: string, runId?: string): AttributionFact[] {
+    return q.attributionHistoryFor(this.db, path, runId);
+  }
+
   /** What each step of a branch wrote in a file, in write order (for markers that follow the text). */
   attributionStepsOf(path: string, branchId: string): q.AttributionStep[] {
     return q.attributionStepsOf(this.db, path, branchId);

@@ -74,6 +74,16 @@ export function validateEvent(e: StoreEvent, state: StateView): void {
       if (run.status !== 'running') refuse(`run ${e.runId} already ended (${run.status}); an ended run is immutable`);
       return;
     }
+    case 'run.resumed': {
+      str(e.runId, 'runId');
+      str(e.reason, 'reason');
+      time(e.at, 'at');
+      checkAttributes(e.meta, 'meta');
+      const run = state.run(e.runId);
+      if (!run) refuse(`run ${e.runId} does not exist`);
+      if (run.status === 'running') refuse(`run ${e.runId} is still running; only an ended run can be resumed`);
+      return;
+    }
     case 'branch.opened': {
       str(e.branchId, 'branchId');
       str(e.runId, 'runId');

@@ -20,7 +20,7 @@ export function registerCheckSetup(s: Services): vscode.Disposable {
     const choice = exposeRuntimeDir(settings.agentRuntimeDir);
     const key = await s.apiKey.get();
     const phoenixKey = settings.phoenixEnabled ? await s.phoenixKey.get() : undefined;
-    const demo = settings.modelPreset === 'demo' ? await startDemoEndpoint() : undefined;
+    const demo = settings.modelPreset === 'demo' ? await startDemoEndpoint(settings.demoScenario) : undefined;
     try {
       const model = demo?.endpoint ?? { baseUrl: settings.modelEndpoint, model: settings.modelId, apiKey: key || undefined };
       const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'NemoCognition: checking the setup…' }, () =>

@@ -14,6 +14,10 @@ export const COMMANDS = {
   revealStep: 'nemocognition.revealStep',
   installAgentRuntime: 'nemocognition.installAgentRuntime',
   checkSetup: 'nemocognition.checkSetup',
+  forkFromNode: 'nemocognition.forkFromNode',
+  exportStoryboard: 'nemocognition.exportStoryboard',
+  renderVideo: 'nemocognition.renderVideo',
+  exportHtml: 'nemocognition.exportHtml',
   phoenixMirrorMenu: 'nemocognition.phoenixMirrorMenu',
   retryPhoenixMirror: 'nemocognition.retryPhoenixMirror',
   openRunInPhoenix: 'nemocognition.openRunInPhoenix',
@@ -25,6 +29,9 @@ export const COMMANDS = {
   checkPhoenix: 'nemocognition.checkPhoenix',
   chooseGutterBranch: 'nemocognition.chooseGutterBranch',
 } as const;
+
+/** "NemoCognition: Check Setup" (nemocog doctor), registered by the setup check; the Replay view's empty state links to it. */
+export const CHECK_SETUP_COMMAND = 'nemocognition.checkSetup';
 
 export const REPLAY_VIEW_ID = 'nemocognition.replay';
 

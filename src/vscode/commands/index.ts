@@ -5,9 +5,13 @@ import { registerCancelRun } from './cancelRun';
 import { registerCheckSetup } from './checkSetup';
 import { registerChooseGutterBranch } from './chooseGutterBranch';
 import { registerClearApiKey } from './clearApiKey';
+import { registerForkFromNode } from './forkFromNode';
+import { registerExportHtml } from './exportHtml';
+import { registerExportStoryboard } from './exportStoryboard';
 import { registerInstallAgentRuntime } from './installAgentRuntime';
 import { registerOpenReplay } from './openReplay';
 import { registerOpenSnapshotDiff } from './openSnapshotDiff';
+import { registerRenderVideo } from './renderVideo';
 import { registerRestoreBranch } from './restoreBranch';
 import { registerRestoreNode } from './restoreNode';
 import { registerRevealStep } from './revealStep';
@@ -41,6 +45,10 @@ export function registerCommands(s: Services): vscode.Disposable[] {
     registerRevealStep(s),
     registerInstallAgentRuntime(s),
     registerCheckSetup(s),
+    registerForkFromNode(s),
+    registerExportStoryboard(s),
+    registerRenderVideo(s),
+    registerExportHtml(s),
     registerPhoenixMirrorMenu(s),
     registerRetryPhoenixMirror(s),
     registerOpenRunInPhoenix(s),

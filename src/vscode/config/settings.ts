@@ -37,9 +37,14 @@ export interface NcSettings {
   /** Agent runtime folder; empty = the extension's global storage (see vscode/runtime/runtimeDir). */
   agentRuntimeDir: string;
   gutterEnabled: boolean;
+  /** The scripted scenario the offline demo model plays (the `demo` preset plays it whatever the task says). */
+  demoScenario: DemoScenario;
   /** Whose markers: '' = the branch most recently restored, 'latest-result', or a branch id. */
   gutterBranch: string;
 }
+
+export const DEMO_SCENARIOS = ['deny-and-recover', 'two-recoveries', 'destructive', 'timeout', 'malformed-tool-call', 'hostile-text'] as const;
+export type DemoScenario = (typeof DEMO_SCENARIOS)[number];
 
 export const SETTINGS_SECTION = 'nemocognition';
 
@@ -69,6 +74,7 @@ export const DEFAULTS: NcSettings = {
   timeoutSeconds: 600,
   agentRuntimeDir: '',
   gutterEnabled: true,
+  demoScenario: 'deny-and-recover',
   gutterBranch: '',
 };
 
@@ -111,6 +117,7 @@ export function readSettings(get: SettingGetter): NcSettings {
     timeoutSeconds: pick(get, 'agent.timeoutSeconds', d.timeoutSeconds, isPosNum),
     agentRuntimeDir: pick(get, 'agent.runtimeDir', d.agentRuntimeDir, isString).trim(),
     gutterEnabled: pick(get, 'gutter.enabled', d.gutterEnabled, (v) => typeof v === 'boolean'),
+    demoScenario: pick(get, 'model.demoScenario', d.demoScenario, oneOf(DEMO_SCENARIOS)),
     gutterBranch: pick(get, 'gutter.branch', d.gutterBranch, isString).trim(),
   };
 }

@@ -1,9 +1,12 @@
 /**
  * Gutter markers on lines an agent step wrote, with a hover naming the step,
- * the tool and the reasoning. Which lines: markerLines.ts (one branch, only
- * lines whose current text is still what the step wrote). Applied with a
- * short debounce on visible-editor and document changes and whenever the
- * store or the restored branch changes; visible editors only.
+ * the tool and the reasoning. Which lines: with no step selected in the Replay
+ * view, markerLines.ts (one branch, only lines whose current text is still
+ * what the step wrote); while a step is selected (the playhead), the file's
+ * writes replayed up to that step, its own lines marked as current
+ * (playhead.ts). Applied with a short debounce on visible-editor and document
+ * changes and whenever the store, the restored branch or the playhead
+ * changes; visible editors only.
  */
 import * as vscode from 'vscode';
 import type { LineOwners } from '../../core/attribution/currentLines';
@@ -12,10 +15,11 @@ import type { SnapshotService } from '../services/snapshotService';
 import type { StoreService } from '../services/storeService';
 import type { WorkspacePaths } from '../services/workspacePaths';
 import { relativeInWorkspace } from '../services/workspacePaths';
-import { createAgentLineDecoration } from './decorationTypes';
+import { createGutterDecorationTypes, type GutterDecorationTypes } from './decorationTypes';
 import { askingModelCall, hoverFactsFor } from './hoverFacts';
-import { buildHoverMarkdown } from './hoverMarkdown';
+import { buildHoverMarkdown, lineNote, type HoverFacts } from './hoverMarkdown';
 import { chooseBranch, markersNow, ownersFor, type BranchChoice } from './markerLines';
+import { atPlayhead, factsAtPlayhead, playheadOf, type Playhead } from './playhead';
 
 export interface GutterSources {
   snapshots: SnapshotService;
@@ -31,13 +35,19 @@ const MAX_RANGES_PER_FILE = 5_000;
 interface Marker {
   startLine: number;
   endLine: number;
-  hover: { value: string; enabledCommands: string[] };
+  nodeId: string;
+  facts: HoverFacts;
 }
 
 export class GutterController implements vscode.Disposable {
-  private readonly type: vscode.TextEditorDecorationType;
+  private readonly types: GutterDecorationTypes;
+  private playhead: Playhead | null = null;
+  private playheadNodeId: string | null = null;
   private readonly subs: vscode.Disposable[] = [];
-  private readonly cache = new Map<string, Promise<LineOwners>>();
+  /** Lines as of the playhead, per playhead and file. */
+  private readonly cache = new Map<string, Marker[]>();
+  /** Ownership at the end of the chosen branch, per branch and file (matched to the editor's text on every pass). */
+  private readonly owners = new Map<string, Promise<LineOwners>>();
   /** What was last drawn in each visible editor (document URI → ranges): what a user sees, for the in-host tests. */
   private readonly drawn = new Map<string, vscode.Range[]>();
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -50,9 +60,11 @@ export class GutterController implements vscode.Disposable {
     private readonly enabled: () => boolean,
     private readonly sources: GutterSources,
   ) {
-    this.type = createAgentLineDecoration(extensionUri);
+    this.types = createGutterDecorationTypes(extensionUri);
     this.subs.push(
-      this.type,
+      this.types.agent,
+      this.types.playhead,
+      this.types.note,
       vscode.window.onDidChangeVisibleTextEditors(() => this.schedule()),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (vscode.window.visibleTextEditors.some((ed) => ed.document === e.document)) this.schedule();
@@ -62,9 +74,26 @@ export class GutterController implements vscode.Disposable {
     this.schedule();
   }
 
+  /** The step selected in the Replay view (null: none): markers show the lines as of that step. */
+  async setPlayhead(nodeId: string | null): Promise<void> {
+    this.playheadNodeId = nodeId;
+    const playhead = nodeId
+      ? ((await this.store.query((s) => {
+          const node = s.getNode(nodeId);
+          const run = node ? s.getRun(node.runId) : undefined;
+          return node && run ? playheadOf(run, s.branchesOf(run.id), s.nodesOfRun(run.id), nodeId) : null;
+        })) ?? null)
+      : null;
+    // Only the latest selection counts: an earlier query that answers late must not win.
+    if (this.playheadNodeId !== nodeId) return;
+    this.playhead = playhead;
+    this.invalidate();
+  }
+
   /** Settings or the store changed: drop cached attribution and redraw. */
   invalidate(): void {
     this.cache.clear();
+    this.owners.clear();
     this.schedule();
   }
 
@@ -78,36 +107,74 @@ export class GutterController implements vscode.Disposable {
     const editors = vscode.window.visibleTextEditors;
     const paths = this.paths();
     if (!this.enabled() || !paths) {
-      for (const ed of editors) this.draw(ed, []);
+      for (const ed of editors) this.draw(ed, [], [], []);
       return;
     }
-    const choice = await this.choice();
+    const playhead = this.playhead;
+    const choice = playhead ? undefined : await this.choice();
     for (const ed of editors) {
       const rel = ed.document.uri.scheme === 'file' ? relativeInWorkspace(paths, ed.document.uri.fsPath) : undefined;
-      const markers = rel && choice ? await this.markersFor(rel, choice, ed.document.getText()) : [];
+      const markers = !rel
+        ? []
+        : playhead
+          ? atPlayhead(await this.markersAtPlayhead(rel, playhead), playhead)
+          : choice
+            ? (await this.markersOfBranch(rel, choice, ed.document.getText())).map((m) => ({ ...m, current: false }))
+            : [];
       if (gen !== this.generation) return; // a newer pass is under way
       const last = ed.document.lineCount - 1;
-      const options: vscode.DecorationOptions[] = [];
+      const lines: vscode.DecorationOptions[] = [];
+      const current: vscode.DecorationOptions[] = [];
+      const notes: vscode.DecorationOptions[] = [];
       for (const m of markers) {
         const start = Math.min(Math.max(m.startLine - 1, 0), last);
         const end = Math.min(Math.max(m.endLine - 1, start), last);
-        const md = new vscode.MarkdownString(m.hover.value);
-        md.isTrusted = { enabledCommands: m.hover.enabledCommands };
+        const built = buildHoverMarkdown(m.facts, Date.now(), m.current);
+        const md = new vscode.MarkdownString(built.value);
+        md.isTrusted = { enabledCommands: built.enabledCommands };
         md.supportHtml = false;
-        options.push({ range: new vscode.Range(start, 0, end, 0), hoverMessage: md });
+        // Whole lines, so hovering anywhere on them (and on the note at the end of the first) shows who wrote them.
+        const range = new vscode.Range(start, 0, end, ed.document.lineAt(end).range.end.character);
+        (m.current ? current : lines).push({ range, hoverMessage: md });
+        const eol = ed.document.lineAt(start).range.end;
+        notes.push({ range: new vscode.Range(eol, eol), renderOptions: { after: { contentText: lineNote(m.facts, m.current) } } });
       }
-      this.draw(ed, options);
+      this.draw(ed, lines, current, notes);
     }
   }
 
-  private draw(ed: vscode.TextEditor, options: vscode.DecorationOptions[]): void {
-    ed.setDecorations(this.type, options);
-    this.drawn.set(ed.document.uri.toString(), options.map((o) => o.range));
+  private draw(ed: vscode.TextEditor, lines: vscode.DecorationOptions[], current: vscode.DecorationOptions[], notes: vscode.DecorationOptions[]): void {
+    ed.setDecorations(this.types.agent, lines);
+    ed.setDecorations(this.types.playhead, current);
+    ed.setDecorations(this.types.note, notes);
+    this.drawn.set(ed.document.uri.toString(), [...lines, ...current].map((o) => o.range));
   }
 
   /** The marker ranges last drawn for a document (empty when none, or when it is not visible). */
   drawnFor(uri: vscode.Uri): readonly vscode.Range[] {
     return this.drawn.get(uri.toString()) ?? [];
+  }
+
+  private async markersAtPlayhead(rel: string, playhead: Playhead): Promise<Marker[]> {
+    // Keyed by the playhead too: a pass begun before the playhead moved must not fill the cache for the new one.
+    const key = `${playhead.nodeId}\u0000${rel}`;
+    const hit = this.cache.get(key);
+    if (hit) return hit;
+    const markers =
+      (await this.store.query((s) =>
+        // The file's writes replayed up to the playhead: each line's last writer then.
+        factsAtPlayhead(s.attributionHistoryFor(rel), playhead)
+          .slice(0, MAX_RANGES_PER_FILE)
+          .flatMap((a) => {
+            const node = s.getNode(a.nodeId);
+            if (!node) return [];
+            const branch = s.getBranch(node.branchId);
+            const parent = (node.parentNodeId ? s.getNode(node.parentNodeId) : undefined) ?? askingModelCall(node, s.nodesOfBranch(node.branchId));
+            return [{ startLine: a.startLine, endLine: a.endLine, nodeId: a.nodeId, facts: hoverFactsFor(a, node, branch, parent) }];
+          }),
+      )) ?? [];
+    this.cache.set(key, markers);
+    return markers;
   }
 
   private async choice(): Promise<BranchChoice | undefined> {
@@ -116,12 +183,12 @@ export class GutterController implements vscode.Disposable {
   }
 
   /** Markers for the editor's current text: ownership is cached per file and branch, matched to the text on every pass. */
-  private async markersFor(rel: string, choice: BranchChoice, text: string): Promise<Marker[]> {
+  private async markersOfBranch(rel: string, choice: BranchChoice, text: string): Promise<Marker[]> {
     const key = `${choice.branchId}|${choice.beforeSeq ?? ''}|${rel}`;
-    let owners = this.cache.get(key);
+    let owners = this.owners.get(key);
     if (!owners) {
       owners = this.ownersOf(rel, choice);
-      this.cache.set(key, owners);
+      this.owners.set(key, owners);
     }
     const lines = markersNow(await owners, text).slice(0, MAX_RANGES_PER_FILE);
     if (lines.length === 0) return [];
@@ -133,7 +200,7 @@ export class GutterController implements vscode.Disposable {
           const branch = s.getBranch(node.branchId);
           const parent = (node.parentNodeId ? s.getNode(node.parentNodeId) : undefined) ?? askingModelCall(node, s.nodesOfBranch(node.branchId));
           const a = { startLine: m.startLine, endLine: m.endLine, nodeId: node.id, runId: node.runId, at: node.endTime ?? node.startTime };
-          return [{ startLine: m.startLine, endLine: m.endLine, hover: buildHoverMarkdown(hoverFactsFor(a, node, branch, parent)) }];
+          return [{ startLine: m.startLine, endLine: m.endLine, nodeId: node.id, facts: hoverFactsFor(a, node, branch, parent) }];
         }),
       )) ?? []
     );

@@ -34,14 +34,45 @@ export function escapeUntrusted(text: string, max = 300): string {
   return s.replace(/[!-/:-@[-`{-~]/g, (c) => '\\' + c);
 }
 
+/** Node kinds in words (the hover never shows a raw kind such as `tool_call`). */
+const KIND_WORDS: Record<string, string> = {
+  model_call: 'model call',
+  tool_call: 'tool call',
+  policy_decision: 'policy decision',
+  checkpoint: 'snapshot',
+  memory_update: 'memory update',
+  recovery: 'recovery',
+  narration: 'narration',
+  agent_turn: 'agent turn',
+  error: 'error',
+};
+
+export function kindInWords(kind: string): string {
+  return KIND_WORDS[kind] ?? kind.replace(/_/g, ' ');
+}
+
+/** The one-line note at the end of a block's first line: "✦ recovery-1 step 4 · write". */
+export function lineNote(f: Pick<HoverFacts, 'stepNumber' | 'branchLabel' | 'tool' | 'kind'>, current: boolean): string {
+  const clean = (s: string, n: number) => {
+    const t = s.replace(INVISIBLE, '').replace(/\s+/g, ' ').trim();
+    return t.length > n ? `${t.slice(0, n - 1)}…` : t;
+  };
+  const where = `${f.branchLabel ? `${clean(f.branchLabel, 40)} ` : ''}step ${f.stepNumber}`;
+  return `${current ? '◆ selected: ' : '◇ '}${where} · ${f.tool ? clean(f.tool, 40) : kindInWords(f.kind)}`;
+}
+
 export function revealStepUri(runId: string, nodeId: string): string {
   return `command:${REVEAL_STEP_COMMAND}?${encodeURIComponent(JSON.stringify([{ runId, nodeId }]))}`;
 }
 
-export function buildHoverMarkdown(f: HoverFacts, now: number = Date.now()): { value: string; enabledCommands: string[] } {
+export function buildHoverMarkdown(f: HoverFacts, now: number = Date.now(), current = false): { value: string; enabledCommands: string[] } {
   const lines: string[] = [];
   const where = f.branchLabel ? ` of branch ${escapeUntrusted(f.branchLabel, 80)}` : '';
-  lines.push(`**NemoCognition** · step ${f.stepNumber}${where} · ${escapeUntrusted(f.kind, 40)} · ${relativeTime(f.at, now)}`);
+  lines.push(`**NemoCognition** · step ${f.stepNumber}${where} · ${escapeUntrusted(kindInWords(f.kind), 40)} · ${relativeTime(f.at, now)}`);
+  if (current) {
+    lines.push('');
+    lines.push('_The step selected in the Replay view._');
+  }
   lines.push('');
   lines.push(`Lines ${f.lines[0]}–${f.lines[1]} last written by: ${escapeUntrusted(f.stepName, 200)}`);
   if (f.tool) {

@@ -8,6 +8,7 @@
  * point, or the restore does not happen).
  */
 import type { RestorePreview } from '../../core/restore';
+import { files } from './fileCounts';
 
 export const BUTTONS = {
   restore: 'Restore',
@@ -59,7 +60,7 @@ export function buildRestoreModal(p: RestorePreview, label: string, dirtyPaths: 
   const buttons: string[] = links ? [BUTTONS.showAll, go] : all.length > shown.length || p.flagged.length > 0 ? [go, BUTTONS.showAll] : [go];
   const flagged = p.flagged.length ? ` ${p.flagged.length} need(s) a look.` : '';
   return {
-    message: `Restore ${label} into the workspace? ${p.write.length} file(s) will be written and ${p.delete.length} deleted.${flagged}`,
+    message: `Restore ${label} into the workspace? ${files(p.write.length)} will be written and ${p.delete.length} deleted.${flagged}`,
     detail: sections.join('\n\n'),
     buttons,
     unsaved,

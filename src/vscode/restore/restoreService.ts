@@ -17,6 +17,7 @@ import { relativeInWorkspace, type WorkspacePaths } from '../services/workspaceP
 import type { RunController } from '../run/runController';
 import { lastSnapshotOfBranch, snapshotForNode } from '../views/replayData';
 import { buildRestoreModal, interpretChoice } from './restoreModal';
+import { deletedFiles, files } from './fileCounts';
 
 /** The single undo record of earlier versions (before the undo stack). */
 const LEGACY_UNDO_KEY = 'nemocognition.lastRestoreUndo';
@@ -100,9 +101,10 @@ export class RestoreService implements vscode.Disposable {
       return undefined;
     }
     const left = undoStackOf(engine).list().length;
-    this.output.info(`Undid the restore of ${r.undone.label}: wrote ${r.written.length}, deleted ${r.deleted.length} file(s). Undo points left: ${left}.`);
+    const removed = deletedFiles(r.deleted).length;
+    this.output.info(`Undid the restore of ${r.undone.label}: wrote ${files(r.written.length)}, deleted ${files(removed)}. Undo points left: ${left}.`);
     void vscode.window.showInformationMessage(
-      `Undid the restore of ${r.undone.label}: ${r.written.length} file(s) written back, ${r.deleted.length} removed.${left ? ` ${left} earlier restore(s) can still be undone.` : ''}`,
+      `Undid the restore of ${r.undone.label}: ${files(r.written.length)} written back, ${removed} removed.${left ? ` ${left} earlier restore(s) can still be undone.` : ''}`,
     );
     await this.refreshContext(engine);
     this.changed.fire(undoStackOf(engine).current);
@@ -132,11 +134,12 @@ export class RestoreService implements vscode.Disposable {
     const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `NemoCognition: restoring ${label}` }, () =>
       restoreWithUndo(engine, snapshotId, paths.root, { label, target, allowOutsideSymlinks: choice.allowOutsideSymlinks }),
     );
-    this.output.info(`Restored ${label}: wrote ${result.written.length}, deleted ${result.deleted.length} file(s); undo point ${result.undoSnapshotId}.`);
+    const removed = deletedFiles(result.deleted).length;
+    this.output.info(`Restored ${label}: wrote ${files(result.written.length)}, deleted ${files(removed)}; undo point ${result.undoSnapshotId}.`);
     await this.refreshContext(engine);
     this.changed.fire(result.entry);
     // Not awaited: the restore is done; the toast's buttons act whenever (if ever) the user clicks one.
-    void vscode.window.showInformationMessage(`Restored ${label}: ${result.written.length} file(s) written, ${result.deleted.length} deleted.`, 'Undo', 'Show Output').then((pick) => {
+    void vscode.window.showInformationMessage(`Restored ${label}: ${files(result.written.length)} written, ${removed} deleted.`, 'Undo', 'Show Output').then((pick) => {
       if (pick === 'Undo') return this.undo();
       if (pick === 'Show Output') this.output.show(true);
     });

@@ -28,6 +28,17 @@ export class LiveRun {
     return this.run?.id ?? null;
   }
 
+  /** A fork adds to a recorded run: start from what it holds. */
+  seed(detail: RunDetail): void {
+    this.run = { ...detail.run, status: 'running', endedAt: null };
+    for (const b of detail.branches) this.branches.set(b.id, { ...b });
+    for (const n of detail.nodes) this.nodes.set(n.id, { ...n });
+  }
+
+  stepCount(): number {
+    return this.nodes.size;
+  }
+
   addBranch(b: Branch): void {
     this.branches.set(b.id, { ...b });
     if (!this.run) {

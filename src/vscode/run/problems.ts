@@ -4,7 +4,15 @@
  */
 import type { NcSettings } from '../config/settings';
 
-export type ProblemAction = 'Open Settings' | 'Show Output' | 'Set API Key' | 'Use Demo Model' | 'Open Replay' | 'Manage Workspace Trust';
+export type ProblemAction =
+  | 'Open Settings'
+  | 'Show Output'
+  | 'Set API Key'
+  | 'Use Demo Model'
+  | 'Open Replay'
+  | 'Install Agent Runtime'
+  | 'Open Runtime Setting'
+  | 'Manage Workspace Trust';
 
 export interface Problem {
   message: string;
@@ -49,6 +57,26 @@ export function alreadyRunningProblem(task: string): Problem {
 export function problemFromError(err: unknown): Problem {
   const e = err instanceof Error ? err : new Error(String(err));
   const msg = e.message;
+  // The core's runtime errors are written for every entry point (a checkout, the CLI); in VS Code, say what to do here.
+  if (e.name === 'AgentRuntimeMissingError') {
+    return {
+      message: 'The agent runtime (OpenClaw) is not installed, so the agent cannot start.',
+      fix: 'Install it with "NemoCognition: Install Agent Runtime" (about 850 MB, a few minutes), or set the runtime folder setting to a folder where it is installed.',
+      actions: ['Install Agent Runtime', 'Open Runtime Setting'],
+    };
+  }
+  if (e.name === 'AgentRuntimeInstallError') {
+    const kind = (e as Error & { kind?: string }).kind;
+    if (kind === 'cancelled') {
+      return { message: 'The agent runtime install was cancelled, so the run did not start.', fix: 'Nothing was left behind. Install it when you are ready.', actions: ['Install Agent Runtime', 'Open Runtime Setting'] };
+    }
+    const fix = (e as Error & { fix?: string }).fix ?? '';
+    return {
+      message: `The agent runtime could not be installed: ${(fix ? msg.replace(fix, '') : msg).trim()}`,
+      fix: fix || 'See the NemoCognition output for npm\'s messages, then install again.',
+      actions: ['Install Agent Runtime', 'Open Runtime Setting', 'Show Output'],
+    };
+  }
   if (e.name === 'StoreLockedError') {
     return { message: msg, fix: 'Another NemoCognition window or `nemocog` process is recording into this workspace. Wait for it to finish or close it, then run again.', actions: ['Show Output'] };
   }
@@ -61,6 +89,9 @@ export function problemFromError(err: unknown): Problem {
   if (/\b401\b|\b403\b|unauthori[sz]ed|invalid api key/i.test(msg)) {
     return { message: `The model endpoint refused the API key: ${msg}`, fix: 'Set a valid key with "NemoCognition: Set API Key".', actions: ['Set API Key', 'Show Output'] };
   }
+  // Core errors that carry their own fix (a missing ffmpeg, a damaged storyboard...) say it.
+  const fix = (err as { fix?: unknown } | null)?.fix;
+  if (typeof fix === 'string' && fix.trim()) return { message: msg, fix, actions: ['Show Output'] };
   // Core errors are written to say what to do already; add where to look.
   return { message: msg, fix: 'The NemoCognition output has the full narration and details.', actions: ['Show Output', 'Open Settings'] };
 }

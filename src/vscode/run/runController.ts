@@ -15,7 +15,8 @@ import type { StoreService } from '../services/storeService';
 import type { WorkspacePaths } from '../services/workspacePaths';
 import { LiveRun } from './liveRun';
 import { alreadyRunningProblem, missingKeyProblem, problemFromError, restrictedModeProblem, type Problem } from './problems';
-import { runSupervisedAgent, startDemoEndpoint, type DemoEndpoint } from './runner';
+import { forkSupervisedAgent, runSupervisedAgent, startDemoEndpoint, type DemoEndpoint } from './runner';
+import { isAgentLogLine, runFacts, stepMessage } from './liveText';
 import { runProblemAction, showProblem } from './showProblem';
 
 export interface RunControllerDeps {
@@ -60,7 +61,19 @@ export class RunController implements vscode.Disposable {
   }
 
   /** Starts a run; resolves when it ends (the command does not await it). */
-  async start(task: string): Promise<RunSummary | undefined> {
+  start(task: string): Promise<RunSummary | undefined> {
+    return this.drive(task, null);
+  }
+
+  /**
+   * "Fork from here": a new branch of the node's (ended) run, from that node,
+   * with the user's instruction; shown live in the Replay view, in its own lane.
+   */
+  fork(nodeId: string, instruction: string, seed: RunDetail): Promise<RunSummary | undefined> {
+    return this.drive(instruction, { nodeId, instruction, seed });
+  }
+
+  private async drive(task: string, fork: { nodeId: string; instruction: string; seed: RunDetail } | null): Promise<RunSummary | undefined> {
     const { output } = this.deps;
     if (this.live) {
       await showProblem(alreadyRunningProblem(this.live.task));
@@ -97,7 +110,9 @@ export class RunController implements vscode.Disposable {
       if (ok !== 'Run Without Sandbox') return undefined;
     }
 
-    const live = new LiveRun(task, paths.root, s.remoteHost ? `ssh:${s.remoteHost}` : s.sandboxDriver === 'nemoclaw' ? `nemoclaw:${s.nemoclawSandbox || '?'}` : s.sandboxDriver);
+    const live = new LiveRun(fork ? fork.seed.run.task : task, paths.root, s.remoteHost ? `ssh:${s.remoteHost}` : s.sandboxDriver === 'nemoclaw' ? `nemoclaw:${s.nemoclawSandbox || '?'}` : s.sandboxDriver);
+    // A fork shows the run it adds to: its recorded branches stay in view while the new lane streams in.
+    if (fork) live.seed(fork.seed);
     const abort = new AbortController();
     this.live = live;
     this.abort = abort;
@@ -106,8 +121,8 @@ export class RunController implements vscode.Disposable {
     this.statusItem.tooltip = new vscode.MarkdownString().appendText(`Task: ${task}\n\nClick to cancel the run.`);
     this.statusItem.show();
     this.activeChanged.fire(live.view());
-    output.info(`Supervised run: ${task}`);
-    output.info(`Model preset ${s.modelPreset}; sandbox ${live.driver}; up to ${s.maxRecoveries} recoveries.`);
+    output.info(fork ? `Fork from step ${fork.nodeId}: ${task}` : `Supervised run: ${task}`);
+    output.info(`Model preset ${s.modelPreset}${s.modelPreset === 'demo' ? ` (scenario ${s.demoScenario})` : ''}; sandbox ${live.driver}; up to ${s.maxRecoveries} recoveries.`);
 
     const hold = this.deps.store.trackRun();
     try {
@@ -115,10 +130,10 @@ export class RunController implements vscode.Disposable {
         { location: vscode.ProgressLocation.Notification, title: 'NemoCognition', cancellable: true },
         async (progress, token) => {
           token.onCancellationRequested(() => this.cancel());
-          progress.report({ message: `Starting: ${task}` });
+          progress.report({ message: fork ? `Forking: ${task}` : `Starting: ${task}` });
           if (s.modelPreset === 'demo') {
-            this.narrate(`Starting the offline demo model (scenario ${'deny-and-recover'})…`, Date.now());
-            demo = await startDemoEndpoint();
+            this.narrate(`Starting the offline demo model: it plays the scripted scenario "${s.demoScenario}", whatever the task says.`, Date.now());
+            demo = await startDemoEndpoint(s.demoScenario);
           }
           const model = demo?.endpoint ?? { baseUrl: s.modelEndpoint, model: s.modelId, apiKey, reasoning: s.reasoning };
           const opts: SupervisedRunOptions = {
@@ -150,19 +165,22 @@ export class RunController implements vscode.Disposable {
                 }
               : {}),
           };
-          const summary = await runSupervisedAgent(opts, {
-            narration: (text, at) => {
+          const listener = {
+            narration: (text: string, at: number) => {
               this.narrate(text, at);
-              progress.report({ message: text.length > 120 ? text.slice(0, 119) + '…' : text });
+              if (!isAgentLogLine(text)) progress.report({ message: text.length > 120 ? text.slice(0, 119) + '…' : text });
             },
-            phase: (phase, message) => this.setPhase(phase, message),
-            warning: (text) => {
+            phase: (phase: LiveRun['phase'], message: string) => this.setPhase(phase, message),
+            warning: (text: string) => {
               output.warn(text);
               void vscode.window.showWarningMessage(`NemoCognition: ${text}`, 'Show Output').then((c) => c && output.show(true));
             },
-            branch: (b) => this.onBranch(b),
-            node: (n) => this.onNodeEvent(n),
-          });
+            branch: (b: Branch) => this.onBranch(b),
+            node: (n: Node) => this.onNodeEvent(n),
+          };
+          const summary = fork
+            ? await forkSupervisedAgent({ ...opts, nodeId: fork.nodeId, instruction: fork.instruction }, listener)
+            : await runSupervisedAgent(opts, listener);
           live.setRun(summary.run);
           const detail = live.detail();
           if (detail) this.detailChanged.fire(detail);
@@ -188,8 +206,10 @@ export class RunController implements vscode.Disposable {
   }
 
   private narrate(text: string, at: number): void {
-    const line = this.live?.addNarration(text, at) ?? { at, text };
     this.deps.output.info(text);
+    // The agent's own log lines stay in the output channel: in the narration they read like errors of the run.
+    if (isAgentLogLine(text)) return;
+    const line = this.live?.addNarration(text, at) ?? { at, text };
     this.narrated.fire(line);
   }
 
@@ -214,13 +234,19 @@ export class RunController implements vscode.Disposable {
   private onNodeEvent(n: Node): void {
     const live = this.live;
     if (!live) return;
+    const isNew = !live.getNode(n.id);
     live.addNode(n);
     this.nodeChanged.fire(live.getNode(n.id)!);
+    // The phase line says what the agent is doing now, not what it did first.
+    if (isNew && (live.phase === 'agent' || live.phase === 'recovering')) {
+      live.message = stepMessage(n, live.getBranch(n.branchId)?.label, live.stepCount());
+      this.activeChanged.fire(live.view());
+    }
   }
 
   private report(summary: RunSummary): void {
     const { output } = this.deps;
-    const facts = `${summary.branches.length} branch(es), ${summary.toolCalls} tool call(s), ${summary.snapshots} snapshot(s), ${summary.denials} denial(s), ${summary.recoveries} recovery(ies)`;
+    const facts = runFacts(summary);
     output.info(`Run ${summary.run.id} ended as ${summary.run.status}: ${facts}.`);
     for (const e of summary.enforcement ?? []) {
       output.info(`  ${e.branch}: supervision ${e.supervision}; sandbox ${e.attested ? 'attested' : 'NOT attested'} (${e.label}); layers: ${e.layers.join(', ') || 'none'}; network: ${e.networkRule}`);

@@ -4,7 +4,14 @@
  * starts the scripted demo model shipped in the core and points the run at it.
  */
 import type { ModelEndpoint, RunListener, RunSummary, SupervisedRunOptions } from '../../core/run/api';
+import type { ForkRunOptions } from '../../core/run/supervisor';
 import { ensureAgentRuntimeForRun } from '../runtime/ensureRuntime';
+
+export async function forkSupervisedAgent(opts: ForkRunOptions, listener: RunListener): Promise<RunSummary> {
+  await ensureAgentRuntimeForRun({ ...opts, task: '' }, (text) => listener.narration?.(text, Date.now()));
+  const { forkSupervised } = await import('../../core/run/supervisor');
+  return forkSupervised(opts, listener);
+}
 
 export async function runSupervisedAgent(opts: SupervisedRunOptions, listener: RunListener): Promise<RunSummary> {
   // Points the core at the configured runtime folder; offers the install when it is missing.
@@ -18,10 +25,8 @@ export interface DemoEndpoint {
   close(): Promise<void>;
 }
 
-export const DEMO_SCENARIO = 'deny-and-recover';
-
-export async function startDemoEndpoint(): Promise<DemoEndpoint> {
+export async function startDemoEndpoint(scenario: string): Promise<DemoEndpoint> {
   const { startDemoModel } = await import('../../core/demo');
-  const m = await startDemoModel({ scenario: DEMO_SCENARIO });
+  const m = await startDemoModel({ scenario });
   return { endpoint: { baseUrl: m.baseUrl, model: m.model, reasoning: 'off' }, close: () => m.close() };
 }

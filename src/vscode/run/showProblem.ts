@@ -26,6 +26,13 @@ export async function runProblemAction(a: ProblemAction): Promise<void> {
     case 'Open Replay':
       await vscode.commands.executeCommand(COMMANDS.openReplay);
       return;
+    case 'Install Agent Runtime':
+      await vscode.commands.executeCommand(COMMANDS.installAgentRuntime);
+      return;
+    case 'Open Runtime Setting':
+      // The one setting that matters here, not the whole list.
+      await vscode.commands.executeCommand('workbench.action.openSettings', 'nemocognition.agent.runtimeDir');
+      return;
     case 'Manage Workspace Trust':
       await vscode.commands.executeCommand('workbench.trust.manage');
       return;

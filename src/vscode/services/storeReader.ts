@@ -3,5 +3,17 @@ import type { Store } from '../../core/store/store';
 
 export type StoreReader = Pick<
   Store,
-  'listRuns' | 'getRun' | 'branchesOf' | 'getBranch' | 'nodesOfRun' | 'nodesOfBranch' | 'getNode' | 'spansOfNode' | 'snapshotOfNode' | 'snapshot' | 'attributionFor' | 'attributionStepsOf'
+  | 'listRuns'
+  | 'getRun'
+  | 'branchesOf'
+  | 'getBranch'
+  | 'nodesOfRun'
+  | 'nodesOfBranch'
+  | 'getNode'
+  | 'spansOfNode'
+  | 'snapshotOfNode'
+  | 'snapshot'
+  | 'attributionFor'
+  | 'attributionHistoryFor'
+  | 'attributionStepsOf'
 >;

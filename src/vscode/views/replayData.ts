@@ -4,6 +4,7 @@
  * its listener events arrive before the read-only store catches up.
  */
 import type { Branch, Node, Run } from '../../core/model/types';
+import { ownSnapshot } from '../../core/replay/stepState';
 import type { NodeDetail, RunDetail, SpanView } from '../../protocol/replay';
 import type { LiveRun } from '../run/liveRun';
 import type { StoreReader } from '../services/storeReader';
@@ -51,14 +52,16 @@ export function nodeDetail(store: StoreReader | undefined, live: LiveRun | undef
 }
 
 /**
- * The snapshot that shows the workspace as of `node`: its own, or else the
- * latest earlier snapshot in its branch (a step without a snapshot changed
- * nothing on disk by itself).
+ * The snapshot that shows the workspace as of `node`, as the Replay view's
+ * "Files changed" shows it (core/replay/stepState): a tool call's post-call
+ * snapshot, a node's own snapshot, or else the latest earlier one in its
+ * branch (a step without a snapshot changed nothing on disk by itself).
  */
 export function snapshotForNode(nodesOfRun: readonly Node[], node: Node): { snapshotId: string; fromNodeId: string } | undefined {
-  if (node.snapshotId) return { snapshotId: node.snapshotId, fromNodeId: node.id };
-  const earlier = nodesOfRun.filter((n) => n.branchId === node.branchId && n.seq < node.seq && n.snapshotId).sort((a, b) => b.seq - a.seq)[0];
-  return earlier?.snapshotId ? { snapshotId: earlier.snapshotId, fromNodeId: earlier.id } : undefined;
+  const own = ownSnapshot(node);
+  if (own) return { snapshotId: own, fromNodeId: node.id };
+  const earlier = nodesOfRun.filter((n) => n.branchId === node.branchId && n.seq < node.seq && ownSnapshot(n)).sort((a, b) => b.seq - a.seq)[0];
+  return earlier ? { snapshotId: ownSnapshot(earlier)!, fromNodeId: earlier.id } : undefined;
 }
 
 /** The result of a branch: its last snapshot. */

@@ -9,6 +9,8 @@ export interface ReplayHtmlParts {
   nonce: string;
   scriptUri: string;
   styleUri: string;
+  /** codicon.css (the font the @vscode-elements icons and the DAG glyphs use); the link id is the one vscode-icon looks for. */
+  codiconUri?: string;
 }
 
 function attr(s: string): string {
@@ -23,7 +25,7 @@ export function renderReplayHtml(p: ReplayHtmlParts): string {
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${attr(buildCsp(p.cspSource, p.nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" nonce="${nonce}" href="${attr(p.styleUri)}">
+${p.codiconUri ? `<link rel="stylesheet" nonce="${nonce}" id="vscode-codicon-stylesheet" href="${attr(p.codiconUri)}">\n` : ''}<link rel="stylesheet" nonce="${nonce}" href="${attr(p.styleUri)}">
 <title>NemoCognition Replay</title>
 </head>
 <body>

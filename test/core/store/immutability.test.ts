@@ -99,3 +99,48 @@ describe('store/immutability: a sealed branch cannot change', () => {
     await assertRefused(s.append(node('n3', 'r1', 'b1')), /sealed/);
   });
 });
+
+describe('store/immutability: resuming an ended run for a fork', () => {
+  let dir: string;
+  let s: Store;
+  beforeEach(async () => {
+    dir = tmpDir('nc-resume-');
+    s = await Store.open(dir, { wasmPath });
+    await s.append(runStarted('r1'));
+    await s.append(branchOpened('b1', 'r1'));
+    await s.append(node('n1', 'r1', 'b1', { endTime: 1_700_000_001_500, status: 'ok' }));
+    await s.append({ type: 'branch.sealed', branchId: 'b1', status: 'failed', reason: 'denied', at: 1_700_000_002_000 });
+    await s.append({ type: 'run.ended', runId: 'r1', status: 'failed', at: 1_700_000_003_000 });
+  });
+  afterEach(async () => {
+    await s.close();
+    rmDir(dir);
+  });
+
+  it('refuses a new branch on an ended run until it is resumed; then forks, and the sealed branch stays sealed', async () => {
+    await assert.rejects(s.append(branchOpened('b2', 'r1', 'n1', 'b1')), /has ended/);
+    await s.append({ type: 'run.resumed', runId: 'r1', at: 1_700_000_004_000, reason: 'fork from n1', meta: { 'nemocognition.owner.pid': 42 } });
+    assert.equal(s.getRun('r1')!.status, 'running');
+    assert.equal(s.getRun('r1')!.endedAt, null);
+    assert.equal(s.getRun('r1')!.meta['nemocognition.owner.pid'], 42);
+    await s.append(branchOpened('b2', 'r1', 'n1', 'b1'));
+    await assert.rejects(s.append(node('n9', 'r1', 'b1')), /sealed \(failed\) and immutable/);
+    await s.append(node('m1', 'r1', 'b2', { endTime: 1_700_000_005_000 }));
+    await s.append({ type: 'branch.sealed', branchId: 'b2', status: 'completed', reason: 'done', at: 1_700_000_006_000 });
+    await s.append({ type: 'run.ended', runId: 'r1', status: 'completed', at: 1_700_000_007_000 });
+    // The same state comes back from the journal alone.
+    await s.close();
+    fs.rmSync(path.join(dir, 'store.sqlite'));
+    s = await Store.open(dir, { wasmPath });
+    assert.equal(s.getRun('r1')!.status, 'completed');
+    assert.deepEqual(s.branchesOf('r1').map((b) => [b.id, b.status]), [['b1', 'failed'], ['b2', 'completed']]);
+  });
+
+  it('refuses resuming a running or unknown run, and a resume without a reason', async () => {
+    await s.append({ type: 'run.resumed', runId: 'r1', at: 1, reason: 'fork', meta: {} });
+    await assert.rejects(s.append({ type: 'run.resumed', runId: 'r1', at: 2, reason: 'fork', meta: {} }), /still running/);
+    await assert.rejects(s.append({ type: 'run.resumed', runId: 'nope', at: 2, reason: 'fork', meta: {} }), /does not exist/);
+    await s.append({ type: 'run.ended', runId: 'r1', status: 'failed', at: 3 });
+    await assert.rejects(s.append({ type: 'run.resumed', runId: 'r1', at: 4, reason: '', meta: {} }), /reason must be/);
+  });
+});

@@ -89,12 +89,20 @@ export async function runCommand(page: Page, title: string, timeoutMs = 60_000):
   }
 }
 
-/** Clicks NemoCognition's activity-bar icon unless its side bar is already showing. */
+/**
+ * Clicks NemoCognition's activity-bar icon unless its side bar is already showing. The icon toggles: a
+ * side bar still being restored after a reload (there, but its title not yet visible) is closed by the
+ * click, so a click that does not show the view within a few seconds is followed by another.
+ */
 export async function openNemoCognitionView(page: Page): Promise<void> {
   const item = page.locator('.activitybar .action-item a[aria-label^="NemoCognition"], .activitybar .action-item[aria-label^="NemoCognition"]').first();
   await item.waitFor({ state: 'visible', timeout: 30_000 });
   const sidebarTitle = page.locator('.part.sidebar .composite.title', { hasText: /NemoCognition/i });
-  if (!(await sidebarTitle.isVisible().catch(() => false))) await item.click();
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (await sidebarTitle.isVisible().catch(() => false)) return;
+    await item.click();
+    if (await sidebarTitle.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false)) return;
+  }
   await sidebarTitle.waitFor({ state: 'visible', timeout: 10_000 });
 }
 

@@ -12,6 +12,7 @@ export function run(): Promise<void> {
     require('./apiKeyStore.suite');
     require('./checkSetup.suite');
     require('./runRestoreGutter.suite');
+    require('./exports.suite');
     require('./phoenixMirror.suite');
     require('./hostileWorkspace.suite');
   }, __dirname);

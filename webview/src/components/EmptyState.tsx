@@ -1,14 +1,23 @@
 /** What the view shows before there is anything to replay: how to start. */
-import type { StoreStatus } from '../../../src/protocol/replay';
+import type { HostCapabilities, StoreStatus } from '../../../src/protocol/replay';
 import type { Bridge } from '../host/bridge';
 
 interface Props {
   bridge: Bridge;
   store: { status: StoreStatus; message: string | null };
   modelPreset: string;
+  capabilities: HostCapabilities;
 }
 
-export function EmptyState({ bridge, store, modelPreset }: Props) {
+export function EmptyState({ bridge, store, modelPreset, capabilities }: Props) {
+  if (!capabilities.run) {
+    return (
+      <section class="nc-empty" aria-label="No runs">
+        <h2>No recorded runs</h2>
+        <p>This replay holds no run.</p>
+      </section>
+    );
+  }
   if (store.status === 'no-workspace') {
     return (
       <section class="nc-empty" aria-label="No workspace">
@@ -51,6 +60,13 @@ export function EmptyState({ bridge, store, modelPreset }: Props) {
           Settings
         </vscode-button>
       </div>
+      <p class="nc-muted">
+        Something not working?{' '}
+        <button type="button" class="nc-link" onClick={() => bridge.command({ type: 'checkSetup' })}>
+          Check Setup
+        </button>{' '}
+        tests the agent runtime, the sandbox and the model endpoint, and says what to fix.
+      </p>
     </section>
   );
 }

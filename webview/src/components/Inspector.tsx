@@ -1,88 +1,58 @@
 /**
- * The selected step's recorded facts, as text. Attribute values come from the
- * model and tools: they are rendered as text nodes only, never as HTML.
+ * The inspector's tabs for the step at the playhead: Steps (the list), Model,
+ * Policy, Audit log, Memory, Files, Narration, Attributes. A WAI-ARIA tablist
+ * (←/→/Home/End move between tabs) whose headers wrap in a narrow side bar
+ * instead of being cut off. Only the open tab renders: a playhead moving at
+ * 8× redraws one pane, not eight.
  */
-import type { Node } from '../../../src/core/model/types';
-import type { NodeDetail } from '../../../src/protocol/replay';
-import { attrText, formatDuration, formatTime, KIND_LABEL } from '../model/format';
+import type { ComponentChildren } from 'preact';
+import { INSPECTOR_TABS, type InspectorTab } from '../../../src/protocol/replay';
 
-interface Props {
-  node: Node | null;
-  detail: NodeDetail | null;
-  error: string | null;
-  onRestore(nodeId: string): void;
-  onOpenDiff(nodeId: string): void;
-}
+export const TAB_LABELS: Record<InspectorTab, string> = {
+  steps: 'Steps',
+  model: 'Model',
+  policy: 'Policy',
+  audit: 'Audit log',
+  memory: 'Memory',
+  files: 'Files',
+  narration: 'Narration',
+  attributes: 'Attributes',
+};
 
-export function Inspector({ node, detail, error, onRestore, onOpenDiff }: Props) {
-  if (!node) return <p class="nc-muted nc-pad">Select a step to see what was recorded for it.</p>;
-  const n = detail?.node.id === node.id ? detail.node : node;
-  const attrs = Object.entries(n.attributes).sort(([a], [b]) => a.localeCompare(b));
+export function InspectorTabs({ tab, onTab, render }: { tab: InspectorTab; onTab(t: InspectorTab): void; render(t: InspectorTab): ComponentChildren }) {
+  const move = (e: KeyboardEvent) => {
+    const i = INSPECTOR_TABS.indexOf(tab);
+    const next =
+      e.key === 'ArrowRight' ? INSPECTOR_TABS[(i + 1) % INSPECTOR_TABS.length] : e.key === 'ArrowLeft' ? INSPECTOR_TABS[(i - 1 + INSPECTOR_TABS.length) % INSPECTOR_TABS.length] : e.key === 'Home' ? INSPECTOR_TABS[0] : e.key === 'End' ? INSPECTOR_TABS[INSPECTOR_TABS.length - 1] : undefined;
+    if (!next) return;
+    e.preventDefault();
+    e.stopPropagation();
+    onTab(next);
+    (e.currentTarget as HTMLElement).querySelector<HTMLElement>(`#nc-tab-${next}`)?.focus();
+  };
   return (
-    <section class="nc-inspector" aria-label={`Step ${n.name}`}>
-      <h3 class="nc-inspector-title">{n.name}</h3>
-      <dl class="nc-facts">
-        <dt>Kind</dt>
-        <dd>{KIND_LABEL[n.kind].label}</dd>
-        <dt>Status</dt>
-        <dd>{n.status}</dd>
-        <dt>Started</dt>
-        <dd>{formatTime(n.startTime)}</dd>
-        <dt>Duration</dt>
-        <dd>{formatDuration(n.endTime === null ? null : n.endTime - n.startTime)}</dd>
-        <dt>Step</dt>
-        <dd>#{n.seq + 1}</dd>
-        {n.snapshotId ? (
-          <>
-            <dt>Snapshot</dt>
-            <dd>
-              <code>{n.snapshotId}</code>
-            </dd>
-          </>
-        ) : null}
-      </dl>
-      {n.snapshotId ? (
-        <div class="nc-actions">
-          <vscode-button onClick={() => onOpenDiff(n.id)}>Compare with workspace</vscode-button>
-          <vscode-button secondary onClick={() => onRestore(n.id)}>
-            Restore into workspace
-          </vscode-button>
-        </div>
-      ) : null}
-      {error ? (
-        <p class="nc-error" role="alert">
-          {error}
-        </p>
-      ) : null}
-      <h4>Attributes</h4>
-      {attrs.length === 0 ? (
-        <p class="nc-muted">None recorded.</p>
-      ) : (
-        <table class="nc-attrs">
-          <tbody>
-            {attrs.map(([k, v]) => (
-              <tr key={k}>
-                <th scope="row">{k}</th>
-                <td>
-                  <pre>{attrText(v)}</pre>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      {detail && detail.node.id === n.id && detail.spans.length > 0 ? (
-        <>
-          <h4>Spans</h4>
-          <ul class="nc-spans">
-            {detail.spans.map((s) => (
-              <li key={s.spanId}>
-                <code>{s.kind}</code> {s.name} <span class="nc-muted">{s.spanId}</span>
-              </li>
-            ))}
-          </ul>
-        </>
-      ) : null}
-    </section>
+    <div class="nc-tabs">
+      <div class="nc-tablist" role="tablist" aria-label="Inspector" onKeyDown={move}>
+        {INSPECTOR_TABS.map((t) => (
+          <button
+            key={t}
+            type="button"
+            role="tab"
+            id={`nc-tab-${t}`}
+            class="nc-tab"
+            data-tab={t}
+            aria-selected={t === tab}
+            aria-controls="nc-tabpanel"
+            tabIndex={t === tab ? 0 : -1}
+            onClick={() => onTab(t)}
+          >
+            {TAB_LABELS[t]}
+          </button>
+        ))}
+      </div>
+      <div class="nc-tabpanel" id="nc-tabpanel" role="tabpanel" aria-labelledby={`nc-tab-${tab}`} data-tab={tab}>
+        {render(tab)}
+      </div>
+    </div>
   );
 }

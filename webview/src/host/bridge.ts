@@ -8,7 +8,7 @@ import {
   PROTOCOL_VERSION,
   RESULT_GUARDS,
   isHostMessage,
-  isUiState,
+  upgradeUiState,
   type HostMessage,
   type RequestMethod,
   type RequestResults,
@@ -82,8 +82,7 @@ export function createBridge(api: VsCodeWebviewApi, win: Pick<Window, 'addEventL
       return () => handlers.delete(handler);
     },
     loadUiState() {
-      const s = api.getState();
-      return isUiState(s) ? s : EMPTY_UI_STATE;
+      return upgradeUiState(api.getState()) ?? EMPTY_UI_STATE;
     },
     saveUiState: (s) => api.setState(s),
   };

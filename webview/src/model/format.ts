@@ -20,18 +20,26 @@ export function formatDuration(ms: number | null): string {
   return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
-/** A glyph and a label per node kind: the glyph is decoration, the label is what screen readers hear. */
-export const KIND_LABEL: Record<NodeKind, { glyph: string; label: string }> = {
-  model_call: { glyph: '✳', label: 'Model call' },
-  tool_call: { glyph: '⚙', label: 'Tool call' },
-  policy_decision: { glyph: '⊘', label: 'Policy decision' },
-  checkpoint: { glyph: '◉', label: 'Snapshot' },
-  memory_update: { glyph: '▤', label: 'Memory update' },
-  recovery: { glyph: '↺', label: 'Recovery' },
-  narration: { glyph: '✎', label: 'Narration' },
-  agent_turn: { glyph: '▶', label: 'Agent turn' },
-  error: { glyph: '✖', label: 'Error' },
+/**
+ * A codicon and a label per node kind: the icon is decoration, the label is
+ * what screen readers hear. `char` is the icon's code point in the codicon
+ * font, for the DAG's SVG glyphs.
+ */
+export const KIND_LABEL: Record<NodeKind, { icon: string; char: string; label: string }> = {
+  model_call: { icon: 'sparkle', char: '\uec10', label: 'Model call' },
+  tool_call: { icon: 'tools', char: '\ueb6d', label: 'Tool call' },
+  policy_decision: { icon: 'shield', char: '\ueb53', label: 'Policy decision' },
+  checkpoint: { icon: 'device-camera', char: '\ueada', label: 'Snapshot' },
+  memory_update: { icon: 'book', char: '\ueaa4', label: 'Memory update' },
+  recovery: { icon: 'debug-restart', char: '\uead2', label: 'Recovery' },
+  narration: { icon: 'comment', char: '\uea6b', label: 'Narration' },
+  agent_turn: { icon: 'robot', char: '\uec20', label: 'Agent turn' },
+  error: { icon: 'error', char: '\uea87', label: 'Error' },
 };
+/** A denial's glyph (a policy decision that said no). */
+export const DENIAL_ICON = { icon: 'circle-slash', char: '\ueabd', label: 'Denied' };
+/** A user's fork (a recovery node carrying the fork's instruction). */
+export const FORK_ICON = { icon: 'repo-forked', char: '\uea63', label: 'Fork' };
 
 /** Attribute values as plain text for the inspector (never HTML). */
 export function attrText(v: unknown, max = 4000): string {

@@ -4,6 +4,9 @@
  * reads top to bottom without times going backwards; the branches forked from
  * it (recoveries) follow its last step, one level deeper, each saying which
  * step it forked from. Failed branches are never hidden: they are the evidence.
+ * An agent turn is recorded when it ends but started before the steps it
+ * holds: it is listed where it started, with the steps that fall within it
+ * nested under it, so times never go backwards down the list.
  */
 import type { Branch, Node } from '../../../src/core/model/types';
 import type { RunDetail } from '../../../src/protocol/replay';
@@ -58,8 +61,8 @@ export function buildRows(detail: RunDetail, collapsed: ReadonlySet<string>): Ro
     rows.push({ type: 'branch', key: `b:${branch.id}`, branch, depth, nodeCount: nodes.length, collapsed: isCollapsed, forkedFrom });
     if (!isCollapsed) {
       const byId = new Map(nodes.map((n) => [n.id, n]));
-      for (const node of nodes) {
-        rows.push({ type: 'node', key: `n:${node.id}`, node, depth: depth + 1 + nestingOf(node, byId), forks: forksOfNode.get(node.id) ?? 0 });
+      for (const { node, inTurn } of withTurnsFirst(nodes)) {
+        rows.push({ type: 'node', key: `n:${node.id}`, node, depth: depth + 1 + (inTurn ? 1 : 0) + nestingOf(node, byId), forks: forksOfNode.get(node.id) ?? 0 });
       }
     }
     // Folding a branch keeps its recoveries in view: they are where the run went on.
@@ -69,6 +72,28 @@ export function buildRows(detail: RunDetail, collapsed: ReadonlySet<string>): Ro
   // Branches unreachable from a root (only possible in a malformed store) are still shown.
   for (const b of detail.branches) if (!seen.has(b.id)) emit(b, 0);
   return rows;
+}
+
+/** A branch's nodes by seq, each agent turn moved up to where it started, the steps within it marked. */
+export function withTurnsFirst(bySeq: readonly Node[]): Array<{ node: Node; inTurn: boolean }> {
+  const turns = bySeq.filter((n) => n.kind === 'agent_turn').sort((a, b) => a.startTime - b.startTime);
+  if (turns.length === 0) return bySeq.map((node) => ({ node, inTurn: false }));
+  const out: Array<{ node: Node; inTurn: boolean }> = [];
+  let t = 0;
+  let open: Node | null = null; // the latest turn listed
+  for (const n of bySeq) {
+    if (n.kind === 'agent_turn') continue;
+    // A turn goes in just before the first step that starts within or after it; never before the branch's
+    // starting snapshot, but first in a branch that has none (a pair's later turns start with a model call).
+    while (t < turns.length && turns[t]!.startTime <= n.startTime && (out.length > 0 || n.kind !== 'checkpoint')) {
+      open = turns[t++]!;
+      out.push({ node: open, inTurn: false });
+    }
+    const within = !!open && open.startTime <= n.startTime && (open.endTime === null || n.startTime <= open.endTime);
+    out.push({ node: n, inTurn: within });
+  }
+  while (t < turns.length) out.push({ node: turns[t++]!, inTurn: false });
+  return out;
 }
 
 /** How deep a node sits under other nodes of its branch (a policy decision under its tool call). */

@@ -5,7 +5,9 @@
 import type { Node, Run } from '../../../src/core/model/types';
 import {
   EMPTY_UI_STATE,
+  NO_CAPABILITIES,
   type ActiveRunView,
+  type HostCapabilities,
   type HostMessage,
   type NarrationLine,
   type ReplayUiState,
@@ -27,6 +29,10 @@ export interface ViewState {
   liveRunId: string | null;
   gutterEnabled: boolean;
   modelPreset: string;
+  capabilities: HostCapabilities;
+  phoenixEndpoint: string | null;
+  /** While a run is live, the playhead follows its newest step until the user moves it. */
+  follow: boolean;
   ui: ReplayUiState;
 }
 
@@ -42,6 +48,9 @@ export function initialState(ui: ReplayUiState = EMPTY_UI_STATE): ViewState {
     liveRunId: null,
     gutterEnabled: true,
     modelPreset: 'nim-nemotron',
+    capabilities: NO_CAPABILITIES,
+    phoenixEndpoint: null,
+    follow: true,
     ui,
   };
 }
@@ -49,8 +58,12 @@ export function initialState(ui: ReplayUiState = EMPTY_UI_STATE): ViewState {
 export type Action =
   | { type: 'host'; message: Exclude<HostMessage, { kind: 'reply' }> }
   | { type: 'selectRun'; runId: string }
-  | { type: 'selectNode'; nodeId: string | null }
+  /** `follow`: the user went to the newest step (End), so keep following. */
+  | { type: 'selectNode'; nodeId: string | null; follow?: boolean }
   | { type: 'toggleBranch'; branchId: string }
+  | { type: 'toggleHidden'; branchId: string }
+  | { type: 'setCompare'; compare: [string, string] | null }
+  | { type: 'setUi'; patch: Partial<Pick<ReplayUiState, 'speed' | 'compressGaps' | 'filesMode' | 'tab'>> }
   | { type: 'detailLoaded'; detail: RunDetail | null };
 
 export function reduce(s: ViewState, a: Action): ViewState {
@@ -59,7 +72,15 @@ export function reduce(s: ViewState, a: Action): ViewState {
       if (s.ui.selectedRunId === a.runId) return s;
       return { ...s, ui: { ...s.ui, selectedRunId: a.runId, selectedNodeId: null } };
     case 'selectNode':
-      return { ...s, ui: { ...s.ui, selectedNodeId: a.nodeId } };
+      return { ...s, follow: a.follow ?? false, ui: { ...s.ui, selectedNodeId: a.nodeId } };
+    case 'toggleHidden': {
+      const hidden = s.ui.hidden.includes(a.branchId) ? s.ui.hidden.filter((b) => b !== a.branchId) : [...s.ui.hidden, a.branchId];
+      return { ...s, ui: { ...s.ui, hidden } };
+    }
+    case 'setCompare':
+      return { ...s, ui: { ...s.ui, compare: a.compare } };
+    case 'setUi':
+      return { ...s, ui: { ...s.ui, ...a.patch } };
     case 'toggleBranch': {
       const collapsed = s.ui.collapsed.includes(a.branchId) ? s.ui.collapsed.filter((b) => b !== a.branchId) : [...s.ui.collapsed, a.branchId];
       return { ...s, ui: { ...s.ui, collapsed } };
@@ -89,6 +110,9 @@ function onHost(s: ViewState, m: Exclude<HostMessage, { kind: 'reply' }>): ViewS
       liveRunId: b.active?.runId ?? (b.narration.length ? s.liveRunId : null),
       gutterEnabled: b.gutterEnabled,
       modelPreset: b.modelPreset,
+      capabilities: b.capabilities,
+      phoenixEndpoint: b.phoenixEndpoint,
+      follow: b.active !== null && !s.ui.selectedNodeId,
       ui: { ...s.ui, selectedRunId },
     };
   }
@@ -103,9 +127,16 @@ function onHost(s: ViewState, m: Exclude<HostMessage, { kind: 'reply' }>): ViewS
       if (s.ui.selectedRunId && s.ui.selectedRunId !== n.detail.run.id) return { ...s, runs };
       return { ...s, runs, detail: n.detail, ui: { ...s.ui, selectedRunId: n.detail.run.id } };
     }
-    case 'nodeAppended':
+    case 'nodeAppended': {
       if (!s.detail || s.detail.run.id !== n.node.runId) return s;
-      return { ...s, detail: { ...s.detail, nodes: upsertNode(s.detail.nodes, n.node) } };
+      const isNew = !s.detail.nodes.some((x) => x.id === n.node.id);
+      const detail = { ...s.detail, nodes: upsertNode(s.detail.nodes, n.node) };
+      // Following a live run: the playhead moves to a new step, never back in time (an agent turn is
+      // appended when it ends but starts at the turn's start), and never onto a hidden branch.
+      const current = s.ui.selectedNodeId ? s.detail.nodes.find((x) => x.id === s.ui.selectedNodeId) : undefined;
+      const follows = s.follow && isNew && !s.ui.hidden.includes(n.node.branchId) && (!current || n.node.startTime >= current.startTime);
+      return follows ? { ...s, detail, ui: { ...s.ui, selectedNodeId: n.node.id } } : { ...s, detail };
+    }
     case 'narration': {
       const narration = [...s.narration, n.line];
       return { ...s, narration: narration.length > MAX_NARRATION ? narration.slice(-MAX_NARRATION) : narration };
@@ -118,16 +149,18 @@ function onHost(s: ViewState, m: Exclude<HostMessage, { kind: 'reply' }>): ViewS
       // A run that just got its id is what the user wants to watch: follow it.
       const newRunId = n.active?.runId;
       if (newRunId && newRunId !== s.active?.runId && newRunId !== s.ui.selectedRunId) {
-        return { ...base, active: n.active, liveRunId, detail: null, ui: { ...s.ui, selectedRunId: newRunId, selectedNodeId: null } };
+        return { ...base, active: n.active, liveRunId, follow: true, detail: null, ui: { ...s.ui, selectedRunId: newRunId, selectedNodeId: null } };
       }
-      return { ...base, active: n.active, liveRunId };
+      // A run (or a fork) starting: follow it.
+      const starting = n.active !== null && s.active === null;
+      return { ...base, active: n.active, liveRunId, follow: starting ? true : s.follow };
     }
     case 'revealNode':
       return { ...s, ui: { ...s.ui, selectedRunId: n.runId, selectedNodeId: n.nodeId } };
     case 'storeStatus':
       return { ...s, store: { status: n.status, message: n.message } };
     case 'settingsChanged':
-      return { ...s, gutterEnabled: n.gutterEnabled, modelPreset: n.modelPreset };
+      return { ...s, gutterEnabled: n.gutterEnabled, modelPreset: n.modelPreset, phoenixEndpoint: n.phoenixEndpoint };
   }
 }
 

@@ -1,4 +1,4 @@
-import type { OpenClawPaths } from './config';
+import { AGENT_ID, type OpenClawPaths } from './config';
 import { ENV_HOOK_TIMEOUT, ENV_SECRET, ENV_SECRET_FILE, ENV_SOCKET } from './plugin/protocol';
 import type { AgentRuntime } from './runtime';
 
@@ -36,6 +36,8 @@ export interface AgentTurnSpec {
   paths: OpenClawPaths;
   sessionId: string;
   task: string;
+  /** Which configured agent runs the turn (`--agent`); default "main". */
+  agentId?: string;
   thinking?: ThinkingLevel;
   /** OpenClaw's own turn timeout (`--timeout`, seconds); NemoCognition's runner has its own as well. */
   timeoutSeconds?: number;
@@ -49,10 +51,16 @@ export interface AgentTurnSpec {
 
 const SESSION_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
+function checkedAgentId(agentId = 'main'): string {
+  if (!AGENT_ID.test(agentId)) throw new Error(`Invalid OpenClaw agent id "${agentId}": use lowercase letters, digits and dashes, starting with a letter.`);
+  return agentId;
+}
+
 export function buildAgentCommand(spec: AgentTurnSpec): AgentCommand {
   if (!SESSION_ID.test(spec.sessionId)) throw new Error(`Invalid OpenClaw session id "${spec.sessionId}": use letters, digits, ".", "_" or "-" (at most 128).`);
   if (!spec.task.trim()) throw new Error('The task for the agent is empty.');
-  const argv = [spec.runtime.nodeBin, spec.runtime.openclawEntry, 'agent', '--local', '--agent', 'main', '--json', '--session-id', spec.sessionId, '-m', spec.task];
+  const agentId = checkedAgentId(spec.agentId);
+  const argv = [spec.runtime.nodeBin, spec.runtime.openclawEntry, 'agent', '--local', '--agent', agentId, '--json', '--session-id', spec.sessionId, '-m', spec.task];
   if (spec.thinking) {
     if (!THINKING_LEVELS.includes(spec.thinking)) throw new Error(`Unknown thinking level "${spec.thinking}" (use one of ${THINKING_LEVELS.join(', ')}).`);
     argv.push('--thinking', spec.thinking);
@@ -88,9 +96,9 @@ export function buildVersionCommand(runtime: AgentRuntime, paths: OpenClawPaths)
   return { argv: [runtime.nodeBin, runtime.openclawEntry, '--version'], env: agentEnv({ paths }), cwd: paths.workspaceDir };
 }
 
-/** OpenClaw's session key for `agent --agent main --session-id <id>` (seen in hook contexts: agent:main:explicit:<id>). */
-export function sessionKeyFor(sessionId: string): string {
-  return `agent:main:explicit:${sessionId}`;
+/** OpenClaw's session key for `agent --agent <agent> --session-id <id>` (seen in hook contexts and envelopes: agent:main:explicit:<id>). */
+export function sessionKeyFor(sessionId: string, agentId = 'main'): string {
+  return `agent:${checkedAgentId(agentId)}:explicit:${sessionId}`;
 }
 
 /**
@@ -99,11 +107,11 @@ export function sessionKeyFor(sessionId: string): string {
  * `exportRoot` should be a private folder: by default OpenClaw would write
  * into the current directory, i.e. the agent's workspace.
  */
-export function buildExportTrajectoryCommand(runtime: AgentRuntime, paths: OpenClawPaths, sessionId: string, exportRoot: string, name: string): AgentCommand {
+export function buildExportTrajectoryCommand(runtime: AgentRuntime, paths: OpenClawPaths, sessionId: string, exportRoot: string, name: string, agentId = 'main'): AgentCommand {
   if (!SESSION_ID.test(sessionId)) throw new Error(`Invalid OpenClaw session id "${sessionId}".`);
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(name)) throw new Error(`Invalid export name "${name}".`);
   return {
-    argv: [runtime.nodeBin, runtime.openclawEntry, 'sessions', 'export-trajectory', '--agent', 'main', '--session-key', sessionKeyFor(sessionId), '--workspace', exportRoot, '--output', name, '--json'],
+    argv: [runtime.nodeBin, runtime.openclawEntry, 'sessions', 'export-trajectory', '--agent', checkedAgentId(agentId), '--session-key', sessionKeyFor(sessionId, agentId), '--workspace', exportRoot, '--output', name, '--json'],
     env: agentEnv({ paths }),
     cwd: exportRoot,
   };

@@ -40,7 +40,14 @@ export interface OpenClawSetupInput {
   provider: ProviderSpec;
   /** Omit only for unsupervised runs (tests of the bridge itself). */
   plugin?: PluginSpec;
+  /**
+   * Several agents (ids for `--agent`) sharing the workspace, each with its
+   * own agent folder and sessions. Omit for the single default agent "main".
+   */
+  agents?: string[];
 }
+
+export const AGENT_ID = /^[a-z][a-z0-9-]{0,31}$/;
 
 export interface OpenClawPaths {
   rootDir: string;
@@ -52,7 +59,7 @@ export interface OpenClawPaths {
   pluginDir?: string;
   /** `<provider>/<model>`, as OpenClaw names the model. */
   modelRef: string;
-  /** OpenClaw's transcript database for agent "main". */
+  /** OpenClaw's transcript database for agent "main" (transcriptDbOf for another agent). */
   transcriptDb: string;
   logFile: string;
 }
@@ -71,6 +78,15 @@ export function buildOpenClawConfig(input: OpenClawSetupInput, pluginDir?: strin
     models: { providers: { [id]: { baseUrl: p.baseUrl, apiKey: p.apiKey, api: 'openai-completions', models: [model] } } },
     agents: { defaults: { model: { primary: `${id}/${p.model}` }, workspace: resolve(input.workspaceDir), skipBootstrap: true } },
   };
+  if (input.agents?.length) {
+    const bad = input.agents.find((a) => !AGENT_ID.test(a));
+    if (bad !== undefined) throw new Error(`Agent id "${bad}" must be lowercase letters, digits and dashes, starting with a letter.`);
+    // A roster of several agents must say so explicitly (OpenClaw 2026.9.6 refuses the config otherwise);
+    // all of them work in the one shared workspace.
+    const agents = config.agents as Record<string, unknown>;
+    agents.ownership = 'explicit';
+    agents.entries = Object.fromEntries(input.agents.map((id) => [id, { name: id, workspace: resolve(input.workspaceDir) }]));
+  }
   // Default is /tmp/openclaw/openclaw-<date>.log, shared by every OpenClaw of the machine.
   if (logFile) config.logging = { file: logFile };
   if (input.plugin && pluginDir) {
@@ -132,9 +148,14 @@ export function writeOpenClawSetup(input: OpenClawSetupInput): OpenClawPaths {
     workspaceDir: resolve(input.workspaceDir),
     pluginDir,
     modelRef: `${input.provider.id ?? DEFAULT_PROVIDER_ID}/${input.provider.model}`,
-    transcriptDb: join(stateDir, 'agents', 'main', 'agent', 'openclaw-agent.sqlite'),
+    transcriptDb: transcriptDbOf({ stateDir }),
     logFile,
   };
+}
+
+/** OpenClaw's transcript database of one agent. */
+export function transcriptDbOf(paths: Pick<OpenClawPaths, 'stateDir'>, agentId = 'main'): string {
+  return join(paths.stateDir, 'agents', agentId, 'agent', 'openclaw-agent.sqlite');
 }
 
 /**

@@ -3,7 +3,9 @@ import { denyAndRecover } from './denyAndRecover';
 import { destructive } from './destructive';
 import { envProbe } from './envProbe';
 import { hostile } from './hostile';
+import { hostileText } from './hostileText';
 import { malformedToolCall } from './malformedToolCall';
+import { pair } from './pair';
 import { timeout } from './timeout';
 import { twoRecoveries } from './twoRecoveries';
 
@@ -15,9 +17,11 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = Object.freeze({
   [twoRecoveries.name]: twoRecoveries,
   [envProbe.name]: envProbe,
   [hostile.name]: hostile,
+  [hostileText.name]: hostileText,
+  [pair.name]: pair,
 });
 
-export type ScenarioName = 'deny-and-recover' | 'destructive' | 'timeout' | 'malformed-tool-call' | 'two-recoveries' | 'env-probe' | 'hostile';
+export type ScenarioName = 'deny-and-recover' | 'destructive' | 'timeout' | 'malformed-tool-call' | 'two-recoveries' | 'env-probe' | 'hostile' | 'hostile-text' | 'pair';
 
 export function getScenario(name: string): Scenario {
   const s = SCENARIOS[name];
