@@ -161,7 +161,25 @@ function scanRawText(text: string, f: Findings, ctx: PathCtx): void {
 /** Longer command lines are read only this far: a reading must stay fast whatever the model sends. */
 export const MAX_COMMAND_CHARS = 32 * 1024;
 
+/**
+ * All readings of one tool call together (its command line, then what `eval`, `sh -c` and their
+ * substitutions run, recursively) read at most this many characters: nested `eval $(eval …)` made
+ * every level re-read every inner one, exponential in the nesting (found by `npm run fuzz`).
+ */
+export const MAX_SHELL_CHARS_PER_CALL = 4 * MAX_COMMAND_CHARS;
+const shellCharsRead = new WeakMap<Findings, number>();
+
 export function analyzeShell(command: string, f: Findings, depth = 0): void {
+  const read = shellCharsRead.get(f) ?? 0;
+  if (read + Math.min(command.length, MAX_COMMAND_CHARS) > MAX_SHELL_CHARS_PER_CALL) {
+    const w = 'nested commands too large to read whole';
+    if (!f.warnings.includes(w)) {
+      f.warnings.push(w);
+      f.unknown(w);
+    }
+    return;
+  }
+  shellCharsRead.set(f, read + Math.min(command.length, MAX_COMMAND_CHARS));
   if (command.length > MAX_COMMAND_CHARS) {
     f.warnings.push(`command is ${command.length} characters; only the first ${MAX_COMMAND_CHARS} were read`);
     f.unknown('command too long to read whole');

@@ -33,6 +33,15 @@ describe('issue 12: hostile tool calls for the classifier', () => {
     fast('glob 32K', 'exec', { command: 'rm -rf ' + '{a,'.repeat(10_000) });
   });
 
+  it('nested eval $(eval $(eval …)) is read within budget, and still flagged (npm run fuzz found 103 levels take 55 ms, 32 K characters seconds)', () => {
+    const nested = (n: number) => '$(eval '.repeat(n) + 'rm -rf /' + ')'.repeat(n);
+    const c = fast('eval x 103', 'exec', { command: nested(103) });
+    assert.ok(c.securitySensitive.score > 0, 'eval is security-relevant');
+    const big = fast('eval 32K', 'exec', { command: nested(4_000) });
+    assert.ok(big.parseWarnings.some((w) => /too large to read whole/.test(w)) || big.destructive.score > 0, 'what was not read is said');
+    fast('eval, truncated JSON', 'exec', `{"command": "${nested(4_000)}`);
+  });
+
   it('the rsync host regex: rsync + 32,000 characters (was 1.8 s)', () => {
     fast('rsync', 'exec', { command: 'rsync ' + 'a'.repeat(32_000) });
     fast('rsync spaces', 'exec', { command: `rsync '${'a '.repeat(16_000)}x'` });
