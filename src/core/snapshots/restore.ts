@@ -320,9 +320,33 @@ export async function applyPlanConcurrently(rootAbs: string, ops: readonly PlanO
   return { written, deleted: r.deleted, dirs: [...touched], files };
 }
 
+/**
+ * A write whose content is already in memory (most of them: small files), done synchronously: for a
+ * few hundred small files five awaited calls each cost more than the writes (on 2 cores, 107 ms of
+ * restore went to the thread pool's round trips, against git's direct writes).
+ */
+function heldWrite(o: Extract<PlanOp, { op: 'write' }>, abs: string, held: Buffer, opts: ApplyOptions): boolean {
+  const tmp = opts.fresh ? abs : tmpName(abs);
+  const fd = fs.openSync(tmp, WRITE_FLAGS, 0o600);
+  try {
+    let off = 0;
+    while (off < held.length) off += fs.writeSync(fd, held, off, held.length - off);
+    fs.fchmodSync(fd, o.entry.mode & 0o777);
+  } catch (e) {
+    fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+  fs.closeSync(fd);
+  if (tmp !== abs) fs.renameSync(tmp, abs);
+  return true;
+}
+
 /** One write, symlink or mode change, asynchronously; false when there was nothing to do (a replay). */
 async function contentOp(o: PlanOp, abs: string, store: ObjectStore, opts: ApplyOptions): Promise<boolean> {
   if (o.op === 'write') {
+    const inMemory = opts.blobs?.get(o.entry.hash);
+    if (inMemory) return heldWrite(o, abs, inMemory, opts);
     const tmp = opts.fresh ? abs : tmpName(abs);
     const fh = await fs.promises.open(tmp, WRITE_FLAGS, 0o600);
     try {
