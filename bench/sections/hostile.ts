@@ -45,6 +45,7 @@ const CASES: Case[] = [
   { name: 'chmod mode regex', tool: 'exec', params: () => ({ command: `chmod ${fill('o')} f` }) },
   { name: 'ssh host /:.*$/', tool: 'exec', params: () => ({ command: `ssh 'a.${fill(':')}\nx'` }) },
   { name: 'git clone host /[:/].*$/', tool: 'exec', params: () => ({ command: `git clone 'x@${fill(':')}\nx'` }) },
+  { name: 'exec: eval $(eval $(… nested (npm run fuzz, was exponential)', tool: 'exec', params: () => ({ command: `${fill('$(eval ')}x` }) },
   { name: 'broken JSON arguments (salvage)', tool: 'exec', params: () => `{"command": "${fill('\\a')}` },
   { name: 'write: eyJ- (jwt, was quadratic)', tool: 'write', params: () => ({ path: 'a.txt', content: fill('eyJ-') }) },
   { name: 'write: a.a.a. (url-credentials)', tool: 'write', params: () => ({ path: 'a.txt', content: fill('a.') }) },
