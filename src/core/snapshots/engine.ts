@@ -713,6 +713,10 @@ export class SnapshotEngine {
    * into is flushed once at the end. A restore killed half-way is completed by the next open
    * (see restoreJournal.ts). `phases` says where the time went.
    */
+  // TODO(nemocog): issue 14 asks restore to be at least 3x faster than `git read-tree -u --reset`; it is 0.7-2.1x
+  // (bench/RESULTS.md). Every phase is O(what differs); what is left is the safety snapshot, blob verification,
+  // temp-and-rename writes and per-folder fsyncs that git does not do. Candidates: write new files in place
+  // (the journal already completes a killed restore), verify blobs while writing, fsync folders in parallel.
   restore(id: string, root: string, opts: RestoreOptions = {}): Promise<RestoreResult> {
     return this.serial(() => this.restoreNow(id, root, opts));
   }
