@@ -14,9 +14,10 @@
  *
  * Exit code 1 when any property failed. Runs at low priority (nice 10): the machine may be shared.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, setPriority } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, setPriority, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { observing, slowest, type Target } from '../properties/harness';
 import { classifyTarget } from '../properties/targets/classify';
@@ -36,10 +37,12 @@ interface Args {
   seed: number | null;
   out: string | null;
   replay: { target: Target; property: number; seed: number; path: string | undefined } | null;
+  /** Internal: run as one target's own process and write its results here (see main). */
+  childReport: string | null;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { minutes: 1, targets: TARGETS, seed: null, out: null, replay: null };
+  const a: Args = { minutes: 1, targets: TARGETS, seed: null, out: null, replay: null, childReport: null };
   let replayTarget: string | null = null;
   let replayProperty = 0;
   let path: string | undefined;
@@ -61,6 +64,7 @@ function parseArgs(argv: string[]): Args {
     else if (flag === '--replay') replayTarget = val();
     else if (flag === '--property') replayProperty = Number(val());
     else if (flag === '--path') path = val();
+    else if (flag === '--child-report') a.childReport = resolve(val());
     else throw new Error(`Unknown option ${flag}. Options: --minutes N --targets ${TARGETS.map((t) => t.name).join(',')} --seed N --out FILE --replay TARGET --property I --seed S --path P`);
   }
   if (!(a.minutes > 0)) throw new Error('--minutes takes a positive number, e.g. --minutes 10.');
@@ -193,14 +197,48 @@ async function main(): Promise<void> {
   const started = new Date();
   const nextSeed = seeds(args.seed);
   const reports: PropertyReport[] = [];
-  console.log(`npm run fuzz: ${args.targets.map((t) => t.name).join(', ')}; ${args.minutes} min per target (${Math.round(args.minutes * args.targets.length)} min in all)`);
-  for (const target of args.targets) {
+  if (!args.childReport) console.log(`npm run fuzz: ${args.targets.map((t) => t.name).join(', ')}; ${args.minutes} min per target (${Math.round(args.minutes * args.targets.length)} min in all)`);
+  if (args.targets.length > 1 && !args.childReport) {
+    // Each target in its own process: an hour of one process's garbage ran V8 out of heap (exit 134),
+    // and a crash of one target must not cost the others' results.
+    const dir = mkdtempSync(join(tmpdir(), 'nc-fuzz-'));
+    try {
+      for (const target of args.targets) {
+        const file = join(dir, `${target.name}.json`);
+        const child = spawnSync(
+          process.execPath,
+          [...process.execArgv, process.argv[1]!, '--targets', target.name, '--minutes', String(args.minutes), ...(args.seed !== null ? ['--seed', String(nextSeed())] : []), '--child-report', file],
+          { stdio: 'inherit' },
+        );
+        let got: { reports: PropertyReport[]; slowest: Array<[string, { ms: number; bytes: number; sample: string }]> } | null = null;
+        try {
+          got = JSON.parse(readFileSync(file, 'utf8'));
+        } catch {
+          got = null;
+        }
+        if (!got) {
+          const why = child.signal ?? `exit ${child.status}`;
+          reports.push({ target: target.name, property: -1, name: `the target's process died (${why}) before its report`, runs: 0, batches: 0, ms: 0, failure: { seed: 0, path: '', size: '', counterexample: '', error: `process ended with ${why}` } });
+          continue;
+        }
+        reports.push(...got.reports);
+        for (const [k, v] of got.slowest) slowest.set(k, v as never);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  } else for (const target of args.targets) {
     const each = (args.minutes * 60_000) / target.properties.length;
     for (let i = 0; i < target.properties.length; i++) {
       const r = await fuzzProperty(target, i, each, nextSeed);
       reports.push(r);
       console.log(`  ${target.name} / ${r.name}: ${r.runs.toLocaleString('en-US')} cases, ${r.batches} seeds, ${(r.ms / 1000).toFixed(0)} s${r.failure ? ` — FAILED (seed ${r.failure.seed}, path ${r.failure.path})` : ''}`);
     }
+  }
+  if (args.childReport) {
+    writeFileSync(args.childReport, JSON.stringify({ reports, slowest: [...slowest.entries()] }));
+    if (reports.some((r) => r.failure)) process.exitCode = 1;
+    return;
   }
   const report = markdown(reports, args, started, Date.now() - started.getTime());
   console.log(`\n${report}`);
