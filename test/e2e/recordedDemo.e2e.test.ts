@@ -200,6 +200,9 @@ describe('e2e: a run recorded by `nemocog demo --headless`, replayed in the work
     }
     if (await pick.first().isVisible()) {
       await screenshot(page, '14-demo-compare-pick');
+      // A file the workspace has too (the recovery updated README.md), so both sides have text.
+      await page.locator('.quick-input-widget input.input').fill('README.md');
+      await pick.filter({ hasText: 'README.md' }).first().waitFor({ state: 'visible', timeout: 10_000 });
       await page.keyboard.press('Enter');
       await diff.first().waitFor({ state: 'visible', timeout: 20_000 });
     }

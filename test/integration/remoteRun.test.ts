@@ -16,6 +16,7 @@ import type { RunSummary } from '../../src/core/run/api';
 import { SshError } from '../../src/core/sandbox/ssh';
 import { sealOrphanedRuns } from '../../src/core/run/orphans';
 import { Store } from '../../src/core/store/store';
+import { StoreLockedError } from '../../src/core/store/errors';
 import { storeDirFor } from '../../src/core/store/paths';
 import { seedDemoWorkspace } from '../../src/cli/demoWorkspace';
 import { DEMO_TASK } from '../../src/cli/commands/demo';
@@ -129,7 +130,16 @@ describe('supervised run on a remote host over real OpenSSH', function () {
     const alive = () => processesMentioning(remoteWs).length > 0;
     for (let i = 0; i < 60 && alive(); i++) await new Promise((r) => setTimeout(r, 500));
     assert.equal(alive(), false, 'the remote supervisor and its agent stopped');
-    const store = await Store.open(storeDirFor(remoteWs));
+    // The remote supervisor's last moments (releasing its writer lock) can trail its command line's exit.
+    let store: Store | undefined;
+    for (let i = 0; !store; i++) {
+      try {
+        store = await Store.open(storeDirFor(remoteWs));
+      } catch (e) {
+        if (!(e instanceof StoreLockedError) || i >= 60) throw e;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
     try {
       const run = store.listRuns()[0]!;
       for (const n of nodes.filter((x) => x.kind === 'tool_call')) assert.ok(store.getNode(n.id), 'nodes recorded before the drop are kept');
