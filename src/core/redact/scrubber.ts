@@ -26,7 +26,7 @@ function replaceFound(text: string, p: SecretPattern): string {
   return parts.join('');
 }
 
-/** How far past the kept head scrubHead reads: longer than any credential the patterns or registered secrets match. */
+/** How far past the kept head scrubHead reads: more than twice as long as any credential the patterns or registered secrets match. */
 export const SCRUB_LOOKAHEAD = 64 * 1024;
 
 const isHighSurrogate = (c: number) => c >= 0xd800 && c <= 0xdbff;
@@ -104,7 +104,16 @@ export class Scrubber {
     if (text.length <= window) return { text: this.scrub(text), unread: 0 };
     // Never split a surrogate pair at the window's end.
     const end = isHighSurrogate(text.charCodeAt(window - 1)) ? window - 1 : window;
-    return { text: this.scrub(text.slice(0, end)), unread: text.length - end };
+    const scrubbed = this.scrub(text.slice(0, end));
+    // A credential cut by the window's end is not matched, and one is shorter than half the lookahead, so
+    // what comes from before the lookahead's second half is whole. Redactions shorten the text, so `max`
+    // output characters can reach past that point (npm run fuzz: thirteen JWTs, the last one's first letter
+    // kept). Keep no more than what the input before it scrubs to; a credential straddling the point is
+    // whole (redacted) in `scrubbed`.
+    const safeEnd = end - Math.floor(lookahead / 2);
+    const safe = this.scrub(text.slice(0, safeEnd)).length;
+    if (safe >= max) return { text: scrubbed, unread: text.length - end };
+    return { text: scrubbed.slice(0, safe), unread: text.length - safeEnd };
   }
 
   /** True when `text` holds something scrub() would replace. */
