@@ -157,7 +157,8 @@ function markdown(reports: PropertyReport[], args: Args, started: Date, wallMs: 
     const f = r.failure!;
     lines.push(`## FAILED: ${r.target} / ${r.name}`);
     lines.push('');
-    lines.push(`- replay: \`npm run fuzz -- --replay ${r.target} --property ${r.property} --seed ${f.seed} --path ${f.path}\` (base size ${f.size})`);
+    if (r.property < 0) lines.push(`- its process ended early: \`npm run fuzz -- --targets ${r.target}\` runs it alone, with its output`);
+    else lines.push(`- replay: \`npm run fuzz -- --replay ${r.target} --property ${r.property} --seed ${f.seed} --path ${f.path}\` (base size ${f.size})`);
     lines.push(`- counterexample: \`${f.counterexample}\``);
     lines.push(`- error: ${f.error}`);
     lines.push('');
