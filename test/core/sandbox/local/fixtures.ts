@@ -66,11 +66,12 @@ export async function tcpServer(): Promise<{ port: number; close: () => Promise<
 }
 
 /** Whether any host process has `marker` in its command line (used to prove a tree was killed). */
-export async function processWithArgs(marker: string): Promise<boolean> {
+export async function processWithArgs(marker: string, opts: { exact?: boolean } = {}): Promise<boolean> {
   const { readdirSync, readFileSync } = await import('node:fs');
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
-      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').includes(marker)) return true;
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+      if (opts.exact ? cmd === marker : cmd.includes(marker)) return true;
     } catch {
       // exited meanwhile
     }

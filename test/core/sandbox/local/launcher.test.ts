@@ -71,8 +71,10 @@ describe('nc-landlock launcher', function () {
     // The launcher's parent (a shell) is killed with SIGKILL: the guard and the command must go with it.
     const marker = `${400 + (process.pid % 100)}.${Date.now() % 10000}`;
     const parent = spawn('bash', ['-c', `${testLauncher()} ${ro.join(' ')} --monitor-net -- sleep ${marker} & wait`], { stdio: 'ignore' });
-    for (let i = 0; i < 100 && !(await processWithArgs(`sleep ${marker}`)); i++) await new Promise((r) => setTimeout(r, 50));
-    assert.equal(await processWithArgs(`sleep ${marker}`), true, 'the command started');
+    // The command itself, not the shell whose command line also says `sleep <marker>`: killing the shell
+    // before the launcher has started would orphan it before it could learn who started it.
+    for (let i = 0; i < 100 && !(await processWithArgs(`sleep ${marker}`, { exact: true })); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(await processWithArgs(`sleep ${marker}`, { exact: true }), true, 'the command started');
     parent.kill('SIGKILL');
     let alive = true;
     // Up to 15 s: on a loaded 2-core machine the kernel's parent-death signal reaches the chain late.

@@ -435,6 +435,8 @@ int ng_fork_and_guard(struct ng_config *cfg) {
     exit(NG_EXIT_SETUP);
   }
   /* If whoever started us dies (an editor killed with -9), the guard goes, and the agent with it. */
+  /* TODO(nemocog): a starter that dies between its fork and this point leaves us already re-parented, and
+     getppid() then names the reaper; the starter could pass its pid (or a pipe to watch) to close that race. */
   pid_t starter = getppid();
   prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   if (getppid() != starter) exit(NG_EXIT_SETUP);
