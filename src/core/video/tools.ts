@@ -3,8 +3,8 @@
  * a Chromium for playwright-core. A missing one is an error that names the
  * install command. NEMOCOG_FFMPEG / NEMOCOG_CHROMIUM point at other builds.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { findOnPath } from '../platform/findOnPath';
 
 export class MissingToolError extends Error {
   constructor(message: string, readonly fix: string) {
@@ -13,11 +13,8 @@ export class MissingToolError extends Error {
   }
 }
 
-function onPath(bin: string, env: NodeJS.ProcessEnv): string | undefined {
-  const r = spawnSync('/bin/sh', ['-c', 'command -v "$1"', 'sh', bin], { encoding: 'utf8', env: { PATH: env.PATH ?? '' } });
-  const p = r.status === 0 ? r.stdout.trim() : '';
-  return p || undefined;
-}
+/** Only the given environment's PATH: NEMOCOG_FFMPEG is the way to name another build. */
+const onPath = (bin: string, env: NodeJS.ProcessEnv): string | undefined => findOnPath(bin, env.PATH);
 
 export function findFfmpeg(env: NodeJS.ProcessEnv = process.env): { ffmpeg: string; ffprobe: string | undefined } {
   const explicit = env.NEMOCOG_FFMPEG;

@@ -11,7 +11,8 @@
  */
 import { execFile } from 'node:child_process';
 import { accessSync, constants, mkdirSync, readlinkSync, statSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
+import { findOnPath } from '../../platform/findOnPath';
 import { promisify } from 'node:util';
 import {
   SandboxUnavailableError,
@@ -89,19 +90,8 @@ const BWRAP_FIX =
   'Install bubblewrap (sudo apt-get install bubblewrap). Only if you accept a weaker sandbox: allow Landlock alone explicitly ' +
   '(setting nemocognition.sandbox.allowLandlockOnly, or `nemocog run --allow-landlock-only`).';
 
-function onPath(name: string): string | undefined {
-  const dirs = (process.env.PATH ?? '').split(delimiter).concat(['/usr/bin', '/bin', '/usr/local/bin']);
-  for (const dir of dirs) {
-    if (!dir) continue;
-    try {
-      accessSync(join(dir, name), constants.X_OK);
-      return join(dir, name);
-    } catch {
-      // keep looking
-    }
-  }
-  return undefined;
-}
+/** bubblewrap's usual homes, for a PATH that leaves them out. */
+const BWRAP_DIRS = ['/usr/bin', '/bin', '/usr/local/bin'];
 
 export class LocalSandboxDriver implements SandboxDriver {
   readonly kind = 'local' as const;
@@ -198,7 +188,7 @@ export class LocalSandboxDriver implements SandboxDriver {
       return undefined;
     };
     if (bwrapPath === null) return withoutBwrap('bubblewrap was disabled by configuration', 'Unset the bubblewrap path option.');
-    const path = bwrapPath ?? onPath('bwrap');
+    const path = bwrapPath ?? findOnPath('bwrap', process.env.PATH, BWRAP_DIRS);
     if (!path || !isExecutable(path)) return withoutBwrap(`bubblewrap (bwrap) was not found${path ? ` at ${path}` : ' on PATH'}`, BWRAP_FIX);
     try {
       await execFileAsync(path, ['--bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-pid', '--unshare-net', '--die-with-parent', '--', 'true'], { timeout: 10_000 });

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { findOnPath } from '../../platform/findOnPath';
 
 /**
  * The process that holds a branch sandbox's overlay mount: `unshare` makes a user and mount
@@ -47,18 +46,9 @@ const SCRIPT = [
   'exec unshare --user --map-user="$5" --map-group="$6" --mount --propagation private sh -c "echo ready; exec sleep infinity"',
 ].join('\n');
 
-function which(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter).concat(['/usr/bin', '/bin', '/usr/sbin', '/sbin'])) {
-    if (!dir) continue;
-    try {
-      accessSync(join(dir, name), constants.X_OK);
-      return join(dir, name);
-    } catch {
-      // keep looking
-    }
-  }
-  return undefined;
-}
+/** Where util-linux's programs live, for a PATH that leaves them out. */
+const SYSTEM_DIRS = ['/usr/bin', '/bin', '/usr/sbin', '/sbin'];
+const which = (name: string): string | undefined => findOnPath(name, process.env.PATH, SYSTEM_DIRS);
 
 /** The programs the holder needs, or why it cannot run here. */
 export function holderTools(): { setpriv: string; unshare: string; nsenter: string } | string {
