@@ -32,7 +32,18 @@ export async function restoreWithUndo(
   const r = await engine.restore(snapshotId, root, { pinSafety: `undo point: before restoring ${opts.label}`, ...(opts.allowOutsideSymlinks ? { allowOutsideSymlinks: true } : {}) });
   const entry: UndoEntry = { undoSnapshotId: r.undoSnapshotId, restoredSnapshotId: snapshotId, label: opts.label, at: Date.now(), ...(opts.target ? { target: opts.target } : {}) };
   undoStackOf(engine).push(entry);
-  return { ...r, entry };
+  return { ...(await flushed(r)), entry };
+}
+
+/**
+ * Users are told "restored" once the files are on disk: waits for the engine's background flush
+ * (tens of ms), and fails loudly if it failed (the files are written; the next open completes it).
+ */
+async function flushed(r: RestoreResult): Promise<Omit<RestoreResult, 'durable'>> {
+  const { durable, ...rest } = r;
+  const d = await durable;
+  if (d?.error) throw new Error(`Restored ${r.written.length} file(s), but ${d.error}. Undo point: ${r.undoSnapshotId}.`);
+  return rest;
 }
 
 /** Undoes the most recent restore still on the stack; undefined when there is none. */
@@ -43,5 +54,5 @@ export async function undoLastRestore(engine: SnapshotEngine, root: string): Pro
   // The undo point was taken of this very workspace: its links are the user's own, never refused.
   const r = await engine.restore(top.undoSnapshotId, root, { allowOutsideSymlinks: true });
   stack.pop(top);
-  return { ...r, undone: top };
+  return { ...(await flushed(r)), undone: top };
 }

@@ -52,6 +52,12 @@ export interface RestoreResult {
   phases?: { safety: number; plan: number; read: number; journal: number; write: number; durable: number; ms: number };
   /** Folders written into (each flushed once). */
   folders?: number;
+  /**
+   * Resolves when the written files are durable (flushed after restore returns, unless the engine's
+   * `restoreDurability` is `inline`); never rejects. Until then the restore's journal record stays,
+   * so a crash is completed by the next open. The engine's next operation waits for it anyway.
+   */
+  durable?: Promise<{ ms: number; error?: string }>;
 }
 
 /** Raised for any path that would land outside the root or pass through a symlink. */

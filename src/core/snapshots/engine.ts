@@ -91,11 +91,12 @@ export interface SnapshotEngineOptions {
   /** How long to wait for another process holding the store lock; default 30 s. */
   lockTimeoutMs?: number;
   /**
-   * What a restore flushes before it returns: `folders` (default) one fsync per folder written
-   * into, `full` also every written file's data. Either way an interrupted restore is completed
-   * by the next open from its journal.
+   * When a restore's writes are flushed (every written file's data and every folder written into):
+   * `background` (default) after restore() returns, while the store lock and the restore's journal
+   * record are still held, so a crash or power loss before the flush is done is completed by the
+   * next open; the engine's next operation waits for it. `inline` before restore() returns.
    */
-  restoreDurability?: 'folders' | 'full';
+  restoreDurability?: 'background' | 'inline';
 }
 
 export interface TakeOptions {
@@ -197,6 +198,8 @@ export class SnapshotEngine {
   private readonly seeds = new Map<string, { tree: DirNode; snapshotId: string }>();
   private readonly treeCache = new Map<string, TreeEntry[]>();
   private queue: Promise<unknown> = Promise.resolve();
+  /** A restore whose writes are being flushed (it holds the store lock until then). */
+  private settling: { promise: Promise<void>; finishSync: () => void } | undefined;
   /** Operations queued or running: background walks wait while this is above 0. */
   private busy = 0;
   private readonly lockPath: string;
@@ -262,7 +265,12 @@ export class SnapshotEngine {
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error('The snapshot engine is closed. Open it again to use the store.'));
     this.busy++;
-    const p = this.queue.then(fn, fn).finally(() => {
+    const run = async (): Promise<T> => {
+      // A restore's background flush holds the store lock: every next operation comes after it.
+      if (this.settling) await this.settling.promise.catch(() => undefined);
+      return fn();
+    };
+    const p = this.queue.then(run, run).finally(() => {
       if (--this.busy === 0) for (const st of this.states.values()) st.verifier?.kick();
     });
     this.queue = p.catch(() => undefined);
@@ -272,6 +280,7 @@ export class SnapshotEngine {
   /** Resolves when no background verification walk is running (for tests and benchmarks). */
   async idle(): Promise<void> {
     await this.queue;
+    if (this.settling) await this.settling.promise.catch(() => undefined);
     await Promise.all([...this.states.values()].map((st) => st.verifier?.done));
   }
 
@@ -447,6 +456,7 @@ export class SnapshotEngine {
         full(true);
         return { source: 'watcher' as const, events: set.events, note: 'verification walk: the workspace folder changed as a whole; walked everything' };
       }
+      for (const [p, node] of res.settled) tree.settleRacy(p, node);
       const reported = new Set<string>([...set.paths, ...extra]);
       let missed = 0;
       w.forceRearm = true;
@@ -728,6 +738,7 @@ export class SnapshotEngine {
     const t1 = performance.now();
     const rootAbs = safety.rootPath;
     const release = await this.lock();
+    let handedOff = false;
     try {
       const plan = planTransform(this.view(safety.root), this.view(rec.root), this.rulesOf(rootAbs), { protectGit: true });
       const dirs = checkPlan(rootAbs, plan);
@@ -755,8 +766,9 @@ export class SnapshotEngine {
         throw err;
       }
       const t5 = performance.now();
-      await this.flushRestore(r);
-      await this.journal.end(journal);
+      const durable = this.settleRestore(r, journal, release);
+      handedOff = true;
+      if (this.options.restoreDurability === 'inline') await durable;
       const t6 = performance.now();
       const r2 = (x: number): number => Math.round(x * 100) / 100;
       return {
@@ -765,19 +777,71 @@ export class SnapshotEngine {
         undoSnapshotId: safety.id,
         phases: { safety: r2(t1 - t0), plan: r2(t2 - t1), read: r2(t3 - t2), journal: r2(t4 - t3), write: r2(t5 - t4), durable: r2(t6 - t5), ms: r2(t6 - t0) },
         folders: r.dirs.length,
+        durable,
       };
     } finally {
-      release();
+      if (!handedOff) release();
     }
   }
 
-  /** One fsync per folder written into (in parallel); with `restoreDurability: 'full'` also each file's data. */
-  private async flushRestore(r: ApplyResult): Promise<void> {
-    if (!this.objects.options.fsync) return;
+  /**
+   * Makes a restore's writes durable (each written file's data and each folder written into, in
+   * one round of parallel flushes), then removes its journal record and releases the store lock.
+   * Until then the record stays: a crash or power loss meanwhile is completed by the next open.
+   * Never rejects (resolves with the error): nobody has to wait for it, and the engine's next
+   * operation, idle() and close() do.
+   */
+  private settleRestore(r: ApplyResult, journalFile: string, release: () => void): Promise<{ ms: number; error?: string }> {
+    const t0 = performance.now();
+    let done = false;
+    const finish = (): void => {
+      done = true;
+      release();
+      if (this.settling === entry) this.settling = undefined;
+    };
+    const promise = (async () => {
+      try {
+        await this.flushRestore(r);
+        await this.journal.end(journalFile);
+      } finally {
+        if (!done) finish();
+      }
+    })();
+    const entry = {
+      promise,
+      // close() cannot wait: it finishes the flush synchronously.
+      finishSync: (): void => {
+        if (done) return;
+        try {
+          if (this.objects.options.fsync) {
+            const batch = this.restoreBatch(r);
+            batch.flushSync();
+          }
+          this.journal.endSync(journalFile);
+        } finally {
+          finish();
+        }
+      },
+    };
+    this.settling = entry;
+    return promise.then(
+      () => ({ ms: Math.round((performance.now() - t0) * 100) / 100 }),
+      // The record stays: the next open completes this restore and says so.
+      (e: unknown) => ({ ms: Math.round((performance.now() - t0) * 100) / 100, error: `the restored files could not be flushed to disk (${(e as Error).message}); the next open of the store completes the restore` }),
+    );
+  }
+
+  private restoreBatch(r: ApplyResult): SyncBatch {
     const batch = new SyncBatch(true);
     for (const d of r.dirs) batch.dir(d);
-    if (this.options.restoreDurability === 'full') for (const f of r.files) batch.file(f);
-    await batch.flush();
+    for (const f of r.files) batch.file(f);
+    return batch;
+  }
+
+  /** Each written file's data and each folder written into, in parallel. */
+  private async flushRestore(r: ApplyResult): Promise<void> {
+    if (!this.objects.options.fsync) return;
+    await this.restoreBatch(r).flush();
   }
 
   /**
@@ -1149,6 +1213,7 @@ export class SnapshotEngine {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.settling?.finishSync();
     // Objects a caller stored outside a checkpoint (repairs, tests) are written before the state that names them.
     this.objects.close();
     for (const [rootAbs, st] of this.states) {

@@ -79,7 +79,7 @@ function denied(e: unknown): boolean {
 }
 
 /** Changes younger than this may share an mtime tick with a later write (coarse kernel clock). */
-const RACY_MS = 30;
+export const RACY_MS = 30;
 
 const MAX_LISTED = 200;
 
@@ -149,6 +149,24 @@ export class LiveTree {
     } finally {
       this.listIgnored = false;
     }
+  }
+
+  /**
+   * A racy entry that a background walk re-hashed (once its stat was old enough that any later
+   * write would change it) and found equal: no longer racy. Only if the tree still holds that very
+   * node (any update since replaced it).
+   */
+  settleRacy(rel: string, node: FileNode): boolean {
+    let d: DirNode = this.root;
+    const parts = rel.split('/');
+    for (let i = 0; i < parts.length - 1; i++) {
+      const c = d.children.get(parts[i]!);
+      if (!c || c.type !== 'dir') return false;
+      d = c;
+    }
+    if (d.children.get(parts[parts.length - 1]!) !== node) return false;
+    node.racy = false;
+    return true;
   }
 
   private refreshOne(rel: string, storeBlobs: boolean): boolean {

@@ -307,18 +307,55 @@ export async function applyPlanConcurrently(rootAbs: string, ops: readonly PlanO
   return { written, deleted: r.deleted, dirs: [...touched], files };
 }
 
-/** A file written whole under a temp name (content held in memory, or copied from the store), then renamed into place. */
+/**
+ * An existing file is rewritten in place (overwritten from its start, then cut to its new length)
+ * when that is safe: a regular file, reached without following a symlink (O_NOFOLLOW, and its
+ * folders were checked), with no other hard link (a link to a file outside the workspace must
+ * never be written through), and writable by us. That keeps its inode, its folder entry and its
+ * disk blocks: no new inode, no folder change, no blocks freed and allocated again, no rename over
+ * a live file (which makes ext4 flush the old one). On ext4 this is 3 to 20 times cheaper per file
+ * than a temp file and a rename. A crash half-way leaves a mixed file under its name, which the
+ * restore journal's completion rewrites (restoreJournal.ts). Anything else (a new path, a symlink,
+ * a fifo, a hard link, a read-only file) gets a temp name and a rename.
+ */
+function openInPlace(abs: string): { fd: number; size: number } | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(abs, IN_PLACE_FLAGS);
+  } catch {
+    return undefined; // missing, a symlink (ELOOP), not writable, a busy executable, a fifo: temp and rename
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    if (st.isFile() && st.nlink === 1) return { fd, size: st.size };
+  } catch {
+    // fall through to temp and rename
+  }
+  fs.closeSync(fd);
+  return undefined;
+}
+
+const IN_PLACE_FLAGS = fs.constants.O_WRONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK;
+
+/** A file written whole, in place when safe (openInPlace) or under a temp name renamed into place (content held in memory, or copied from the store). */
 function writeEntrySync(o: Extract<PlanOp, { op: 'write' }>, abs: string, store: ObjectStore, opts: ApplyOptions): void {
-  const tmp = opts.fresh ? abs : tmpName(abs);
-  const fd = fs.openSync(tmp, WRITE_FLAGS, 0o600);
+  const inPlace = opts.fresh ? undefined : openInPlace(abs);
+  const tmp = opts.fresh || inPlace ? abs : tmpName(abs);
+  const fd = inPlace?.fd ?? fs.openSync(tmp, WRITE_FLAGS, 0o600);
   try {
     const held = opts.blobs?.get(o.entry.hash);
-    if (held) writeAll(fd, held);
-    else store.copyBlobTo(o.entry.hash, fd);
+    let size: number;
+    if (held) {
+      writeAll(fd, held);
+      size = held.length;
+    } else {
+      size = store.copyBlobTo(o.entry.hash, fd);
+    }
+    if (inPlace && inPlace.size > size) fs.ftruncateSync(fd, size);
     fs.fchmodSync(fd, o.entry.mode & 0o777);
   } catch (e) {
     fs.closeSync(fd);
-    fs.rmSync(tmp, { force: true });
+    if (tmp !== abs) fs.rmSync(tmp, { force: true });
     throw e;
   }
   fs.closeSync(fd);
@@ -328,26 +365,9 @@ function writeEntrySync(o: Extract<PlanOp, { op: 'write' }>, abs: string, store:
 /** One write, symlink or mode change, asynchronously; false when there was nothing to do (a replay). */
 async function contentOp(o: PlanOp, abs: string, store: ObjectStore, opts: ApplyOptions): Promise<boolean> {
   if (o.op === 'write') {
-    // Content already in memory (most files: small ones) is written synchronously: for a few hundred
-    // small files the thread pool's round trips cost more than the writes.
-    if (opts.blobs?.has(o.entry.hash)) {
-      writeEntrySync(o, abs, store, opts);
-      return true;
-    }
-    const tmp = opts.fresh ? abs : tmpName(abs);
-    const fh = await fs.promises.open(tmp, WRITE_FLAGS, 0o600);
-    try {
-      const held = opts.blobs?.get(o.entry.hash);
-      if (held) await fh.writeFile(held);
-      else store.copyBlobTo(o.entry.hash, fh.fd);
-      await fh.chmod(o.entry.mode & 0o777);
-    } catch (e) {
-      await fh.close();
-      await fs.promises.rm(tmp, { force: true });
-      throw e;
-    }
-    await fh.close();
-    if (tmp !== abs) await fs.promises.rename(tmp, abs);
+    // Synchronously, whether the content is in memory (most files) or streamed from the store: for
+    // a few hundred small files the thread pool's round trips cost more than the writes.
+    writeEntrySync(o, abs, store, opts);
     return true;
   }
   if (o.op === 'symlink') {

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { syncDir } from './durability';
+import { syncDir, syncDirSync } from './durability';
 
 /**
  * What makes an interrupted restore repairable: before its first write into the workspace, a
@@ -58,6 +58,12 @@ export class RestoreJournal {
   async end(file: string): Promise<void> {
     fs.rmSync(file, { force: true });
     if (this.fsync) await syncDir(this.dir);
+  }
+
+  /** The same, synchronously (engine close). */
+  endSync(file: string): void {
+    fs.rmSync(file, { force: true });
+    if (this.fsync) syncDirSync(this.dir);
   }
 
   /** Records left by restores that did not finish (call while holding the store lock). */

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
-import type { DirNode, LiveTree } from './liveTree';
+import { createHash } from 'node:crypto';
+import { hashFileNoFollow, RACY_MS, type DirNode, type FileNode, type LiveTree } from './liveTree';
 
 /**
  * The watcher's safety net, off the checkpoint path: a walk of the live folder that compares
@@ -16,6 +17,12 @@ import type { DirNode, LiveTree } from './liveTree';
 export interface VerifyResult {
   /** Root-relative paths whose stat (or presence) differs from the tree: re-examine them. */
   suspects: Set<string>;
+  /**
+   * Racy entries (written too recently to trust their stat when the tree saw them) that the walk
+   * re-hashed once their stat was old enough, and found equal to the tree: settle them
+   * (LiveTree.settleRacy) instead of re-examining them inside a checkpoint.
+   */
+  settled: Map<string, FileNode>;
   /** Entries compared. */
   entries: number;
   /** How much of the walk ran inside a checkpoint (0 when it finished in idle time). */
@@ -32,6 +39,7 @@ interface Frame {
 export class BackgroundVerifier {
   private readonly stack: Frame[];
   private readonly suspects = new Set<string>();
+  private readonly settled = new Map<string, FileNode>();
   private entries = 0;
   private inlineEntries = 0;
   private slices = 0;
@@ -85,7 +93,7 @@ export class BackgroundVerifier {
     }
     while (!this.finished) this.step(true);
     this.doneResolve?.();
-    return { suspects: this.suspects, entries: this.entries, inlineEntries: this.inlineEntries, slices: this.slices };
+    return { suspects: this.suspects, settled: this.settled, entries: this.entries, inlineEntries: this.inlineEntries, slices: this.slices };
   }
 
   stop(): void {
@@ -140,12 +148,34 @@ export class BackgroundVerifier {
       const type = st.isFile() ? 'file' : st.isSymbolicLink() ? 'symlink' : 'other';
       const mode = type === 'file' ? st.mode & 0o777 : 0;
       if (
-        known.type !== type || known.racy || known.size !== st.size || known.mtimeMs !== st.mtimeMs ||
+        known.type !== type || known.size !== st.size || known.mtimeMs !== st.mtimeMs ||
         known.ctimeMs !== st.ctimeMs || known.ino !== st.ino || known.mode !== mode
       ) {
         this.flag(childRel);
+      } else if (known.racy) {
+        if (this.rehashEqual(known, childAbs, st)) this.settled.set(childRel, known);
+        else this.flag(childRel);
       }
     }
     for (const name of node.children.keys()) if (!seen.has(name)) this.flag(rel === '' ? name : `${rel}/${name}`);
   }
+
+  /**
+   * Racy git's rule: a stat can be trusted once it is older than the timestamp granularity, since
+   * any later write then changes it. So an entry whose stat is that old and whose content still
+   * hashes to the tree's hash is settled. Small files only (a slice must stay short).
+   */
+  private rehashEqual(known: FileNode, abs: string, st: { mtimeMs: number; ctimeMs: number; size: number }): boolean {
+    const now = Date.now();
+    if (now - st.mtimeMs < RACY_MS || now - st.ctimeMs < RACY_MS || st.size > SETTLE_MAX_BYTES) return false;
+    try {
+      if (known.type === 'file') return hashFileNoFollow(abs)?.hash === known.hash;
+      return createHash('sha256').update(fs.readlinkSync(abs, { encoding: 'buffer' })).digest('hex') === known.hash;
+    } catch {
+      return false;
+    }
+  }
 }
+
+/** Racy entries larger than this are re-examined by the checkpoint, as before. */
+const SETTLE_MAX_BYTES = 1024 * 1024;

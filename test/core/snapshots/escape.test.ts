@@ -82,6 +82,25 @@ describe('snapshots: path safety', function () {
     assert.deepEqual(shapeOf(ws), before, 'nothing written inside either: the refusal came first');
   });
 
+  it('restore never writes through a hard link to a file outside the workspace (files are rewritten in place only when they have one link)', async () => {
+    fs.writeFileSync(path.join(ws, 'notes.txt'), 'snapshot content');
+    fs.writeFileSync(path.join(ws, 'plain.txt'), 'v1');
+    const snap = await eng.take(ws, { reason: 'before' });
+    // The agent replaces notes.txt by a hard link to a file of the user's outside the workspace.
+    const secret = path.join(outside, 'bashrc');
+    fs.writeFileSync(secret, 'the user\'s own file');
+    fs.rmSync(path.join(ws, 'notes.txt'));
+    fs.linkSync(secret, path.join(ws, 'notes.txt'));
+    fs.writeFileSync(path.join(ws, 'plain.txt'), 'v2');
+    const plainIno = fs.statSync(path.join(ws, 'plain.txt')).ino;
+    await eng.restore(snap.id, ws);
+    assert.equal(fs.readFileSync(secret, 'utf8'), 'the user\'s own file', 'the outside file was not written');
+    assert.equal(fs.readFileSync(path.join(ws, 'notes.txt'), 'utf8'), 'snapshot content');
+    assert.equal(fs.statSync(secret).nlink, 1, 'the workspace path is a new file, no longer a link to it');
+    assert.equal(fs.readFileSync(path.join(ws, 'plain.txt'), 'utf8'), 'v1');
+    assert.equal(fs.statSync(path.join(ws, 'plain.txt')).ino, plainIno, 'a plain file is rewritten in place');
+  });
+
   it('snapshots store symlinks as links and never follow them', async () => {
     fs.writeFileSync(path.join(outside, 'secret.txt'), 'outside content');
     fs.symlinkSync(outside, path.join(ws, 'linkdir'));

@@ -104,6 +104,38 @@ describe('snapshots: restore', function () {
     assert.deepEqual([again.written, again.deleted], [[], []]);
   });
 
+  it('rewrites existing files in place: a shorter version leaves no old bytes behind, a longer one is whole, modes follow, read-only files are replaced', async () => {
+    const long = 'x'.repeat(100_000);
+    fs.writeFileSync(path.join(ws, 'src/shrinks.txt'), long);
+    fs.writeFileSync(path.join(ws, 'src/grows.txt'), 'short');
+    fs.writeFileSync(path.join(ws, 'src/readonly.txt'), 'v1');
+    const a = await eng.take(ws, { reason: 'a' });
+    fs.writeFileSync(path.join(ws, 'src/shrinks.txt'), 'tiny');
+    fs.writeFileSync(path.join(ws, 'src/grows.txt'), long + long);
+    fs.chmodSync(path.join(ws, 'src/grows.txt'), 0o755);
+    fs.chmodSync(path.join(ws, 'src/readonly.txt'), 0o644);
+    fs.writeFileSync(path.join(ws, 'src/readonly.txt'), 'v2');
+    fs.chmodSync(path.join(ws, 'src/readonly.txt'), 0o444);
+    const b = await eng.take(ws, { reason: 'b' });
+    const ino = fs.statSync(path.join(ws, 'src/shrinks.txt')).ino;
+    const r = await eng.restore(a.id, ws);
+    assert.deepEqual((await r.durable)?.error, undefined);
+    assert.equal(fs.readFileSync(path.join(ws, 'src/shrinks.txt'), 'utf8'), long);
+    assert.equal(fs.readFileSync(path.join(ws, 'src/grows.txt'), 'utf8'), 'short');
+    assert.equal(fs.statSync(path.join(ws, 'src/grows.txt')).mode & 0o777, 0o644);
+    assert.equal(fs.readFileSync(path.join(ws, 'src/readonly.txt'), 'utf8'), 'v1');
+    assert.equal(fs.statSync(path.join(ws, 'src/shrinks.txt')).ino, ino, 'rewritten in place');
+    await eng.restore(b.id, ws);
+    assert.equal(fs.readFileSync(path.join(ws, 'src/shrinks.txt'), 'utf8'), 'tiny');
+    assert.equal(fs.statSync(path.join(ws, 'src/shrinks.txt')).size, 4);
+    assert.equal(fs.readFileSync(path.join(ws, 'src/grows.txt'), 'utf8'), long + long);
+    assert.equal(fs.statSync(path.join(ws, 'src/grows.txt')).mode & 0o777, 0o755);
+    assert.equal(fs.readFileSync(path.join(ws, 'src/readonly.txt'), 'utf8'), 'v2');
+    // The next checkpoint sees exactly what was restored.
+    const c = await eng.take(ws, { reason: 'c' });
+    assert.equal(c.root, b.root);
+  });
+
   it('with .git included in snapshots (read-only), restore still never writes or deletes inside .git', async () => {
     eng.close();
     eng = await SnapshotEngine.open(path.join(ws, '.nemocognition'), { includeGit: true });

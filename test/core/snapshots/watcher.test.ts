@@ -71,6 +71,24 @@ describe('snapshots: watcher change source', function () {
     }
   });
 
+  it('files written just before a checkpoint (racy) are settled by the idle walk, not re-hashed by the next checkpoint', async () => {
+    const eng = await SnapshotEngine.open(path.join(base, 'store'), { verifyEvery: 4 });
+    try {
+      await eng.take(ws, { reason: 'first' }); // every file was written just now: all racy
+      for (let i = 0; i < 20; i++) fs.writeFileSync(path.join(ws, `d2/sub/f${i}.txt`), `edited ${i}`);
+      await eng.take(ws, { reason: 'w1' }); // 20 more racy entries
+      await new Promise((r) => setTimeout(r, 100)); // their stat is now older than the racy window
+      await eng.take(ws, { reason: 'w2' }); // half-way to verifyEvery: the walk starts after this one
+      await eng.idle(); // the walk re-hashes the racy entries here, in idle time
+      const s = await eng.take(ws, { reason: 'reconciled' });
+      assert.match(s.note ?? '', /verification walk \(in idle time, \d+ entries\) agreed with the watcher/);
+      assert.equal(s.stats.hashed, 0, 'nothing re-hashed inside the checkpoint');
+      assert.ok(s.stats.lstats <= 2, `the checkpoint itself looked at ${s.stats.lstats} paths`);
+    } finally {
+      eng.close();
+    }
+  });
+
   it('the verification walk runs between checkpoints, and the next checkpoint only re-examines what it flagged', async () => {
     const outside = path.join(base, 'outside.txt');
     fs.writeFileSync(outside, 'v1');
