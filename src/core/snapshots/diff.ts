@@ -1,5 +1,5 @@
 import type { FileChange, TreeEntry } from './api';
-import { mergeEntries, sameEntry, type TreeView } from './treeView';
+import { forEachMerged, sameEntry, type TreeView } from './treeView';
 
 /**
  * Differences between two trees, skipping every subtree whose hash is equal on both sides, so
@@ -19,10 +19,10 @@ function join(prefix: string, name: string): string {
 
 function walk(a: TreeView, b: TreeView, prefix: string, out: FileChange[]): void {
   if (a.hash !== null && a.hash === b.hash) return;
-  for (const [name, x, y] of mergeEntries(a.list(), b.list())) {
+  forEachMerged(a.list(), b.list(), (name, x, y) => {
+    if (x && y && sameEntry(x, y)) return;
     const p = join(prefix, name);
     if (x && y) {
-      if (sameEntry(x, y)) continue;
       if (x.type === 'dir' && y.type === 'dir') {
         walk(a.sub(x), b.sub(y), p, out);
       } else if (x.type !== y.type) {
@@ -39,7 +39,7 @@ function walk(a: TreeView, b: TreeView, prefix: string, out: FileChange[]): void
       if (y.type === 'dir') expandDir(b, y, p, 'added', out);
       else out.push({ path: p, kind: 'added', after: y });
     }
-  }
+  });
 }
 
 function expandDir(parent: TreeView, e: TreeEntry, p: string, kind: 'added' | 'deleted', out: FileChange[]): void {

@@ -744,13 +744,23 @@ export class SnapshotEngine {
       const dirs = checkPlan(rootAbs, plan);
       if (!opts.allowOutsideSymlinks) this.refuseOutsideSymlinks(rootAbs, plan);
       const t2 = performance.now();
-      const blobs = this.preverify(plan);
+      // The intent is recorded first and flushed while the blobs are read and verified: it must be
+      // durable before the first write, not before the reads.
+      const recording = this.journal.begin({
+        v: 1, rootPath: rootAbs, target: id, targetRoot: rec.root, safety: safety.id, fromRoot: safety.root, startedAt: Date.now(), pid: process.pid,
+      });
+      let blobs: Map<string, Buffer>;
+      try {
+        blobs = this.preverify(plan);
+      } catch (e) {
+        // Nothing written: the record must not make the next open run this restore.
+        await this.journal.end(await recording);
+        throw e;
+      }
       const t3 = performance.now();
       // The undo point is pinned before the first write: from then on no GC or budget may drop it.
       if (opts.pinSafety) this.pins.pin(safety.id, opts.pinSafety);
-      const journal = await this.journal.begin({
-        v: 1, rootPath: rootAbs, target: id, targetRoot: rec.root, safety: safety.id, fromRoot: safety.root, startedAt: Date.now(), pid: process.pid,
-      });
+      const journal = await recording;
       const t4 = performance.now();
       const st = this.states.get(rootAbs);
       for (const o of plan) st?.pending.add(o.path);
@@ -801,6 +811,7 @@ export class SnapshotEngine {
     };
     const promise = (async () => {
       try {
+        await new Promise((res) => setImmediate(res)); // restore() returns first
         await this.flushRestore(r);
         await this.journal.end(journalFile);
       } finally {

@@ -5,7 +5,7 @@ import type { TreeEntry } from './api';
 import { writeAll, type ObjectStore } from './objects';
 import { PathEscapeError } from './api';
 import { resolveInside } from './pathSafety';
-import { mergeEntries, sameEntry, type TreeView } from './treeView';
+import { forEachMerged, sameEntry, type TreeView } from './treeView';
 
 /**
  * Turning a tree into files: the plan (what differs between what is on disk, as a tree, and the
@@ -62,10 +62,10 @@ export function planTransform(from: TreeView, to: TreeView, ignore: IgnoreRules,
   };
   const walk = (a: TreeView, b: TreeView, prefix: string): void => {
     if (a.hash !== null && a.hash === b.hash) return;
-    for (const [name, x, y] of mergeEntries(a.list(), b.list())) {
+    forEachMerged(a.list(), b.list(), (name, x, y) => {
+      if (x && y && sameEntry(x, y)) return;
+      if (opts.protectGit === true && name === '.git') return;
       const p = join(prefix, name);
-      if (x && y && sameEntry(x, y)) continue;
-      if (opts.protectGit === true && name === '.git') continue;
       if (x && y && x.type === 'dir' && y.type === 'dir') {
         walk(a.sub(x), b.sub(y), p);
       } else if (x && y && x.type === 'file' && y.type === 'file' && x.hash === y.hash) {
@@ -77,7 +77,7 @@ export function planTransform(from: TreeView, to: TreeView, ignore: IgnoreRules,
         if (x) remove(a, x, p);
         if (y) create(b, y, p);
       }
-    }
+    });
   };
   walk(from, to, '');
   return ops;
@@ -108,7 +108,7 @@ export class DirChecker {
     let st: fs.Stats;
     try {
       this.lstats++;
-      st = fs.lstatSync(path.join(this.rootAbs, ...dir.split('/')));
+      st = fs.lstatSync(`${this.rootAbs}/${dir}`); // dir: a checked relative path (resolveInside ran first)
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return; // created by the plan later
       throw e;
@@ -318,7 +318,7 @@ export async function applyPlanConcurrently(rootAbs: string, ops: readonly PlanO
  * restore journal's completion rewrites (restoreJournal.ts). Anything else (a new path, a symlink,
  * a fifo, a hard link, a read-only file) gets a temp name and a rename.
  */
-function openInPlace(abs: string): { fd: number; size: number } | undefined {
+function openInPlace(abs: string): { fd: number; size: number; mode: number } | undefined {
   let fd: number;
   try {
     fd = fs.openSync(abs, IN_PLACE_FLAGS);
@@ -327,7 +327,7 @@ function openInPlace(abs: string): { fd: number; size: number } | undefined {
   }
   try {
     const st = fs.fstatSync(fd);
-    if (st.isFile() && st.nlink === 1) return { fd, size: st.size };
+    if (st.isFile() && st.nlink === 1) return { fd, size: st.size, mode: st.mode & 0o777 };
   } catch {
     // fall through to temp and rename
   }
@@ -352,7 +352,7 @@ function writeEntrySync(o: Extract<PlanOp, { op: 'write' }>, abs: string, store:
       size = store.copyBlobTo(o.entry.hash, fd);
     }
     if (inPlace && inPlace.size > size) fs.ftruncateSync(fd, size);
-    fs.fchmodSync(fd, o.entry.mode & 0o777);
+    if (inPlace?.mode !== (o.entry.mode & 0o777)) fs.fchmodSync(fd, o.entry.mode & 0o777);
   } catch (e) {
     fs.closeSync(fd);
     if (tmp !== abs) fs.rmSync(tmp, { force: true });

@@ -42,24 +42,31 @@ export function sameEntry(a: TreeEntry, b: TreeEntry): boolean {
   return a.type === b.type && a.hash === b.hash && a.mode === b.mode;
 }
 
-/** Merges two sorted entry lists by name. */
-export function* mergeEntries(a: TreeEntry[], b: TreeEntry[]): Generator<[string, TreeEntry | undefined, TreeEntry | undefined]> {
+/**
+ * Merges two sorted entry lists by name, calling `fn(name, inA, inB)` for each name in order (a
+ * plain loop: the Merkle diffs of restore and of the change count visit every entry of every
+ * folder that differs, so no generator or tuple per entry).
+ */
+export function forEachMerged(a: readonly TreeEntry[], b: readonly TreeEntry[], fn: (name: string, x: TreeEntry | undefined, y: TreeEntry | undefined) => void): void {
   let i = 0;
   let j = 0;
-  while (i < a.length || j < b.length) {
-    const x = a[i];
-    const y = b[j];
-    const c = x && y ? compareNames(x.name, y.name) : x ? -1 : 1;
-    if (c === 0) {
-      yield [x!.name, x, y];
+  const na = a.length;
+  const nb = b.length;
+  while (i < na && j < nb) {
+    const x = a[i]!;
+    const y = b[j]!;
+    if (x.name === y.name) {
+      fn(x.name, x, y);
       i++;
       j++;
-    } else if (c < 0) {
-      yield [x!.name, x, undefined];
+    } else if (x.name < y.name) {
+      fn(x.name, x, undefined);
       i++;
     } else {
-      yield [y!.name, undefined, y];
+      fn(y.name, undefined, y);
       j++;
     }
   }
+  for (; i < na; i++) fn(a[i]!.name, a[i], undefined);
+  for (; j < nb; j++) fn(b[j]!.name, undefined, b[j]);
 }
