@@ -258,8 +258,16 @@ export class SnapshotEngine {
     return moved;
   }
 
-  private lock(): Promise<() => void> {
-    return acquireStoreLock(this.lockPath, this.options.lockTimeoutMs ?? 30_000);
+  private async lock(): Promise<() => void> {
+    const release = await acquireStoreLock(this.lockPath, this.options.lockTimeoutMs ?? 30_000);
+    this.objects.lockTaken();
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      this.objects.lockReleased();
+      release();
+    };
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {

@@ -164,16 +164,30 @@ export class ObjectStore {
   }
 
   private looseExists(hash: string): boolean {
-    try {
-      return fs.lstatSync(this.pathOf(hash)).size > HEADER_LEN - 1;
-    } catch {
-      return false;
-    }
+    // Most lookups are of new objects: no exception for a missing file (they cost more than the lstat).
+    const st = fs.lstatSync(this.pathOf(hash), { throwIfNoEntry: false });
+    return st !== undefined && st.size > HEADER_LEN - 1;
   }
 
   has(hash: string): boolean {
     if (this.pending.has(hash) || this.packs.get(hash) || this.looseExists(hash)) return true;
+    // While this process holds the store lock no other one can add a pack: the list read when the
+    // lock was taken is current (no stat of the packs folder for every new object).
+    if (this.lockedScan) return false;
     return this.packs.rescanIfChanged() && this.packs.get(hash) !== undefined;
+  }
+
+  private lockedScan = false;
+
+  /** The store lock was just taken: packs other processes wrote are read now, once. */
+  lockTaken(): void {
+    this.packs.rescanIfChanged();
+    this.lockedScan = true;
+  }
+
+  /** The store lock is about to be released. */
+  lockReleased(): void {
+    this.lockedScan = false;
   }
 
   /** Removes temp files and incomplete packs left by a crashed writer. Call only while holding the store lock. */
