@@ -114,6 +114,8 @@ export interface FixtureChild {
   /** Resolves once stdout contains `marker`; fails if the child exits first or after `timeoutMs`. */
   waitFor(marker: string, timeoutMs: number): Promise<void>;
   kill(): Promise<void>;
+  /** Resolves when the child has exited and its output is all read. */
+  exited: Promise<void>;
 }
 
 export function spawnFixture(name: string, args: string[]): FixtureChild {
@@ -126,6 +128,7 @@ export function spawnFixture(name: string, args: string[]): FixtureChild {
   proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
   proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<void>((res) => proc.on('exit', () => res()));
+  const closed = new Promise<void>((res) => proc.on('close', () => res()));
   return {
     out: () => out,
     err: () => err,
@@ -141,5 +144,6 @@ export function spawnFixture(name: string, args: string[]): FixtureChild {
       proc.kill('SIGKILL');
       await exited;
     },
+    exited: closed,
   };
 }

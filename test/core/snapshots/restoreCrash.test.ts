@@ -43,7 +43,7 @@ describe('snapshots: a restore killed half-way is completed by the next open', f
         }
         await new Promise((res) => setTimeout(res, r.int(30)));
       } else {
-        // Anywhere: its safety snapshot, its reads, its writes, or after it.
+        // Anywhere: its safety snapshot, its reads, its writes, its background flush, or after it.
         await new Promise((res) => setTimeout(res, 20 + r.int(400)));
       }
       await proc.kill();
@@ -59,7 +59,8 @@ describe('snapshots: a restore killed half-way is completed by the next open', f
           assert.ok(!fs.existsSync(path.join(store, 'restoring')) || fs.readdirSync(path.join(store, 'restoring')).length === 0);
           continue;
         }
-        assert.equal(finished, false, 'a finished restore leaves no record behind');
+        // Killed before its writes were durable (possibly after restore() returned: the flush runs then).
+        assert.equal(finished, false, 'a restore whose writes are durable leaves no record behind');
         midRestore++;
         assert.equal(eng.repairs.length, 1);
         const rep = eng.repairs[0]!;
@@ -85,5 +86,28 @@ describe('snapshots: a restore killed half-way is completed by the next open', f
       }
     }
     assert.ok(midRestore >= 1, `at least one kill landed inside a restore (got ${midRestore})`);
+  });
+
+  it('SIGKILL right after restore() returned, before its background flush: the next open completes it', async () => {
+    const base = tmpDir('restore-kill-returned');
+    cleanup.push(base);
+    const ws = path.join(base, 'ws');
+    const store = path.join(ws, '.nemocognition', 'snapshots');
+    const proc = spawnFixture('restoreChild', [store, ws, '1500', 'kill-on-return']);
+    await proc.exited;
+    assert.ok(proc.out().includes('returned\n'), `the child never got to restore: ${proc.err()}`);
+    const a = /^A (\S+)$/m.exec(proc.out())![1]!;
+    assert.ok(!proc.out().includes('done'), 'killed before the flush');
+    const eng = await SnapshotEngine.open(store);
+    try {
+      assert.equal(eng.repairs.length, 1, 'the record was still there');
+      assert.equal(eng.repairs[0]!.completed, true, eng.repairs[0]!.message);
+      const refA = path.join(base, 'refA');
+      await eng.materialise(a, refA);
+      assertSameTree(ws, refA, 'the workspace equals the restored snapshot');
+      assert.deepEqual(fs.readdirSync(path.join(store, 'restoring')), []);
+    } finally {
+      eng.close();
+    }
   });
 });
