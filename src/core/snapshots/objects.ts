@@ -304,7 +304,10 @@ export class ObjectStore {
     }
     const del = [...baseRows.keys()];
     if (set.length + del.length > rows.length / 2) return { ...this.putBytes('t', raw, hash), delta: false };
-    const payload = Buffer.concat([Buffer.from(base, 'hex'), deflateSync(Buffer.from(JSON.stringify({ set, del }), 'utf8'), { level: 1 })]);
+    const json = Buffer.from(JSON.stringify({ set, del }), 'utf8');
+    // Most tree deltas are a few rows: a zlib stream with the bytes stored as they are reads the same
+    // (inflate) and costs ~1 us where deflate costs ~30 us (zlib's setup), for ~30 % more bytes.
+    const payload = Buffer.concat([Buffer.from(base, 'hex'), json.length < TREE_DELTA_STORE_BELOW ? zlibStored(json) : deflateSync(json, { level: 1 })]);
     const bytes = Buffer.concat([header('t', 'd'), payload]);
     this.treeRaw.set(hash, raw);
     this.pending.set(hash, bytes);
@@ -896,6 +899,38 @@ function readAll(fd: number, sizeHint: number): Buffer {
     n += r;
   }
   return buf.subarray(0, n);
+}
+
+/** Tree-delta payloads shorter than this are stored in their zlib stream without compression. */
+const TREE_DELTA_STORE_BELOW = 1024;
+
+/**
+ * A zlib stream (RFC 1950) whose deflate blocks are stored (RFC 1951, BTYPE 00): what inflateSync
+ * reads like any other, with none of deflate's per-call setup.
+ */
+export function zlibStored(data: Buffer): Buffer {
+  const blocks = Math.max(1, Math.ceil(data.length / 65535));
+  const out = Buffer.allocUnsafe(2 + blocks * 5 + data.length + 4);
+  out[0] = 0x78; // deflate, 32 KiB window
+  out[1] = 0x01; // no preset dictionary, fastest; (0x78 * 256 + 0x01) % 31 === 0
+  let o = 2;
+  for (let i = 0; i < blocks; i++) {
+    const start = i * 65535;
+    const len = Math.min(65535, data.length - start);
+    out[o] = i === blocks - 1 ? 1 : 0; // BFINAL on the last block, BTYPE 00
+    out.writeUInt16LE(len, o + 1);
+    out.writeUInt16LE(~len & 0xffff, o + 3);
+    data.copy(out, o + 5, start, start + len);
+    o += 5 + len;
+  }
+  let a = 1;
+  let b = 0;
+  for (let i = 0; i < data.length; i++) {
+    a = (a + data[i]!) % 65521;
+    b = (b + a) % 65521;
+  }
+  out.writeUInt32BE(((b << 16) | a) >>> 0, o);
+  return out;
 }
 
 export function writeAll(fd: number, data: Buffer): void {
