@@ -71,11 +71,14 @@ export class EngineMethod implements CheckpointMethod {
     const t0 = performance.now();
     const r = await this.eng.restore(id, this.workspace);
     const ms = performance.now() - t0;
+    // Untimed: the flush that runs after restore returns (its journal record stands until it is done).
+    const flushed = await r.durable;
+    if (flushed?.error) throw new Error(flushed.error);
     this.size = this.eng.sizeOnDisk();
     return {
       ms,
-      note: `engine.restore (safety snapshot first): wrote ${r.written.length}, deleted ${r.deleted.length}, ${r.folders ?? '?'} folders flushed`,
-      ...(r.phases ? { phases: { ...r.phases } } : {}),
+      note: `engine.restore (safety snapshot first): wrote ${r.written.length}, deleted ${r.deleted.length}, ${r.folders ?? '?'} folders and every written file flushed after it returned`,
+      ...(r.phases ? { phases: { ...r.phases, ...(flushed ? { flushed_after: flushed.ms } : {}) } } : {}),
     };
   }
 

@@ -253,16 +253,16 @@ function extraTables(sizes: SizeResult[]): string[] {
   }
   const withRestore = sizes.filter((s) => { const r = eng(s)?.restore; return r && 'phases' in r && r.phases; });
   if (withRestore.length) {
-    lines.push(`Restore of checkpoint #${sizes[0]!.restoredTo}, by phase (ms): safety snapshot, plan (Merkle diff + path checks), reading and verifying blobs, recording the intent (journal), writing (temp + rename), one fsync per folder and removing the journal:`);
+    lines.push(`Restore of checkpoint #${sizes[0]!.restoredTo}, by phase (ms): safety snapshot, plan (Merkle diff + path checks), reading and verifying blobs, recording the intent (journal, flushed meanwhile), writing (in place, or temp + rename), returning; then, after restore has returned and while its journal record still stands (a crash meanwhile is completed by the next open), flushing every written file and folder and removing the record. Git's \`read-tree -u --reset\` flushes nothing it writes into the work tree:`);
     lines.push('');
-    lines.push('| files | safety | plan | read | journal | write | durable | NemoCognition total | shadow git `read-tree -u --reset` | speedup |');
-    lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    lines.push('| files | safety | plan | read | journal | write | return | NemoCognition total | flushed after return | shadow git `read-tree -u --reset` | speedup |');
+    lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const s of withRestore) {
       const r = eng(s)!.restore as { ms: number; phases: Record<string, number> };
       const g = method(s, GIT_KEY)?.restore;
       const gms = g && 'ms' in g ? g.ms : undefined;
       const p = r.phases;
-      lines.push(`| ${s.files.toLocaleString('en-US')} | ${[p.safety, p.plan, p.read, p.journal, p.write, p.durable].map((x) => ms(x ?? 0)).join(' | ')} | ${ms(r.ms)} | ${gms === undefined ? 'n/a' : ms(gms)} | ${x(ratio(gms, r.ms))} |`);
+      lines.push(`| ${s.files.toLocaleString('en-US')} | ${[p.safety, p.plan, p.read, p.journal, p.write, p.durable].map((x) => ms(x ?? 0)).join(' | ')} | ${ms(r.ms)} | ${p.flushed_after === undefined ? 'n/a' : ms(p.flushed_after)} | ${gms === undefined ? 'n/a' : ms(gms)} | ${x(ratio(gms, r.ms))} |`);
     }
     lines.push('');
   }
