@@ -727,14 +727,16 @@ export class SnapshotEngine {
    *
    * Cost follows the files that differ: the safety snapshot comes from the change source (the
    * watcher's events), the plan from a Merkle diff that skips equal subtrees, each blob is read
-   * and verified once, each file is written to a temp name and renamed, and each folder written
-   * into is flushed once at the end. A restore killed half-way is completed by the next open
-   * (see restoreJournal.ts). `phases` says where the time went.
+   * and verified once, existing single-link files are overwritten in place (others by temp name and
+   * rename, restore.ts), and the intent is on record (restoreJournal.ts) before the first write. It
+   * returns once everything is written; the written files and folders are flushed right after, while
+   * the record and the store lock are still held (settleRestore), so a crash at any point is
+   * completed by the next open. `phases` says where the time went; `durable` when the flush is done.
    */
-  // TODO(nemocog): issue 14 asks restore to be at least 3x faster than `git read-tree -u --reset`; it is 0.7-2.1x
-  // (bench/RESULTS.md). Every phase is O(what differs); what is left is the safety snapshot, blob verification,
-  // temp-and-rename writes and per-folder fsyncs that git does not do. Candidates: write new files in place
-  // (the journal already completes a killed restore), verify blobs while writing, fsync folders in parallel.
+  // TODO(nemocog): issue 14's aim is 10x `git read-tree -u --reset` (at least 3x to land, which this
+  // meets: bench/RESULTS.md). What is left is reading and verifying every blob (decompression, deltas,
+  // SHA-256) and the writes themselves, each O(files that differ); a worker thread could decode while
+  // the main thread writes, at the price of verifying blobs after the first write instead of before.
   restore(id: string, root: string, opts: RestoreOptions = {}): Promise<RestoreResult> {
     return this.serial(() => this.restoreNow(id, root, opts));
   }
