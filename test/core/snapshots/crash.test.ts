@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -136,6 +137,55 @@ describe('snapshots: crash safety and corruption', function () {
       }
     });
   }
+
+  it('a damaged delta base is the object quarantined, not the delta rebuilt from it (bases are checked through the result)', async () => {
+    const base = tmpDir('corrupt-base');
+    cleanup.push(base);
+    const ws = path.join(base, 'ws');
+    const store = path.join(base, 'store');
+    fs.mkdirSync(ws, { recursive: true });
+    const v1 = randomBytes(8192); // incompressible: stored as it is, so a flipped byte keeps the record well-formed
+    fs.writeFileSync(path.join(ws, 'bin.dat'), v1);
+    let eng = await SnapshotEngine.open(store);
+    const s1 = await eng.take(ws, { reason: 's1' });
+    const v2 = Buffer.from(v1);
+    v2.write('an edit in the middle', 4000);
+    fs.writeFileSync(path.join(ws, 'bin.dat'), v2);
+    const s2 = await eng.take(ws, { reason: 's2' });
+    const baseHash = eng.entryAt(s1.id, 'bin.dat')!.hash;
+    const deltaHash = eng.entryAt(s2.id, 'bin.dat')!.hash;
+    assert.notEqual(deltaHash, baseHash);
+    const loc = eng.objects.locate(baseHash);
+    const dloc = eng.objects.locate(deltaHash) as { where: string; file: string; offset: number };
+    eng.close();
+    assert.equal(dloc.where, 'pack');
+    const head = Buffer.alloc(4);
+    const dfd = fs.openSync(dloc.file, 'r');
+    fs.readSync(dfd, head, 0, 4, dloc.offset);
+    fs.closeSync(dfd);
+    assert.equal(head.toString('latin1'), 'NCbd', 'the second version is stored as a delta of the first');
+    assert.equal(loc?.where, 'pack');
+    const fd = fs.openSync((loc as { file: string }).file, 'r+');
+    const at = (loc as { offset: number }).offset + 4 + 100; // inside the base's first 4,000 bytes, which the delta copies
+    const b = Buffer.alloc(1);
+    fs.readSync(fd, b, 0, 1, at);
+    b[0] ^= 0xff;
+    fs.writeSync(fd, b, 0, 1, at);
+    fs.closeSync(fd);
+    fs.rmSync(path.join(ws, 'bin.dat')); // no live copy to repair from
+    eng = await SnapshotEngine.open(store);
+    try {
+      assert.throws(() => eng.readFile(s2.id, 'bin.dat'), (e: unknown) => {
+        assert.ok(e instanceof CorruptObjectError);
+        assert.match(e.message, /delta of/);
+        return true;
+      });
+      const q = fs.readdirSync(path.join(store, 'quarantine'));
+      assert.deepEqual(q.map((n) => n.split('.')[0]), [baseHash], 'only the damaged base is set aside');
+    } finally {
+      eng.close();
+    }
+  });
 
   it('a pack left incomplete by a power loss is not used, and its checkpoint is set aside by the next open', async () => {
     const base = tmpDir('torn-pack');
