@@ -15,7 +15,22 @@ export function resolveInside(rootAbs: string, rel: string): string {
   if (rel === '' || path.isAbsolute(rel) || !parts.every(isSafeName)) {
     throw new PathEscapeError(rel, 'it is not a plain relative path inside the workspace (absolute, "..", empty or NUL segments are refused)');
   }
-  return path.join(rootAbs, ...parts);
+  // Every segment is a plain name (no "", ".", "..", "/" or NUL): joined to the normalised root by
+  // concatenation (the same string path.join gives, without its per-call normalisation).
+  const root = normalisedRoot(rootAbs);
+  return root === '/' ? `/${rel}` : `${root}/${rel}`;
+}
+
+let lastRoot = '';
+let lastNormalised = '';
+
+function normalisedRoot(rootAbs: string): string {
+  if (rootAbs !== lastRoot) {
+    const n = path.join(rootAbs);
+    lastNormalised = n.length > 1 && n.endsWith('/') ? n.slice(0, -1) : n;
+    lastRoot = rootAbs;
+  }
+  return lastNormalised;
 }
 
 /** Refuses the path if any existing parent component (below the root) is a symlink. */

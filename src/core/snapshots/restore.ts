@@ -266,12 +266,14 @@ export function applyPlan(rootAbs: string, ops: readonly PlanOp[], store: Object
 export async function applyPlanConcurrently(rootAbs: string, ops: readonly PlanOp[], store: ObjectStore, opts: ApplyOptions & { concurrency?: number } = {}): Promise<ApplyResult> {
   const structural: PlanOp[] = [];
   const content: PlanOp[] = [];
+  const contentAbs: string[] = [];
   const dirs = opts.dirs ?? new DirChecker(rootAbs);
   for (const o of ops) {
-    resolveInside(rootAbs, o.path);
+    const abs = resolveInside(rootAbs, o.path);
     if (o.op === 'write' || o.op === 'symlink' || o.op === 'chmod') {
       dirs.checkParentOf(o.path);
       content.push(o);
+      contentAbs.push(abs);
     } else {
       structural.push(o);
     }
@@ -285,7 +287,7 @@ export async function applyPlanConcurrently(rootAbs: string, ops: readonly PlanO
     while (failure === undefined && next < content.length) {
       const i = next++;
       const o = content[i]!;
-      const abs = resolveInside(rootAbs, o.path);
+      const abs = contentAbs[i]!;
       try {
         done[i] = await contentOp(o, abs, store, opts);
       } catch (e) {
@@ -300,7 +302,7 @@ export async function applyPlanConcurrently(rootAbs: string, ops: readonly PlanO
   content.forEach((o, i) => {
     if (!done[i]) return;
     written.push(o.path);
-    const abs = resolveInside(rootAbs, o.path);
+    const abs = contentAbs[i]!;
     if (o.op === 'write') files.push(abs);
     if (o.op !== 'chmod') touched.add(path.dirname(abs));
   });
