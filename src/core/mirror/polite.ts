@@ -7,7 +7,7 @@
  *   at nice 0 and competed with the run (measured: they did).
  * - IdleCpu: how many CPUs were idle (or running niced work) since the last
  *   sample, from os.cpus() times (Linux, macOS, Windows). The mirror holds back
- *   its sends while a run writes fast and less than one CPU is free: Phoenix
+ *   its sends while a run writes fast and less than 1.5 CPUs are free: Phoenix
  *   spends milliseconds of CPU ingesting each span (about 6 ms on the bench's
  *   2-core VM), several times what the run spends recording it.
  */

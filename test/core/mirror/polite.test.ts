@@ -58,7 +58,7 @@ describe('mirror: polite to the run it mirrors', () => {
     assert.deepEqual(new Set(nices), new Set([19]), `nice of each thread: ${nices}`);
   });
 
-  it('sends nothing while a run writes and no CPU is free; sends it all once the writes stop', async function () {
+  it('sends nothing while a run writes in a burst and no CPU is free; sends it all once the writes stop', async function () {
     this.timeout(30_000);
     const phx = await standIn();
     const storeDir = path.join(ws, '.nemocognition', 'store');
@@ -66,7 +66,7 @@ describe('mirror: polite to the run it mirrors', () => {
     await s.append(runStarted('r1'));
     await s.append(branchOpened('b1', 'r1'));
     const seen: MirrorStatus[] = [];
-    const m = PhoenixMirror.open({ storeDir, target: { endpoint: phx.url, project: 'p' }, pollMs: 100, minIntervalMs: 50, deferWhileBusy: { idleCpus: () => 0, checkMs: 50, maxDeferMs: 20_000 }, onStatus: (st) => seen.push(st) });
+    const m = PhoenixMirror.open({ storeDir, target: { endpoint: phx.url, project: 'p' }, pollMs: 100, minIntervalMs: 50, deferWhileBusy: { burstBytesPerSec: 0, idleCpus: () => 0, checkMs: 50, maxDeferMs: 20_000 }, onStatus: (st) => seen.push(st) });
     const stop = new AbortController();
     const following = m.follow(stop.signal);
     try {
@@ -97,6 +97,35 @@ describe('mirror: polite to the run it mirrors', () => {
     }
   });
 
+  it('a run that writes slowly (an agent waiting on its model) is mirrored as it goes, free CPU or not', async function () {
+    this.timeout(30_000);
+    const phx = await standIn();
+    const storeDir = path.join(ws, '.nemocognition', 'store');
+    const s = await Store.open(storeDir, { wasmPath });
+    await s.append(runStarted('r1'));
+    await s.append(branchOpened('b1', 'r1'));
+    const seen: MirrorStatus[] = [];
+    const m = PhoenixMirror.open({ storeDir, target: { endpoint: phx.url, project: 'p' }, pollMs: 100, minIntervalMs: 50, deferWhileBusy: { idleCpus: () => 0, checkMs: 50, maxDeferMs: 20_000 }, onStatus: (st) => seen.push(st) });
+    const stop = new AbortController();
+    const following = m.follow(stop.signal);
+    try {
+      while (seen.at(-1)?.state !== 'live') await sleep(20);
+      let delivered = 0;
+      for (let i = 0; i < 20; i++) {
+        await s.append(node(`n${i}`, 'r1', 'b1', { endTime: 1_700_000_001_001, status: 'ok' }));
+        await sleep(100);
+        delivered = seen.at(-1)?.delivered ?? 0;
+      }
+      assert.ok(delivered >= 10, `${delivered} of 20 spans confirmed while the run went on`);
+    } finally {
+      stop.abort();
+      await following;
+      await m.close();
+      await s.close();
+      await phx.close();
+    }
+  });
+
   it('a burst longer than maxDeferMs is sent anyway: the lag stays bounded', async function () {
     this.timeout(30_000);
     const phx = await standIn();
@@ -105,7 +134,7 @@ describe('mirror: polite to the run it mirrors', () => {
     await s.append(runStarted('r1'));
     await s.append(branchOpened('b1', 'r1'));
     const seen: MirrorStatus[] = [];
-    const m = PhoenixMirror.open({ storeDir, target: { endpoint: phx.url, project: 'p' }, pollMs: 100, minIntervalMs: 50, deferWhileBusy: { idleCpus: () => 0, checkMs: 50, maxDeferMs: 400 }, onStatus: (st) => seen.push(st) });
+    const m = PhoenixMirror.open({ storeDir, target: { endpoint: phx.url, project: 'p' }, pollMs: 100, minIntervalMs: 50, deferWhileBusy: { burstBytesPerSec: 0, idleCpus: () => 0, checkMs: 50, maxDeferMs: 400 }, onStatus: (st) => seen.push(st) });
     const stop = new AbortController();
     const following = m.follow(stop.signal);
     try {
