@@ -41,7 +41,7 @@ function cliPath(): string {
   throw new Error('dist/cli.js is missing: run `npm run build` first (npm run bench does).');
 }
 
-/** One run shaped like the demo (about 31 spans); `pace` waits between steps (0 = as fast as the store goes). */
+/** One run shaped like the demo (33 spans); `pace` waits between steps (0 = as fast as the store goes). */
 async function recordRun(rec: Recorder, i: number, pace: () => Promise<void>): Promise<void> {
   const messages = Array.from({ length: 6 }, (_, k) => ({ role: k % 2 ? 'assistant' : 'user', content: `message ${k} of run ${i}: ${'lorem ipsum dolor sit amet '.repeat(40)}` }));
   const llmAttrs = (n: number) => ({
