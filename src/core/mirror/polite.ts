@@ -55,10 +55,11 @@ export class IdleCpu {
   /** Idle CPUs (0..cpus) since the previous call; null on the first call or when the clock gives nothing to go by. */
   sample(): number | null {
     const now = performance.now();
-    const free = IdleCpu.freeMs();
     const prev = this.last;
+    if (prev && now - prev.at < 20) return null; // too short to tell; the next sample covers it
+    const free = IdleCpu.freeMs();
     this.last = { at: now, free };
-    if (!prev || now - prev.at < 20) return null;
+    if (!prev) return null;
     return Math.max(0, (free - prev.free) / (now - prev.at));
   }
 }

@@ -80,8 +80,10 @@ describe('mirror: polite to the run it mirrors', () => {
         await sleep(10);
       }
       const ended = Date.now();
-      // One pass may start as the burst begins (the CPU sample then covers the idle time before it).
-      assert.ok(phx.posts.length - before <= 1, `${phx.posts.length - before} OTLP requests during the burst`);
+      // One pass may start as the burst begins (the CPU sample then covers the idle time before it), and one
+      // more if this process stalls for a look's length between two appends (no growth seen: not a burst).
+      // Without holding, a pass goes out every ~250 ms.
+      assert.ok(phx.posts.length - before <= 2, `${phx.posts.length - before} OTLP requests during the burst`);
       const deadline = Date.now() + 10_000;
       while (!(seen.at(-1)?.state === 'live' && seen.at(-1)?.delivered === i)) {
         if (Date.now() > deadline) assert.fail(`not delivered after the burst: ${JSON.stringify(seen.at(-1))}`);
