@@ -12,7 +12,7 @@
  *   2-core VM), several times what the run spends recording it.
  */
 import * as fs from 'node:fs';
-import { availableParallelism, cpus, getPriority, setPriority } from 'node:os';
+import { cpus, getPriority, setPriority } from 'node:os';
 
 /** nice of a background sink: it runs when nothing else wants the CPU. */
 export const MIRROR_NICE = 19;
@@ -44,11 +44,13 @@ export function lowerPriority(nice = MIRROR_NICE): boolean {
 /** CPUs idle (idle + nice time) between two samples, over all CPUs of the machine. */
 export class IdleCpu {
   private last: { at: number; free: number } | null = null;
-  readonly cpus = availableParallelism();
 
-  private static freeMs(): number {
+  /** Idle + nice time of all CPUs so far (ms); null where the platform does not say (os.cpus() empty). */
+  private static freeMs(): number | null {
+    const all = cpus();
+    if (all.length === 0) return null;
     let free = 0;
-    for (const c of cpus()) free += c.times.idle + c.times.nice;
+    for (const c of all) free += c.times.idle + c.times.nice;
     return free;
   }
 
@@ -58,6 +60,7 @@ export class IdleCpu {
     const prev = this.last;
     if (prev && now - prev.at < 20) return null; // too short to tell; the next sample covers it
     const free = IdleCpu.freeMs();
+    if (free === null) return null;
     this.last = { at: now, free };
     if (!prev) return null;
     return Math.max(0, (free - prev.free) / (now - prev.at));

@@ -9,7 +9,9 @@ import { execFileSync } from 'node:child_process';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
+import { availableParallelism } from 'node:os';
 import { closedPort } from '../../support/ports';
+import { IdleCpu } from '../../../src/core/mirror/polite';
 import { PhoenixMirror, type MirrorStatus } from '../../../src/core/mirror';
 import { Store } from '../../../src/core/store/store';
 import { branchOpened, node, rmDir, runStarted, tmpDir, wasmPath } from '../store/helpers';
@@ -56,6 +58,15 @@ describe('mirror: polite to the run it mirrors', () => {
     const nices = JSON.parse(execFileSync(process.execPath, ['--require', 'tsx/cjs', '-e', script], { encoding: 'utf8' })) as number[];
     assert.ok(nices.length > 1, `V8 starts helper threads: ${nices}`);
     assert.deepEqual(new Set(nices), new Set([19]), `nice of each thread: ${nices}`);
+  });
+
+  it('IdleCpu: null until it has a span of time to go by, then the idle CPUs in it', async () => {
+    const idle = new IdleCpu();
+    assert.equal(idle.sample(), null);
+    await sleep(100);
+    const free = idle.sample();
+    assert.ok(free !== null && free >= 0 && free <= availableParallelism() + 0.1, `free ${free}`);
+    assert.equal(idle.sample(), null, 'asked again at once: too short to tell');
   });
 
   it('sends nothing while a run writes in a burst and no CPU is free; sends it all once the writes stop', async function () {
