@@ -167,7 +167,7 @@ export async function runPhoenixSection(log: (l: string) => void, opts: { workDi
     log(`phoenix: skipped (${error})`);
     return { phoenix_mirror: { error } };
   }
-  const trials = opts.trials ?? 6;
+  const trials = opts.trials ?? 10;
   const runs = opts.runs ?? 15;
   const pacedRuns = 2;
   const pacedTrials = 4;
@@ -188,8 +188,8 @@ export async function runPhoenixSection(log: (l: string) => void, opts: { workDi
       const phoenixCpu: number[] = [];
       const duringRun: number[] = [];
       const catchUp: number[] = [];
-      // Both start on an existing store (the first Store.open of a workspace creates it: not a run's cost),
-      // and on a quiet disk: the previous trial's catch-up leaves Phoenix's SQLite writes to flush, which
+      // Both start on a store that holds one earlier run (the first Store.open of a workspace creates it:
+      // not a run's cost; Mirror.start records that run for the mirror to deliver first), and on a quiet disk: the previous trial's catch-up leaves Phoenix's SQLite writes to flush, which
       // would otherwise land in whichever trial comes next (the run's own syncs queue behind them).
       const quiet = async () => {
         spawnSync('sync');
@@ -197,8 +197,7 @@ export async function runPhoenixSection(log: (l: string) => void, opts: { workDi
       };
       const withoutMirror = async (t: number) => {
         const ws = join(scratch, `${name}-off-${t}`);
-        const store = await Store.open(storeDirFor(ws));
-        await store.close();
+        await workload(ws, 1, none); // the same earlier run as Mirror.start records: the same store to open
         await quiet();
         off.push(await workload(ws, n, pace));
       };
@@ -247,13 +246,19 @@ export async function runPhoenixSection(log: (l: string) => void, opts: { workDi
     log(`| stress (as fast as the store goes) | ${runs} | ${trials} | ${med(stress.off).toFixed(0)} ms | ${med(stress.on).toFixed(0)} ms | ${stress.ratio.toFixed(3)}x | ${med(stress.catchUp).toFixed(0)} ms |`);
     log(`| paced (30 ms between steps) | ${pacedRuns} | ${pacedTrials} | ${med(slow.off).toFixed(0)} ms | ${med(slow.on).toFixed(0)} ms | ${slow.ratio.toFixed(3)}x | ${med(slow.catchUp).toFixed(0)} ms |`);
     log('');
+    log(`per-trial ratios (each on/off pair back to back), stress: ${stress.on.map((x, i) => (x / stress.off[i]!).toFixed(2)).join(' ')} (median ${med(stress.on.map((x, i) => x / stress.off[i]!)).toFixed(3)}); paced: ${slow.on.map((x, i) => (x / slow.off[i]!).toFixed(2)).join(' ')}`);
+    log('');
     log('| lag p50 | lag p95 | lag max | spans |');
     log('|---:|---:|---:|---:|');
     log(`| ${lag.p50.toFixed(0)} ms | ${lag.p95.toFixed(0)} ms | ${lag.max.toFixed(0)} ms | ${lag.n} |`);
     const r2 = (x: number) => Math.round(x * 100) / 100;
+    // Each trial's on/off pair ran back to back: its ratio shares the machine's state of the moment.
+    const paired = (c: typeof stress) => c.on.map((x, i) => x / c.off[i]!);
     const samples = (c: typeof stress) => ({
       wall_ms_mirror_off: c.off.map(r2),
       wall_ms_mirror_on: c.on.map(r2),
+      wall_ratio_per_trial: paired(c).map((x) => Math.round(x * 1000) / 1000),
+      wall_ratio_per_trial_median: Math.round(med(paired(c)) * 1000) / 1000,
       cpu_ms_during_run_mirror_process: c.mirrorCpu.map(r2),
       cpu_ms_during_run_phoenix: c.phoenixCpu.map(r2),
       spans_confirmed_before_run_end: c.duringRun,
