@@ -17,7 +17,6 @@
  * The Phoenix API key comes from $NEMOCOG_PHOENIX_API_KEY (or --control-stdin), never from arguments;
  * $NEMOCOG_API_KEY (the model key), when set, is scrubbed from every span too.
  */
-import { getPriority, setPriority } from 'node:os';
 import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -35,6 +34,7 @@ import {
   phoenixTraceUrl,
   type MirrorStatus,
 } from '../../core/mirror';
+import { lowerPriority } from '../../core/mirror/polite';
 import { excludeFromGit, storeDirFor } from '../../core/store/paths';
 import { CliError } from '../errors';
 
@@ -109,14 +109,9 @@ export async function mirrorCommand(argv: string[]): Promise<number> {
     throw err;
   }
 
-  // Live, it is a background sink: a busy machine gives the run the CPU first (nice 10).
-  if (values.follow) {
-    try {
-      setPriority(Math.max(getPriority(), 10));
-    } catch {
-      // not permitted here: it still never blocks the run, it only competes for CPU
-    }
-  }
+  // Live, it is a background sink: a busy machine gives the run the CPU first (nice 19, every thread).
+  // Where that is not permitted it still never blocks the run, it only competes for CPU.
+  if (values.follow) lowerPriority();
   const stop = new AbortController();
   const onSignal = () => stop.abort();
   process.once('SIGINT', onSignal);

@@ -29,11 +29,14 @@
  * Phoenix already holds, so a restart in the middle of a batch re-sends only what is missing.
  * Nothing is queued inside the OTLP exporter (it drops what fails); the journal is the queue.
  *
- * Cost: the mirror runs in its own process (the extension starts `nemocog mirror --follow`) and only
- * reads the journal, so a run never waits on it. It follows the journal with the store's JournalTail
- * (store/tail.ts), which remembers its segment and byte offset: a pass costs O(bytes appended since the
- * last pass), at most one pass per 250 ms while a run writes, plus three small HTTP requests per
- * 200 spans (which ids Phoenix has, the OTLP export, the read-back). Memory: one read (8 MiB) of records.
+ * Cost: the mirror runs in its own process (the extension starts `nemocog mirror --follow`), at nice 19
+ * on every thread (polite.ts), and only reads the journal, so a run never waits on it. It follows the
+ * journal with the store's JournalTail (store/tail.ts), which remembers its segment and byte offset: a
+ * pass costs O(bytes appended since the last pass), at most one pass per 250 ms while a run writes, plus
+ * three small HTTP requests per 200 spans (which ids Phoenix has, the OTLP export, the read-back).
+ * While a run writes faster than 1 MiB/s and less than 1.5 CPUs are free, sends wait for the burst to
+ * end (at most 10 s): Phoenix's ingest costs several times the CPU of recording a span. Memory: one
+ * read (8 MiB) of records.
  *
  * Safety: every string is scrubbed again with the store's Scrubber (patterns, the model key, the
  * Phoenix key) before it leaves; the API key goes only into an Authorization header; the endpoint
