@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { TreeEntry } from './api';
 import { RootIgnore } from './ignore';
 import { MAX_BLOB_DELTA_DEPTH, MAX_DELTA_DEPTH, type ObjectStore, type TreeRow } from './objects';
-import { compareNames, hashTreeBytes, isSafeName, serializeTree } from './tree';
+import { compareNames, hashTreeBytes, isSafeName } from './tree';
 
 /**
  * The in-memory picture of one workspace root, kept between checkpoints: per file the stat
@@ -390,17 +390,16 @@ export class LiveTree {
       const entries: TreeEntry[] = [];
       let count = 0;
       for (const name of names) {
-        const childRel = rel === '' ? name : `${rel}/${name}`;
-        const childAbs = `${abs}/${name}`;
         let child = dir.children.get(name)!;
         if (storeObjects && child.type !== 'dir' && !child.stored) {
-          this.examine(dir, name, childRel, childAbs, true);
+          this.examine(dir, name, rel === '' ? name : `${rel}/${name}`, `${abs}/${name}`, true);
           const again = dir.children.get(name);
           if (!again) continue;
           child = again;
         }
         if (child.type === 'dir') {
-          const h = visit(child, childRel, childAbs);
+          // A clean child's hash is known: its paths are built only to descend into it.
+          const h = child.clean && child.hash ? child.hash : visit(child, rel === '' ? name : `${rel}/${name}`, `${abs}/${name}`);
           entries.push({ name, type: 'dir', mode: 0, size: 0, hash: h });
           count += child.fileCount;
         } else {
@@ -408,14 +407,16 @@ export class LiveTree {
           count += 1;
         }
       }
-      const bytes = serializeTree(entries);
+      // The rows are the tree's serialisation (serializeTree's shape): built once for both.
+      const rows = entries.map(rowOf);
+      const bytes = Buffer.from(JSON.stringify(rows), 'utf8');
       const hash = hashTreeBytes(bytes);
       if (storeObjects) {
         const deltaOk = dir.base !== undefined && dir.baseDepth !== undefined && dir.baseDepth < MAX_DELTA_DEPTH;
         // The base's entries are usually in the engine's tree cache (it finalized them): no parsing.
         const baseEntries = deltaOk ? knownTree?.(dir.base!) : undefined;
         const r = this.store.putTree(bytes, hash, deltaOk ? dir.base : undefined, {
-          rows: entries.map(rowOf),
+          rows,
           ...(baseEntries ? { baseRows: baseEntries.map(rowOf) } : {}),
         });
         this.counters.bytesWritten += r.written;
