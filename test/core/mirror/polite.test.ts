@@ -43,6 +43,38 @@ async function standIn(): Promise<{ url: string; posts: number[]; close: () => P
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+type DeferOptions = Exclude<NonNullable<Parameters<typeof PhoenixMirror.open>[0]['deferWhileBusy']>, false>;
+
+/**
+ * A store holding one open run, a stand-in Phoenix, and a mirror following it with `defer`; `body`
+ * runs once the mirror's first pass is live. Everything is closed afterwards.
+ */
+async function withFollowingMirror(
+  ws: string,
+  defer: DeferOptions,
+  body: (ctx: { s: Store; phx: Awaited<ReturnType<typeof standIn>>; seen: MirrorStatus[] }) => Promise<void>,
+): Promise<void> {
+  const phx = await standIn();
+  const storeDir = path.join(ws, '.nemocognition', 'store');
+  const s = await Store.open(storeDir, { wasmPath });
+  await s.append(runStarted('r1'));
+  await s.append(branchOpened('b1', 'r1'));
+  const seen: MirrorStatus[] = [];
+  const m = PhoenixMirror.open({ storeDir, target: { endpoint: phx.url, project: 'p' }, pollMs: 100, minIntervalMs: 50, deferWhileBusy: defer, onStatus: (st) => seen.push(st) });
+  const stop = new AbortController();
+  const following = m.follow(stop.signal);
+  try {
+    while (seen.at(-1)?.state !== 'live') await sleep(20); // the first pass (nothing ended yet)
+    await body({ s, phx, seen });
+  } finally {
+    stop.abort();
+    await following;
+    await m.close();
+    await s.close();
+    await phx.close();
+  }
+}
+
 describe('mirror: polite to the run it mirrors', () => {
   let ws: string;
   beforeEach(() => (ws = tmpDir('nc-mirror-polite-')));
@@ -71,17 +103,7 @@ describe('mirror: polite to the run it mirrors', () => {
 
   it('sends nothing while a run writes in a burst and no CPU is free; sends it all once the writes stop', async function () {
     this.timeout(30_000);
-    const phx = await standIn();
-    const storeDir = path.join(ws, '.nemocognition', 'store');
-    const s = await Store.open(storeDir, { wasmPath });
-    await s.append(runStarted('r1'));
-    await s.append(branchOpened('b1', 'r1'));
-    const seen: MirrorStatus[] = [];
-    const m = PhoenixMirror.open({ storeDir, target: { endpoint: phx.url, project: 'p' }, pollMs: 100, minIntervalMs: 50, deferWhileBusy: { burstBytesPerSec: 0, idleCpus: () => 0, checkMs: 50, maxDeferMs: 20_000 }, onStatus: (st) => seen.push(st) });
-    const stop = new AbortController();
-    const following = m.follow(stop.signal);
-    try {
-      while (seen.at(-1)?.state !== 'live') await sleep(20); // the first pass (nothing ended yet)
+    await withFollowingMirror(ws, { burstBytesPerSec: 0, idleCpus: () => 0, checkMs: 50, maxDeferMs: 20_000 }, async ({ s, phx, seen }) => {
       await sleep(200);
       const before = phx.posts.length;
       const t0 = Date.now();
@@ -101,28 +123,12 @@ describe('mirror: polite to the run it mirrors', () => {
         await sleep(20);
       }
       assert.ok(Date.now() - ended < 5_000);
-    } finally {
-      stop.abort();
-      await following;
-      await m.close();
-      await s.close();
-      await phx.close();
-    }
+    });
   });
 
   it('a run that writes slowly (an agent waiting on its model) is mirrored as it goes, free CPU or not', async function () {
     this.timeout(30_000);
-    const phx = await standIn();
-    const storeDir = path.join(ws, '.nemocognition', 'store');
-    const s = await Store.open(storeDir, { wasmPath });
-    await s.append(runStarted('r1'));
-    await s.append(branchOpened('b1', 'r1'));
-    const seen: MirrorStatus[] = [];
-    const m = PhoenixMirror.open({ storeDir, target: { endpoint: phx.url, project: 'p' }, pollMs: 100, minIntervalMs: 50, deferWhileBusy: { idleCpus: () => 0, checkMs: 50, maxDeferMs: 20_000 }, onStatus: (st) => seen.push(st) });
-    const stop = new AbortController();
-    const following = m.follow(stop.signal);
-    try {
-      while (seen.at(-1)?.state !== 'live') await sleep(20);
+    await withFollowingMirror(ws, { idleCpus: () => 0, checkMs: 50, maxDeferMs: 20_000 }, async ({ s, seen }) => {
       let delivered = 0;
       for (let i = 0; i < 20; i++) {
         await s.append(node(`n${i}`, 'r1', 'b1', { endTime: 1_700_000_001_001, status: 'ok' }));
@@ -130,28 +136,12 @@ describe('mirror: polite to the run it mirrors', () => {
         delivered = seen.at(-1)?.delivered ?? 0;
       }
       assert.ok(delivered >= 10, `${delivered} of 20 spans confirmed while the run went on`);
-    } finally {
-      stop.abort();
-      await following;
-      await m.close();
-      await s.close();
-      await phx.close();
-    }
+    });
   });
 
   it('a burst longer than maxDeferMs is sent anyway: the lag stays bounded', async function () {
     this.timeout(30_000);
-    const phx = await standIn();
-    const storeDir = path.join(ws, '.nemocognition', 'store');
-    const s = await Store.open(storeDir, { wasmPath });
-    await s.append(runStarted('r1'));
-    await s.append(branchOpened('b1', 'r1'));
-    const seen: MirrorStatus[] = [];
-    const m = PhoenixMirror.open({ storeDir, target: { endpoint: phx.url, project: 'p' }, pollMs: 100, minIntervalMs: 50, deferWhileBusy: { burstBytesPerSec: 0, idleCpus: () => 0, checkMs: 50, maxDeferMs: 400 }, onStatus: (st) => seen.push(st) });
-    const stop = new AbortController();
-    const following = m.follow(stop.signal);
-    try {
-      while (seen.at(-1)?.state !== 'live') await sleep(20);
+    await withFollowingMirror(ws, { burstBytesPerSec: 0, idleCpus: () => 0, checkMs: 50, maxDeferMs: 400 }, async ({ s, phx, seen }) => {
       const t0 = Date.now();
       let delivered = 0;
       for (let i = 0; Date.now() - t0 < 3000; i++) {
@@ -161,13 +151,7 @@ describe('mirror: polite to the run it mirrors', () => {
       }
       assert.ok(delivered > 0, 'spans were confirmed while the burst went on');
       assert.ok(phx.posts.length >= 2, `${phx.posts.length} OTLP requests in 3 s`);
-    } finally {
-      stop.abort();
-      await following;
-      await m.close();
-      await s.close();
-      await phx.close();
-    }
+    });
   });
 
   it('records appended during a backoff do not cut it short (Phoenix down is not retried per record)', async function () {
