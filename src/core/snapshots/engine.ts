@@ -834,10 +834,7 @@ export class SnapshotEngine {
       finishSync: (): void => {
         if (done) return;
         try {
-          if (this.objects.options.fsync) {
-            const batch = this.restoreBatch(r);
-            batch.flushSync();
-          }
+          this.restoreBatch(r).flushSync();
           this.journal.endSync(journalFile);
         } finally {
           finish();
@@ -852,16 +849,16 @@ export class SnapshotEngine {
     );
   }
 
+  /** Each written file's data and each folder written into (nothing when the store runs without fsync). */
   private restoreBatch(r: ApplyResult): SyncBatch {
-    const batch = new SyncBatch(true);
+    const batch = new SyncBatch(this.objects.options.fsync);
     for (const d of r.dirs) batch.dir(d);
     for (const f of r.files) batch.file(f);
     return batch;
   }
 
-  /** Each written file's data and each folder written into, in parallel. */
+  /** The same, in parallel. */
   private async flushRestore(r: ApplyResult): Promise<void> {
-    if (!this.objects.options.fsync) return;
     await this.restoreBatch(r).flush();
   }
 

@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TreeEntry } from './api';
 import { RootIgnore } from './ignore';
-import { MAX_BLOB_DELTA_DEPTH, MAX_DELTA_DEPTH, type ObjectStore, type TreeRow } from './objects';
-import { compareNames, hashTreeBytes, isSafeName } from './tree';
+import { MAX_BLOB_DELTA_DEPTH, MAX_DELTA_DEPTH, type ObjectStore } from './objects';
+import { compareNames, hashTreeBytes, isSafeName, serializeRows, treeRow } from './tree';
 
 /**
  * The in-memory picture of one workspace root, kept between checkpoints: per file the stat
@@ -407,9 +407,9 @@ export class LiveTree {
           count += 1;
         }
       }
-      // The rows are the tree's serialisation (serializeTree's shape): built once for both.
-      const rows = entries.map(rowOf);
-      const bytes = Buffer.from(JSON.stringify(rows), 'utf8');
+      // The rows are built once, for the tree's bytes and for its delta.
+      const rows = entries.map(treeRow);
+      const bytes = serializeRows(rows);
       const hash = hashTreeBytes(bytes);
       if (storeObjects) {
         const deltaOk = dir.base !== undefined && dir.baseDepth !== undefined && dir.baseDepth < MAX_DELTA_DEPTH;
@@ -417,7 +417,7 @@ export class LiveTree {
         const baseEntries = deltaOk ? knownTree?.(dir.base!) : undefined;
         const r = this.store.putTree(bytes, hash, deltaOk ? dir.base : undefined, {
           rows,
-          ...(baseEntries ? { baseRows: baseEntries.map(rowOf) } : {}),
+          ...(baseEntries ? { baseRows: baseEntries.map(treeRow) } : {}),
         });
         this.counters.bytesWritten += r.written;
         dir.depth = r.delta ? dir.baseDepth! + 1 : r.written > 0 ? 0 : undefined;
@@ -472,9 +472,6 @@ export class LiveTree {
   }
 }
 
-function rowOf(e: TreeEntry): TreeRow {
-  return [e.name, e.type, e.mode, e.size, e.hash];
-}
 
 function canRead(abs: string): boolean {
   try {

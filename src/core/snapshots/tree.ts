@@ -26,9 +26,18 @@ export function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-export function serializeTree(entries: readonly TreeEntry[]): Buffer {
-  const rows = entries.map((e) => [e.name, e.type, e.mode, e.size, e.hash]);
+/** A tree entry as a tree object stores it: [name, type, mode, size, hash]. */
+export function treeRow(e: TreeEntry): [string, string, number, number, string] {
+  return [e.name, e.type, e.mode, e.size, e.hash];
+}
+
+/** A tree object's bytes, from its rows (callers that also need the rows build them once). */
+export function serializeRows(rows: ReadonlyArray<readonly [string, string, number, number, string]>): Buffer {
   return Buffer.from(JSON.stringify(rows), 'utf8');
+}
+
+export function serializeTree(entries: readonly TreeEntry[]): Buffer {
+  return serializeRows(entries.map(treeRow));
 }
 
 export function hashTreeBytes(bytes: Buffer): string {

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
-import { createHash } from 'node:crypto';
 import { hashFileNoFollow, RACY_MS, type DirNode, type FileNode, type LiveTree } from './liveTree';
+import { hashBlobBytes } from './tree';
 
 /**
  * The watcher's safety net, off the checkpoint path: a walk of the live folder that compares
@@ -170,7 +170,7 @@ export class BackgroundVerifier {
     if (now - st.mtimeMs < RACY_MS || now - st.ctimeMs < RACY_MS || st.size > SETTLE_MAX_BYTES) return false;
     try {
       if (known.type === 'file') return hashFileNoFollow(abs)?.hash === known.hash;
-      return createHash('sha256').update(fs.readlinkSync(abs, { encoding: 'buffer' })).digest('hex') === known.hash;
+      return hashBlobBytes(fs.readlinkSync(abs, { encoding: 'buffer' })) === known.hash;
     } catch {
       return false;
     }
